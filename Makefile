@@ -1,0 +1,36 @@
+# Silkgraph: two entry points (see README): `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test check lint format compose bench clean
+
+$(BIN)/silkgraph: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+demo: $(BIN)/silkgraph
+	$(BIN)/silkgraph demo
+
+test: $(BIN)/silkgraph
+	@./scripts/check.sh
+
+lint: $(BIN)/silkgraph
+	$(BIN)/ruff format --check gateway adapters tests bench
+	$(BIN)/ruff check gateway adapters tests bench
+	$(BIN)/mypy
+
+format: $(BIN)/silkgraph
+	$(BIN)/ruff format gateway adapters tests bench
+	$(BIN)/ruff check --fix gateway adapters tests bench
+
+compose: $(BIN)/silkgraph
+	$(BIN)/silkgraph compose
+
+bench: $(BIN)/silkgraph
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov

@@ -1,0 +1,351 @@
+"""Settings: ``silkgraph.toml`` plus ``SILKGRAPH_*`` environment overrides, validated once at start-up.
+
+Environment overrides use ``__`` between levels: ``SILKGRAPH_GATEWAY__PORT=8080``,
+``SILKGRAPH_ADAPTERS__PAYMENTS__URL=http://rail:9000``, ``SILKGRAPH_SUBGRAPHS__PARTNER__URL=...``. Values are
+parsed as TOML scalars when they look like one (``true``, ``8080``, ``1.5``), else taken as strings.
+
+Secrets never live in the file: a credential is written as ``{ env = "CUSTOMS_PASSWORD" }`` and read from that
+environment variable at start-up (missing → :class:`~gateway.errors.ConfigError` naming both).
+
+Every problem raises :class:`~gateway.errors.ConfigError` with the dotted key and the reason.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from gateway.errors import ConfigError
+from gateway.sdk.adapter import AdapterSettings
+
+__all__ = [
+    "AuditSettings",
+    "GatewaySettings",
+    "LimitSettings",
+    "Settings",
+    "SubgraphSettings",
+    "load_settings",
+]
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+_MODES = ("demo", "production")
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class LimitSettings:
+    """Request limits checked before validation (shared/reference/security.md §12)."""
+
+    max_body_bytes: int = 2_000_000
+    max_document_chars: int = 15_000
+    max_tokens: int = 2_000
+    max_fields: int = 300
+    max_aliases: int = 15
+    max_depth: int = 10
+    max_root_fields: int = 20
+    max_directives: int = 20
+    max_batch: int = 0
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class AuditSettings:
+    enabled: bool = True
+    #: "sqlite:///path", "postgresql://...", or "memory"
+    store: str = "sqlite:///var/audit.sqlite3"
+    fail_closed: bool = True
+    checkpoint_path: str | None = "var/checkpoints"
+    checkpoint_every: int = 256
+    signing_key: str | None = dataclasses.field(default=None, repr=False)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class GatewaySettings:
+    host: str = "127.0.0.1"
+    port: int = 4000
+    mode: str = "demo"
+    log_level: str = "info"
+    #: Run this supergraph file instead of composing the configured adapters/subgraphs.
+    supergraph: str | None = None
+    introspection: bool | None = None
+    graphiql: bool | None = None
+    include_subgraph_errors: bool = False
+    plan_cache_size: int = 512
+    subgraph_timeout: float = 30.0
+    limits: LimitSettings = dataclasses.field(default_factory=LimitSettings)
+
+    @property
+    def production(self) -> bool:
+        return self.mode == "production"
+
+    @property
+    def introspection_enabled(self) -> bool:
+        return self.introspection if self.introspection is not None else not self.production
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return self.graphiql if self.graphiql is not None else not self.production
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class SubgraphSettings:
+    """A remote subgraph (any language) registered by URL."""
+
+    name: str
+    url: str
+    timeout: float = 30.0
+    headers: Mapping[str, str] = dataclasses.field(default_factory=dict, repr=False)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Settings:
+    gateway: GatewaySettings = dataclasses.field(default_factory=GatewaySettings)
+    audit: AuditSettings = dataclasses.field(default_factory=AuditSettings)
+    adapters: Mapping[str, AdapterSettings] = dataclasses.field(default_factory=dict)
+    subgraphs: Mapping[str, SubgraphSettings] = dataclasses.field(default_factory=dict)
+    source: str = "<defaults>"
+
+    def enabled_adapters(self) -> list[AdapterSettings]:
+        return [a for a in self.adapters.values() if a.enabled]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# loading
+
+
+def load_settings(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Read ``path`` (optional), apply ``SILKGRAPH_*`` overrides, then ``overrides``, and validate."""
+    env = os.environ if environ is None else environ
+    raw: dict[str, Any] = {}
+    source = "<defaults>"
+    if path is not None:
+        file = Path(path)
+        if not file.is_file():
+            raise ConfigError("--config", f"file {str(file)!r} does not exist")
+        try:
+            raw = tomllib.loads(file.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(str(file), f"not valid TOML: {exc}") from None
+        source = str(file)
+    for key, value in env.items():
+        if key.startswith("SILKGRAPH_") and "__" in key:
+            dotted = [p.lower() for p in key[len("SILKGRAPH_") :].split("__")]
+            _set_dotted(raw, dotted, _env_value(value))
+    for key, value in (overrides or {}).items():
+        _set_dotted(raw, key.split("."), value)
+    return _build(raw, env, source)
+
+
+def _env_value(value: str) -> Any:
+    try:
+        return tomllib.loads(f"v = {value}")["v"]
+    except tomllib.TOMLDecodeError:
+        return value
+
+
+def _set_dotted(target: dict[str, Any], parts: list[str], value: Any) -> None:
+    node = target
+    for part in parts[:-1]:
+        nxt = node.setdefault(part, {})
+        if not isinstance(nxt, dict):
+            raise ConfigError(".".join(parts), f"{part!r} is a value, not a section")
+        node = nxt
+    node[parts[-1]] = value
+
+
+class _Section:
+    """Typed reads from one table, remembering which keys were used so unknown keys can be reported."""
+
+    def __init__(self, prefix: str, table: Any) -> None:
+        if not isinstance(table, dict):
+            raise ConfigError(prefix, f"must be a table, got {type(table).__name__}")
+        self.prefix = prefix
+        self.table: dict[str, Any] = table
+        self.used: set[str] = set()
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}.{name}" if self.prefix else name
+
+    def get(self, name: str, kind: type | tuple[type, ...], default: Any) -> Any:
+        self.used.add(name)
+        if name not in self.table:
+            return default
+        value = self.table[name]
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        if float in kinds and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if isinstance(value, bool) and bool not in kinds:
+            raise ConfigError(self.key(name), f"expected {_kind_names(kinds)}, got a boolean")
+        if not isinstance(value, kinds):
+            raise ConfigError(self.key(name), f"expected {_kind_names(kinds)}, got {type(value).__name__}")
+        return value
+
+    def positive(self, name: str, kind: type, default: Any) -> Any:
+        value = self.get(name, kind, default)
+        if value is not None and value <= 0:
+            raise ConfigError(self.key(name), f"must be greater than 0, got {value}")
+        return value
+
+    def sub(self, name: str) -> _Section:
+        self.used.add(name)
+        return _Section(self.key(name), self.table.get(name, {}))
+
+    def finish(self, allow_extra: bool = False) -> dict[str, Any]:
+        extra = {k: v for k, v in self.table.items() if k not in self.used}
+        if extra and not allow_extra:
+            name = sorted(extra)[0]
+            known = ", ".join(sorted(self.used))
+            raise ConfigError(self.key(name), f"unknown key (known keys here: {known})")
+        return extra
+
+
+def _kind_names(kinds: tuple[type, ...]) -> str:
+    names = {
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        bool: "a boolean",
+        dict: "a table",
+        list: "an array",
+    }
+    return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+def _build(raw: dict[str, Any], env: Mapping[str, str], source: str) -> Settings:
+    root = _Section("", raw)
+    gateway = _gateway(root.sub("gateway"))
+    audit = _audit(root.sub("audit"), env)
+    adapters_table = root.sub("adapters")
+    adapters = {
+        name: _adapter(name, _Section(adapters_table.key(name), value), env)
+        for name, value in adapters_table.table.items()
+    }
+    subgraphs_table = root.sub("subgraphs")
+    subgraphs = {
+        name: _subgraph(name, _Section(subgraphs_table.key(name), value), env)
+        for name, value in subgraphs_table.table.items()
+    }
+    clash = sorted(set(subgraphs) & {n for n, a in adapters.items() if a.enabled})
+    if clash:
+        raise ConfigError(f"subgraphs.{clash[0]}", "the name is already used by an enabled adapter")
+    root.finish()
+    return Settings(gateway=gateway, audit=audit, adapters=adapters, subgraphs=subgraphs, source=source)
+
+
+def _gateway(s: _Section) -> GatewaySettings:
+    mode = s.get("mode", str, "demo")
+    if mode not in _MODES:
+        raise ConfigError(s.key("mode"), f"must be one of {', '.join(_MODES)}, got {mode!r}")
+    port = s.get("port", int, 4000)
+    if not 0 <= port <= 65535:
+        raise ConfigError(s.key("port"), f"must be a TCP port (0-65535), got {port}")
+    log_level = s.get("log_level", str, "info").lower()
+    if log_level not in ("debug", "info", "warning", "error"):
+        raise ConfigError(s.key("log_level"), f"must be debug, info, warning or error, got {log_level!r}")
+    lim = s.sub("limits")
+    defaults = LimitSettings()
+    limits = LimitSettings(
+        **{
+            f.name: lim.positive(f.name, int, getattr(defaults, f.name))
+            if f.name != "max_batch"
+            else lim.get(f.name, int, defaults.max_batch)
+            for f in dataclasses.fields(LimitSettings)
+        }
+    )
+    lim.finish()
+    settings = GatewaySettings(
+        host=s.get("host", str, "127.0.0.1"),
+        port=port,
+        mode=mode,
+        log_level=log_level,
+        supergraph=s.get("supergraph", str, None),
+        introspection=s.get("introspection", bool, None),
+        graphiql=s.get("graphiql", bool, None),
+        include_subgraph_errors=s.get("include_subgraph_errors", bool, False),
+        plan_cache_size=s.positive("plan_cache_size", int, 512),
+        subgraph_timeout=s.positive("subgraph_timeout", float, 30.0),
+        limits=limits,
+    )
+    s.finish()
+    return settings
+
+
+def _audit(s: _Section, env: Mapping[str, str]) -> AuditSettings:
+    store = s.get("store", str, "sqlite:///var/audit.sqlite3")
+    if not (store == "memory" or store.startswith(("sqlite:///", "postgresql://", "postgres://"))):
+        raise ConfigError(s.key("store"), f"must be 'memory', 'sqlite:///PATH' or 'postgresql://...', got {store!r}")
+    key = s.get("signing_key", (str, dict), None)
+    settings = AuditSettings(
+        enabled=s.get("enabled", bool, True),
+        store=store,
+        fail_closed=s.get("fail_closed", bool, True),
+        checkpoint_path=s.get("checkpoint_path", str, "var/checkpoints"),
+        checkpoint_every=s.positive("checkpoint_every", int, 256),
+        signing_key=_secret(s.key("signing_key"), key, env) if key is not None else None,
+    )
+    s.finish()
+    return settings
+
+
+def _secret(key: str, value: Any, env: Mapping[str, str]) -> str:
+    """A secret written as ``{ env = "VAR" }`` (read from the environment) or, in demo configs, a literal."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and set(value) == {"env"} and isinstance(value["env"], str):
+        var = value["env"]
+        if var not in env:
+            raise ConfigError(key, f"environment variable {var} is not set")
+        return env[var]
+    raise ConfigError(key, 'a secret is a string or { env = "VARIABLE" }')
+
+
+def _adapter(name: str, s: _Section, env: Mapping[str, str]) -> AdapterSettings:
+    if not _NAME.match(name):
+        raise ConfigError(s.prefix, "adapter names are lower-case letters, digits and _ (start with a letter)")
+    url = s.get("url", str, None)
+    if url is not None and not url.startswith(("http://", "https://")):
+        raise ConfigError(s.key("url"), f"must be an http(s) URL, got {url!r}")
+    creds = s.sub("credentials")
+    credentials = {k: _secret(creds.key(k), v, env) for k, v in creds.table.items()}
+    creds.used.update(credentials)
+    connect = s.positive("connect_timeout", float, 3.0)
+    read = s.positive("read_timeout", float, 10.0)
+    total = s.positive("total_timeout", float, 15.0)
+    if total < read:
+        raise ConfigError(s.key("total_timeout"), f"must be >= read_timeout ({read}), got {total}")
+    enabled = s.get("enabled", bool, True)
+    options = s.finish(allow_extra=True)
+    return AdapterSettings(
+        name=name,
+        enabled=enabled,
+        url=url,
+        connect_timeout=connect,
+        read_timeout=read,
+        total_timeout=total,
+        credentials=credentials,
+        options=options,
+    )
+
+
+def _subgraph(name: str, s: _Section, env: Mapping[str, str]) -> SubgraphSettings:
+    if not _NAME.match(name):
+        raise ConfigError(s.prefix, "subgraph names are lower-case letters, digits and _ (start with a letter)")
+    url = s.get("url", str, None)
+    if url is None:
+        raise ConfigError(s.key("url"), "is required for a remote subgraph")
+    if not url.startswith(("http://", "https://")):
+        raise ConfigError(s.key("url"), f"must be an http(s) URL, got {url!r}")
+    headers_table = s.sub("headers")
+    headers = {k: _secret(headers_table.key(k), v, env) for k, v in headers_table.table.items()}
+    headers_table.used.update(headers)
+    settings = SubgraphSettings(name=name, url=url, timeout=s.positive("timeout", float, 30.0), headers=headers)
+    s.finish()
+    return settings

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The one check command: formatting, lint, types, schema freshness, tests with a coverage floor.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${VENV:-.venv}/bin
+
+echo "== ruff format --check"; "$BIN/ruff" format --check gateway adapters tests bench
+echo "== ruff check";          "$BIN/ruff" check gateway adapters tests bench
+echo "== mypy (strict)";       "$BIN/mypy"
+if "$BIN/silkgraph" compose --help >/dev/null 2>&1; then
+  echo "== schema/ is up to date"; "$BIN/silkgraph" compose --check
+fi
+echo "== pytest"
+set +e
+"$BIN/python" -m pytest --cov --cov-report=term "$@"
+rc=$?
+set -e
+if [ "$rc" -eq 5 ]; then
+  echo "pytest collected no tests: that is a failure for Silkgraph" >&2
+  exit 1
+fi
+exit "$rc"
