@@ -14,7 +14,7 @@ An adapter turns one legacy system into an Apollo Federation v2 subgraph::
                 yield
         async def health(self) -> Health: ...
         def request_state(self, request: RequestContext) -> Any: ...   # DataLoaders per request
-        def sandbox(self) -> SandboxSpec | None: ...
+        def sandboxes(self) -> Sequence[SandboxSpec]: ...
 
 Built-in and partner adapters are found through the ``silkgraph.adapters`` entry-point group
 (:mod:`gateway.sdk.registry`) and configured under ``[adapters.<name>]``.
@@ -26,7 +26,7 @@ import abc
 import contextlib
 import dataclasses
 import enum
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from gateway.sdk.context import RequestContext
@@ -88,11 +88,17 @@ class Health:
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class SandboxSpec:
-    """How to run the legacy system's sandbox: an ASGI app factory, and the port it listens on by default."""
+    """How to run one legacy system's sandbox: an ASGI app factory and the port it listens on by default.
 
+    ``setting`` says where the demo writes the sandbox's URL in the adapter's settings: ``"url"`` (the
+    adapter's main legacy URL) or the name of an option (e.g. ``"legacy_url"`` for a second system).
+    """
+
+    name: str
     factory: Callable[[SandboxConfig], ASGIApp]
     default_port: int
-    #: path (relative to the sandbox root URL) that the adapter's ``url`` setting should point at
+    setting: str = "url"
+    #: path appended to the sandbox's root URL to form the setting's value
     base_path: str = ""
     description: str = ""
 
@@ -138,9 +144,9 @@ class Adapter(abc.ABC):
         return None
 
     # -- sandbox ------------------------------------------------------------------------------------------
-    def sandbox(self) -> SandboxSpec | None:
-        """The sandbox that stands in for the legacy system (``silkgraph sandbox NAME``), if any."""
-        return None
+    def sandboxes(self) -> Sequence[SandboxSpec]:
+        """The sandboxes that stand in for the legacy system(s) (``silkgraph sandbox NAME``). Default: none."""
+        return ()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name!r} url={self.settings.url!r}>"
