@@ -1,7 +1,7 @@
 """GraphQL over HTTP: request parsing, content negotiation, CSRF rule, body limits and status codes.
 
-Follows the GraphQL-over-HTTP specification: ``application/graphql-response+json`` (used when the client accepts
-it, when ``Accept`` is missing or ``*/*``) answers request errors with 4xx and field errors with 200;
+Follows the GraphQL-over-HTTP specification: ``application/graphql-response+json`` (used when the client asks for
+it; a missing ``Accept`` or ``*/*`` gets ``application/json`` as legacy clients expect) answers request errors with 4xx and field errors with 200;
 ``application/json`` answers every well-formed request with 200. Bodies are capped before and after
 decompression; GET carries only queries (and only with a preflight header, or as a plain GET when the CSRF
 rule is relaxed for development); mutations over GET are refused with 405.
@@ -65,7 +65,7 @@ def _media_type(header: str | None) -> tuple[str, dict[str, str]]:
 def negotiate(accept: str | None) -> str | None:
     """The response media type for an ``Accept`` header, or None when nothing acceptable is offered."""
     if not accept or not accept.strip():
-        return GRAPHQL_RESPONSE_JSON
+        return JSON  # legacy clients send no Accept and expect application/json
     best: tuple[float, int, str] | None = None
     for order, item in enumerate(accept.split(",")):
         media, params = _media_type(item)
@@ -75,9 +75,9 @@ def negotiate(accept: str | None) -> str | None:
             q = 1.0
         if q <= 0:
             continue
-        if media in (GRAPHQL_RESPONSE_JSON, "application/*", "*/*"):
+        if media == GRAPHQL_RESPONSE_JSON:
             choice = GRAPHQL_RESPONSE_JSON
-        elif media == JSON:
+        elif media in (JSON, "application/*", "*/*"):
             choice = JSON
         else:
             continue
