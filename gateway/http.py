@@ -1,7 +1,8 @@
 """GraphQL over HTTP: request parsing, content negotiation, CSRF rule, body limits and status codes.
 
-Follows the GraphQL-over-HTTP specification: ``application/graphql-response+json`` (used when the client asks for
-it; a missing ``Accept`` or ``*/*`` gets ``application/json`` as legacy clients expect) answers request errors with 4xx and field errors with 200;
+Follows the GraphQL-over-HTTP specification: ``application/graphql-response+json`` (used when the client asks
+for it; a missing ``Accept`` or ``*/*`` gets ``application/json`` as legacy clients expect) answers request
+errors with 4xx and field errors with 200;
 ``application/json`` answers every well-formed request with 200. Bodies are capped before and after
 decompression; GET carries only queries (and only with a preflight header, or as a plain GET when the CSRF
 rule is relaxed for development); mutations over GET are refused with 405.
