@@ -446,7 +446,7 @@ class _Planning:
             keys = self.sg.type_graphs(target.cond)[target.graph].resolvable_keys
             key = min(keys, key=lambda k: (self._key_misses(parent.graph, type_name, k), keys.index(k)))
             parent_sel.add_typename()
-            fields, deps = self.ensure_fields(parent, parent_sel, type_name, path, key, hops)
+            fields, deps = self.ensure_fields(parent, parent_sel, type_name, path, key, hops, avoid=group)
             _merge_req_fields(req.fields, fields)
             for dep in deps:
                 if dep is not group and not self.depends_on(dep, group):
@@ -470,10 +470,12 @@ class _Planning:
         path: tuple[str, ...],
         fieldset: str,
         hops: int,
+        avoid: _Group | None = None,
     ) -> tuple[OrderedDict[str, _ReqFieldBuilder], set[_Group]]:
         """Make the fields of ``fieldset`` (on ``type_name`` at ``path``) available in the data; returns how to
-        read them for a representation and the fetches that must run first."""
-        return self._ensure(group, sel, type_name, _parse_fieldset(fieldset).selections, path, hops)
+        read them for a representation and the fetches that must run first (never ``avoid`` or one that
+        depends on it: that is the fetch waiting for these fields)."""
+        return self._ensure(group, sel, type_name, _parse_fieldset(fieldset).selections, path, hops, avoid)
 
     def _ensure(
         self,
@@ -483,6 +485,7 @@ class _Planning:
         selections: Iterable[SelectionNode],
         path: tuple[str, ...],
         hops: int,
+        avoid: _Group | None = None,
     ) -> tuple[OrderedDict[str, _ReqFieldBuilder], set[_Group]]:
         out: OrderedDict[str, _ReqFieldBuilder] = OrderedDict()
         deps: set[_Group] = set()
@@ -501,7 +504,13 @@ class _Planning:
                 builder = _ReqFieldBuilder(name=name, data_key=fs.response_key, source=fs)
                 if field.selection_set is not None and fs.sub is not None:
                     inner_sub, inner_deps = self._ensure(
-                        group, fs.sub, field_type, field.selection_set.selections, (*path, fs.response_key), hops
+                        group,
+                        fs.sub,
+                        field_type,
+                        field.selection_set.selections,
+                        (*path, fs.response_key),
+                        hops,
+                        avoid,
                     )
                     builder.sub = inner_sub
                     deps |= inner_deps
@@ -510,8 +519,13 @@ class _Planning:
             target = next(iter(sorted(self.targets(type_name, name), key=lambda t: t.graph)), None)
             if target is None:
                 raise PlanningError(f"no subgraph can provide {type_name}.{name} needed as a key or @requires input")
+            # join the fetch already going to that subgraph at this path, unless it waits for these fields
+            existing = self._entity_index.get((target.graph, path, group.id, target.cond))
+            shared = existing is not None and not (
+                avoid is not None and (existing == avoid.id or self.depends_on(self.groups[existing], avoid))
+            )
             provider = self.entity_group(
-                group, sel, type_name, path, target, {type_name}, tag="#provide", hops=hops + 1
+                group, sel, type_name, path, target, {type_name}, tag="" if shared else "#provide", hops=hops + 1
             )
             deps.add(provider)
             frag = provider.sel.fragment(target.cond)
@@ -538,7 +552,7 @@ class _Planning:
         target: _Target,
     ) -> None:
         assert target.routing.requires is not None
-        fields, deps = self.ensure_fields(parent, parent_sel, type_name, path, target.routing.requires, 0)
+        fields, deps = self.ensure_fields(parent, parent_sel, type_name, path, target.routing.requires, 0, avoid=child)
         _merge_req_fields(child.requires[target.cond].fields, fields)
         for dep in deps:
             if dep is child or self.depends_on(dep, child):
