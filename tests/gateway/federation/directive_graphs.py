@@ -280,3 +280,128 @@ def keys_graph() -> dict[str, Schema]:
         "traders": Schema(query=KeyQuery, federation_version=V),
         "ledger": Schema(query=BalQuery, types=[BalTrader], federation_version=V),
     }
+
+
+# ------------------------------------------------------------------ @interfaceObject (entity interface)
+
+
+@strawberry.federation.interface(keys=["id"], name="Account")
+class BankAccount:
+    id: strawberry.ID
+    bic: str
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID) -> "BankAccount":
+        return ACCOUNTS_BY_ID[id]
+
+
+@strawberry.federation.type(keys=["id"], name="SettlementAccount")
+class BankSettlement(BankAccount):
+    currency: str
+
+
+@strawberry.federation.type(keys=["id"], name="EscrowAccount")
+class BankEscrow(BankAccount):
+    release_date: str
+
+
+ACCOUNTS_BY_ID: dict[str, BankAccount] = {
+    "a1": BankSettlement(id="a1", bic="ICBKCNBJXXX", currency="CNY"),
+    "a2": BankEscrow(id="a2", bic="HSBKKZKX", release_date="2026-12-01"),
+}
+
+
+@strawberry.type(name="Query")
+class BankQuery:
+    @strawberry.field
+    def accounts(self) -> list[BankAccount]:
+        return list(ACCOUNTS_BY_ID.values())
+
+
+@strawberry.federation.interface_object(keys=["id"], name="Account")
+class RiskAccount:
+    id: strawberry.ID
+
+    @strawberry.field
+    def risk_score(self) -> int:
+        return {"a1": 10, "a2": 70}[self.id]
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID) -> "RiskAccount":
+        return RiskAccount(id=id)
+
+
+@strawberry.type(name="Query")
+class RiskQuery:
+    @strawberry.field
+    def risky_accounts(self) -> list[RiskAccount]:
+        return [RiskAccount(id="a2")]
+
+
+def interface_object_graph() -> dict[str, Schema]:
+    return {
+        "bank": Schema(query=BankQuery, types=[BankSettlement, BankEscrow], federation_version=V),
+        "risk": Schema(query=RiskQuery, federation_version=V),
+    }
+
+
+# ------------------------------------------------------------------ mutations and parallel roots
+
+JOURNAL: list[str] = []
+
+
+@strawberry.type(name="Mutation")
+class LedgerMutation:
+    @strawberry.mutation
+    async def debit(self, ref: str) -> str:
+        JOURNAL.append(f"debit:{ref}")
+        return f"debited {ref}"
+
+
+@strawberry.type(name="Mutation")
+class NoticeMutation:
+    @strawberry.mutation
+    async def notify(self, ref: str) -> str:
+        JOURNAL.append(f"notify:{ref}")
+        return f"notified {ref}"
+
+
+@strawberry.type(name="Query")
+class LedgerQuery:
+    @strawberry.field
+    async def ledger_ping(self) -> str:
+        await BARRIER.wait()
+        return "ledger"
+
+
+@strawberry.type(name="Query")
+class NoticeQuery:
+    @strawberry.field
+    async def notice_ping(self) -> str:
+        await BARRIER.wait()
+        return "notice"
+
+
+class _Barrier:
+    """Replaced per test: both root fetches must be in flight at once to pass it."""
+
+    def __init__(self) -> None:
+        import asyncio
+
+        self.barrier = asyncio.Barrier(2)
+
+    async def wait(self) -> None:
+        import asyncio
+
+        async with asyncio.timeout(5):
+            await self.barrier.wait()
+
+
+BARRIER = _Barrier.__new__(_Barrier)
+
+
+def mutation_graph() -> dict[str, Schema]:
+    return {
+        "ledger": Schema(query=LedgerQuery, mutation=LedgerMutation, federation_version=V),
+        "notices": Schema(query=NoticeQuery, mutation=NoticeMutation, federation_version=V),
+    }

@@ -55,3 +55,43 @@ async def test_compound_and_nested_keys() -> None:
         assert data == {"traders": [{"name": "Astana Grain", "balance": "KZ/R-1: 12.50 CNY"}]}
         rep = f.recorders["ledger"].bodies[0]["variables"]["representations"][0]
         assert rep == {"__typename": "Trader", "registration": {"country": "KZ", "number": "R-1"}}
+
+
+async def test_interface_object_gets_concrete_types_from_the_interface_owner() -> None:
+    async with federated(g.interface_object_graph()) as f:
+        data = await f.data("{ accounts { id bic riskScore ... on EscrowAccount { releaseDate } } }")
+        assert data["accounts"] == [
+            {"id": "a1", "bic": "ICBKCNBJXXX", "riskScore": 10},
+            {"id": "a2", "bic": "HSBKKZKX", "riskScore": 70, "releaseDate": "2026-12-01"},
+        ]
+        # the interface-object subgraph receives representations typed as the interface
+        reps = f.recorders["risk"].bodies[0]["variables"]["representations"]
+        assert {r["__typename"] for r in reps} == {"Account"}
+
+
+async def test_root_field_of_an_interface_object_learns_its_concrete_type() -> None:
+    async with federated(g.interface_object_graph()) as f:
+        data = await f.data("{ riskyAccounts { id riskScore __typename ... on EscrowAccount { releaseDate } } }")
+        assert data == {
+            "riskyAccounts": [{"id": "a2", "riskScore": 70, "__typename": "EscrowAccount", "releaseDate": "2026-12-01"}]
+        }
+
+
+async def test_mutations_run_serially_in_document_order() -> None:
+    g.JOURNAL.clear()
+    async with federated(g.mutation_graph()) as f:
+        result = await f.run('mutation { a: debit(ref: "1") b: notify(ref: "1") c: debit(ref: "2") }')
+        assert result.errors == []
+        assert g.JOURNAL == ["debit:1", "notify:1", "debit:2"]
+        assert result.data == {"a": "debited 1", "b": "notified 1", "c": "debited 2"}
+        assert "Sequence" in str(result.plan)
+
+
+async def test_independent_fetches_are_in_flight_together() -> None:
+    import asyncio
+
+    g.BARRIER.barrier = asyncio.Barrier(2)  # each resolver waits until the other one has started
+    async with federated(g.mutation_graph()) as f:
+        result = await f.run("{ ledgerPing noticePing }")
+        assert result.errors == []
+        assert result.data == {"ledgerPing": "ledger", "noticePing": "notice"}
