@@ -204,7 +204,7 @@ class _Reader:
         element = f'type "{type_def.name}"'
         all_external = False
         for directive in node.directives or ():
-            name = self.canonical(directive, element)
+            name = self.names.get(directive.name.value)
             if name == "key":
                 fields = _string_argument(directive, "fields")
                 resolvable = _bool_argument(directive, "resolvable")

@@ -82,8 +82,7 @@ def compose(subgraphs: Sequence[SubgraphSource]) -> str:
     _add_interface_object_fields(merger, types, by_name)
     problems.extend(_check_implementations(types, by_name))
     problems.extend(_check_resolvable_entities(merger, checks))
-    query = by_name.get("Query")
-    if query is not None and not query.fields:
+    if len(parsed) == len(seen) and not any(t.fields for _, t in merger.by_name.get("Query", [])):
         problems.append("no subgraph defines a field on the Query type; at least one root query field is needed")
     composed_links, composed_definitions = _composed_directives(parsed, problems)
     if problems:

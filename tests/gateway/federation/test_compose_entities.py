@@ -98,9 +98,7 @@ type Query { topProducts: [Product] @provides(fields: "name") }
 type Product @key(fields: "id") { id: ID! name: String @external }
 """,
     )
-    assert field_directives(supergraph, "Query", "topProducts") == [
-        '@join__field(graph: SEARCH, provides: "name")'
-    ]
+    assert field_directives(supergraph, "Query", "topProducts") == ['@join__field(graph: SEARCH, provides: "name")']
     assert field_directives(supergraph, "Product", "name") == [
         "@join__field(graph: PRODUCTS)",
         "@join__field(graph: SEARCH, external: true)",
@@ -109,8 +107,8 @@ type Product @key(fields: "id") { id: ID! name: String @external }
 
 def test_shareable_fields_resolved_by_several_subgraphs_need_no_join_field() -> None:
     supergraph = compose_bodies(
-        a='type Query { a: Money } type Money @shareable { amount: Float! currency: String! }',
-        b='type Query { b: Money } type Money { amount: Float! @shareable currency: String! @shareable }',
+        a="type Query { a: Money } type Money @shareable { amount: Float! currency: String! }",
+        b="type Query { b: Money } type Money { amount: Float! @shareable currency: String! @shareable }",
     )
     assert field_directives(supergraph, "Money", "amount") == []
     assert type_directives(supergraph, "Money") == ["@join__type(graph: A)", "@join__type(graph: B)"]
