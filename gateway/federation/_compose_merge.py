@@ -145,13 +145,16 @@ class Merger:
         return out
 
     def merge_composite(self, merged: SupergraphType, kind: Kind, sources: list[Source]) -> None:
+        implements: list[str] = []
         for subgraph, type_def in sources:
             for interface in type_def.interfaces:
                 if interface not in merged.interfaces:
                     merged.interfaces.append(interface)
-                merged.directives.append(
+                implements.append(
                     f"@join__implements(graph: {self.graphs[subgraph.name]}, interface: {quote(interface)})"
                 )
+        # Apollo prints which subgraph knows an implementation before the type's @join__type list.
+        merged.directives[:0] = implements
         names: list[str] = []
         for _, type_def in sources:
             names.extend(n for n in type_def.fields if n not in names)

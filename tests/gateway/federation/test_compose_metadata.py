@@ -72,12 +72,27 @@ type Query {
     assert field_directives(supergraph, "Query", "fx")[0] == '@policy(policies: [["fx_desk"]])'
 
 
-def test_scopes_from_several_subgraphs_keep_every_alternative_once() -> None:
+def test_scopes_from_several_subgraphs_are_all_required() -> None:
+    supergraph = compose_bodies(
+        a='type Query { a: T } type T @shareable { x: Int @requiresScopes(scopes: [["read"]]) y: Int }',
+        b="""
+type Query { b: T }
+type T @shareable {
+  x: Int @requiresScopes(scopes: [["audit"], ["admin"]])
+  y: Int @policy(policies: [["desk"]])
+}
+""",
+    )
+    assert field_directives(supergraph, "T", "x") == ['@requiresScopes(scopes: [["read", "audit"], ["read", "admin"]])']
+    assert field_directives(supergraph, "T", "y") == ['@policy(policies: [["desk"]])']
+
+
+def test_scope_alternatives_implied_by_another_are_dropped() -> None:
     supergraph = compose_bodies(
         a='type Query { a: T } type T @shareable { x: Int @requiresScopes(scopes: [["read"]]) }',
         b='type Query { b: T } type T @shareable { x: Int @requiresScopes(scopes: [["read"], ["admin"]]) }',
     )
-    assert field_directives(supergraph, "T", "x") == ['@requiresScopes(scopes: [["read"], ["admin"]])']
+    assert field_directives(supergraph, "T", "x") == ['@requiresScopes(scopes: [["read"]])']
 
 
 def test_cost_and_list_size_are_kept_with_the_demand_control_link() -> None:

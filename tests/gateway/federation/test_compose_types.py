@@ -37,10 +37,10 @@ type Query { boat: Boat }
 """,
     )
     assert type_directives(supergraph, "Car") == [
-        '@join__type(graph: A, key: "id")',
-        '@join__type(graph: B, key: "id")',
         '@join__implements(graph: A, interface: "Node")',
         '@join__implements(graph: B, interface: "Node")',
+        '@join__type(graph: A, key: "id")',
+        '@join__type(graph: B, key: "id")',
     ]
     assert type_directives(supergraph, "Thing") == [
         "@join__type(graph: A)",
