@@ -19,7 +19,7 @@ from graphql.language import (
 
 from ._compose_model import Kind, Subgraph
 
-__all__ = ["FieldSetCheck", "check_field_sets", "named_type"]
+__all__ = ["FieldSetCheck", "check_field_sets", "named_type", "parse_field_set"]
 
 _COMPOSITE = (Kind.OBJECT, Kind.INTERFACE, Kind.UNION)
 

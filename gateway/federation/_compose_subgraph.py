@@ -16,6 +16,7 @@ from graphql.language import (
     EnumTypeDefinitionNode,
     EnumTypeExtensionNode,
     FieldDefinitionNode,
+    FieldNode,
     InputObjectTypeDefinitionNode,
     InputObjectTypeExtensionNode,
     InputValueDefinitionNode,
@@ -40,6 +41,7 @@ from graphql.language import (
     print_ast,
 )
 
+from ._compose_fieldset import parse_field_set
 from ._compose_link import FEDERATION_MACHINERY_TYPES, resolve_links
 from ._compose_model import EnumValue, Field, InputValue, Key, Kind, LinkedFeature, Subgraph, TypeDef
 
@@ -312,4 +314,19 @@ def parse_subgraph(name: str, url: str, sdl: str) -> tuple[Subgraph, list[str]]:
     reader = _Reader(subgraph, document)
     reader.read_schema()
     reader.read_types()
+    if subgraph.fed1:
+        _upgrade_fed1_keys(subgraph)
     return subgraph, reader.problems
+
+
+def _upgrade_fed1_keys(subgraph: Subgraph) -> None:
+    """Fed 1 extensions mark their key fields @external although they resolve them; Federation 2 does not."""
+    for type_def in subgraph.types.values():
+        if not type_def.extension:
+            continue
+        for key in type_def.keys:
+            selection = parse_field_set(key.fields)
+            for node in selection.selections if selection is not None else ():
+                field = type_def.fields.get(node.name.value) if isinstance(node, FieldNode) else None
+                if field is not None:
+                    field.external = False

@@ -214,3 +214,25 @@ type Query { top: Node @inaccessible }
     assert "rating" in schema.get_type("Car").fields  # type: ignore[union-attr]
     assert supergraph.endswith("\n") and not supergraph.endswith("\n\n")
     assert not any(line.endswith(" ") for line in supergraph.splitlines())
+
+
+def test_federation_1_subgraph_is_upgraded() -> None:
+    fed1 = """
+extend type Product @key(fields: "id") {
+  id: ID! @external
+  stock: Int
+}
+type Money { amount: Int }
+type Query { price: Money }
+"""
+    owner = sdl(
+        'type Query { product: Product money: Money } type Product @key(fields: "id") { id: ID! } '
+        "type Money @shareable { amount: Int }"
+    )
+    supergraph = compose([SubgraphSource("legacy", "http://legacy", fed1), SubgraphSource("owner", "http://o", owner)])
+    assert type_directives(supergraph, "Product") == [
+        '@join__type(graph: LEGACY, key: "id", extension: true)',
+        '@join__type(graph: OWNER, key: "id")',
+    ]
+    assert field_directives(supergraph, "Product", "id") == []
+    assert field_directives(supergraph, "Money", "amount") == []
