@@ -7,7 +7,7 @@ import pytest
 from gateway.errors import CompositionError
 from gateway.federation.compose import SubgraphSource, compose
 
-from .composing import problems_of, sdl, source
+from .composing import compose_bodies, problems_of, sdl, source
 
 
 def _problems(*sources: SubgraphSource) -> list[str]:
@@ -143,15 +143,27 @@ def test_field_external_everywhere() -> None:
     ]
 
 
-def test_entity_that_no_subgraph_can_resolve_by_key() -> None:
+def test_fields_added_behind_a_non_resolvable_key() -> None:
     problems = problems_of(
-        a='type Query { t: T } type T @key(fields: "id", resolvable: false) { id: ID! }',
-        b='type T @key(fields: "id", resolvable: false) { id: ID! extra: Int }',
+        tax='type Query { company: Company } type Company @key(fields: "id") { id: ID! name: String }',
+        payments='type Company @key(fields: "id", resolvable: false) { id: ID! accounts: [String!] }',
     )
     assert problems == [
-        'entity "T" has only @key(resolvable: false) in every subgraph (a, b), yet b add fields to it; make the key '
-        "resolvable in the subgraph that owns the entity"
+        'subgraph "payments" adds field(s) accounts to entity "Company" but declares it only with '
+        '@key(resolvable: false), so the gateway cannot fetch them; make the key resolvable in "payments"'
     ]
+
+
+def test_stub_with_only_key_fields_is_fine() -> None:
+    problems_free = compose_bodies(
+        tax='type Query { company: Company } type Company @key(fields: "id") { id: ID! name: String }',
+        payments="""
+type Query { payment: Payment }
+type Payment @key(fields: "uetr") { uetr: ID! payer: Company }
+type Company @key(fields: "id", resolvable: false) { id: ID! }
+""",
+    )
+    assert '@join__type(graph: PAYMENTS, key: "id", resolvable: false)' in problems_free
 
 
 def test_type_kind_mismatch() -> None:
