@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from graphql.language import ConstDirectiveNode, NonNullTypeNode, StringValueNode, print_ast
+from graphql.language import ConstDirectiveNode, NonNullTypeNode, StringValueNode, TypeNode, print_ast
 
 from ._compose_applied import merge_applied, merge_type_refs
 from ._compose_fieldset import FieldSetCheck, named_type
@@ -91,6 +91,9 @@ class Merger:
         out: list[str] = []
         for subgraph, type_def in sources:
             graph = f"graph: {self.graphs[subgraph.name]}"
+            if type_def.name == "Query" and not type_def.fields:
+                # Every subgraph has a Query (it holds _service); only those with own root fields are listed.
+                continue
             if not type_def.keys:
                 out.append(f"@join__type({graph})")
             for key in type_def.keys:
@@ -168,15 +171,10 @@ class Merger:
         sources = [(sg, t.fields[name]) for sg, t in type_sources if name in t.fields]
         for subgraph, field in sources:
             self.check_reference(subgraph, coordinate, named_type(field.type))
-        merged_type = sources[0][1].type
-        for _, field in sources[1:]:
-            widened = merge_type_refs(merged_type, field.type, output=True, is_subtype=self.is_subtype)
-            if widened is None:
-                listed = ", ".join(f'"{print_ast(f.type)}" in subgraph "{sg.name}"' for sg, f in sources)
-                self.problems.append(f'field "{coordinate}" has incompatible types across subgraphs: {listed}')
-                return None
-            merged_type = widened
-        all_equal = len({print_ast(f.type) for _, f in sources}) == 1
+        typed = self.output_type(coordinate, sources)
+        if typed is None:
+            return None
+        merged_type, all_equal = typed
         by_graph = {sg.name: f for sg, f in sources}
         dropped: set[str] = set()
         used_overridden: set[str] = set()
@@ -242,6 +240,30 @@ class Merger:
             args=self.merge_args(coordinate, sources),
             directives=directives,
         )
+
+    def output_type(self, coordinate: str, sources: list[tuple[Subgraph, Field]]) -> tuple[TypeNode, bool] | None:
+        """The supergraph type of an output field and whether all subgraphs agree on it.
+
+        @external declarations do not shape the type (the owners do); each must be compatible with it.
+        """
+        owners = [(sg, f) for sg, f in sources if not f.external] or sources
+        merged = owners[0][1].type
+        for _, field in owners[1:]:
+            widened = merge_type_refs(merged, field.type, output=True, is_subtype=self.is_subtype)
+            if widened is None:
+                listed = ", ".join(f'"{print_ast(f.type)}" in subgraph "{sg.name}"' for sg, f in owners)
+                self.problems.append(f'field "{coordinate}" has incompatible types across subgraphs: {listed}')
+                return None
+            merged = widened
+        for subgraph, field in sources:
+            if field.external and merge_type_refs(merged, field.type, output=True, is_subtype=self.is_subtype) is None:
+                self.problems.append(
+                    f'field "{coordinate}" is declared @external in subgraph "{subgraph.name}" with type '
+                    f'"{print_ast(field.type)}", incompatible with its type "{print_ast(merged)}" in the subgraphs '
+                    "that resolve it"
+                )
+                return None
+        return merged, len({print_ast(f.type) for _, f in owners}) == 1
 
     def check_shareable(
         self, type_name: str, name: str, sources: list[tuple[Subgraph, Field]], overridden: set[str]

@@ -213,3 +213,30 @@ type Product @key(fields: "id") { id: ID! name: String @external }
 def test_key_fields_are_shareable_without_the_directive() -> None:
     supergraph = compose_bodies(products=PRODUCT_OWNER, reviews='type Product @key(fields: "id") { id: ID! }')
     assert field_directives(supergraph, "Product", "id") == []
+
+
+def test_external_declarations_do_not_shape_the_field_type() -> None:
+    supergraph = compose_bodies(
+        products='type Query { p: Product } type Product @key(fields: "id") { id: ID! weight: Float! }',
+        shipping="""
+type Product @key(fields: "id") { id: ID! weight: Float @external cost: Int @requires(fields: "weight") }
+""",
+    )
+    assert field_type(supergraph, "Product", "weight") == "Float!"
+    assert field_directives(supergraph, "Product", "weight") == [
+        "@join__field(graph: PRODUCTS)",
+        "@join__field(graph: SHIPPING, external: true)",
+    ]
+
+
+def test_external_with_an_incompatible_type_is_an_error() -> None:
+    problems = problems_of(
+        products='type Query { p: Product } type Product @key(fields: "id") { id: ID! weight: Float }',
+        shipping="""
+type Product @key(fields: "id") { id: ID! weight: String @external cost: Int @requires(fields: "weight") }
+""",
+    )
+    assert problems == [
+        'field "Product.weight" is declared @external in subgraph "shipping" with type "String", incompatible with '
+        'its type "Float" in the subgraphs that resolve it'
+    ]

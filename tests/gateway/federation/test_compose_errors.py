@@ -136,7 +136,7 @@ type T @key(fields: "id") {
 
 def test_field_external_everywhere() -> None:
     problems = problems_of(
-        a='type Query { t: T } type T @key(fields: "id") { id: ID! w: Int @external }',
+        a='type Query { t: T } type T @key(fields: "id") { id: ID! w: Int @external x: Int @requires(fields: "w") }',
     )
     assert problems == [
         'field "T.w" is marked @external in every subgraph that defines it (a); one subgraph must resolve it'
@@ -249,4 +249,15 @@ def test_all_problems_are_reported_together() -> None:
 def test_empty_query_is_an_error() -> None:
     assert _problems(SubgraphSource("a", "http://a", sdl('type T @key(fields: "id") { id: ID! }'))) == [
         "no subgraph defines a field on the Query type; at least one root query field is needed"
+    ]
+
+
+def test_unused_external_field() -> None:
+    problems = problems_of(
+        a='type Query { t: T } type T @key(fields: "id") { id: ID! w: Int }',
+        b='type T @key(fields: "id") { id: ID! w: Int @external }',
+    )
+    assert problems == [
+        'subgraph "b": field "T.w" is marked @external but no @key, @requires or @provides of this subgraph uses '
+        "it; remove it, or drop @external if this subgraph resolves it"
     ]
