@@ -14,22 +14,20 @@ from __future__ import annotations
 
 import re
 
-from graphql.language import ConstDirectiveNode, NonNullTypeNode, StringValueNode, TypeNode, print_ast
+from graphql.language import ConstDirectiveNode, NonNullTypeNode, TypeNode, print_ast
 
 from ._compose_applied import merge_applied, merge_type_refs
+from ._compose_enum_input import merge_enum, merge_input, merge_union
 from ._compose_fieldset import FieldSetCheck, named_type
 from ._compose_model import Field, InputValue, Kind, Subgraph, TypeDef
-from ._compose_print import SupergraphArg, SupergraphEnumValue, SupergraphField, SupergraphType
+from ._compose_print import SupergraphArg, SupergraphField, SupergraphType
+from ._compose_specs import quote
 
 __all__ = ["Merger"]
 
 Source = tuple[Subgraph, TypeDef]
 _BUILT_IN_SCALARS = frozenset({"Int", "Float", "String", "Boolean", "ID"})
 _LABEL = re.compile(r"^(percent\((\d{1,2}(\.\d{1,8})?|100(\.0{1,8})?)\)|[A-Za-z][A-Za-z0-9_\-:.]*)$")
-
-
-def quote(value: str) -> str:
-    return print_ast(StringValueNode(value=value))
 
 
 def _names(sources: list[Source]) -> str:
@@ -138,11 +136,11 @@ class Merger:
             if kind in (Kind.OBJECT, Kind.INTERFACE):
                 self.merge_composite(merged, kind, sources)
             elif kind is Kind.UNION:
-                self.merge_union(merged, sources)
+                merge_union(self, merged, sources)
             elif kind is Kind.ENUM:
-                self.merge_enum(merged, sources)
+                merge_enum(self, merged, sources)
             elif kind is Kind.INPUT_OBJECT:
-                self.merge_input(merged, sources)
+                merge_input(self, merged, sources)
             merged.directives += self.kept([t.directives for _, t in sources])
             out.append(merged)
         return out
@@ -341,70 +339,3 @@ class Merger:
             next((v.description for _, v in present if v.description), None),
             self.kept([v.directives for _, v in present]),
         )
-
-    def merge_union(self, merged: SupergraphType, sources: list[Source]) -> None:
-        for subgraph, type_def in sources:
-            for member in type_def.members:
-                self.check_reference(subgraph, merged.name, member)
-                if member not in merged.members:
-                    merged.members.append(member)
-                merged.directives.append(
-                    f"@join__unionMember(graph: {self.graphs[subgraph.name]}, member: {quote(member)})"
-                )
-
-    def merge_enum(self, merged: SupergraphType, sources: list[Source]) -> None:
-        names: list[str] = []
-        for _, type_def in sources:
-            names.extend(v for v in type_def.values if v not in names)
-        usage = self.usage.get(merged.name, {"output"})
-        partial = [v for v in names if not all(v in t.values for _, t in sources)]
-        if partial and usage == {"input", "output"}:
-            for value in partial:
-                having = [sg.name for sg, t in sources if value in t.values]
-                missing = [sg.name for sg, t in sources if value not in t.values]
-                self.problems.append(
-                    f'enum "{merged.name}" is used both as an input and an output type, so its values must be the '
-                    f'same in every subgraph, but value "{value}" is defined in {", ".join(having)} and not in '
-                    f"{', '.join(missing)}"
-                )
-        if usage == {"input"}:
-            names = [v for v in names if v not in partial]
-            if not names:
-                self.problems.append(
-                    f'enum "{merged.name}" is only used as an input type, so it keeps the values common to all '
-                    "its subgraphs, and there are none"
-                )
-        for value in names:
-            holders = [(sg, t.values[value]) for sg, t in sources if value in t.values]
-            directives = [f"@join__enumValue(graph: {self.graphs[sg.name]})" for sg, _ in holders]
-            merged.values.append(
-                SupergraphEnumValue(
-                    value,
-                    next((v.description for _, v in holders if v.description), None),
-                    directives + self.kept([v.directives for _, v in holders]),
-                )
-            )
-
-    def merge_input(self, merged: SupergraphType, sources: list[Source]) -> None:
-        names: list[str] = []
-        for _, type_def in sources:
-            names.extend(n for n in type_def.fields if n not in names)
-        for name in names:
-            present = [(sg, t.fields[name]) for sg, t in sources if name in t.fields]
-            value = self.merge_input_value(f"{merged.name}.{name}", present, len(sources))
-            if value is None:
-                continue
-            directives = []
-            if len({print_ast(f.type) for _, f in present}) > 1:
-                directives = [
-                    f"@join__field(graph: {self.graphs[sg.name]}, type: {quote(print_ast(f.type))})"
-                    for sg, f in present
-                ]
-            field_name, type_text, default, description, applied = value
-            merged.fields.append(
-                SupergraphField(field_name, type_text, description, default=default, directives=directives + applied)
-            )
-        if not merged.fields:
-            self.problems.append(
-                f'input type "{merged.name}" has no field defined in all of its subgraphs ({_names(sources)})'
-            )

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from gateway.errors import CompositionError
 
 from ._compose_fieldset import FieldSetCheck, check_field_sets
-from ._compose_merge import Merger, quote
+from ._compose_merge import Merger
 from ._compose_model import Kind, Subgraph, TypeDef
 from ._compose_print import SupergraphDocument, SupergraphField, SupergraphType
 from ._compose_specs import (
@@ -33,6 +33,7 @@ from ._compose_specs import (
     cost_link,
     graph_enum_names,
     join_spec_types,
+    quote,
 )
 from ._compose_subgraph import KEPT_DIRECTIVES, parse_subgraph
 
