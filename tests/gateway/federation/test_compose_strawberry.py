@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 from graphql import build_ast_schema, parse
 from strawberry import federation
+from strawberry.federation.schema_directives import Key
 
 from gateway.federation.compose import SubgraphSource, compose
 
@@ -92,3 +93,54 @@ def test_service_sdl_composes_like_the_printed_schema() -> None:
         ]
     )
     assert from_service == from_printing
+
+
+@federation.type(keys=["country taxId"], name="Company")
+class TaxCompany:
+    country: str
+    tax_id: str
+    name: str
+
+
+@strawberry.type(name="Query")
+class TaxQuery:
+    @strawberry.field
+    def company(self, country: str, tax_id: str) -> TaxCompany | None:
+        return None
+
+
+@federation.type(keys=[Key(fields="country taxId", resolvable=False)], name="Company")
+class CompanyStub:
+    country: str
+    tax_id: str
+
+
+@federation.type(keys=["uetr"])
+class Payment:
+    uetr: strawberry.ID
+    payer: CompanyStub
+
+
+@strawberry.type(name="Query")
+class PaymentsQuery:
+    @strawberry.field
+    def payment(self, uetr: strawberry.ID) -> Payment | None:
+        return None
+
+
+def test_platform_shaped_subgraphs_with_stubs_compose() -> None:
+    tax = federation.Schema(query=TaxQuery, federation_version="2.11")
+    payments = federation.Schema(query=PaymentsQuery, federation_version="2.11")
+    assert '@key(fields: "country taxId", resolvable: false)' in payments.as_str()
+    supergraph = compose(
+        [
+            SubgraphSource("tax", "inprocess://tax", tax.as_str()),
+            SubgraphSource("payments", "inprocess://payments", payments.as_str()),
+        ]
+    )
+    assert type_directives(supergraph, "Company") == [
+        '@join__type(graph: PAYMENTS, key: "country taxId", resolvable: false)',
+        '@join__type(graph: TAX, key: "country taxId")',
+    ]
+    assert field_directives(supergraph, "Company", "name") == ["@join__field(graph: TAX)"]
+    assert field_directives(supergraph, "Payment", "payer") == []
