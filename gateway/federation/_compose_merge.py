@@ -35,6 +35,8 @@ def _names(sources: list[Source]) -> str:
 
 
 class Merger:
+    """Merges the types of all subgraphs; problems accumulate in :attr:`problems` instead of stopping."""
+
     def __init__(self, subgraphs: list[Subgraph], checks: dict[str, FieldSetCheck], graphs: dict[str, str]) -> None:
         self.subgraphs = subgraphs
         self.checks = checks

@@ -175,7 +175,6 @@ class _Reader:
             name in FEDERATION_MACHINERY_TYPES
             or name in self.spec_types
             or name.startswith(("federation__", "link__"))
-            or name in {"_Entity", "_Any"}
         )
 
     def read_types(self) -> None:
