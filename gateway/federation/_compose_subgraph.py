@@ -172,9 +172,7 @@ class _Reader:
 
     def is_machinery(self, name: str) -> bool:
         return (
-            name in FEDERATION_MACHINERY_TYPES
-            or name in self.spec_types
-            or name.startswith(("federation__", "link__"))
+            name in FEDERATION_MACHINERY_TYPES or name in self.spec_types or name.startswith(("federation__", "link__"))
         )
 
     def read_types(self) -> None:

@@ -152,3 +152,35 @@ type Query {
     )
     assert '"""The root"""\ntype Query' in supergraph
     assert '  """Old field"""\n  old: Int @deprecated(reason: "use new")\n' in supergraph
+
+
+def test_described_arguments_and_enum_values_print_on_their_own_lines() -> None:
+    supergraph = compose_bodies(
+        a='''
+type Query {
+  find(
+    """the id"""
+    id: ID!
+    """
+    long
+    text
+    """
+    flag: Boolean = false @deprecated(reason: "no")
+  ): Int
+}
+enum E {
+  """first"""
+  A
+  """second"""
+  B
+}
+''',
+    )
+    assert (
+        '  find(\n    """the id"""\n    id: ID!\n\n    """\n    long\n    text\n    """\n'
+        '    flag: Boolean = false @deprecated(reason: "no")\n  ): Int\n'
+    ) in supergraph
+    assert (
+        '{\n  """first"""\n  A @join__enumValue(graph: A)\n\n  """second"""\n  B @join__enumValue(graph: A)\n}'
+        in supergraph
+    )
