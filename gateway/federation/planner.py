@@ -81,6 +81,7 @@ class _ReqBuilder:
     typename: str
     typenames: set[str]
     fields: OrderedDict[str, _ReqFieldBuilder] = dataclasses.field(default_factory=OrderedDict)
+    keys: set[str] = dataclasses.field(default_factory=set)
 
     def freeze(self, cond: str) -> RequiresType:
         return RequiresType(
@@ -88,6 +89,7 @@ class _ReqBuilder:
             typename=self.typename,
             typenames=frozenset(self.typenames),
             fields=tuple(f.freeze() for f in self.fields.values()),
+            key_fields=frozenset(self.keys),
         )
 
 
@@ -448,6 +450,7 @@ class _Planning:
             parent_sel.add_typename()
             fields, deps = self.ensure_fields(parent, parent_sel, type_name, path, key, hops, avoid=group)
             _merge_req_fields(req.fields, fields)
+            req.keys |= set(fields)
             for dep in deps:
                 if dep is not group and not self.depends_on(dep, group):
                     group.deps.add(dep.id)
