@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, NewType
+from typing import TYPE_CHECKING, Any, NewType
 
 import strawberry
 
@@ -53,7 +53,7 @@ def _str(value: Any) -> str:
     return str(value)
 
 
-Money = strawberry.scalar(
+_Money = strawberry.scalar(
     NewType("Money", object),
     name="Money",
     description=(
@@ -64,7 +64,7 @@ Money = strawberry.scalar(
     parse_value=ids.parse_money,
 )
 
-CurrencyCode = strawberry.scalar(
+_CurrencyCode = strawberry.scalar(
     NewType("CurrencyCode", str),
     name="CurrencyCode",
     description="ISO 4217 alphabetic currency code, e.g. CNY, KZT, RUB.",
@@ -72,7 +72,7 @@ CurrencyCode = strawberry.scalar(
     parse_value=ids.parse_currency,
 )
 
-CountryCode = strawberry.scalar(
+_CountryCode = strawberry.scalar(
     NewType("CountryCode", str),
     name="CountryCode",
     description="ISO 3166-1 alpha-2 country code, e.g. CN, KZ, UZ.",
@@ -80,7 +80,7 @@ CountryCode = strawberry.scalar(
     parse_value=ids.parse_country,
 )
 
-AWB = strawberry.scalar(
+_AWB = strawberry.scalar(
     NewType("AWB", str),
     name="AWB",
     description="IATA air waybill number PPP-SSSSSSSC: airline prefix, serial, check digit (serial mod 7).",
@@ -88,7 +88,7 @@ AWB = strawberry.scalar(
     parse_value=ids.parse_awb,
 )
 
-VIN = strawberry.scalar(
+_VIN = strawberry.scalar(
     NewType("VIN", str),
     name="VIN",
     description="Vehicle identification number (ISO 3779), 17 characters, check digit verified where mandated.",
@@ -96,7 +96,7 @@ VIN = strawberry.scalar(
     parse_value=ids.parse_vin,
 )
 
-BIC = strawberry.scalar(
+_BIC = strawberry.scalar(
     NewType("BIC", str),
     name="BIC",
     description="ISO 9362 business identifier code (8 or 11 characters).",
@@ -104,7 +104,7 @@ BIC = strawberry.scalar(
     parse_value=ids.parse_bic,
 )
 
-IBAN = strawberry.scalar(
+_IBAN = strawberry.scalar(
     NewType("IBAN", str),
     name="IBAN",
     description="ISO 13616 international bank account number, compact form.",
@@ -112,7 +112,7 @@ IBAN = strawberry.scalar(
     parse_value=ids.parse_iban,
 )
 
-TaxId = strawberry.scalar(
+_TaxId = strawberry.scalar(
     NewType("TaxId", str),
     name="TaxId",
     description="Taxpayer identifier (USCC, INN, BIN, UNP, GSTIN...); its rule depends on the company's country.",
@@ -120,7 +120,7 @@ TaxId = strawberry.scalar(
     parse_value=_tax_id_shape,
 )
 
-HSCode = strawberry.scalar(
+_HSCode = strawberry.scalar(
     NewType("HSCode", str),
     name="HSCode",
     description="Harmonized System commodity code: 4-digit heading, optional subheading and national digits.",
@@ -128,13 +128,38 @@ HSCode = strawberry.scalar(
     parse_value=ids.parse_hs_code,
 )
 
-UETR = strawberry.scalar(
+_UETR = strawberry.scalar(
     NewType("UETR", str),
     name="UETR",
     description="Unique end-to-end transaction reference of an ISO 20022 payment (lower-case UUIDv4).",
     serialize=_str,
     parse_value=ids.parse_uetr,
 )
+
+# Type checkers see each scalar as the Python value resolvers hand over (``CountryCode`` is a ``str``,
+# ``Money`` a ``MoneyValue``); at run time the names are the Strawberry scalars above.
+if TYPE_CHECKING:
+    Money = ids.MoneyValue
+    CurrencyCode = str
+    CountryCode = str
+    AWB = str
+    VIN = str
+    BIC = str
+    IBAN = str
+    TaxId = str
+    HSCode = str
+    UETR = str
+else:
+    Money = _Money
+    CurrencyCode = _CurrencyCode
+    CountryCode = _CountryCode
+    AWB = _AWB
+    VIN = _VIN
+    BIC = _BIC
+    IBAN = _IBAN
+    TaxId = _TaxId
+    HSCode = _HSCode
+    UETR = _UETR
 
 #: Input rules by scalar name, for the gateway's API schema (same rules as the subgraphs).
 SCALAR_RULES: dict[str, Callable[..., Any]] = {
