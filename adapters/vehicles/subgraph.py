@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from typing import Any
 
 import strawberry
 
 from adapters.vehicles import types as t
 from adapters.vehicles.entities import Company, Info, Vehicle, state, vehicle_to_graphql
-from adapters.vehicles.legacy import STATUS_CODES
+from adapters.vehicles.legacy import STATUS_CODES, Page
 from adapters.vehicles.paging import decode_cursor, encode_cursor, window
 from gateway.sdk.identifiers import parse_country, parse_tax_id
 from gateway.sdk.scalars import VIN, CountryCode, TaxId
@@ -52,6 +54,16 @@ class VehicleExportConnection:
     page_info: VehicleExportPageInfo
 
 
+async def _read_pages(calls: list[Coroutine[Any, Any, Page]]) -> list[Page]:
+    """Read legacy pages concurrently; the first failure is raised as itself, not as an ExceptionGroup."""
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(call) for call in calls]
+    except ExceptionGroup as failed:
+        raise failed.exceptions[0] from None
+    return [task.result() for task in tasks]
+
+
 async def vehicle(info: Info, vin: VIN) -> Vehicle | None:
     st = state(info)
     filing = await st.by_vin.load(vin)
@@ -74,21 +86,19 @@ async def vehicle_exports(
         if filter.status is not None:
             status = _LEGACY_STATUS[filter.status.value]
     client = st.client()
-    async with asyncio.TaskGroup() as group:
-        tasks = [
-            group.create_task(
-                client.exports(
-                    page=page,
-                    page_size=plan.page_size,
-                    exporter=exporter,
-                    buyer=buyer,
-                    status_code=status,
-                    agency=st.agency,
-                )
+    pages = await _read_pages(
+        [
+            client.exports(
+                page=page,
+                page_size=plan.page_size,
+                exporter=exporter,
+                buyer=buyer,
+                status_code=status,
+                agency=st.agency,
             )
             for page in plan.pages
         ]
-    pages = [task.result() for task in tasks]
+    )
     filings = [f for page in pages for f in page.items][plan.skip : plan.skip + first]
     total = pages[0].total
     edges = [
