@@ -1,19 +1,7 @@
-"""A stand-in for the barter trade system: a REST/JSON contract register with a balance ledger.
+"""The barter sandbox's contract register: seeded contracts, proposal and delivery rules, the ledger status.
 
-Endpoints (JSON, camelCase; decimals as strings)::
-
-    GET  /contracts?party=CC:TAXID&status=..&type=..   {"items": [contract...]}
-    GET  /contracts/{id}                               contract | 404
-    POST /contracts/batch      {"ids": [...]}           {"items": [contract...]}   (one call for many ids)
-    POST /contracts            proposal                 201 contract (status DRAFT)
-    POST /contracts/{id}/sign                           contract (DRAFT -> SIGNED)
-    POST /contracts/{id}/deliveries   delivery          201 contract (ledger and status updated)
-    GET  /_sandbox/calls                                calls served per endpoint (for tests and the demo)
-
-Validation failures answer 422 ``{"error": {"code": "VALIDATION", "field": "...", "message": "..."}}``; a
-delivery against a contract that is not in execution answers 409. ``X-Agency-Id`` limits every answer to
-contracts with a party the agency serves (``adapters.story.Company.agencies``). Seeded from
-``adapters.story.BARTER_CONTRACTS``; ``SandboxConfig.options["today"]`` fixes the sandbox's date.
+This is the legacy system's own logic (it validates what it is sent and answers 422 naming the field); the
+HTTP surface is :mod:`adapters.barter.sandbox.app`.
 """
 
 from __future__ import annotations
@@ -25,24 +13,18 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
-
 from adapters import story
 from adapters.barter.balance import Leg, Line, compute_balance, settlement_status
-from gateway.sdk.sandbox import SandboxConfig
 
-__all__ = ["create_app"]
+__all__ = ["CODES", "Invalid", "Register", "ref"]
 
 _HS = re.compile(r"^\d{4}(\.\d{2})?(\d{2,4})?$")
 _MRN = re.compile(r"^\d{2}[A-Z]{2}[A-Z0-9]{14}$")
-_CODES = {400: "BAD_REQUEST", 409: "CONFLICT", 422: "VALIDATION"}
+CODES = {400: "BAD_REQUEST", 409: "CONFLICT", 422: "VALIDATION"}
 _OPEN_FOR_DELIVERY = frozenset({"SIGNED", "IN_EXECUTION", "OVERDUE"})
 
 
-class _Invalid(Exception):
+class Invalid(Exception):
     def __init__(self, field: str, message: str, status: int = 422) -> None:
         super().__init__(message)
         self.field = field
@@ -93,11 +75,11 @@ def _seed_contract(c: story.BarterContract) -> dict[str, Any]:
     }
 
 
-def _ref(party: dict[str, Any]) -> str:
+def ref(party: dict[str, Any]) -> str:
     return f"{party['country']}:{party['taxId']}"
 
 
-class _Register:
+class Register:
     """The contract register and its ledger (one per app, so every test starts from the story)."""
 
     def __init__(self, today: dt.date | None) -> None:
@@ -112,7 +94,7 @@ class _Register:
         if agency is None:
             return True
         refs = {f"{c.country}:{c.tax_id}" for c in story.COMPANIES if agency in c.agencies}
-        return _ref(contract["partyA"]) in refs or _ref(contract["partyB"]) in refs
+        return ref(contract["partyA"]) in refs or ref(contract["partyB"]) in refs
 
     def view(self, contract: dict[str, Any]) -> dict[str, Any]:
         """The contract as the register reports it today (OVERDUE once the deadline passes)."""
@@ -141,36 +123,36 @@ class _Register:
     # -- writes -----------------------------------------------------------------------------------------
     def propose(self, body: Any) -> dict[str, Any]:
         if not isinstance(body, dict):
-            raise _Invalid("", "the body must be a JSON object")
+            raise Invalid("", "the body must be a JSON object")
         parties = {side: _party(body.get(side), side) for side in ("partyA", "partyB")}
         if parties["partyA"]["country"] == parties["partyB"]["country"]:
-            raise _Invalid("partyB.country", "a barter contract needs parties in two different countries")
+            raise Invalid("partyB.country", "a barter contract needs parties in two different countries")
         number = _text(body, "number")
         day = _date(body, "date")
         valid_until = _date(body, "validUntil")
         deadline = _date(body, "counterDeliveryDeadline")
         if valid_until < day:
-            raise _Invalid("validUntil", "validUntil must not be before the contract date")
+            raise Invalid("validUntil", "validUntil must not be before the contract date")
         if deadline > valid_until:
-            raise _Invalid("counterDeliveryDeadline", "the counter-delivery deadline must fall within the validity")
+            raise Invalid("counterDeliveryDeadline", "the counter-delivery deadline must fall within the validity")
         kind = _text(body, "type")
         if kind not in {"CLOSED", "OPEN", "TOLLING"}:
-            raise _Invalid("type", "type must be CLOSED, OPEN or TOLLING")
+            raise Invalid("type", "type must be CLOSED, OPEN or TOLLING")
         currency = _text(body, "referenceCurrency")
         if not re.fullmatch(r"[A-Z]{3}", currency):
-            raise _Invalid("referenceCurrency", "referenceCurrency must be an ISO 4217 code")
+            raise Invalid("referenceCurrency", "referenceCurrency must be an ISO 4217 code")
         tolerance = _decimal(body.get("tolerancePct", "2.0"), "tolerancePct", allow_zero=True)
         goods_in = body.get("goods")
         if not isinstance(goods_in, list) or not goods_in:
-            raise _Invalid("goods", "goods must list at least one line per side")
+            raise Invalid("goods", "goods must list at least one line per side")
         goods = [_goods_line(line, n) for n, line in enumerate(goods_in, start=1)]
         for side in ("A", "B"):
             if not any(g["side"] == side for g in goods):
-                raise _Invalid("goods", f"side {side} delivers nothing: each side needs at least one goods line")
+                raise Invalid("goods", f"side {side} delivers nothing: each side needs at least one goods line")
         seen: set[tuple[str, str]] = set()
         for n, g in enumerate(goods):
             if (g["side"], g["hsCode"]) in seen:
-                raise _Invalid(f"goods[{n}].hsCode", f"HS code {g['hsCode']} is listed twice for side {g['side']}")
+                raise Invalid(f"goods[{n}].hsCode", f"HS code {g['hsCode']} is listed twice for side {g['side']}")
             seen.add((g["side"], g["hsCode"]))
         contract_id = f"BC-{day.year}-{len(self.contracts) + 1:04d}"
         contract = {
@@ -192,21 +174,21 @@ class _Register:
 
     def record_delivery(self, contract: dict[str, Any], body: Any) -> None:
         if not isinstance(body, dict):
-            raise _Invalid("", "the body must be a JSON object")
+            raise Invalid("", "the body must be a JSON object")
         if contract["status"] not in _OPEN_FOR_DELIVERY:
-            raise _Invalid(
+            raise Invalid(
                 "contractId",
                 f"contract {contract['id']} is {contract['status']}: deliveries need a signed contract",
                 409,
             )
         side = body.get("side")
         if side not in {"A", "B"}:
-            raise _Invalid("side", "side must be A or B")
+            raise Invalid("side", "side must be A or B")
         hs_code = _text(body, "hsCode")
         line = next((g for g in contract["goods"] if g["side"] == side and g["hsCode"] == hs_code), None)
         if line is None:
             listed = ", ".join(g["hsCode"] for g in contract["goods"] if g["side"] == side)
-            raise _Invalid("hsCode", f"HS code {hs_code} is not in side {side}'s goods list ({listed})")
+            raise Invalid("hsCode", f"HS code {hs_code} is not in side {side}'s goods list ({listed})")
         quantity = _decimal(body.get("quantity"), "quantity")
         shipped = sum(
             (Decimal(d["quantity"]) for d in contract["deliveries"] if d["side"] == side and d["hsCode"] == hs_code),
@@ -214,11 +196,11 @@ class _Register:
         )
         remaining = Decimal(line["quantity"]) - shipped
         if quantity > remaining:
-            raise _Invalid("quantity", f"quantity {quantity} exceeds the {remaining} {line['unit']} still to deliver")
+            raise Invalid("quantity", f"quantity {quantity} exceeds the {remaining} {line['unit']} still to deliver")
         procedure = body.get("procedure") or "0130"
         mrn = body.get("mrn")
         if procedure == "0130" and not (isinstance(mrn, str) and _MRN.match(mrn)):
-            raise _Invalid("mrn", "a customs procedure 0130 delivery needs the declaration's 18-character MRN")
+            raise Invalid("mrn", "a customs procedure 0130 delivery needs the declaration's 18-character MRN")
         contract["deliveries"].append(
             {
                 "id": f"{contract['id']}-D{len(contract['deliveries']) + 1}",
@@ -237,7 +219,7 @@ class _Register:
 def _text(body: dict[str, Any], field: str) -> str:
     value = body.get(field)
     if not isinstance(value, str) or not value.strip():
-        raise _Invalid(field, f"{field} is required")
+        raise Invalid(field, f"{field} is required")
     return value.strip()
 
 
@@ -245,35 +227,35 @@ def _date(body: dict[str, Any], field: str) -> dt.date:
     try:
         return dt.date.fromisoformat(_text(body, field))
     except ValueError:
-        raise _Invalid(field, f"{field} must be an ISO date (yyyy-mm-dd)") from None
+        raise Invalid(field, f"{field} must be an ISO date (yyyy-mm-dd)") from None
 
 
 def _decimal(value: Any, field: str, *, allow_zero: bool = False) -> Decimal:
     try:
         number = Decimal(str(value))
     except InvalidOperation:
-        raise _Invalid(field, f"{field} must be a decimal number") from None
+        raise Invalid(field, f"{field} must be a decimal number") from None
     if not number.is_finite() or number < 0 or (number == 0 and not allow_zero):
-        raise _Invalid(field, f"{field} must be positive")
+        raise Invalid(field, f"{field} must be positive")
     return number
 
 
 def _party(value: Any, field: str) -> dict[str, str]:
     if not isinstance(value, dict):
-        raise _Invalid(field, f"{field} is required")
+        raise Invalid(field, f"{field} is required")
     return {"country": _text(value, "country").upper(), "taxId": _text(value, "taxId").upper()}
 
 
 def _goods_line(value: Any, line_no: int) -> dict[str, Any]:
     field = f"goods[{line_no - 1}]"
     if not isinstance(value, dict):
-        raise _Invalid(field, "a goods line must be an object")
+        raise Invalid(field, "a goods line must be an object")
     side = value.get("side")
     if side not in {"A", "B"}:
-        raise _Invalid(f"{field}.side", "side must be A or B")
+        raise Invalid(f"{field}.side", "side must be A or B")
     hs_code = _text(value, "hsCode")
     if not _HS.match(hs_code):
-        raise _Invalid(f"{field}.hsCode", f"{hs_code} is not an HS code")
+        raise Invalid(f"{field}.hsCode", f"{hs_code} is not an HS code")
     return {
         "lineNo": line_no,
         "side": side,
@@ -285,118 +267,3 @@ def _goods_line(value: Any, line_no: int) -> dict[str, Any]:
         "origin": _text(value, "origin"),
         "incoterms": _text(value, "incoterms"),
     }
-
-
-async def _body(request: Request) -> Any:
-    try:
-        return await request.json()
-    except ValueError:
-        raise _Invalid("", "the body is not JSON", 400) from None
-
-
-def _error(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:
-    error: dict[str, Any] = {"code": code, "message": message}
-    if field is not None:
-        error["field"] = field
-    return JSONResponse({"error": error}, status_code=status)
-
-
-def create_app(config: SandboxConfig) -> Starlette:
-    """The barter sandbox as a Starlette app with a fresh register seeded from the story."""
-    today = config.options.get("today")
-    register = _Register(dt.date.fromisoformat(today) if today else None)
-
-    def agency(request: Request) -> str | None:
-        return request.headers.get("x-agency-id") or None
-
-    def find(request: Request) -> dict[str, Any] | None:
-        contract = register.contracts.get(request.path_params["id"])
-        if contract is None or not register.visible(contract, agency(request)):
-            return None
-        return contract
-
-    async def list_contracts(request: Request) -> JSONResponse:
-        register.calls["contracts.list"] += 1
-        parties = set(request.query_params.getlist("party"))
-        status = request.query_params.get("status")
-        kind = request.query_params.get("type")
-        items = []
-        for contract in register.contracts.values():
-            shown = register.view(contract)
-            if not register.visible(contract, agency(request)):
-                continue
-            if parties and not ({_ref(shown["partyA"]), _ref(shown["partyB"])} & parties):
-                continue
-            if (status and shown["status"] != status) or (kind and shown["type"] != kind):
-                continue
-            items.append(shown)
-        return JSONResponse({"items": items})
-
-    async def get_contract(request: Request) -> JSONResponse:
-        register.calls["contracts.get"] += 1
-        contract = find(request)
-        if contract is None:
-            return _error(404, "NOT_FOUND", f"no contract {request.path_params['id']}")
-        return JSONResponse(register.view(contract))
-
-    async def batch(request: Request) -> JSONResponse:
-        register.calls["contracts.batch"] += 1
-        try:
-            body = await _body(request)
-        except _Invalid as exc:
-            return _error(exc.status, "BAD_REQUEST", exc.message)
-        ids = body.get("ids") if isinstance(body, dict) else None
-        if not isinstance(ids, list):
-            return _error(400, "BAD_REQUEST", 'body must be {"ids": [...]}', "ids")
-        found = (register.contracts.get(str(i)) for i in ids)
-        items = [register.view(c) for c in found if c is not None and register.visible(c, agency(request))]
-        return JSONResponse({"items": items})
-
-    async def propose(request: Request) -> JSONResponse:
-        register.calls["contracts.propose"] += 1
-        try:
-            contract = register.propose(await _body(request))
-        except _Invalid as exc:
-            return _error(exc.status, _CODES[exc.status], exc.message, exc.field or None)
-        if not register.visible(contract, agency(request)):
-            del register.contracts[contract["id"]]
-            return _error(403, "FORBIDDEN", "neither party is a company your agency serves")
-        return JSONResponse(register.view(contract), status_code=201)
-
-    async def sign(request: Request) -> JSONResponse:
-        register.calls["contracts.sign"] += 1
-        contract = find(request)
-        if contract is None:
-            return _error(404, "NOT_FOUND", f"no contract {request.path_params['id']}")
-        if contract["status"] != "DRAFT":
-            return _error(409, "CONFLICT", f"contract is {contract['status']}, only a DRAFT can be signed", "id")
-        contract["status"] = "SIGNED"
-        return JSONResponse(register.view(contract))
-
-    async def deliver(request: Request) -> JSONResponse:
-        register.calls["contracts.deliveries"] += 1
-        contract = find(request)
-        if contract is None:
-            return _error(404, "NOT_FOUND", f"no contract {request.path_params['id']}", "contractId")
-        try:
-            register.record_delivery(contract, await _body(request))
-        except _Invalid as exc:
-            return _error(exc.status, _CODES[exc.status], exc.message, exc.field or None)
-        return JSONResponse(register.view(contract), status_code=201)
-
-    async def calls(request: Request) -> JSONResponse:
-        return JSONResponse(dict(register.calls))
-
-    app = Starlette(
-        routes=[
-            Route("/contracts", list_contracts, methods=["GET"]),
-            Route("/contracts", propose, methods=["POST"]),
-            Route("/contracts/batch", batch, methods=["POST"]),
-            Route("/contracts/{id}", get_contract, methods=["GET"]),
-            Route("/contracts/{id}/sign", sign, methods=["POST"]),
-            Route("/contracts/{id}/deliveries", deliver, methods=["POST"]),
-            Route("/_sandbox/calls", calls, methods=["GET"]),
-        ]
-    )
-    app.state.register = register
-    return app
