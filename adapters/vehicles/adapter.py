@@ -16,7 +16,7 @@ from adapters.vehicles.sandbox import create_app
 from adapters.vehicles.subgraph import build_schema
 from gateway.errors import ConfigError, SubgraphError, UpstreamUnavailable
 from gateway.sdk.adapter import Adapter, AdapterSettings, Health, HealthState, SandboxSpec
-from gateway.sdk.context import RequestContext
+from gateway.sdk.context import RequestContext, current_request
 
 __all__ = ["VehiclesAdapter"]
 
@@ -49,7 +49,9 @@ class VehiclesAdapter(Adapter):
         if not s.url:
             raise ConfigError("adapters.vehicles.url", "the vehicle export system's base URL is required")
         timeout = httpx.Timeout(s.total_timeout, connect=s.connect_timeout, read=s.read_timeout)
-        async with httpx.AsyncClient(base_url=s.url, timeout=timeout) as http:
+        async with httpx.AsyncClient(
+            base_url=s.url, timeout=timeout, event_hooks={"request": [_propagate_trace]}
+        ) as http:
             self._client = VehiclesClient(http, retries=self._retries)
             try:
                 yield
@@ -94,3 +96,10 @@ def _date_option(settings: AdapterSettings, key: str) -> dt.date | None:
         return dt.date.fromisoformat(str(value))
     except ValueError:
         raise ConfigError(f"adapters.{settings.name}.options.{key}", f"{value!r} is not an ISO date") from None
+
+
+async def _propagate_trace(request: httpx.Request) -> None:
+    """Send the operation's W3C ``traceparent`` to the legacy system, so its logs join the trace."""
+    ctx = current_request()
+    if ctx is not None and ctx.traceparent and "traceparent" not in request.headers:
+        request.headers["traceparent"] = ctx.traceparent

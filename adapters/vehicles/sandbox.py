@@ -85,7 +85,15 @@ class _Registry:
     def __init__(self, today: dt.date | None) -> None:
         self.records: dict[str, dict[str, Any]] = {v.vin: _seed_record(v) for v in story.VEHICLES}
         self.calls: collections.Counter[str] = collections.Counter()
+        #: W3C traceparent headers received, in order (the adapter propagates the operation's trace)
+        self.traceparents: list[str] = []
         self._today = today
+
+    def served(self, endpoint: str, request: Request) -> None:
+        """Count a call per endpoint and note its traceparent, like the real system's access log."""
+        self.calls[endpoint] += 1
+        if "traceparent" in request.headers:
+            self.traceparents.append(request.headers["traceparent"])
 
     def today(self) -> dt.date:
         return self._today or dt.date.today()
@@ -128,7 +136,7 @@ def create_app(config: SandboxConfig) -> Starlette:
         return request.headers.get("x-agency-id") or None
 
     async def listing(request: Request) -> JSONResponse:
-        registry.calls["exports.list"] += 1
+        registry.served("exports.list", request)
         q = request.query_params
         page, size = _positive_int(q.get("page"), 1), _positive_int(q.get("pageSize"), 20)
         if page is None:
@@ -148,7 +156,7 @@ def create_app(config: SandboxConfig) -> Starlette:
         return JSONResponse({"total": len(rows), "page": page, "pageSize": size, "items": items})
 
     async def batch_query(request: Request) -> JSONResponse:
-        registry.calls["exports.batchQuery"] += 1
+        registry.served("exports.batchQuery", request)
         try:
             body = await request.json()
         except ValueError:

@@ -61,7 +61,7 @@ def create_app(config: SandboxConfig) -> Starlette:
         return contract
 
     async def list_contracts(request: Request) -> JSONResponse:
-        register.calls["contracts.list"] += 1
+        register.served("contracts.list", request)
         parties = set(request.query_params.getlist("party"))
         status = request.query_params.get("status")
         kind = request.query_params.get("type")
@@ -78,14 +78,14 @@ def create_app(config: SandboxConfig) -> Starlette:
         return JSONResponse({"items": items})
 
     async def get_contract(request: Request) -> JSONResponse:
-        register.calls["contracts.get"] += 1
+        register.served("contracts.get", request)
         contract = find(request)
         if contract is None:
             return _error(404, "NOT_FOUND", f"no contract {request.path_params['id']}")
         return JSONResponse(register.view(contract))
 
     async def batch(request: Request) -> JSONResponse:
-        register.calls["contracts.batch"] += 1
+        register.served("contracts.batch", request)
         try:
             body = await _body(request)
         except Invalid as exc:
@@ -98,7 +98,7 @@ def create_app(config: SandboxConfig) -> Starlette:
         return JSONResponse({"items": items})
 
     async def propose(request: Request) -> JSONResponse:
-        register.calls["contracts.propose"] += 1
+        register.served("contracts.propose", request)
         try:
             contract = register.propose(await _body(request))
         except Invalid as exc:
@@ -109,7 +109,7 @@ def create_app(config: SandboxConfig) -> Starlette:
         return JSONResponse(register.view(contract), status_code=201)
 
     async def sign(request: Request) -> JSONResponse:
-        register.calls["contracts.sign"] += 1
+        register.served("contracts.sign", request)
         contract = find(request)
         if contract is None:
             return _error(404, "NOT_FOUND", f"no contract {request.path_params['id']}")
@@ -119,7 +119,7 @@ def create_app(config: SandboxConfig) -> Starlette:
         return JSONResponse(register.view(contract))
 
     async def deliver(request: Request) -> JSONResponse:
-        register.calls["contracts.deliveries"] += 1
+        register.served("contracts.deliveries", request)
         contract = find(request)
         if contract is None:
             return _error(404, "NOT_FOUND", f"no contract {request.path_params['id']}", "contractId")

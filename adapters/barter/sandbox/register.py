@@ -13,6 +13,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from starlette.requests import Request
+
 from adapters import story
 from adapters.barter.balance import Leg, Line, compute_balance, settlement_status
 
@@ -85,7 +87,15 @@ class Register:
     def __init__(self, today: dt.date | None) -> None:
         self.contracts: dict[str, dict[str, Any]] = {c.id: _seed_contract(c) for c in story.BARTER_CONTRACTS}
         self.calls: collections.Counter[str] = collections.Counter()
+        #: W3C traceparent headers received, in order (the adapter propagates the operation's trace)
+        self.traceparents: list[str] = []
         self._today = today
+
+    def served(self, endpoint: str, request: Request) -> None:
+        """Count a call per endpoint and note its traceparent, like the real system's access log."""
+        self.calls[endpoint] += 1
+        if "traceparent" in request.headers:
+            self.traceparents.append(request.headers["traceparent"])
 
     def today(self) -> dt.date:
         return self._today or dt.date.today()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from adapters.barter import BarterAdapter
-from gateway.sdk import SandboxServer
+from gateway.sdk import RequestContext, SandboxServer
+from gateway.sdk.context import _reset_current, _set_current
 from gateway.sdk.testing import entities, execute, principal
 from tests.adapters.barter.conftest import calls, error_extensions, make_adapter
 
@@ -139,3 +142,15 @@ async def test_the_sdl_declares_the_contract_entity_and_resolvable_false_stubs(a
     assert 'type CustomsDeclaration @key(fields: "id", resolvable: false)' in sdl
     assert 'type Shipment @key(fields: "awb", resolvable: false)' in sdl
     assert "https://specs.apollo.dev/federation/v2.11" in sdl
+
+
+async def test_the_operations_traceparent_reaches_the_register(adapter: BarterAdapter, sandbox: SandboxServer) -> None:
+    traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    token = _set_current(RequestContext(traceparent=traceparent))
+    try:
+        result = await execute(adapter, '{ barterContract(id: "BC-2026-0001") { id } }')
+    finally:
+        _reset_current(token)
+    assert result.errors is None
+    app: Any = sandbox.faults.app
+    assert app.state.register.traceparents == [traceparent]

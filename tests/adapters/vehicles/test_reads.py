@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.vehicles import VehiclesAdapter
-from gateway.sdk import SandboxServer
+from gateway.sdk import RequestContext, SandboxServer
+from gateway.sdk.context import _reset_current, _set_current
 from gateway.sdk.testing import entities, execute, principal
 from tests.adapters.vehicles.conftest import calls, error_extensions, make_adapter
 
@@ -28,6 +29,7 @@ query($vin: VIN!) {
   }
 }
 """
+LISTING_ONE = "{ vehicleExports(first: 1) { totalCount } }"
 EXPORTS = """
 query($filter: VehicleExportFilter, $first: Int!, $after: String) {
   vehicleExports(filter: $filter, first: $first, after: $after) {
@@ -219,3 +221,18 @@ async def test_the_sdl_declares_vehicle_and_a_resolvable_false_shipment_stub(ada
     assert 'type Company @key(fields: "country taxId")' in sdl
     assert 'type Shipment @key(fields: "awb", resolvable: false)' in sdl
     assert "customsDeclaration" not in sdl  # owned by the customs subgraph (docs/subgraph-conventions.md)
+
+
+async def test_the_operations_traceparent_reaches_the_legacy_system(
+    adapter: VehiclesAdapter, sandbox: SandboxServer
+) -> None:
+    traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    await execute(adapter, LISTING_ONE)
+    token = _set_current(RequestContext(traceparent=traceparent))
+    try:
+        result = await execute(adapter, LISTING_ONE)
+    finally:
+        _reset_current(token)
+    assert result.errors is None
+    app: Any = sandbox.faults.app
+    assert app.state.registry.traceparents == [traceparent]
