@@ -7,6 +7,7 @@ from typing import Any, Final, Literal
 
 import strawberry.federation
 
+from gateway.sdk.error_codes import ErrorCodes
 from gateway.sdk.scalars import schema_config
 
 __all__ = ["FEDERATION_VERSION", "federation_schema"]
@@ -28,7 +29,7 @@ def federation_schema(
         query=query,
         mutation=mutation,
         types=list(types),
-        extensions=list(extensions),
+        extensions=[ErrorCodes, *extensions],
         federation_version=FEDERATION_VERSION,
         config=schema_config(**config),
     )
