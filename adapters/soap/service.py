@@ -17,9 +17,9 @@ switches (malformed replies, transient ``soap:Server`` faults per operation), ch
 from __future__ import annotations
 
 import collections
-import logging
 import dataclasses
 import datetime as dt
+import logging
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
