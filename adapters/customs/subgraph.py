@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import strawberry
 
@@ -18,10 +19,21 @@ from gateway.errors import BadUserInput
 from gateway.sdk import identifiers as ids
 from gateway.sdk.context import SubgraphContext
 from gateway.sdk.scalars import AWB, VIN, CountryCode, HSCode, Money, MoneyValue, TaxId
+from gateway.sdk.schema import federation_schema
 
 __all__ = ["build_schema"]
 
 Info = strawberry.Info[SubgraphContext, None]
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _field(description: str) -> Callable[[_F], _F]:
+    """``strawberry.field(description=...)`` with its type kept (the keyword form is untyped for mypy)."""
+    return cast(Callable[[_F], _F], strawberry.field(description=description))
+
+
+def _mutation(description: str) -> Callable[[_F], _F]:
+    return cast(Callable[[_F], _F], strawberry.mutation(description=description))
 
 
 def _loaders(info: Info) -> CustomsLoaders:
@@ -101,12 +113,12 @@ class DeclarationGoodsItem:
     def of(cls, sequence: int, line: GoodsLine) -> DeclarationGoodsItem:
         return cls(
             sequence=sequence,
-            hs_code=line.hs_code,
+            hs_code=HSCode(line.hs_code),
             description=line.description,
             quantity=line.quantity,
             unit=line.unit,
-            value=MoneyValue(amount=line.value, currency=line.currency),
-            origin=line.origin,
+            value=Money(MoneyValue(amount=line.value, currency=line.currency)),
+            origin=CountryCode(line.origin),
         )
 
 
@@ -119,7 +131,8 @@ class CustomsDeclaration:
     procedure: CustomsProcedure
     office: CustomsOffice
     goods_items: list[DeclarationGoodsItem]
-    transport_awb: AWB | None = strawberry.field(description="Air waybill the goods travel under")
+    awb: AWB | None = strawberry.field(description="Air waybill the goods travel under (transport document)")
+    vin: VIN | None = strawberry.field(description="VIN of the used vehicle exported (transport document)")
     shipment: Shipment | None
     vehicle: Vehicle | None
     barter_contract: BarterContract | None
@@ -132,14 +145,15 @@ class CustomsDeclaration:
         return cls(
             id=strawberry.ID(r.mrn),
             lrn=r.lrn,
-            declarant=Company(country=r.declarant[0], tax_id=r.declarant[1]),
+            declarant=Company(country=CountryCode(r.declarant[0]), tax_id=TaxId(r.declarant[1])),
             direction=DeclarationDirection(r.direction),
             procedure=CustomsProcedure(code=r.procedure, description=PROCEDURES.get(r.procedure, "")),
             office=CustomsOffice(id=r.office_id, name=r.office_name),
             goods_items=[DeclarationGoodsItem.of(n, line) for n, line in enumerate(r.items, start=1)],
-            transport_awb=r.awb,
-            shipment=Shipment(awb=r.awb) if r.awb else None,
-            vehicle=Vehicle(vin=r.vin) if r.vin else None,
+            awb=AWB(r.awb) if r.awb else None,
+            vin=VIN(r.vin) if r.vin else None,
+            shipment=Shipment(awb=AWB(r.awb)) if r.awb else None,
+            vehicle=Vehicle(vin=VIN(r.vin)) if r.vin else None,
             barter_contract=BarterContract(id=strawberry.ID(r.barter_contract)) if r.barter_contract else None,
             status=DeclarationStatus.of(r.status.code),
             status_code=r.status.code,
@@ -157,7 +171,7 @@ class Company:
     country: CountryCode
     tax_id: TaxId
 
-    @strawberry.field(description="Declarations this company lodged as declarant, oldest first.")
+    @_field("Declarations this company lodged as declarant, oldest first.")
     async def declarations(self, info: Info) -> list[CustomsDeclaration]:
         records = await _loaders(info).by_declarant.load((str(self.country), str(self.tax_id)))
         return [CustomsDeclaration.of(r) for r in records]
@@ -171,7 +185,7 @@ class Company:
 class Shipment:
     awb: AWB
 
-    @strawberry.field(description="Customs declarations naming this air waybill.")
+    @_field("Customs declarations naming this air waybill.")
     async def customs(self, info: Info) -> list[CustomsDeclaration]:
         return [CustomsDeclaration.of(r) for r in await _loaders(info).by_awb.load(str(self.awb))]
 
@@ -184,7 +198,7 @@ class Shipment:
 class Vehicle:
     vin: VIN
 
-    @strawberry.field(description="The (latest) export declaration of this vehicle, if one was lodged.")
+    @_field("The (latest) export declaration of this vehicle, if one was lodged.")
     async def customs_declaration(self, info: Info) -> CustomsDeclaration | None:
         records = await _loaders(info).by_vin.load(str(self.vin))
         return CustomsDeclaration.of(records[-1]) if records else None
@@ -198,7 +212,7 @@ class Vehicle:
 class BarterContract:
     id: strawberry.ID
 
-    @strawberry.field(description="Declarations lodged under this barter contract (procedure 0130/4019).")
+    @_field("Declarations lodged under this barter contract (procedure 0130/4019).")
     async def declarations(self, info: Info) -> list[CustomsDeclaration]:
         return [CustomsDeclaration.of(r) for r in await _loaders(info).by_barter_contract.load(str(self.id))]
 
@@ -260,7 +274,7 @@ class SubmitDeclarationPayload:
     duplicate: bool = strawberry.field(description="True when this LRN was submitted before (same MRN returned)")
     notification: CustomsNotification
 
-    @strawberry.field(description="The declaration as customs now holds it (reading it moves a new one along).")
+    @_field("The declaration as customs now holds it (reading it moves a new one along).")
     async def declaration(self, info: Info) -> CustomsDeclaration | None:
         record = await _loaders(info).by_mrn.load(str(self.id))
         return CustomsDeclaration.of(record) if record is not None else None
@@ -275,7 +289,6 @@ def _draft(data: SubmitDeclarationInput) -> DeclarationDraft:
     items = []
     for index, item in enumerate(data.goods_items):
         value = item.value
-        assert isinstance(value, MoneyValue)
         items.append(
             DraftItem(
                 hs_code=str(item.hs_code),
@@ -304,12 +317,12 @@ def _draft(data: SubmitDeclarationInput) -> DeclarationDraft:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="A customs declaration by MRN.")
+    @_field("A customs declaration by MRN.")
     async def declaration(self, info: Info, id: strawberry.ID) -> CustomsDeclaration | None:
         record = await _loaders(info).by_mrn.load(str(id))
         return CustomsDeclaration.of(record) if record is not None else None
 
-    @strawberry.field(description="Declarations matching every given filter field, oldest first, paged.")
+    @_field("Declarations matching every given filter field, oldest first, paged.")
     async def declarations(
         self, info: Info, filter: DeclarationFilter | None = None, first: int = 20, after: str | None = None
     ) -> DeclarationConnection:
@@ -337,7 +350,7 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Lodge a declaration. Idempotent by (declarant, LRN): safe to retry.")
+    @_mutation("Lodge a declaration. Idempotent by (declarant, LRN): safe to retry.")
     async def submit_declaration(self, info: Info, input: SubmitDeclarationInput) -> SubmitDeclarationPayload:
         draft = _draft(input)
         loaders = _loaders(info)
@@ -351,9 +364,6 @@ class Mutation:
 
 
 def build_schema() -> strawberry.federation.Schema:
-    return strawberry.federation.Schema(
-        query=Query,
-        mutation=Mutation,
-        types=[CustomsDeclaration, Company, Shipment, Vehicle, BarterContract],
-        federation_version="2.11",
+    return federation_schema(
+        query=Query, mutation=Mutation, types=[CustomsDeclaration, Company, Shipment, Vehicle, BarterContract]
     )
