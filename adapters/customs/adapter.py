@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 import strawberry
 
 from adapters.customs import sandbox
-from adapters.customs.client import ENDPOINT, CustomsClient, Scope
+from adapters.customs.client import ENDPOINT, CustomsClient
 from adapters.customs.loaders import CustomsLoaders
 from adapters.customs.subgraph import build_schema
-from adapters.soap import SoapClient
+from adapters.soap import Scope, SoapClient
 from gateway.errors import SubgraphError
 from gateway.sdk.adapter import Adapter, AdapterSettings, Health, HealthState, SandboxSpec
 from gateway.sdk.context import RequestContext

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from adapters.customs.records import DeclarationPage, DeclarationRecord, Receipt, from_declaration, notice
-from adapters.soap import SoapClient, SoapEndpoint
+from adapters.soap import Scope, SoapClient, SoapEndpoint
 from gateway.errors import Conflict, UpstreamFault
 
 __all__ = ["ENDPOINT", "CustomsClient", "DeclarationDraft", "DraftItem", "Scope"]
@@ -25,14 +25,6 @@ ENDPOINT = SoapEndpoint(
 )
 #: the service's maximum page and batch size (customs.xsd maxOccurs)
 BATCH = 500
-
-
-@dataclasses.dataclass(frozen=True)
-class Scope:
-    """Who a call is made for: the partner agency (tenancy) and the trace context to propagate."""
-
-    agency: str | None = None
-    traceparent: str | None = None
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

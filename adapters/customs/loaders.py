@@ -13,8 +13,9 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from adapters.customs.client import CustomsClient, Scope
+from adapters.customs.client import CustomsClient
 from adapters.customs.records import DeclarationRecord
+from adapters.soap import Scope
 
 __all__ = ["CustomsLoaders"]
 

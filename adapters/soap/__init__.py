@@ -5,7 +5,7 @@ faults). Adapter side: :class:`SoapClient` (zeep over httpx with hardened parsin
 Both parse through :func:`parse_document`, which refuses DTDs, entities, deep nesting and oversized documents.
 """
 
-from adapters.soap.client import SoapClient, SoapEndpoint
+from adapters.soap.client import Scope, SoapClient, SoapEndpoint
 from adapters.soap.envelope import FaultKind, SoapFault, SoapVersion
 from adapters.soap.parsing import HostileXML, MalformedXML, UnsafeXML, parse_document
 from adapters.soap.service import DEFAULT_PASSWORD, DEFAULT_USER, Call, SoapService, SoapSwitches, validation_fault
@@ -18,6 +18,7 @@ __all__ = [
     "FaultKind",
     "HostileXML",
     "MalformedXML",
+    "Scope",
     "SoapClient",
     "SoapEndpoint",
     "SoapFault",

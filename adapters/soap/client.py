@@ -47,10 +47,18 @@ from gateway.errors import (
 )
 from gateway.sdk.adapter import AdapterSettings
 
-__all__ = ["SoapClient", "SoapEndpoint"]
+__all__ = ["Scope", "SoapClient", "SoapEndpoint"]
 
 Sleep = Callable[[float], Awaitable[None]]
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Scope:
+    """Who a call is made for: the partner agency (sent as ``X-Agency-Id``) and the W3C trace context."""
+
+    agency: str | None = None
+    traceparent: str | None = None
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
