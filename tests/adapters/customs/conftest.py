@@ -23,7 +23,9 @@ def sleeps() -> Sleeps:
 
 
 @pytest.fixture(params=["1.1", "1.2"], ids=["soap11", "soap12"])
-async def customs(request: pytest.FixtureRequest, sandbox: SandboxServer, sleeps: Sleeps) -> AsyncIterator[CustomsAdapter]:
+async def customs(
+    request: pytest.FixtureRequest, sandbox: SandboxServer, sleeps: Sleeps
+) -> AsyncIterator[CustomsAdapter]:
     settings = AdapterSettings(
         name="customs", url=sandbox.url, read_timeout=2.0, total_timeout=5.0, options={"soap_version": request.param}
     )

@@ -37,9 +37,7 @@ async def test_http_503_is_upstream_unavailable(customs: CustomsAdapter, sandbox
 
 async def test_slow_reply_is_upstream_timeout(sandbox: SandboxServer, sleeps: Sleeps) -> None:
     sandbox.faults.reconfigure(FaultConfig(timeout_rate=1.0, timeout_s=3.0))
-    settings = dataclasses.replace(
-        CustomsAdapter().settings, url=sandbox.url, read_timeout=0.2, total_timeout=1.0
-    )
+    settings = dataclasses.replace(CustomsAdapter().settings, url=sandbox.url, read_timeout=0.2, total_timeout=1.0)
     adapter = CustomsAdapter(settings, sleep=sleeps)
     async with adapter.lifespan():
         error = error_of(await execute(adapter, QUERY))
@@ -62,7 +60,8 @@ async def test_submission_is_never_retried(customs: CustomsAdapter, sandbox: San
     service(sandbox).switches.server_fault = frozenset({"SubmitDeclaration"})
     mutation = """mutation { submitDeclaration(input: {lrn: "R-1", declarantCountry: "CN",
       declarantTaxId: "91370281MA3C5R7B0C", direction: EXPORT, procedureCode: "1000", officeId: "CN4201",
-      goodsItems: [{hsCode: "8433.90", description: "parts", quantity: "1", value: "10.00 CNY", origin: "CN"}]}) { id } }"""
+      goodsItems: [{hsCode: "8433.90", description: "parts", quantity: "1", value: "10.00 CNY", origin: "CN"}]})
+      { id } }"""
     error = error_of(await execute(customs, mutation))
     assert error.extensions["faultCode"] == "Server"
     assert service(sandbox).calls["SubmitDeclaration"] == 1

@@ -126,8 +126,9 @@ async def test_business_rule_fault_names_validation_code_and_pointer(customs: Cu
 
 
 async def test_declarations_filter_pages_with_cursor(customs: CustomsAdapter) -> None:
-    query = """query($after: String) { declarations(filter: {declarantCountry: "CN", declarantTaxId: "91650000MA77X8TQ31"},
-      first: 1, after: $after) { totalCount nodes { id procedure { code } } pageInfo { hasNextPage endCursor } } }"""
+    query = """query($after: String) { declarations(
+      filter: {declarantCountry: "CN", declarantTaxId: "91650000MA77X8TQ31"}, first: 1, after: $after)
+      { totalCount nodes { id procedure { code } } pageInfo { hasNextPage endCursor } } }"""
     first = (await execute(customs, query, {"after": None})).data["declarations"]  # type: ignore[index]
     assert first["totalCount"] == 2
     assert first["pageInfo"]["hasNextPage"] is True
@@ -139,7 +140,10 @@ async def test_declarations_filter_pages_with_cursor(customs: CustomsAdapter) ->
 
 
 async def test_declaration_entities_are_one_batch_call(customs: CustomsAdapter, sandbox: SandboxServer) -> None:
-    reps = [{"__typename": "CustomsDeclaration", "id": mrn} for mrn in ("26CN4201E000000017", "26CN3100E000000021", "26CN5100E000000033")]
+    reps = [
+        {"__typename": "CustomsDeclaration", "id": mrn}
+        for mrn in ("26CN4201E000000017", "26CN3100E000000021", "26CN5100E000000033")
+    ]
     result = await entities(customs, reps, "... on CustomsDeclaration { id lrn }")
     assert result.errors is None
     assert [e["lrn"] for e in result.data["_entities"]] == ["HX-2026-0815", "PD-2026-1102", "PD-2026-1110"]  # type: ignore[index]
@@ -159,7 +163,9 @@ async def test_extended_entities_resolve_declarations_in_one_list_call(
     ]
     assert service(sandbox).calls["ListDeclarations"] == 1
 
-    vehicles = [{"__typename": "Vehicle", "vin": v} for v in ("LSVAM4187C2184847", "JHMCM56557C404453", "LVSHCAMB1CE123456")]
+    vehicles = [
+        {"__typename": "Vehicle", "vin": v} for v in ("LSVAM4187C2184847", "JHMCM56557C404453", "LVSHCAMB1CE123456")
+    ]
     result = await entities(customs, vehicles, "... on Vehicle { customsDeclaration { id } }")
     assert [e["customsDeclaration"] for e in result.data["_entities"]] == [  # type: ignore[index]
         {"id": "26CN4201E000000017"},

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import collections
-from collections.abc import AsyncIterator, Callable
 import contextlib
+from collections.abc import AsyncIterator, Callable
 
 from starlette.applications import Starlette
 from starlette.requests import Request

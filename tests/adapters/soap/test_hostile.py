@@ -45,11 +45,15 @@ def billion_laughs(_target: str) -> bytes:
 
 
 def deeply_nested(_target: str) -> bytes:
-    return (f'<soap:Envelope xmlns:soap="{SOAP}"><soap:Body>' + "<n>" * 200 + "</n>" * 200 + "</soap:Body></soap:Envelope>").encode()
+    return (
+        f'<soap:Envelope xmlns:soap="{SOAP}"><soap:Body>' + "<n>" * 200 + "</n>" * 200 + "</soap:Body></soap:Envelope>"
+    ).encode()
 
 
 def oversized(_target: str) -> bytes:
-    return (f'<soap:Envelope xmlns:soap="{SOAP}"><soap:Body><big>' + "x" * 300_000 + "</big></soap:Body></soap:Envelope>").encode()
+    return (
+        f'<soap:Envelope xmlns:soap="{SOAP}"><soap:Body><big>' + "x" * 300_000 + "</big></soap:Body></soap:Envelope>"
+    ).encode()
 
 
 @pytest.mark.parametrize(

@@ -95,7 +95,9 @@ async def test_stale_created_is_refused(sandbox: SandboxServer) -> None:
 
 
 async def test_replayed_nonce_is_refused(sandbox: SandboxServer) -> None:
-    body = envelope(SOAP11_NS, STATUS, username_token("silkgraph", "demo-secret", nonce=b"0123456789abcdef", created=NOW))
+    body = envelope(
+        SOAP11_NS, STATUS, username_token("silkgraph", "demo-secret", nonce=b"0123456789abcdef", created=NOW)
+    )
     assert (await post11(sandbox, body)).status_code == 200
     replay = await post11(sandbox, body)
     assert fault_code(replay) == "wsse:FailedAuthentication"
