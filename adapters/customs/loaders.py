@@ -13,7 +13,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from adapters.customs.client import CustomsClient
+from adapters.customs.client import BATCH, CustomsClient
 from adapters.customs.records import DeclarationRecord
 from adapters.soap import Scope
 
@@ -26,18 +26,18 @@ class CustomsLoaders:
     def __init__(self, client: CustomsClient, scope: Scope) -> None:
         self.client = client
         self.scope = scope
-        self.by_mrn: DataLoader[str, DeclarationRecord | None] = DataLoader(load_fn=self._by_mrn)
+        self.by_mrn: DataLoader[str, DeclarationRecord | None] = DataLoader(load_fn=self._by_mrn, max_batch_size=BATCH)
         self.by_declarant: DataLoader[tuple[str, str], list[DeclarationRecord]] = DataLoader(
-            load_fn=self._grouped("declarants", lambda r: r.declarant)
+            load_fn=self._grouped("declarants", lambda r: r.declarant), max_batch_size=BATCH
         )
         self.by_awb: DataLoader[str, list[DeclarationRecord]] = DataLoader(
-            load_fn=self._grouped("awbs", lambda r: r.awb)
+            load_fn=self._grouped("awbs", lambda r: r.awb), max_batch_size=BATCH
         )
         self.by_vin: DataLoader[str, list[DeclarationRecord]] = DataLoader(
-            load_fn=self._grouped("vins", lambda r: r.vin)
+            load_fn=self._grouped("vins", lambda r: r.vin), max_batch_size=BATCH
         )
         self.by_barter_contract: DataLoader[str, list[DeclarationRecord]] = DataLoader(
-            load_fn=self._grouped("barter_contracts", lambda r: r.barter_contract)
+            load_fn=self._grouped("barter_contracts", lambda r: r.barter_contract), max_batch_size=BATCH
         )
 
     async def _by_mrn(self, mrns: Sequence[str]) -> list[DeclarationRecord | None]:

@@ -9,7 +9,10 @@
 * the WSDL is vendored and loaded **by path in a worker thread** (zeep's loader is blocking), with
   ``Settings(forbid_dtd=True, forbid_entities=True, forbid_external=True, xml_huge_tree=False)``;
 * the service proxy is bound to the binding of the chosen SOAP version (option ``soap_version``: ``"1.1"`` or
-  ``"1.2"``) at ``settings.url + path`` (the WSDL's own address is ignored);
+  ``"1.2"``) at ``settings.url + path`` (the WSDL's own address is ignored). The proxy is a
+  ``zeep.proxy.AsyncServiceProxy`` built per call: ``AsyncClient.create_service`` returns a *sync* proxy
+  (zeep #1288) and ``bind`` only knows the WSDL's address. Per-call HTTP headers (``X-Agency-Id``,
+  ``traceparent``) ride in the proxy's binding options, so no request state lives in the shared client;
 * every call carries a digest UsernameToken (``settings.credentials`` ``username`` / ``password``);
 * reads (``read=True``) retry transient failures with tenacity, bounded by attempts and the total timeout;
   writes never retry;
@@ -200,7 +203,7 @@ class SoapClient:
                 service=self.service,
                 httpStatus=exc.status_code,
             ) from None
-        except (zeep.exceptions.Error, etree.LxmlError, ValueError, TypeError) as exc:
+        except (zeep.exceptions.Error, etree.LxmlError, ValueError) as exc:
             raise UpstreamProtocolError(
                 f"{self.service}: {operation} reply does not match the WSDL: {type(exc).__name__}: {exc}",
                 service=self.service,

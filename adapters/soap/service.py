@@ -19,6 +19,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -112,7 +113,7 @@ class SoapService:
         self.verifier = UsernameTokenVerifier(users, clock=clock)
         self._wsdl = etree.parse(str(wsdl), parser=etree.XMLParser(resolve_entities=False, no_network=True))
         self._xsd_bytes = xsd.read_bytes()
-        self._schema = xmlschema.XMLSchema(str(xsd), allow="local", defuse="always")
+        self._schema = _schema(str(xsd))
 
     def app(self) -> Starlette:
         app = Starlette(routes=[Route(self.endpoint, self._handle, methods=["GET", "POST"])])
@@ -145,6 +146,11 @@ class SoapService:
         if media not in ("text/xml", "application/soap+xml"):
             return self._fault(
                 version, SoapFault(FaultKind.CLIENT, f"content type {media!r} is not text/xml or application/soap+xml")
+            )
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            return self._fault(
+                version, self._client(f"request of {declared} bytes exceeds {self.max_bytes} bytes", "TOO_LARGE")
             )
         body = await request.body()
         try:
@@ -202,6 +208,12 @@ class SoapService:
         if pointer is not None:
             detail["Pointer"] = pointer
         return SoapFault(FaultKind.CLIENT, message, detail=detail, detail_ns=self.namespace)
+
+
+@functools.cache
+def _schema(path: str) -> xmlschema.XMLSchema:
+    """The compiled XSD (immutable once built, so shared by every sandbox instance of this process)."""
+    return xmlschema.XMLSchema(path, allow="local", defuse="always")
 
 
 def validation_fault(namespace: str, message: str, code: str, pointer: str) -> SoapFault:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from strawberry.dataloader import DataLoader
 
 from adapters.soap import Scope
-from adapters.tax.client import TaxClient
+from adapters.tax.client import BATCH, TaxClient
 from adapters.tax.records import InvoiceRecord, RebateRecord, Taxpayer
 
 __all__ = ["TaxLoaders"]
@@ -24,8 +24,10 @@ class TaxLoaders:
         self.scope = scope
         self.taxpayer: DataLoader[tuple[str, str], Taxpayer | None] = DataLoader(load_fn=self._taxpayers)
         self.invoice: DataLoader[tuple[str, str], InvoiceRecord | None] = DataLoader(load_fn=self._invoices)
-        self.rebate: DataLoader[str, RebateRecord | None] = DataLoader(load_fn=self._rebates)
-        self.rebates_of: DataLoader[tuple[str, str], list[RebateRecord]] = DataLoader(load_fn=self._rebates_of)
+        self.rebate: DataLoader[str, RebateRecord | None] = DataLoader(load_fn=self._rebates, max_batch_size=BATCH)
+        self.rebates_of: DataLoader[tuple[str, str], list[RebateRecord]] = DataLoader(
+            load_fn=self._rebates_of, max_batch_size=BATCH
+        )
 
     async def _taxpayers(self, keys: Sequence[tuple[str, str]]) -> list[Taxpayer | None]:
         found = await self.client.taxpayers(keys, self.scope)

@@ -139,3 +139,28 @@ async def test_request_with_entities_is_refused_without_fetching(sandbox: Sandbo
         response = await post11(sandbox, xxe)
         assert "HOSTILE_XML" in response.text
         assert hits.total == 0
+
+
+async def test_oversized_request_is_refused_before_parsing(sandbox: SandboxServer) -> None:
+    huge = envelope(
+        SOAP11_NS,
+        f'<GetDeclarationStatusRequest xmlns="{NS}"><!--{"x" * 2_100_000}--></GetDeclarationStatusRequest>',
+        None,
+    )
+    response = await post11(sandbox, huge)
+    assert fault_code(response) == "soap:Client"
+    assert "TOO_LARGE" in response.text
+
+
+async def test_unknown_operation_is_client_fault(sandbox: SandboxServer) -> None:
+    other = f'<CancelDeclarationRequest xmlns="{NS}"/>'
+    response = await post11(
+        sandbox, envelope(SOAP11_NS, other, username_token("silkgraph", "demo-secret", created=NOW))
+    )
+    assert fault_code(response) == "soap:Client"
+    assert "UNKNOWN_OPERATION" in response.text
+
+
+async def test_soap12_envelope_sent_as_text_xml_is_a_version_mismatch(sandbox: SandboxServer) -> None:
+    response = await post11(sandbox, envelope(SOAP12_NS, STATUS, None))
+    assert fault_code(response) == "soap:VersionMismatch"
