@@ -1,8 +1,10 @@
 """Shared scalars every adapter uses, so that composed subgraphs agree on one definition per scalar.
 
 Each scalar validates its input with the rules of :mod:`gateway.sdk.identifiers`. A bad value becomes a GraphQL
-error with ``extensions.code = "BAD_USER_INPUT"`` naming the rule; the gateway applies the same rules to its API
-schema (:data:`SCALAR_RULES`) so a bad value never reaches a subgraph.
+error naming the rule, whose ``original_error`` is a :class:`~gateway.errors.BadUserInput`; with
+:class:`gateway.sdk.error_codes.SilkgraphErrorCodes` on the schema it carries
+``extensions.code = "BAD_USER_INPUT"``. The gateway applies the same rules to its API schema
+(:data:`SCALAR_RULES`) so a bad value never reaches a subgraph.
 
 ``TaxId`` checks only the shape here (its rule depends on the country); inputs that carry a country and a tax id
 are checked together with :func:`gateway.sdk.identifiers.parse_tax_id`.
@@ -44,8 +46,8 @@ def _serialize_money(value: Any) -> dict[str, str]:
 
 
 def _tax_id_shape(value: Any, field: str | None = None) -> str:
-    if not isinstance(value, str) or not re.fullmatch(r"[0-9A-Za-z-]{4,20}", value.strip()):
-        raise BadUserInput(f"TaxId {value!r} must be 4-20 letters, digits or '-'", field=field)
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9A-Za-z-]{4,20}", value.strip(), flags=re.ASCII):
+        raise BadUserInput(f"TaxId {value!r} must be 4-20 ASCII letters, digits or '-'", field=field)
     return value.strip().upper()
 
 
