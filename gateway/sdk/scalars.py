@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Callable
-from typing import Any, NewType
+from typing import TYPE_CHECKING, Any, NewType
 
 import strawberry
 
@@ -56,94 +56,111 @@ def _str(value: Any) -> str:
     return str(value)
 
 
-# Strawberry (>= 0.28x) deprecates wrapping a NewType with ``strawberry.scalar`` in favour of a per-schema
-# ``StrawberryConfig.scalar_map``. Wrapped scalars are what lets every adapter annotate ``AWB`` or ``Money`` and get
-# the one shared definition without configuring its schema, so they stay; the warning is silenced here only.
-with warnings.catch_warnings():
-    warnings.filterwarnings("ignore", "Passing a class to strawberry.scalar", DeprecationWarning)
+# Each scalar is a NewType wrapped by ``strawberry.scalar``, so every adapter that annotates ``AWB`` or ``Money``
+# gets the one shared definition without configuring its schema. Type checkers see the plain NewType (strawberry's
+# mypy plugin no longer understands wrapped scalars): return ``AWB(text)`` / ``Money(money_value)`` from
+# resolvers. Strawberry deprecates wrapping in favour of a per-schema ``scalar_map``; that warning is silenced here
+# only, until every adapter can take a shared ``StrawberryConfig``.
+if TYPE_CHECKING:
+    Money = NewType("Money", ids.MoneyValue)
+    CurrencyCode = NewType("CurrencyCode", str)
+    CountryCode = NewType("CountryCode", str)
+    AWB = NewType("AWB", str)
+    VIN = NewType("VIN", str)
+    BIC = NewType("BIC", str)
+    IBAN = NewType("IBAN", str)
+    TaxId = NewType("TaxId", str)
+    HSCode = NewType("HSCode", str)
+    UETR = NewType("UETR", str)
+else:
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Passing a class to strawberry.scalar", DeprecationWarning)
 
-    Money = strawberry.scalar(
-        NewType("Money", object),
-        name="Money",
-        description=(
-            'An amount in a currency, as {"amount": "1234.50", "currency": "CNY"} (input also "1234.50 CNY"). '
-            "The amount is a decimal string with no more decimals than the currency's ISO 4217 minor units."
-        ),
-        serialize=_serialize_money,
-        parse_value=ids.parse_money,
-    )
+        Money = strawberry.scalar(
+            NewType("Money", ids.MoneyValue),
+            name="Money",
+            description=(
+                'An amount in a currency, as {"amount": "1234.50", "currency": "CNY"} (input also "1234.50 CNY"). '
+                "The amount is a decimal string with no more decimals than the currency's ISO 4217 minor units."
+            ),
+            serialize=_serialize_money,
+            parse_value=ids.parse_money,
+        )
 
-    CurrencyCode = strawberry.scalar(
-        NewType("CurrencyCode", str),
-        name="CurrencyCode",
-        description="ISO 4217 alphabetic currency code, e.g. CNY, KZT, RUB.",
-        serialize=_str,
-        parse_value=ids.parse_currency,
-    )
+        CurrencyCode = strawberry.scalar(
+            NewType("CurrencyCode", str),
+            name="CurrencyCode",
+            description="ISO 4217 alphabetic currency code, e.g. CNY, KZT, RUB.",
+            serialize=_str,
+            parse_value=ids.parse_currency,
+        )
 
-    CountryCode = strawberry.scalar(
-        NewType("CountryCode", str),
-        name="CountryCode",
-        description="ISO 3166-1 alpha-2 country code, e.g. CN, KZ, UZ.",
-        serialize=_str,
-        parse_value=ids.parse_country,
-    )
+        CountryCode = strawberry.scalar(
+            NewType("CountryCode", str),
+            name="CountryCode",
+            description="ISO 3166-1 alpha-2 country code, e.g. CN, KZ, UZ.",
+            serialize=_str,
+            parse_value=ids.parse_country,
+        )
 
-    AWB = strawberry.scalar(
-        NewType("AWB", str),
-        name="AWB",
-        description="IATA air waybill number PPP-SSSSSSSC: airline prefix, serial, check digit (serial mod 7).",
-        serialize=_str,
-        parse_value=ids.parse_awb,
-    )
+        AWB = strawberry.scalar(
+            NewType("AWB", str),
+            name="AWB",
+            description="IATA air waybill number PPP-SSSSSSSC: airline prefix, serial, check digit (serial mod 7).",
+            serialize=_str,
+            parse_value=ids.parse_awb,
+        )
 
-    VIN = strawberry.scalar(
-        NewType("VIN", str),
-        name="VIN",
-        description="Vehicle identification number (ISO 3779), 17 characters, check digit verified where mandated.",
-        serialize=_str,
-        parse_value=ids.parse_vin,
-    )
+        VIN = strawberry.scalar(
+            NewType("VIN", str),
+            name="VIN",
+            description="Vehicle identification number (ISO 3779), 17 characters, check digit verified where mandated.",
+            serialize=_str,
+            parse_value=ids.parse_vin,
+        )
 
-    BIC = strawberry.scalar(
-        NewType("BIC", str),
-        name="BIC",
-        description="ISO 9362 business identifier code (8 or 11 characters).",
-        serialize=_str,
-        parse_value=ids.parse_bic,
-    )
+        BIC = strawberry.scalar(
+            NewType("BIC", str),
+            name="BIC",
+            description="ISO 9362 business identifier code (8 or 11 characters).",
+            serialize=_str,
+            parse_value=ids.parse_bic,
+        )
 
-    IBAN = strawberry.scalar(
-        NewType("IBAN", str),
-        name="IBAN",
-        description="ISO 13616 international bank account number, compact form.",
-        serialize=_str,
-        parse_value=ids.parse_iban,
-    )
+        IBAN = strawberry.scalar(
+            NewType("IBAN", str),
+            name="IBAN",
+            description="ISO 13616 international bank account number, compact form.",
+            serialize=_str,
+            parse_value=ids.parse_iban,
+        )
 
-    TaxId = strawberry.scalar(
-        NewType("TaxId", str),
-        name="TaxId",
-        description="Taxpayer identifier (USCC, INN, BIN, UNP, GSTIN...); its rule depends on the company's country.",
-        serialize=_str,
-        parse_value=_tax_id_shape,
-    )
+        TaxId = strawberry.scalar(
+            NewType("TaxId", str),
+            name="TaxId",
+            description=(
+                "Taxpayer identifier (USCC, INN, BIN, UNP, GSTIN...); its rule depends on the company's country."
+            ),
+            serialize=_str,
+            parse_value=_tax_id_shape,
+        )
 
-    HSCode = strawberry.scalar(
-        NewType("HSCode", str),
-        name="HSCode",
-        description="Harmonized System commodity code: 4-digit heading, optional subheading and national digits.",
-        serialize=_str,
-        parse_value=ids.parse_hs_code,
-    )
+        HSCode = strawberry.scalar(
+            NewType("HSCode", str),
+            name="HSCode",
+            description="Harmonized System commodity code: 4-digit heading, optional subheading and national digits.",
+            serialize=_str,
+            parse_value=ids.parse_hs_code,
+        )
 
-    UETR = strawberry.scalar(
-        NewType("UETR", str),
-        name="UETR",
-        description="Unique end-to-end transaction reference of an ISO 20022 payment (lower-case UUIDv4).",
-        serialize=_str,
-        parse_value=ids.parse_uetr,
-    )
+        UETR = strawberry.scalar(
+            NewType("UETR", str),
+            name="UETR",
+            description="Unique end-to-end transaction reference of an ISO 20022 payment (lower-case UUIDv4).",
+            serialize=_str,
+            parse_value=ids.parse_uetr,
+        )
+
 
 #: Input rules by scalar name, for the gateway's API schema (same rules as the subgraphs).
 SCALAR_RULES: dict[str, Callable[..., Any]] = {
