@@ -170,8 +170,13 @@ class FaultInjection:
         if reset_after:
             await _drop_connection(send)
             return
-        start = next(m for m in messages if m["type"] == "http.response.start")
+        start = next((m for m in messages if m["type"] == "http.response.start"), None)
+        if start is None:  # the handler answered nothing; let the server say so
+            return
         body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
+        if truncate and not body:  # nothing to cut short: lose the reply instead
+            await _drop_connection(send)
+            return
         if truncate:
             cut = body[: max(1, len(body) // 2)]
             await send(start)  # keeps the original content-length: the client sees a short read
