@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -69,7 +70,7 @@ class Query:
 
     @strawberry.field
     def price(self) -> Money:
-        return MoneyValue(amount=__import__("decimal").Decimal("86000"), currency="CNY")
+        return Money(MoneyValue(amount=Decimal("86000"), currency="CNY"))
 
     @strawberry.field
     def slow(self) -> str:

@@ -7,6 +7,7 @@ import string
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from stdnum.ru import inn as ru_inn
 
 from gateway.errors import BadUserInput
 from gateway.sdk.tax_ids import TAX_ID_RULES, kz_check_digit, parse_tax_id, usc_check_char
@@ -110,6 +111,15 @@ def test_ru_company_inn_by_the_reference_weights_is_accepted(body: str) -> None:
 def test_ru_company_inn_with_another_check_digit_is_rejected(body: str, data: st.DataObject) -> None:
     with pytest.raises(BadUserInput, match="RU"):
         parse_tax_id("RU", body + data.draw(_other(_inn_check(body), digits)))
+
+
+@given(body=st.text(alphabet=digits, min_size=10, max_size=10))
+def test_ru_personal_inn_with_stdnum_check_digits_is_accepted(body: str) -> None:
+    inn = body + ru_inn.calc_personal_check_digits(body)
+    assert parse_tax_id("RU", inn) == inn
+    wrong = inn[:-1] + str((int(inn[-1]) + 1) % 10)
+    with pytest.raises(BadUserInput, match="RU"):
+        parse_tax_id("RU", wrong)
 
 
 def _pinfl_check(first13: str) -> str:
