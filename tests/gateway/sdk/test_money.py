@@ -108,3 +108,18 @@ def test_integers_and_leading_dots_are_decimal_amounts() -> None:
     assert parse_money({"amount": 5, "currency": "JPY"}) == MoneyValue(amount=Decimal(5), currency="JPY")
     assert str(parse_money(".5 EUR")) == "0.50 EUR"
     assert str(parse_money("007.10 KWD")) == "7.100 KWD"
+
+
+#: ISO 4217 (table of 2026-01-01): every currency with minor units other than 2, and the codes with none.
+NOT_TWO = {
+    **dict.fromkeys(["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI"], 0),
+    **dict.fromkeys(["VND", "VUV", "XAF", "XOF", "XPF"], 0),
+    **dict.fromkeys(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"], 3),
+    **dict.fromkeys(["CLF", "UYW"], 4),
+    **dict.fromkeys(["XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA", "XXX"], None),
+}
+
+
+def test_every_code_has_the_iso4217_minor_units() -> None:
+    wrong = {code: exp for code, exp in CURRENCY_EXPONENTS.items() if exp != NOT_TWO.get(code, 2)}
+    assert wrong == {}
