@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from gateway.errors import BadUserInput, to_graphql_extensions
+from gateway.errors import BadUserInput, SilkgraphError, to_graphql_extensions
 
-__all__ = ["ErrorCodes"]
+__all__ = ["ErrorCodes", "SilkgraphErrorCodes", "silkgraph_cause"]
 
 
 class ErrorCodes(SchemaExtension):
@@ -59,3 +59,18 @@ def _coded(error: GraphQLError) -> GraphQLError:
         error.original_error,
         {**(error.extensions or {}), **extensions},
     )
+
+
+#: The name partner code may use; the same extension.
+SilkgraphErrorCodes = ErrorCodes
+
+
+def silkgraph_cause(error: BaseException | None) -> SilkgraphError | None:
+    """The Silkgraph error behind ``error``: itself, or the first one down its ``original_error`` chain."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, SilkgraphError):
+            return error
+        seen.add(id(error))
+        error = getattr(error, "original_error", None) or error.__cause__
+    return None

@@ -47,8 +47,8 @@ def _serialize_money(value: Any) -> dict[str, str]:
 
 
 def _tax_id_shape(value: Any, field: str | None = None) -> str:
-    if not isinstance(value, str) or not re.fullmatch(r"[0-9A-Za-z-]{4,20}", value.strip()):
-        raise BadUserInput(f"TaxId {value!r} must be 4-20 letters, digits or '-'", field=field)
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9A-Za-z-]{4,20}", value.strip(), flags=re.ASCII):
+        raise BadUserInput(f"TaxId {value!r} must be 4-20 ASCII letters, digits or '-'", field=field)
     return value.strip().upper()
 
 
