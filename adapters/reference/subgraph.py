@@ -24,9 +24,9 @@ from adapters.reference.loaders import ReferenceLoaders
 from adapters.reference.sco import ScoStatus
 from gateway.errors import BadUserInput, NotFound
 from gateway.sdk.context import SubgraphContext
-from gateway.sdk.schema import federation_schema
 from gateway.sdk.identifiers import parse_country, parse_currency
 from gateway.sdk.scalars import CountryCode, CurrencyCode
+from gateway.sdk.schema import federation_schema
 
 __all__ = ["build_schema"]
 
