@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
@@ -34,6 +35,7 @@ from gateway.sdk.context import RequestContext
 __all__ = ["CargoAdapter"]
 
 
+@functools.cache
 def _load_airports() -> frozenset[str]:
     import airportsdata
 

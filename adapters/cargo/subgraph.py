@@ -24,14 +24,8 @@ from adapters.cargo.model import Interface, ShipmentRecord
 from adapters.cargo.status import StatusCode
 from gateway.errors import BadUserInput
 from gateway.sdk.identifiers import parse_awb
-
-if TYPE_CHECKING:  # the shared scalars are str values; Strawberry resolves the real scalars at run time
-    AWB = str
-    CountryCode = str
-    HSCode = str
-    TaxId = str
-else:
-    from gateway.sdk.scalars import AWB, CountryCode, HSCode, TaxId
+from gateway.sdk.scalars import AWB, CountryCode, HSCode, TaxId
+from gateway.sdk.schema import federation_schema
 
 if TYPE_CHECKING:
     from adapters.cargo.loaders import CargoLoaders
@@ -129,7 +123,7 @@ class Shipment:
     async def resolve_reference(cls, info: Info, awb: str) -> Shipment | None:
         awb = _awb(awb, "awb", info)
         record = await _loaders(info).shipments.load(awb)
-        return cls(awb=awb, record=record) if record else None
+        return cls(awb=AWB(awb), record=record) if record else None
 
     @strawberry.field
     def airline(self) -> Airline:
@@ -161,17 +155,17 @@ class Shipment:
 
     @strawberry.field
     def hs_code(self) -> HSCode | None:
-        return self.record.hs_code
+        return HSCode(self.record.hs_code) if self.record.hs_code else None
 
     @strawberry.field
     def shipper(self) -> Company | None:
         party = self.record.shipper
-        return Company(country=party.country, tax_id=party.tax_id) if party else None
+        return Company(country=CountryCode(party.country), tax_id=TaxId(party.tax_id)) if party else None
 
     @strawberry.field
     def consignee(self) -> Company | None:
         party = self.record.consignee
-        return Company(country=party.country, tax_id=party.tax_id) if party else None
+        return Company(country=CountryCode(party.country), tax_id=TaxId(party.tax_id)) if party else None
 
     @_described("The flights, in order.")
     def route(self) -> list[FlightLeg]:
@@ -199,12 +193,12 @@ class Company:
 
     @classmethod
     async def resolve_reference(cls, country: str, taxId: str) -> Company:
-        return cls(country=country, tax_id=taxId)
+        return cls(country=CountryCode(country), tax_id=TaxId(taxId))
 
     @_described("Air shipments this company sends or receives.")
     async def shipments(self, info: Info, role: ShipmentRole = ShipmentRole.ANY) -> list[Shipment]:
         records = await _loaders(info).by_company.load((str(self.country), str(self.tax_id), role.value))
-        return [Shipment(awb=r.awb, record=r) for r in records]
+        return [Shipment(awb=AWB(r.awb), record=r) for r in records]
 
 
 @strawberry.input(name="ShipmentFilter")
@@ -303,7 +297,7 @@ class Query:
         start = _after(after) if after else None
         remaining = [r for r in records if start is None or r.awb > start]
         page = remaining[:first]
-        edges = [ShipmentEdge(cursor=_cursor(r.awb), node=Shipment(awb=r.awb, record=r)) for r in page]
+        edges = [ShipmentEdge(cursor=_cursor(r.awb), node=Shipment(awb=AWB(r.awb), record=r)) for r in page]
         return ShipmentConnection(
             edges=edges,
             page_info=ShipmentPageInfo(
@@ -338,10 +332,8 @@ class Mutation:
         record = await _loaders(info).shipments.load(awb)
         if record is None:
             raise BadUserInput(f"the airline issued AWB {awb} but does not show it to you", field="input")
-        return Shipment(awb=awb, record=record)
+        return Shipment(awb=AWB(awb), record=record)
 
 
 def build_schema() -> strawberry.federation.Schema:
-    return strawberry.federation.Schema(
-        query=Query, mutation=Mutation, types=[Shipment, Company], federation_version="2.11"
-    )
+    return federation_schema(query=Query, mutation=Mutation, types=[Shipment, Company])

@@ -1,0 +1,52 @@
+"""Both airline sandboxes on loopback ports and a CargoAdapter pointed at them."""
+
+from __future__ import annotations
+
+import collections
+from collections.abc import AsyncIterator
+
+import pytest
+
+from adapters.cargo import CargoAdapter, create_cargo_xml_app, create_one_record_app
+from gateway.sdk.adapter import AdapterSettings
+from gateway.sdk.sandbox import SandboxServer, serve_sandbox
+
+
+def calls(server: SandboxServer) -> collections.Counter[str]:
+    """The sandbox's own count of legacy calls, by operation."""
+    state = server.faults.app.state  # type: ignore[attr-defined]
+    return (state.server if hasattr(state, "server") else state.airline).calls  # type: ignore[no-any-return]
+
+
+def make_adapter(one_record: SandboxServer | None, cargo_xml: SandboxServer | None, **options: object) -> CargoAdapter:
+    opts = dict(options)
+    if cargo_xml is not None:
+        opts.setdefault("legacy_url", cargo_xml.url)
+    return CargoAdapter(
+        AdapterSettings(
+            name="cargo",
+            url=one_record.url if one_record else None,
+            read_timeout=1.0,
+            total_timeout=2.0,
+            options=opts,
+        )
+    )
+
+
+@pytest.fixture
+async def one_record() -> AsyncIterator[SandboxServer]:
+    async with serve_sandbox(create_one_record_app) as server:
+        yield server
+
+
+@pytest.fixture
+async def cargo_xml() -> AsyncIterator[SandboxServer]:
+    async with serve_sandbox(create_cargo_xml_app) as server:
+        yield server
+
+
+@pytest.fixture
+async def adapter(one_record: SandboxServer, cargo_xml: SandboxServer) -> AsyncIterator[CargoAdapter]:
+    cargo = make_adapter(one_record, cargo_xml)
+    async with cargo.lifespan():
+        yield cargo
