@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import collections
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
+from graphql import ExecutionResult
 
 from adapters.cargo import CargoAdapter, create_cargo_xml_app, create_one_record_app
+from gateway.errors import to_graphql_extensions
 from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.sandbox import SandboxServer, serve_sandbox
 
@@ -16,6 +19,17 @@ def calls(server: SandboxServer) -> collections.Counter[str]:
     """The sandbox's own count of legacy calls, by operation."""
     state = server.faults.app.state  # type: ignore[attr-defined]
     return (state.server if hasattr(state, "server") else state.airline).calls  # type: ignore[no-any-return]
+
+
+def errors(result: ExecutionResult) -> list[dict[str, Any]]:
+    """Each GraphQL error as the gateway would show it: message and extensions (``code``, ``service``...)."""
+    shown = []
+    for error in result.errors or []:
+        message, extensions = to_graphql_extensions(error.original_error)
+        if error.original_error is None:
+            message, extensions = error.message, {"code": "GRAPHQL_VALIDATION_FAILED"}
+        shown.append({"message": message, **extensions})
+    return shown
 
 
 def make_adapter(one_record: SandboxServer | None, cargo_xml: SandboxServer | None, **options: object) -> CargoAdapter:
