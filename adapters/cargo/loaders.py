@@ -12,7 +12,7 @@ from adapters.cargo.cargo_xml_client import CargoXmlClient
 from adapters.cargo.model import Interface, ShipmentRecord
 from adapters.cargo.one_record_client import OneRecordClient
 from adapters.cargo.transport import SERVICE
-from gateway.errors import UpstreamUnavailable
+from gateway.errors import SilkgraphError, UpstreamUnavailable
 
 __all__ = ["Airlines", "CargoLoaders", "CompanyKey"]
 
@@ -50,13 +50,29 @@ class Airlines:
     def connected(self) -> list[Interface]:
         return sorted(set(self.interfaces.values()), key=lambda i: i.value)
 
-    async def waybills(self, awbs: Sequence[str], agency: str | None) -> dict[str, ShipmentRecord]:
-        """Every AWB (already validated and routable), one concurrent call per interface."""
+    async def waybills(self, awbs: Sequence[str], agency: str | None) -> dict[str, ShipmentRecord | SilkgraphError]:
+        """Every AWB (already validated and routable), one concurrent call per interface.
+
+        An interface that fails marks only its own AWBs with the error: one airline down does not hide the other.
+        """
         groups: dict[Interface, list[str]] = {}
         for awb in awbs:
             groups.setdefault(self.interfaces[awb[:3]], []).append(awb)
-        replies = await asyncio.gather(*(self.client(i).waybills(group, agency) for i, group in groups.items()))
-        return {awb: record for reply in replies for awb, record in reply.items()}
+        replies = await asyncio.gather(
+            *(self._waybills(i, group, agency) for i, group in groups.items()), return_exceptions=True
+        )
+        out: dict[str, ShipmentRecord | SilkgraphError] = {}
+        for group, reply in zip(groups.values(), replies, strict=True):
+            if isinstance(reply, SilkgraphError):
+                out.update(dict.fromkeys(group, reply))
+            elif isinstance(reply, BaseException):
+                raise reply
+            else:
+                out.update(reply)
+        return out
+
+    async def _waybills(self, interface: Interface, awbs: list[str], agency: str | None) -> dict[str, ShipmentRecord]:
+        return await self.client(interface).waybills(awbs, agency)
 
     async def involving(self, parties: Sequence[tuple[str, str]], agency: str | None) -> list[ShipmentRecord]:
         replies = await asyncio.gather(*(self.client(i).involving(parties, "ANY", agency) for i in self.connected))
@@ -80,7 +96,7 @@ class CargoLoaders:
         self.shipments = DataLoader(load_fn=self._load_shipments)
         self.by_company = DataLoader(load_fn=self._load_by_company)
 
-    async def _load_shipments(self, awbs: list[str]) -> list[ShipmentRecord | None]:
+    async def _load_shipments(self, awbs: list[str]) -> list[ShipmentRecord | SilkgraphError | None]:
         found = await self.airlines.waybills(awbs, self.agency)
         return [found.get(awb) for awb in awbs]
 
