@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import ssl
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
@@ -33,6 +34,12 @@ from gateway.sdk.adapter import Adapter, AdapterSettings, Health, HealthState, S
 from gateway.sdk.context import RequestContext
 
 __all__ = ["CargoAdapter"]
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One verified TLS context per process: building one costs more than a loopback request."""
+    return ssl.create_default_context()
 
 
 @functools.cache
@@ -71,12 +78,12 @@ class CargoAdapter(Adapter):
         async with contextlib.AsyncExitStack() as stack:
             if self.settings.url and Interface.ONE_RECORD in used:
                 http = await stack.enter_async_context(
-                    httpx.AsyncClient(base_url=self.settings.url, timeout=self._timeout())
+                    httpx.AsyncClient(base_url=self.settings.url, timeout=self._timeout(), verify=_tls())
                 )
                 self._one_record = OneRecordClient(http)
             if self.legacy_url and Interface.CARGO_XML in used:
                 http = await stack.enter_async_context(
-                    httpx.AsyncClient(base_url=self.legacy_url, timeout=self._timeout())
+                    httpx.AsyncClient(base_url=self.legacy_url, timeout=self._timeout(), verify=_tls())
                 )
                 self._cargo_xml = CargoXmlClient(http)
             self.airports = await asyncio.to_thread(_load_airports)

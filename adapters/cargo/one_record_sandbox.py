@@ -153,21 +153,28 @@ class _Server:
                     note["api:triggeredByLogisticsEvent"] = {"@id": event}
                 self.queue.put_nowait((sub.callback, note))
 
-    async def deliver_forever(self, client: httpx.AsyncClient) -> None:
-        while True:
-            url, note = await self.queue.get()
-            for attempt in range(1, self.attempts + 1):
-                try:
-                    reply = await client.post(url, json=note, headers={"Content-Type": MEDIA_TYPE})
-                except httpx.HTTPError as exc:
-                    outcome: int | str = type(exc).__name__
-                else:
-                    outcome = reply.status_code
-                self.deliveries.append((url, outcome))
-                if isinstance(outcome, int) and outcome < 300:
-                    break
-                await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
-            self.queue.task_done()
+    async def deliver_forever(self) -> None:
+        """Send queued notifications in order, retrying each with exponential backoff (publisher's duty)."""
+        client: httpx.AsyncClient | None = None
+        try:
+            while True:
+                url, note = await self.queue.get()
+                client = client or httpx.AsyncClient(timeout=5.0)
+                for attempt in range(1, self.attempts + 1):
+                    try:
+                        reply = await client.post(url, json=note, headers={"Content-Type": MEDIA_TYPE})
+                    except httpx.HTTPError as exc:
+                        outcome: int | str = type(exc).__name__
+                    else:
+                        outcome = reply.status_code
+                    self.deliveries.append((url, outcome))
+                    if isinstance(outcome, int) and outcome < 300:
+                        break
+                    await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
+                self.queue.task_done()
+        finally:
+            if client is not None:
+                await client.aclose()
 
 
 def _parse_booking(server: _Server, node: Node) -> tuple[BookedShipment, str | None]:
@@ -467,14 +474,13 @@ def create_one_record_app(config: SandboxConfig) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with httpx.AsyncClient(timeout=5.0) as client:
-            worker = asyncio.create_task(server.deliver_forever(client))
-            try:
-                yield
-            finally:
-                worker.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await worker
+        worker = asyncio.create_task(server.deliver_forever())
+        try:
+            yield
+        finally:
+            worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await worker
 
     app = Starlette(
         routes=[
