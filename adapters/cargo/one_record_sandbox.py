@@ -80,7 +80,9 @@ class _Server:
         self.subscriptions: list[_Subscription] = []
         self.bookings: dict[str, dict[str, Any]] = {}
         self.revisions: collections.Counter[str] = collections.Counter()
+        #: every delivery attempt (callback URL, HTTP status or error name); ``delivered`` wakes waiters
         self.deliveries: list[tuple[str, int | str]] = []
+        self.delivered = asyncio.Condition()
         self.queue: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue()
         self.fallback_url = config.callback_url
 
@@ -167,7 +169,9 @@ class _Server:
                         outcome: int | str = type(exc).__name__
                     else:
                         outcome = reply.status_code
-                    self.deliveries.append((url, outcome))
+                    async with self.delivered:
+                        self.deliveries.append((url, outcome))
+                        self.delivered.notify_all()
                     if isinstance(outcome, int) and outcome < 300:
                         break
                     await asyncio.sleep(self.backoff * 2 ** (attempt - 1))

@@ -80,8 +80,8 @@ async def test_the_airline_retries_until_the_webhook_answers(
     sandbox = airline.faults.app.state.server  # type: ignore[attr-defined]
     deliveries = sandbox.deliveries
     async with asyncio.timeout(5):
-        while len(deliveries) < 2:
-            await asyncio.sleep(0.005)
+        async with sandbox.delivered:
+            await sandbox.delivered.wait_for(lambda: len(deliveries) >= 2)
         webhook.faults.reconfigure(FaultConfig())
         await cargo.notifications.wait_for(1)
         await sandbox.queue.join()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+
 from adapters import story
 from adapters.cargo import CargoAdapter, create_cargo_xml_app, create_one_record_app
 from gateway.sdk.sandbox import SandboxConfig, SandboxServer, serve_sandbox
@@ -120,7 +121,10 @@ async def test_an_unconnected_airline_is_named_with_the_known_ones(adapter: Carg
 
 
 async def test_shipments_page_with_cursors_across_both_airlines(adapter: CargoAdapter) -> None:
-    query = "query($after: String) { shipments(first: 2, after: $after) { totalCount edges { node { awb } } pageInfo { hasNextPage endCursor } } }"
+    query = """
+      query($after: String) {
+        shipments(first: 2, after: $after) { totalCount edges { node { awb } } pageInfo { hasNextPage endCursor } }
+      }"""
     seen: list[str] = []
     after = None
     for _ in range(5):
