@@ -2,7 +2,7 @@
 
 Settings (``[adapters.cargo]``): ``url`` — the ONE Record server; options ``legacy_url`` — the Cargo-XML airline
 system, ``airlines`` — AWB prefix → ``"one-record"`` | ``"cargo-xml"`` (default ``{"999": "one-record",
-"784": "cargo-xml"}``).
+"784": "cargo-xml"}``), ``read_attempts`` — tries for idempotent reads while an airline is unavailable (3).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from adapters.cargo.model import Interface
 from adapters.cargo.one_record_client import OneRecordClient
 from adapters.cargo.one_record_sandbox import create_one_record_app
 from adapters.cargo.subgraph import build_schema
-from adapters.cargo.transport import SERVICE
+from adapters.cargo.transport import SERVICE, ReadRetry
 from adapters.cargo.webhook import NotificationInbox, webhook_app
 from gateway.errors import ConfigError, SilkgraphError, UpstreamUnavailable
 from gateway.sdk.adapter import Adapter, AdapterSettings, Health, HealthState, SandboxSpec
@@ -53,9 +53,13 @@ class CargoAdapter(Adapter):
     name = "cargo"
     description = "Aviation logistics: airline cargo over IATA ONE Record and Cargo-XML"
 
-    def __init__(self, settings: AdapterSettings | None = None) -> None:
+    def __init__(self, settings: AdapterSettings | None = None, *, retry: ReadRetry | None = None) -> None:
         super().__init__(settings)
         self.interfaces = parse_interfaces(self.settings.option("airlines"))
+        attempts = self.settings.option("read_attempts", 3)
+        if not isinstance(attempts, int) or isinstance(attempts, bool) or not 1 <= attempts <= 10:
+            raise ConfigError("adapters.cargo.read_attempts", f"must be a whole number from 1 to 10, not {attempts!r}")
+        self.retry = retry or ReadRetry(attempts=attempts)
         legacy = self.settings.option("legacy_url")
         if legacy is not None and not isinstance(legacy, str):
             raise ConfigError("adapters.cargo.legacy_url", "must be the Cargo-XML system's base URL")
@@ -80,12 +84,12 @@ class CargoAdapter(Adapter):
                 http = await stack.enter_async_context(
                     httpx.AsyncClient(base_url=self.settings.url, timeout=self._timeout(), verify=_tls())
                 )
-                self._one_record = OneRecordClient(http)
+                self._one_record = OneRecordClient(http, retry=self.retry)
             if self.legacy_url and Interface.CARGO_XML in used:
                 http = await stack.enter_async_context(
                     httpx.AsyncClient(base_url=self.legacy_url, timeout=self._timeout(), verify=_tls())
                 )
-                self._cargo_xml = CargoXmlClient(http)
+                self._cargo_xml = CargoXmlClient(http, retry=self.retry)
             self.airports = await asyncio.to_thread(_load_airports)
             try:
                 yield

@@ -12,7 +12,7 @@ from lxml import etree
 from adapters.cargo import xfsu, xfwb
 from adapters.cargo.cargo_xml import BATCH, RSM_FSU, RSM_FWB, CargoXmlError, parse, q, to_bytes
 from adapters.cargo.model import CargoEvent, ShipmentRecord, assign_flights
-from adapters.cargo.transport import SERVICE, request
+from adapters.cargo.transport import SERVICE, ReadRetry, read, request
 from gateway.errors import BadUserInput, Conflict, Forbidden, UpstreamProtocolError
 
 __all__ = ["CargoXmlClient", "read_mailbox"]
@@ -52,8 +52,9 @@ def _fna(reply: httpx.Response) -> str:
 
 
 class CargoXmlClient:
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    def __init__(self, client: httpx.AsyncClient, *, retry: ReadRetry | None = None) -> None:
         self.http = client
+        self.retry = retry
 
     def _parse(self, reply: httpx.Response, what: str) -> etree._Element:
         try:
@@ -62,8 +63,8 @@ class CargoXmlClient:
             raise UpstreamProtocolError(f"{_SYSTEM} sent malformed XML for {what}: {exc}", service=SERVICE) from None
 
     async def _mailbox(self, params: list[tuple[str, str]], agency: str | None) -> list[ShipmentRecord]:
-        reply = await request(
-            self.http, "GET", "/messages", system=_SYSTEM, agency=agency, headers=_HEADERS, params=params
+        reply = await read(
+            self.http, "/messages", retry=self.retry, system=_SYSTEM, agency=agency, headers=_HEADERS, params=params
         )
         try:
             return read_mailbox(self._parse(reply, "/messages"))

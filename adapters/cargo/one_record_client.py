@@ -11,7 +11,7 @@ import httpx
 from adapters.cargo import one_record
 from adapters.cargo.jsonld import JsonLdError, Node, normalise
 from adapters.cargo.model import ShipmentRecord
-from adapters.cargo.transport import SERVICE, request
+from adapters.cargo.transport import SERVICE, ReadRetry, read, request
 from gateway.errors import BadUserInput, Conflict, Forbidden, UpstreamFault, UpstreamProtocolError
 
 __all__ = ["MEDIA_TYPE", "OneRecordClient"]
@@ -46,8 +46,9 @@ def _error_text(reply: httpx.Response) -> str:
 
 
 class OneRecordClient:
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    def __init__(self, client: httpx.AsyncClient, *, retry: ReadRetry | None = None) -> None:
         self.http = client
+        self.retry = retry
         self.headers = {"Accept": MEDIA_TYPE}
 
     def _waybills(self, document: Node) -> list[ShipmentRecord]:
@@ -59,10 +60,10 @@ class OneRecordClient:
             ) from None
 
     async def _search(self, params: list[tuple[str, str]], agency: str | None) -> list[ShipmentRecord]:
-        reply = await request(
+        reply = await read(
             self.http,
-            "GET",
             "/logistics-objects",
+            retry=self.retry,
             system=_SYSTEM,
             agency=agency,
             headers=self.headers,
@@ -106,7 +107,7 @@ class OneRecordClient:
         location = reply.headers.get("location")
         if not location:
             raise UpstreamProtocolError(f"{_SYSTEM} created a booking but sent no Location", service=SERVICE)
-        created = await request(self.http, "GET", location, system=_SYSTEM, agency=agency, headers=self.headers)
+        created = await read(self.http, location, retry=self.retry, system=_SYSTEM, agency=agency, headers=self.headers)
         booking = _document(created).node("cargo:booking")
         waybill = booking.node("cargo:issuedForWaybill") if booking else None
         if waybill is None:

@@ -10,6 +10,7 @@ import pytest
 from graphql import ExecutionResult
 
 from adapters.cargo import CargoAdapter, create_cargo_xml_app, create_one_record_app
+from adapters.cargo.transport import ReadRetry
 from gateway.errors import to_graphql_extensions
 from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.sandbox import SandboxServer, serve_sandbox
@@ -32,7 +33,17 @@ def errors(result: ExecutionResult) -> list[dict[str, Any]]:
     return shown
 
 
-def make_adapter(one_record: SandboxServer | None, cargo_xml: SandboxServer | None, **options: object) -> CargoAdapter:
+async def no_sleep(seconds: float) -> None:
+    """Retry back-off that does not wait (tests assert the policy, not the clock)."""
+
+
+def make_adapter(
+    one_record: SandboxServer | None,
+    cargo_xml: SandboxServer | None,
+    *,
+    retry: ReadRetry | None = None,
+    **options: object,
+) -> CargoAdapter:
     opts = dict(options)
     if cargo_xml is not None:
         opts.setdefault("legacy_url", cargo_xml.url)
@@ -43,7 +54,8 @@ def make_adapter(one_record: SandboxServer | None, cargo_xml: SandboxServer | No
             read_timeout=1.0,
             total_timeout=2.0,
             options=opts,
-        )
+        ),
+        retry=retry or ReadRetry(sleep=no_sleep),
     )
 
 
