@@ -62,11 +62,14 @@ class NotificationInbox:
             return list(self._items)
 
 
+_TITLES = {400: "Bad Request", 413: "Content Too Large", 415: "Unsupported Media Type"}
+
+
 def _problem(status: int, message: str) -> Response:
     body = {
         "@context": {"api": API},
         "@type": "api:Error",
-        "api:hasTitle": "Bad Request" if status == 400 else "Unsupported Media Type",
+        "api:hasTitle": _TITLES[status],
         "api:hasErrorDetail": [{"@type": "api:ErrorDetail", "api:hasCode": str(status), "api:hasMessage": message}],
     }
     return JSONResponse(body, status_code=status, media_type="application/ld+json")
@@ -99,9 +102,14 @@ def webhook_app(inbox: NotificationInbox) -> Starlette:
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if kind not in ("application/ld+json", "application/json"):
             return _problem(415, f"send an api:Notification as application/ld+json, not {kind or 'nothing'}")
-        data = await request.body()
-        if len(data) > MAX_BODY:
-            return _problem(400, f"a notification is at most {MAX_BODY} bytes")
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_BODY:
+                return _problem(413, f"a notification is at most {MAX_BODY} bytes")
+            chunks.append(chunk)
+        data = b"".join(chunks)
         try:
             notification = read_notification(data)
         except JsonLdError as exc:
