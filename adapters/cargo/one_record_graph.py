@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.cargo.jsonld import CODE_LISTS, CONTEXT
+from adapters.cargo.jsonld import CODE_LISTS, CONTEXT, JsonLdError, Node
+from adapters.cargo.one_record import read_location, read_measure, read_party
 from adapters.cargo.seed import BookedShipment, Leg, StatusEvent
 from adapters.cargo.status import StatusCode
 
@@ -24,6 +25,7 @@ __all__ = [
     "dt_literal",
     "location",
     "logistics_event",
+    "read_booking_request",
     "shallow",
     "waybill",
 ]
@@ -204,3 +206,55 @@ def api_error(title: str, *details: tuple[str, str, str | None]) -> dict[str, An
             for c, m, r in details
         ],
     }
+
+
+def read_booking_request(node: Node) -> tuple[BookedShipment, str | None]:
+    """A posted ``cargo:BookingRequest`` → the shipment to book (no AWB yet) and its booking reference."""
+    if not node.is_a("cargo:BookingRequest"):
+        raise JsonLdError("POST /logistics-objects here accepts a cargo:BookingRequest")
+    details = node.node("cargo:bookingShipmentDetails")
+    if details is None:
+        raise JsonLdError("the BookingRequest has no bookingShipmentDetails")
+    parties = dict(read_party(p) for p in node.nodes("cargo:involvedParties"))
+    if "SHP" not in parties or "CNE" not in parties:
+        raise JsonLdError("the BookingRequest needs a shipper (SHP) and a consignee (CNE) party")
+    dims = details.node("cargo:volume") or (details.node("cargo:totalDimensions") or Node({})).node("cargo:volume")
+    try:
+        pieces = int(details.require("cargo:pieceCount"))
+    except ValueError:
+        raise JsonLdError("pieceCount must be an integer") from None
+    weight = read_measure(details.node("cargo:totalGrossWeight"), "totalGrossWeight")[0]
+    if pieces < 1 or weight <= 0:
+        raise JsonLdError("pieceCount and totalGrossWeight must be positive")
+    legs = [
+        Leg(
+            flight=m.require("cargo:transportIdentifier"),
+            origin=read_location(m.node("cargo:departureLocation")),
+            destination=read_location(m.node("cargo:arrivalLocation")),
+        )
+        for m in node.nodes("cargo:transportLegs")
+    ]
+    reference = next(
+        (
+            r.text("cargo:documentIdentifier")
+            for r in node.nodes("cargo:externalReferences")
+            if r.text("cargo:documentType") == "BOOKING_REFERENCE"
+        ),
+        None,
+    )
+    shipment = BookedShipment(
+        awb="",
+        shipper=(parties["SHP"].country, parties["SHP"].tax_id),
+        consignee=(parties["CNE"].country, parties["CNE"].tax_id),
+        origin=read_location(node.node("cargo:departureLocation")),
+        destination=read_location(node.node("cargo:arrivalLocation")),
+        legs=legs,
+        pieces=pieces,
+        weight_kg=weight,
+        volume_m3=read_measure(dims, "volume")[0] if dims else None,
+        goods=details.require("cargo:goodsDescription"),
+        hs_code=details.text("cargo:hsCode"),
+        events=[],
+        booking_reference=reference,
+    )
+    return shipment, reference

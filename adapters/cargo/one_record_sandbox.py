@@ -13,15 +13,13 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
-import dataclasses
 import email.utils
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from decimal import InvalidOperation
 from typing import Any
 
-import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -31,8 +29,9 @@ from adapters import story
 from adapters.cargo import one_record_graph as graph
 from adapters.cargo.airlines import airline_name
 from adapters.cargo.jsonld import API, CARGO, JsonLdError, Node, normalise
-from adapters.cargo.one_record import read_location, read_measure, read_party
-from adapters.cargo.seed import AirlineBook, BookedShipment, Leg, StatusEvent
+from adapters.cargo.one_record import read_location
+from adapters.cargo.one_record_pubsub import Publisher
+from adapters.cargo.seed import AirlineBook, BookedShipment, StatusEvent
 from adapters.cargo.status import StatusCode, status_from_iri
 from gateway.sdk.sandbox import SandboxConfig
 
@@ -47,15 +46,6 @@ class _Problem(Exception):
     def __init__(self, status: int, title: str, code: str, message: str, resource: str | None = None) -> None:
         super().__init__(message)
         self.status, self.title, self.code, self.message, self.resource = status, title, code, message, resource
-
-
-@dataclasses.dataclass(kw_only=True)
-class _Subscription:
-    id: str
-    topic_type: str
-    topic: str
-    callback: str
-    agency: str | None
 
 
 def _media(header: str) -> list[tuple[str, dict[str, str]]]:
@@ -74,16 +64,14 @@ class _Server:
         self.carrier: str = opts.get("carrier", airline_name(self.prefix))
         self.book = AirlineBook(self.prefix, opts.get("shipments", story.SHIPMENTS))
         self.compact: bool = opts.get("compact_iris", True)
-        self.attempts: int = opts.get("notification_attempts", 5)
-        self.backoff: float = opts.get("notification_backoff_s", 0.05)
+        self.publisher = Publisher(
+            self.book,
+            attempts=opts.get("notification_attempts", 5),
+            backoff=opts.get("notification_backoff_s", 0.05),
+        )
         self.calls: collections.Counter[str] = collections.Counter()
-        self.subscriptions: list[_Subscription] = []
         self.bookings: dict[str, dict[str, Any]] = {}
         self.revisions: collections.Counter[str] = collections.Counter()
-        #: every delivery attempt (callback URL, HTTP status or error name); ``delivered`` wakes waiters
-        self.deliveries: list[tuple[str, int | str]] = []
-        self.delivered = asyncio.Condition()
-        self.queue: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue()
         self.fallback_url = config.callback_url
 
     # -- HTTP plumbing ------------------------------------------------------------------------------------
@@ -135,101 +123,6 @@ class _Server:
 
     def render(self, base: str, s: BookedShipment) -> dict[str, Any]:
         return graph.waybill(base, s, self.carrier, self.book.party_name(s.shipper), self.book.party_name(s.consignee))
-
-    # -- notifications ------------------------------------------------------------------------------------
-    def notify(
-        self, base: str, *, event_type: str, lo: str, lo_type: str, event: str | None, s: BookedShipment
-    ) -> None:
-        for sub in self.subscriptions:
-            wanted = sub.topic == lo if sub.topic_type.endswith("LOGISTICS_OBJECT_IDENTIFIER") else sub.topic == lo_type
-            if wanted and self.book.visible(s, sub.agency):
-                note: dict[str, Any] = {
-                    "@context": graph.LD_CONTEXT,
-                    "@type": "api:Notification",
-                    "api:hasEventType": {"@id": f"api:{event_type}"},
-                    "api:hasLogisticsObject": {"@id": lo},
-                    "api:hasLogisticsObjectType": {"@id": lo_type},
-                    "api:hasSubscription": {"@id": f"{base}/subscriptions/{sub.id}"},
-                }
-                if event:
-                    note["api:triggeredByLogisticsEvent"] = {"@id": event}
-                self.queue.put_nowait((sub.callback, note))
-
-    async def deliver_forever(self) -> None:
-        """Send queued notifications in order, retrying each with exponential backoff (publisher's duty)."""
-        client: httpx.AsyncClient | None = None
-        try:
-            while True:
-                url, note = await self.queue.get()
-                client = client or httpx.AsyncClient(timeout=5.0)
-                for attempt in range(1, self.attempts + 1):
-                    try:
-                        reply = await client.post(url, json=note, headers={"Content-Type": MEDIA_TYPE})
-                    except httpx.HTTPError as exc:
-                        outcome: int | str = type(exc).__name__
-                    else:
-                        outcome = reply.status_code
-                    async with self.delivered:
-                        self.deliveries.append((url, outcome))
-                        self.delivered.notify_all()
-                    if isinstance(outcome, int) and outcome < 300:
-                        break
-                    await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
-                self.queue.task_done()
-        finally:
-            if client is not None:
-                await client.aclose()
-
-
-def _parse_booking(server: _Server, node: Node) -> tuple[BookedShipment, str | None]:
-    if not node.is_a("cargo:BookingRequest"):
-        raise JsonLdError("POST /logistics-objects here accepts a cargo:BookingRequest")
-    details = node.node("cargo:bookingShipmentDetails")
-    if details is None:
-        raise JsonLdError("the BookingRequest has no bookingShipmentDetails")
-    parties = dict(read_party(p) for p in node.nodes("cargo:involvedParties"))
-    if "SHP" not in parties or "CNE" not in parties:
-        raise JsonLdError("the BookingRequest needs a shipper (SHP) and a consignee (CNE) party")
-    dims = details.node("cargo:volume") or (details.node("cargo:totalDimensions") or Node({})).node("cargo:volume")
-    try:
-        pieces = int(details.require("cargo:pieceCount"))
-    except ValueError:
-        raise JsonLdError("pieceCount must be an integer") from None
-    weight = read_measure(details.node("cargo:totalGrossWeight"), "totalGrossWeight")[0]
-    if pieces < 1 or weight <= 0:
-        raise JsonLdError("pieceCount and totalGrossWeight must be positive")
-    legs = [
-        Leg(
-            flight=m.require("cargo:transportIdentifier"),
-            origin=read_location(m.node("cargo:departureLocation")),
-            destination=read_location(m.node("cargo:arrivalLocation")),
-        )
-        for m in node.nodes("cargo:transportLegs")
-    ]
-    reference = next(
-        (
-            r.text("cargo:documentIdentifier")
-            for r in node.nodes("cargo:externalReferences")
-            if r.text("cargo:documentType") == "BOOKING_REFERENCE"
-        ),
-        None,
-    )
-    shipment = BookedShipment(
-        awb="",
-        shipper=(parties["SHP"].country, parties["SHP"].tax_id),
-        consignee=(parties["CNE"].country, parties["CNE"].tax_id),
-        origin=read_location(node.node("cargo:departureLocation")),
-        destination=read_location(node.node("cargo:arrivalLocation")),
-        legs=legs,
-        pieces=pieces,
-        weight_kg=weight,
-        volume_m3=read_measure(dims, "volume")[0] if dims else None,
-        goods=details.require("cargo:goodsDescription"),
-        hs_code=details.text("cargo:hsCode"),
-        events=[],
-        booking_reference=reference,
-    )
-    return shipment, reference
 
 
 def create_one_record_app(config: SandboxConfig) -> Starlette:
@@ -289,7 +182,7 @@ def create_one_record_app(config: SandboxConfig) -> Starlette:
         if node.id and (node.id in server.bookings or node.id.rsplit("/", 1)[-1] in server.bookings):
             raise _Problem(409, "Conflict", "LOGISTICS_OBJECT_EXISTS", f"{node.id} already exists", node.id)
         try:
-            shipment, reference = _parse_booking(server, node)
+            shipment, reference = graph.read_booking_request(node)
         except (JsonLdError, ValueError) as exc:
             raise _Problem(400, "Bad Request", "INVALID_BOOKING_REQUEST", str(exc)) from None
         if reference and (dup := server.book.find_reference(reference)) is not None:
@@ -324,7 +217,7 @@ def create_one_record_app(config: SandboxConfig) -> Starlette:
         }
         server.bookings[object_id] = stored
         server.revisions[object_id] = 1
-        server.notify(
+        server.publisher.notify(
             base,
             event_type="LOGISTICS_OBJECT_CREATED",
             lo=f"{base}/logistics-objects/shipment-{shipment.awb}",
@@ -413,7 +306,7 @@ def create_one_record_app(config: SandboxConfig) -> Starlette:
         server.book.record(s.awb, StatusEvent(code=status.name, at=at, location=where, flight=flight))
         event_id = f"{base}/logistics-objects/shipment-{s.awb}/logistics-events/{len(s.events)}"
         shipment_id = f"{base}/logistics-objects/shipment-{s.awb}"
-        server.notify(
+        server.publisher.notify(
             base, event_type="LOGISTICS_EVENT_RECEIVED", lo=shipment_id, lo_type=CARGO + "Shipment", event=event_id, s=s
         )
         return server.reply(None, 201, {"Location": event_id, "Type": CARGO + "LogisticsEvent"})
@@ -429,7 +322,7 @@ def create_one_record_app(config: SandboxConfig) -> Starlette:
                     "api:hasTopicType": {"@id": s.topic_type},
                     "api:hasTopic": s.topic,
                 }
-                for s in server.subscriptions
+                for s in server.publisher.subscriptions
                 if s.agency == agency(request)
             ]
             return server.reply(
@@ -454,21 +347,14 @@ def create_one_record_app(config: SandboxConfig) -> Starlette:
                 "INVALID_SUBSCRIPTION",
                 "an api:Subscription needs hasTopicType, hasTopic and a subscriber or hasCallbackUrl",
             )
-        sub = _Subscription(
-            id=f"sub-{len(server.subscriptions) + 1}",
-            topic_type=topic_type,
-            topic=topic,
-            callback=callback,
-            agency=agency(request),
-        )
-        server.subscriptions.append(sub)
+        sub = server.publisher.subscribe(topic_type=topic_type, topic=topic, callback=callback, agency=agency(request))
         return server.reply(None, 201, {"Location": f"{base}/subscriptions/{sub.id}", "Type": API + "Subscription"})
 
-    def guarded(handler: Any) -> Any:
+    def guarded(handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             try:
                 server.negotiate(request)
-                result: Response = await handler(request)
+                result = await handler(request)
             except _Problem as p:
                 server.calls["error"] += 1
                 return server.reply(graph.api_error(p.title, (p.code, p.message, p.resource)), p.status)
@@ -478,7 +364,7 @@ def create_one_record_app(config: SandboxConfig) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        worker = asyncio.create_task(server.deliver_forever())
+        worker = asyncio.create_task(server.publisher.deliver_forever())
         try:
             yield
         finally:

@@ -42,6 +42,7 @@ def make_adapter(
     cargo_xml: SandboxServer | None,
     *,
     retry: ReadRetry | None = None,
+    read_timeout: float = 1.0,
     **options: object,
 ) -> CargoAdapter:
     opts = dict(options)
@@ -51,7 +52,7 @@ def make_adapter(
         AdapterSettings(
             name="cargo",
             url=one_record.url if one_record else None,
-            read_timeout=1.0,
+            read_timeout=read_timeout,
             total_timeout=2.0,
             options=opts,
         ),

@@ -47,8 +47,7 @@ async def test_cargo_xml_failures_map_to_upstream_codes(
 
 async def test_a_hanging_airline_is_an_upstream_timeout(one_record: SandboxServer, cargo_xml: SandboxServer) -> None:
     cargo_xml.faults.reconfigure(FaultConfig(timeout_rate=1.0, timeout_s=1.0))
-    cargo = make_adapter(one_record, cargo_xml)
-    cargo.settings = type(cargo.settings)(**{**cargo.settings.__dict__, "read_timeout": 0.2})
+    cargo = make_adapter(one_record, cargo_xml, read_timeout=0.2)
     async with cargo.lifespan():
         result = await execute(cargo, '{ shipment(awb: "784-30791202") { awb } }')
     (error,) = errors(result)

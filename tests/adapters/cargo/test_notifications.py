@@ -77,7 +77,7 @@ async def test_the_airline_retries_until_the_webhook_answers(
     webhook.faults.reconfigure(FaultConfig(error_rate=1.0, error_status=503))
     await cargo.subscribe(subscriber=webhook.url, callback_url=f"{webhook.url}/notifications")
     assert (await _post_event(airline)).status_code == 201
-    sandbox = airline.faults.app.state.server  # type: ignore[attr-defined]
+    sandbox = airline.faults.app.state.server.publisher  # type: ignore[attr-defined]
     deliveries = sandbox.deliveries
     async with asyncio.timeout(5):
         async with sandbox.delivered:
