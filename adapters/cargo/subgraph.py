@@ -244,13 +244,13 @@ def _after(cursor: str) -> str:
     return text[4:]
 
 
-@strawberry.input(name="CompanyKeyInput")
+@strawberry.input(name="ShipmentPartyInput")
 class CompanyKeyInput:
     country: CountryCode
     tax_id: TaxId
 
 
-@strawberry.input(name="FlightLegInput")
+@strawberry.input(name="CargoFlightLegInput")
 class FlightLegInput:
     flight: str
     from_: str = strawberry.field(name="from")
