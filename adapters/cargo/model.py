@@ -74,8 +74,8 @@ class ShipmentRecord:
 
     @property
     def current(self) -> CargoEvent | None:
-        """The latest event (by time; ties keep message order)."""
-        return max(self.events, key=lambda e: e.at) if self.events else None
+        """The latest event (by time; of simultaneous ones, the last reported)."""
+        return max(reversed(self.events), key=lambda e: e.at) if self.events else None
 
     def involves(self, country: str, tax_id: str, role: str) -> bool:
         """Whether the company is this shipment's ``SHIPPER``, ``CONSIGNEE`` or either (``ANY``)."""

@@ -28,7 +28,7 @@ from starlette.routing import Route
 from adapters import story
 from adapters.cargo import one_record_graph as graph
 from adapters.cargo.airlines import airline_name
-from adapters.cargo.jsonld import API, CARGO, JsonLdError, Node, normalise
+from adapters.cargo.jsonld import API, CARGO, JsonLdError, Node, expand_iri, normalise
 from adapters.cargo.one_record import read_location
 from adapters.cargo.one_record_pubsub import Publisher
 from adapters.cargo.seed import AirlineBook, BookedShipment, StatusEvent
@@ -336,6 +336,7 @@ def create_one_record_app(config: SandboxConfig) -> Starlette:
         server.calls["subscribe"] += 1
         node = await server.body(request)
         topic_type, topic = node.text("api:hasTopicType"), node.text("api:hasTopic")
+        topic = expand_iri(topic) if topic else topic  # "cargo:Shipment" and the full IRI name one topic
         subscriber = node.node("api:hasSubscriber")
         callback = node.text("api:hasCallbackUrl") or (
             f"{subscriber.id.rstrip('/')}/notifications" if subscriber and subscriber.id else server.fallback_url

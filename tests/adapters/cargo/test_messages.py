@@ -9,7 +9,7 @@ import pytest
 
 from adapters.cargo import fsu, xfsu, xfwb
 from adapters.cargo.cargo_xml import CargoXmlError, parse, to_bytes
-from adapters.cargo.model import FlightLeg, Interface, Party
+from adapters.cargo.model import CargoEvent, FlightLeg, Interface, Party, ShipmentRecord
 from adapters.cargo.status import STATUS_CODE_IRI, StatusCode, status_from_iri
 
 CAN = dt.timezone(dt.timedelta(hours=8))
@@ -136,3 +136,22 @@ def test_fsu_reads_the_classic_example_and_refuses_a_flightless_departure() -> N
     assert (status.awb, status.code, status.location) == ("020-12345675", StatusCode.RCS, "FRA")
     with pytest.raises(ValueError, match="needs flight details"):
         fsu.read_fsu("FSU/14\n020-12345675FRAJFK/T1K100\nDEP/16OCT1317/FRA", year=2026)
+
+
+def test_the_current_status_is_the_latest_and_the_last_reported_of_simultaneous_ones() -> None:
+    at = dt.datetime(2026, 11, 12, 8, 20, tzinfo=CAN)
+    events = tuple(
+        CargoEvent(code=code, at=at + dt.timedelta(hours=h), location="CAN", source=Interface.CARGO_XML)
+        for code, h in ((StatusCode.RCS, 0), (StatusCode.MAN, 1), (StatusCode.DEP, 1))
+    )
+    record = ShipmentRecord(
+        awb="784-30791202",
+        origin="CAN",
+        destination="MSQ",
+        pieces=1,
+        weight_kg=Decimal(1),
+        goods="x",
+        source=Interface.CARGO_XML,
+        events=events,
+    )
+    assert record.current is not None and record.current.code is StatusCode.DEP
