@@ -119,3 +119,27 @@ async def test_the_webhook_refuses_what_is_not_a_notification(
     assert reply.status_code == status
     assert reply.json()["@type"] == "api:Error"
     assert len(cargo.notifications) == 0
+
+
+async def test_a_booking_announces_its_new_shipment(cargo: CargoAdapter, webhook: SandboxServer) -> None:
+    await cargo.subscribe(subscriber=webhook.url, callback_url=f"{webhook.url}/notifications")
+    booking = {
+        "airline": "999",
+        "origin": "URC",
+        "destination": "NQZ",
+        "pieces": 2,
+        "weightKg": 300.0,
+        "goodsDescription": "Hydraulic pumps",
+        "shipper": {"country": "CN", "taxId": "91650000MA77X8TQ31"},
+        "consignee": {"country": "KZ", "taxId": "240540001232"},
+    }
+    result = await execute(
+        cargo, "mutation($i: BookShipmentInput!) { bookShipment(input: $i) { awb } }", {"i": booking}
+    )
+    assert result.errors is None
+    awb = result.data["bookShipment"]["awb"]  # type: ignore[index]
+    async with asyncio.timeout(5):
+        (note,) = await cargo.notifications.wait_for(1)
+    assert note.event_type == "LOGISTICS_OBJECT_CREATED"
+    assert note.logistics_object.endswith(f"/logistics-objects/shipment-{awb}")
+    assert note.logistics_event is None
