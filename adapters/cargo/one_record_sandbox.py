@@ -70,7 +70,8 @@ class _Server:
             backoff=opts.get("notification_backoff_s", 0.05),
         )
         self.calls: collections.Counter[str] = collections.Counter()
-        self.bookings: dict[str, dict[str, Any]] = {}
+        #: booking requests by object id, with the AWB each was booked as
+        self.bookings: dict[str, tuple[dict[str, Any], str]] = {}
         self.revisions: collections.Counter[str] = collections.Counter()
         self.fallback_url = config.callback_url
 
@@ -215,7 +216,7 @@ def create_one_record_app(config: SandboxConfig) -> Starlette:
                 "cargo:waybillNumber": shipment.serial,
             },
         }
-        server.bookings[object_id] = stored
+        server.bookings[object_id] = (stored, shipment.awb)
         server.revisions[object_id] = 1
         server.publisher.notify(
             base,
@@ -232,7 +233,10 @@ def create_one_record_app(config: SandboxConfig) -> Starlette:
         object_id = request.path_params["id"]
         base = server.base(request)
         if object_id in server.bookings:
-            node, type_iri, modified = server.bookings[object_id], CARGO + "BookingRequest", None
+            node, awb = server.bookings[object_id]
+            if server.book.get(awb, agency(request)) is None:  # the booking is as private as its shipment
+                raise _Problem(404, "Not Found", "NOT_FOUND", f"no logistics object {object_id!r}")
+            type_iri, modified = CARGO + "BookingRequest", None
         else:
             _, s = server.shipment_for(object_id, agency(request))
             full = server.render(base, s)
@@ -251,13 +255,11 @@ def create_one_record_app(config: SandboxConfig) -> Starlette:
                 **(found if request.query_params.get("embedded") == "true" else graph.shallow(found)),
             }
             type_iri = CARGO + found["@type"].split(":", 1)[1]
-            modified = max((e.at for e in s.events), default=None)
+            modified = max((datetime.fromisoformat(e.at) for e in s.events), default=None)
         revision = str(server.revisions[object_id] or 1)
         headers = {"Type": type_iri, "Revision": revision, "Latest-Revision": revision}
         if modified:
-            headers["Last-Modified"] = email.utils.format_datetime(
-                datetime.fromisoformat(modified).astimezone(UTC), usegmt=True
-            )
+            headers["Last-Modified"] = email.utils.format_datetime(modified.astimezone(UTC), usegmt=True)
         return server.reply(node, 200, headers)
 
     async def events(request: Request) -> Response:
