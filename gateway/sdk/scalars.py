@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, NewType
+from typing import TYPE_CHECKING, Any, NewType, TypeAlias
 
 import strawberry
 from strawberry.schema.config import StrawberryConfig
@@ -61,16 +61,29 @@ def _define(name: str, description: str, parse: Callable[..., Any], serialize: C
 
 
 # Python-side types: annotate fields with these; ``SCALAR_MAP`` tells Strawberry how to (de)serialize them.
-Money = NewType("Money", ids.MoneyValue)
-CurrencyCode = NewType("CurrencyCode", str)
-CountryCode = NewType("CountryCode", str)
-AWB = NewType("AWB", str)
-VIN = NewType("VIN", str)
-BIC = NewType("BIC", str)
-IBAN = NewType("IBAN", str)
-TaxId = NewType("TaxId", str)
-HSCode = NewType("HSCode", str)
-UETR = NewType("UETR", str)
+# Type checkers see plain aliases (a str is a valid AWB to mypy; the scalar validates it on input).
+if TYPE_CHECKING:
+    Money: TypeAlias = ids.MoneyValue
+    CurrencyCode: TypeAlias = str
+    CountryCode: TypeAlias = str
+    AWB: TypeAlias = str
+    VIN: TypeAlias = str
+    BIC: TypeAlias = str
+    IBAN: TypeAlias = str
+    TaxId: TypeAlias = str
+    HSCode: TypeAlias = str
+    UETR: TypeAlias = str
+else:
+    Money = NewType("Money", ids.MoneyValue)
+    CurrencyCode = NewType("CurrencyCode", str)
+    CountryCode = NewType("CountryCode", str)
+    AWB = NewType("AWB", str)
+    VIN = NewType("VIN", str)
+    BIC = NewType("BIC", str)
+    IBAN = NewType("IBAN", str)
+    TaxId = NewType("TaxId", str)
+    HSCode = NewType("HSCode", str)
+    UETR = NewType("UETR", str)
 
 SCALAR_MAP: dict[object, Any] = {
     Money: _define(
