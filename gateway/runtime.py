@@ -9,11 +9,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import httpx
 
 from gateway.config import Settings, SubgraphSettings
@@ -153,13 +155,19 @@ async def build_runtime(
             timeout=httpx.Timeout(gw.subgraph_timeout, connect=5.0),
         )
     )
+    session = await stack.enter_async_context(
+        aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=200, keepalive_timeout=30, ttl_dns_cache=300),
+            json_serialize=json.dumps,
+        )
+    )
     transports: dict[str, Transport] = {}
     live: dict[str, Adapter] = {}
     remotes = dict(settings.subgraphs)
     if gw.supergraph:
         supergraph = await asyncio.to_thread(read_supergraph_file, gw.supergraph)
         for name, sub in supergraph.subgraphs.items():
-            transports[name] = HttpTransport(name, sub.url, http, timeout=gw.subgraph_timeout)
+            transports[name] = HttpTransport(name, sub.url, session, timeout=gw.subgraph_timeout)
         remotes = {}
     else:
         chosen = list(adapters) if adapters is not None else [make_adapter(a) for a in settings.enabled_adapters()]

@@ -13,7 +13,7 @@ import asyncio
 import dataclasses
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any, Protocol
 
 from gateway.errors import SilkgraphError, SubgraphError, to_graphql_extensions
@@ -186,13 +186,13 @@ class _Run:
         targets: list[tuple[Path, dict[str, Any], RequiresType]] = []
         _collect(self.data, list(path), [], fetch.requires, targets)
         representations: list[dict[str, Any]] = []
-        index: dict[str, int] = {}
+        index: dict[Hashable, int] = {}
         positions: list[list[tuple[Path, dict[str, Any]]]] = []
         for obj_path, obj, req in targets:
             rep = _representation(obj, req)
             if rep is None:
                 continue  # null or missing key fields: not fetched (its fields from this subgraph stay null)
-            fingerprint = json.dumps(rep, sort_keys=True, separators=(",", ":"), default=str)
+            fingerprint = _fingerprint(rep)
             i = index.get(fingerprint)
             if i is None:
                 i = index[fingerprint] = len(representations)
@@ -356,6 +356,16 @@ def _merge(target: dict[str, Any], source: Mapping[str, Any], *, keep_typename: 
                     existing[i] = item
         else:
             target[key] = value
+
+
+def _fingerprint(rep: dict[str, Any]) -> Hashable:
+    """An identity for deduplicating representations: a tuple for flat ones, canonical JSON for nested ones."""
+    items = tuple(sorted(rep.items()))
+    try:
+        hash(items)
+    except TypeError:
+        return json.dumps(rep, sort_keys=True, separators=(",", ":"), default=str)
+    return items
 
 
 def _first_code(errors: Any) -> str | None:

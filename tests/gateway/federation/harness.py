@@ -8,6 +8,7 @@ import json
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
+import aiohttp
 import httpx
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
@@ -80,8 +81,11 @@ class Federated:
 
 
 @contextlib.asynccontextmanager
-async def federated(subgraphs: Mapping[str, Schema], **graph_options: Any) -> AsyncIterator[Federated]:
-    """Each schema served by Strawberry on its own loopback port; the gateway talks to them over HTTP."""
+async def federated(
+    subgraphs: Mapping[str, Schema], *, http_client: str = "aiohttp", **graph_options: Any
+) -> AsyncIterator[Federated]:
+    """Each schema served by Strawberry on its own loopback port; the gateway talks to them over HTTP
+    (with an aiohttp session, as in production, or an httpx client)."""
     async with contextlib.AsyncExitStack() as stack:
         recorders: dict[str, _Recorder] = {}
         urls: dict[str, str] = {}
@@ -96,8 +100,11 @@ async def federated(subgraphs: Mapping[str, Schema], **graph_options: Any) -> As
             sdl = (await client.post(url, json={"query": "{ _service { sdl } }"})).json()["data"]["_service"]["sdl"]
             sources.append(SubgraphSource(name=name, url=url, sdl=sdl))
         supergraph = load_supergraph(compose(sources))
+        pool: httpx.AsyncClient | aiohttp.ClientSession = client
+        if http_client == "aiohttp":
+            pool = await stack.enter_async_context(aiohttp.ClientSession())
         transports: dict[str, Transport] = {
-            name: HttpTransport(name, sub.url, client) for name, sub in supergraph.subgraphs.items()
+            name: HttpTransport(name, sub.url, pool) for name, sub in supergraph.subgraphs.items()
         }
         graph = FederatedGraph(supergraph, transports, **graph_options)
         result = Federated(graph=graph, supergraph=supergraph, recorders=recorders)

@@ -10,9 +10,9 @@ from tests.gateway.federation import trade_graph
 from tests.gateway.federation.harness import Federated, federated
 
 
-@pytest.fixture
-async def trade() -> AsyncIterator[Federated]:
-    async with federated(trade_graph.subgraphs()) as f:
+@pytest.fixture(params=["aiohttp", "httpx"])
+async def trade(request: pytest.FixtureRequest) -> AsyncIterator[Federated]:
+    async with federated(trade_graph.subgraphs(), http_client=request.param) as f:
         yield f
 
 
