@@ -120,11 +120,10 @@ class PostgresStore(AuditStore):
 
     async def open(self) -> None:
         self._pool = await asyncpg.create_pool(self.dsn, min_size=self._sizes[0], max_size=self._sizes[1])
-        async with self._pool.acquire() as conn:
-            # schema creation itself is serialised, so several processes can start at once
-            async with conn.transaction():
-                await conn.execute("SELECT pg_advisory_xact_lock($1)", self._lock_key)
-                await conn.execute(_schema_sql(self.schema))
+        # schema creation itself is serialised, so several processes can start at once
+        async with self._pool.acquire() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", self._lock_key)
+            await conn.execute(_schema_sql(self.schema))
 
     async def close(self) -> None:
         if self._pool is not None:

@@ -227,7 +227,10 @@ class MemoryStore(AuditStore):
 
 
 def sql_where(terms: SearchFilter, mark: str = "?", contains: str = "instr") -> tuple[str, list[Any]]:
-    """A WHERE clause for the search terms (SQL stores; ``mark`` is the placeholder style, ``contains`` the substring function)."""
+    """A WHERE clause for the search terms (SQL stores).
+
+    ``mark`` is the placeholder style (``?`` or ``${n}``), ``contains`` the substring function of the dialect.
+    """
     clauses: list[str] = []
     args: list[Any] = []
 

@@ -131,7 +131,7 @@ def _operation(request: httpx.Request) -> str:
         return named
     action = request.headers.get("soapaction")
     if action:
-        return action.strip('"')
+        return str(action).strip('"')
     return f"{request.method} {request.url.path}"
 
 
