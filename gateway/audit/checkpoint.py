@@ -125,10 +125,10 @@ class CheckpointVerifier:
     """Checks a note's Ed25519 signature against a verifier key ``name+keyid+base64(0x01‖key)``."""
 
     def __init__(self, verifier_key: str) -> None:
-        parts = verifier_key.strip().split("+")
-        if len(parts) != 3:
+        name, _, rest = verifier_key.strip().partition("+")
+        key_id_hex, _, key_b64 = rest.partition("+")  # base64 may itself contain '+'
+        if not name or not key_id_hex or not key_b64:
             raise CheckpointError("a verifier key looks like NAME+KEYID+BASE64KEY")
-        name, key_id_hex, key_b64 = parts
         try:
             raw = base64.b64decode(key_b64, validate=True)
             key_id = bytes.fromhex(key_id_hex)
