@@ -135,6 +135,20 @@ class PostgresStore(AuditStore):
             raise ConnectionError("audit store (PostgreSQL) is not open")
         return self._pool
 
+    async def ping(self) -> None:
+        """Exercise the write path (lock, insert, triggers) and roll back: what failed was an append."""
+        async with self._p().acquire() as conn:
+            tx = conn.transaction()
+            await tx.start()
+            try:
+                await conn.execute("SELECT pg_advisory_xact_lock($1)", self._lock_key)
+                await conn.execute(
+                    f"INSERT INTO {self.schema}.audit_event ({_COLUMNS}) "
+                    "VALUES (-1, '', '', '', NULL, NULL, NULL, '', '', '', '', '', '')"
+                )
+            finally:
+                await tx.rollback()
+
     async def append(self, entries: Sequence[Entry]) -> list[int]:
         s = self.schema
         async with self._p().acquire() as conn, conn.transaction():

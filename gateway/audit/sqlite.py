@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import asyncio
+
 import aiosqlite
 
 from gateway.audit.store import (
@@ -94,6 +96,7 @@ class SqliteStore(AuditStore):
         self.url = f"sqlite:///{path}"
         self._writer: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
+        self._write_lock = asyncio.Lock()
 
     @classmethod
     def from_url(cls, url: str) -> SqliteStore:
@@ -128,7 +131,24 @@ class SqliteStore(AuditStore):
             raise ConnectionError(f"audit store {self.url} is not open")
         return self._reader
 
+    async def ping(self) -> None:
+        """Exercise the write path (lock, insert, triggers) and roll back: what failed was an append."""
+        conn = self._w()
+        async with self._write_lock:
+            await conn.execute("BEGIN IMMEDIATE")
+            try:
+                await conn.execute(
+                    f"INSERT INTO audit_event ({_COLUMNS}) VALUES (-1, '', '', '', NULL, NULL, NULL, '', '', '', "
+                    "X'', X'', X'')"
+                )
+            finally:
+                await conn.execute("ROLLBACK")
+
     async def append(self, entries: Sequence[Entry]) -> list[int]:
+        async with self._write_lock:
+            return await self._append(entries)
+
+    async def _append(self, entries: Sequence[Entry]) -> list[int]:
         conn = self._w()
         await conn.execute("BEGIN IMMEDIATE")
         try:
@@ -188,11 +208,12 @@ class SqliteStore(AuditStore):
             return [_row(r) for r in await cur.fetchall()]
 
     async def add_checkpoint(self, cp: StoredCheckpoint) -> None:
-        await self._w().execute(
-            "INSERT INTO audit_checkpoint (size, root, ts_utc, note, key_id) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (size) DO NOTHING",
-            (cp.size, cp.root, cp.ts, cp.note, cp.key_id),
-        )
+        async with self._write_lock:
+            await self._w().execute(
+                "INSERT INTO audit_checkpoint (size, root, ts_utc, note, key_id) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (size) DO NOTHING",
+                (cp.size, cp.root, cp.ts, cp.note, cp.key_id),
+            )
 
     async def checkpoints(self) -> list[StoredCheckpoint]:
         sql = "SELECT size, root, ts_utc, note, key_id FROM audit_checkpoint ORDER BY size"
