@@ -211,7 +211,7 @@ def create_app(
             metrics.source_up.labels(name).set(1 if h.ok else 0)
         audit: AuditTrail | None = state["audit"]
         if audit is not None:
-            await audit.log.probe()
+            await audit.log.probe(interval=0)
         ready = all(h.ok for h in health.values()) and (audit is None or audit.ready)
         body = {
             "status": "ready" if ready else "unavailable",
