@@ -7,11 +7,10 @@ means a committed batch survives a crash of the process or the machine.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-
-import asyncio
 
 import aiosqlite
 

@@ -44,7 +44,7 @@ def verify(db: Path, *, published: Path | None = None, external: tuple[str, ...]
         store = SqliteStore(str(db))
         await store.open()
         try:
-            notes = [p.read_text() for p in sorted(published.glob("*.checkpoint"))] if published else []
+            notes = await asyncio.to_thread(_notes, published)
             return await verify_log(
                 store, verifier=CheckpointVerifier(SIGNER.verifier_key), published=notes, external=external
             )
@@ -52,6 +52,10 @@ def verify(db: Path, *, published: Path | None = None, external: tuple[str, ...]
             await store.close()
 
     return asyncio.run(run())
+
+
+def _notes(folder: Path | None) -> list[str]:
+    return [p.read_text() for p in sorted(folder.glob("*.checkpoint"))] if folder else []
 
 
 class Attacker:

@@ -105,7 +105,7 @@ def test_an_inserted_record_is_caught_after_the_insertion(log: tuple[Path, Path,
 
 
 def test_a_truncated_tail_contradicts_the_checkpoints(log: tuple[Path, Path, str]) -> None:
-    db, cps, held = log
+    db, cps, _ = log
     attacker = Attacker(db)
     attacker.conn.execute("DELETE FROM audit_event WHERE seq >= 7")
     attacker.close()
