@@ -19,6 +19,7 @@ from gateway.audit.verify import verify_log
 from tests.gateway.audit.conftest import SIGNER, sample
 
 pytestmark = pytest.mark.postgres
+REPO = Path(__file__).parents[3]
 
 
 @pytest.fixture
@@ -89,10 +90,9 @@ async def test_several_processes_write_one_dense_consistent_log(pg_url: str, tmp
     store = PostgresStore.from_url(pg_url)
     await store.open()  # create the schema once, as a deployment would
     await store.close()
-    root = Path(__file__).resolve().parents[3]
     procs = [
         await asyncio.create_subprocess_exec(
-            sys.executable, "-c", WORKER, pg_url, f"proc{n}", "60", str(folder), cwd=root
+            sys.executable, "-c", WORKER, pg_url, f"proc{n}", "60", str(folder), cwd=REPO
         )
         for n in range(3)
     ]
