@@ -147,10 +147,10 @@ def _calls(raw: list[dict[str, Any]]) -> list[AuditLegacyCall]:
     return [
         AuditLegacyCall(
             index=i,
-            source=c["source"],
-            operation=c["operation"],
-            endpoint=c["endpoint"],
-            method=c["method"],
+            source=c.get("source", ""),
+            operation=c.get("operation", ""),
+            endpoint=c.get("endpoint", ""),
+            method=c.get("method", ""),
             status=c.get("status"),
             latency_ms=c.get("latency_ms", 0.0),
             retries=c.get("retries", 0),
@@ -171,7 +171,7 @@ def to_audit_record(row: Row) -> AuditRecord:
     fetches = [
         AuditFetch(
             index=i,
-            service=f["service"],
+            service=f.get("service", ""),
             path=[str(x) for x in f.get("path", [])],
             entity=f.get("entity", False),
             representations=f.get("representations", 0),
