@@ -10,8 +10,8 @@ audit cost of at most 10% (ratio >= 0.90). Timings vary by machine; the ratio fr
 from __future__ import annotations
 
 import argparse
-import base64
 import asyncio
+import base64
 import contextlib
 import sys
 import tempfile
@@ -74,7 +74,11 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store = f"sqlite:///{tmp}/audit.sqlite3" if args.store == "sqlite" else "memory"
         off = load_settings(None, overrides={"audit.enabled": False})
-        on = load_settings(None, overrides={"audit.store": store, "audit.checkpoint_path": f"{tmp}/checkpoints"})
+        key = base64.b64encode(bytes(32)).decode()  # a fixed bench key: checkpoints signed as in production
+        on = load_settings(
+            None,
+            overrides={"audit.store": store, "audit.checkpoint_path": f"{tmp}/checkpoints", "audit.signing_key": key},
+        )
         rate_off, fail_off = await measure(off, args.requests, args.concurrency)
         rate_on, fail_on = await measure(on, args.requests, args.concurrency)
     print(f"query: {QUERY}")
