@@ -12,6 +12,7 @@ import abc
 import dataclasses
 import hashlib
 import json
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -85,8 +86,34 @@ class Entry:
 
 
 def entry_for(record: Mapping[str, Any]) -> Entry:
-    body = rfc8785.dumps(record)
+    body = canonical_json(record)
     return Entry(body=body, leaf=leaf_hash(body), columns=columns_of(record))
+
+
+def canonical_json(value: Any) -> bytes:
+    """RFC 8785 bytes. ``json.dumps`` produces the same bytes when every key is ASCII and every float prints the
+    same in Python and ECMAScript (finite, not integral, no exponent); otherwise the ``rfc8785`` encoder runs.
+    The verifier re-checks every stored body against ``rfc8785``."""
+    if _plain(value):
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return rfc8785.dumps(value)
+
+
+_SAFE = 2**53 - 1
+
+
+def _plain(value: Any) -> bool:
+    if isinstance(value, str | bool) or value is None:
+        return True
+    if isinstance(value, int):
+        return -_SAFE <= value <= _SAFE
+    if isinstance(value, float):
+        return math.isfinite(value) and not value.is_integer() and "e" not in repr(value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and k.isascii() and _plain(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return all(_plain(v) for v in value)
+    return False
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
