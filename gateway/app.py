@@ -92,6 +92,8 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with contextlib.AsyncExitStack() as stack:
+            if telemetry is None:  # ours: flush exporters at shutdown
+                stack.callback(tracing.shutdown)
             # audit first: the audit subgraph reads it, and it must close after the last operation
             if settings.audit.enabled:
                 state["audit"] = app.state.audit = await stack.enter_async_context(

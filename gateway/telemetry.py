@@ -22,7 +22,7 @@ import importlib.util
 import logging
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource
@@ -34,6 +34,9 @@ from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapProp
 from gateway.config import TelemetrySettings
 from gateway.sdk.calls import TRACER, current_fetch
 from gateway.sdk.context import RequestContext
+
+if TYPE_CHECKING:
+    from gateway.federation.engine import GraphQLResponse
 
 __all__ = ["Telemetry", "fetch_scope"]
 
@@ -71,7 +74,7 @@ class Telemetry:
             context.extras[TRACER] = self.tracer
             yield span
 
-    def finish(self, span: trace.Span, result: Any, started_wall: float) -> None:
+    def finish(self, span: trace.Span, result: GraphQLResponse, started_wall: float) -> None:
         """Name the span after the operation, add the plan span and mark errors."""
         if result.operation_type:
             span.update_name(f"graphql.{result.operation_type} {result.operation_name or ''}".rstrip())
@@ -110,7 +113,7 @@ def _otlp_exporter(endpoint: str) -> SpanExporter | None:
 
 
 @contextlib.contextmanager
-def fetch_scope(record: Any, context: RequestContext, operation_kind: str = "query") -> Iterator[None]:
+def fetch_scope(record: Any, context: RequestContext) -> Iterator[None]:
     """Around one subgraph fetch: its span, and ``current_fetch`` so legacy calls know which fetch they serve."""
     token = current_fetch.set(record)
     tracer = context.extras.get(TRACER)

@@ -71,7 +71,7 @@ def _say(message: str) -> None:
 async def _store(args: argparse.Namespace) -> AsyncIterator[AuditStore]:
     url = args.store or load_settings(args.config).audit.store
     store = open_store(url)
-    await store.open()
+    await store.open(create=False)
     try:
         yield store
     finally:

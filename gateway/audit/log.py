@@ -219,7 +219,7 @@ class AuditLog:
             "store": self.store.url.split("@")[-1],
             "appended": self.appended,
             "batches": self.batches,
-            "size": self._range.size,
+            "merkle_size": self._range.size,
             "checkpoint": None
             if self.latest is None
             else {"size": self.latest.size, "root": base64.b64encode(self.latest.root).decode()},

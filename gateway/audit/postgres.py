@@ -118,8 +118,10 @@ class PostgresStore(AuditStore):
         rest = urllib.parse.urlencode([(k, v) for k, v in query if k != "schema"])
         return cls(urllib.parse.urlunsplit(parts._replace(query=rest)), schema=schema)
 
-    async def open(self) -> None:
+    async def open(self, *, create: bool = True) -> None:
         self._pool = await asyncpg.create_pool(self.dsn, min_size=self._sizes[0], max_size=self._sizes[1])
+        if not create:
+            return
         # schema creation itself is serialised, so several processes can start at once
         async with self._pool.acquire() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock($1)", self._lock_key)

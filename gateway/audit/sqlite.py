@@ -107,7 +107,12 @@ class SqliteStore(AuditStore):
         await conn.execute("PRAGMA synchronous = FULL")
         return conn
 
-    async def open(self) -> None:
+    async def open(self, *, create: bool = True) -> None:
+        if not create:  # read-only use (verify, export): never create or alter the file
+            if not await asyncio.to_thread(Path(self.path).is_file):
+                raise FileNotFoundError(f"no audit log at {self.path!r} (check audit.store / --store)")
+            self._reader = self._writer = await aiosqlite.connect(f"file:{self.path}?mode=ro", uri=True)
+            return
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._writer = await self._connect()

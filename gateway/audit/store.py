@@ -175,8 +175,8 @@ class AuditStore(abc.ABC):
 
     url: str = ""
 
-    async def open(self) -> None:  # noqa: B027 - optional hook
-        """Connect and create the schema if missing."""
+    async def open(self, *, create: bool = True) -> None:  # noqa: B027 - optional hook
+        """Connect; create the schema if missing unless ``create`` is False (verifiers change nothing)."""
 
     async def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections."""

@@ -42,7 +42,7 @@ def verify(db: Path, *, published: Path | None = None, external: tuple[str, ...]
 
     async def run() -> Report:
         store = SqliteStore(str(db))
-        await store.open()
+        await store.open(create=False)
         try:
             notes = await asyncio.to_thread(_notes, published)
             return await verify_log(
