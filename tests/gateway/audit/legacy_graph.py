@@ -98,7 +98,7 @@ class LegacyCustoms(Adapter):
 
 @contextlib.asynccontextmanager
 async def gateway(
-    settings: Settings, *, telemetry: Telemetry | None = None
+    settings: Settings, *, telemetry: Telemetry | None = None, port: int = 0
 ) -> AsyncIterator[tuple[httpx.AsyncClient, LegacyServer, Starlette]]:
     """The gateway app on a loopback port over cargo (in-process) and customs (calling the legacy server)."""
     legacy = LegacyServer()
@@ -116,5 +116,5 @@ async def gateway(
             return Runtime(settings=s, supergraph=graph.supergraph, graph=graph, adapters={}, remotes={}, http=http)
 
         app = create_app(settings, runtime_factory=factory, telemetry=telemetry)
-        async with serve_sandbox(lambda _: app) as server, httpx.AsyncClient(base_url=server.url) as client:
+        async with serve_sandbox(lambda _: app, port=port) as server, httpx.AsyncClient(base_url=server.url) as client:
             yield client, legacy, app

@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from gateway.config import Settings, load_settings
 from tests.gateway.audit.conftest import SIGNER
 from tests.gateway.audit.legacy_graph import QUERY, gateway
@@ -152,3 +154,32 @@ async def test_audit_can_be_disabled(tmp_path: Path) -> None:
         assert (await client.post("/graphql", json={"query": QUERY})).status_code == 200
         assert (await client.get("/readyz")).json()["audit"] == {"enabled": False}
     assert not (tmp_path / "audit.sqlite3").exists()
+
+
+async def test_records_answered_before_a_crash_survive_it(tmp_path: Path) -> None:
+    """Kill the gateway process (SIGKILL, no shutdown) after it answered: every answered operation is on disk."""
+    from gateway.sdk.sandbox import free_port
+    from tests.gateway.audit.conftest import verify
+
+    db, port = tmp_path / "audit.sqlite3", free_port()
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tests.gateway.audit.crash_server",
+        str(db),
+        str(port),
+        cwd=Path(__file__).parents[3],
+        stdout=subprocess.PIPE,
+    )
+    try:
+        assert proc.stdout is not None
+        assert (await asyncio.wait_for(proc.stdout.readline(), 30)).strip() == b"ready"
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            answered = await asyncio.gather(*(client.post("/graphql", json={"query": QUERY}) for _ in range(12)))
+        assert all(r.status_code == 200 for r in answered)
+    finally:
+        proc.kill()
+        await proc.wait()
+    report = await asyncio.to_thread(verify, db)
+    assert report.ok, report.problems
+    assert report.size == 12
