@@ -60,6 +60,10 @@ class AuditSettings:
     fail_closed: bool = True
     checkpoint_path: str | None = "var/checkpoints"
     checkpoint_every: int = 256
+    #: also sign a checkpoint every this many seconds when records arrived since the last one
+    checkpoint_interval: float = 300.0
+    #: an append not committed within this many seconds counts as a store failure
+    append_timeout: float = 10.0
     signing_key: str | None = dataclasses.field(default=None, repr=False)
     #: checkpoint origin line and key name (C2SP tlog-checkpoint)
     origin: str = "silkgraph.local/audit"
@@ -309,6 +313,8 @@ def _audit(s: _Section, env: Mapping[str, str]) -> AuditSettings:
         fail_closed=s.get("fail_closed", bool, True),
         checkpoint_path=s.get("checkpoint_path", str, "var/checkpoints"),
         checkpoint_every=s.positive("checkpoint_every", int, 256),
+        checkpoint_interval=s.positive("checkpoint_interval", float, 300.0),
+        append_timeout=s.positive("append_timeout", float, 10.0),
         signing_key=_secret(s.key("signing_key"), key, env) if key is not None else None,
         origin=s.get("origin", str, "silkgraph.local/audit"),
         redaction_key=_secret(s.key("redaction_key"), redaction, env) if redaction is not None else None,

@@ -5,7 +5,8 @@ single writer task takes every append waiting in the queue and commits them as o
 concurrent operations share one transaction and one fsync. If the store fails, every waiting append fails and
 the log is marked unavailable until the store answers again; the gateway then refuses operations (fail closed).
 
-Checkpoints: after every ``checkpoint_every`` records and at shutdown the log signs ``(size, root)`` and writes it
+Checkpoints: after every ``checkpoint_every`` records, every ``checkpoint_interval`` seconds (if anything was
+appended) and at shutdown the log signs ``(size, root)`` and writes it
 to the checkpoint directory and the store. At start-up the log rebuilds its Merkle state from the stored leaves
 and checks it against every earlier checkpoint (stored or published); if any disagrees it refuses to sign again
 — a log must never sign a checkpoint inconsistent with an earlier one.
@@ -45,12 +46,15 @@ class AuditLog:
         signer: CheckpointSigner | None = None,
         publisher: CheckpointWriter | None = None,
         checkpoint_every: int = 256,
+        checkpoint_interval: float | None = None,
         max_batch: int = 512,
     ) -> None:
         self.store = store
         self.signer = signer
         self.publisher = publisher
         self.checkpoint_every = checkpoint_every
+        self.checkpoint_interval = checkpoint_interval
+        self._ticker: asyncio.Task[None] | None = None
         self.max_batch = max_batch
         self.available = False
         self.last_error: str | None = None
@@ -71,8 +75,19 @@ class AuditLog:
         await self._rebuild()
         self.available = True
         self._writer = asyncio.create_task(self._write_loop(), name="audit-writer")
+        if self.checkpoint_interval:
+            self._ticker = asyncio.create_task(self._tick(self.checkpoint_interval), name="audit-checkpoint-timer")
+
+    async def _tick(self, interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            await self._checkpoint_quietly()
 
     async def close(self) -> None:
+        if self._ticker is not None:
+            self._ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ticker
         if self._writer is not None:
             await self._queue.join()
             self._writer.cancel()

@@ -9,6 +9,7 @@ system but the client is told nothing — the admit check keeps that window to a
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import contextlib
@@ -67,10 +68,13 @@ def unavailable_response(detail: str | None = None) -> GraphQLResponse:
 
 
 class AuditTrail:
-    def __init__(self, log: AuditLog, builder: RecordBuilder, *, fail_closed: bool = True) -> None:
+    def __init__(
+        self, log: AuditLog, builder: RecordBuilder, *, fail_closed: bool = True, append_timeout: float = 10.0
+    ) -> None:
         self.log = log
         self.builder = builder
         self.fail_closed = fail_closed
+        self.append_timeout = append_timeout
 
     async def admit(self) -> GraphQLResponse | None:
         """None when operations may run; a 503 response when the log is down and the gateway fails closed."""
@@ -100,8 +104,12 @@ class AuditTrail:
                 latency_ms=latency_ms,
                 http_status=result.status,
             )
-            seq = await self.log.append(record)
-        except AuditUnavailable as exc:
+            async with asyncio.timeout(self.append_timeout):
+                seq = await self.log.append(record)
+        except (AuditUnavailable, TimeoutError) as exc:
+            if isinstance(exc, TimeoutError):
+                self.log.available = False
+                self.log.last_error = f"append not committed within {self.append_timeout}s"
             if self.fail_closed:
                 return unavailable_response(str(exc))
             log.warning("operation not audited", extra={"fields": {"error": str(exc), "trace_id": context.trace_id}})
@@ -141,11 +149,20 @@ async def open_audit_trail(settings: AuditSettings, *, store: AuditStore | None 
         if settings.checkpoint_path and not isinstance(store, MemoryStore)
         else None
     )
-    audit_log = AuditLog(store, signer=signer, publisher=publisher, checkpoint_every=settings.checkpoint_every)
+    audit_log = AuditLog(
+        store,
+        signer=signer,
+        publisher=publisher,
+        checkpoint_every=settings.checkpoint_every,
+        checkpoint_interval=settings.checkpoint_interval,
+    )
     await audit_log.start()
     try:
         yield AuditTrail(
-            audit_log, RecordBuilder(Redactor(redaction, settings.clear_variables)), fail_closed=settings.fail_closed
+            audit_log,
+            RecordBuilder(Redactor(redaction, settings.clear_variables)),
+            fail_closed=settings.fail_closed,
+            append_timeout=settings.append_timeout,
         )
     finally:
         await audit_log.close()

@@ -124,3 +124,31 @@ async def test_stores_agree_on_numbering_and_chain(tmp_path: Path, store_kind: s
         rows = await log.store.rows(0, 5)
         assert [r.seq for r in rows] == list(range(5))
         assert rows[4].record()["trace_id"] == f"{4:032x}"
+
+
+async def test_an_append_that_hangs_fails_the_operation_closed() -> None:
+    from gateway.audit.record import RecordBuilder
+    from gateway.audit.redaction import Redactor
+    from gateway.audit.trail import AuditTrail
+    from gateway.federation.engine import GraphQLRequest
+    from gateway.sdk.context import RequestContext
+    from tests.gateway.federation.conftest import Graph
+
+    class StuckStore(MemoryStore):  # a database waiting on a lock that is never released
+        async def append(self, entries: object) -> list[int]:  # type: ignore[override]
+            await asyncio.Event().wait()
+            return []
+
+    graph = Graph()
+    request = GraphQLRequest(query='{ shipment(awb: "999-12345675") { awb } }')
+    result = await graph.graph.execute(request, RequestContext())
+    async with AuditLog(StuckStore(), signer=SIGNER) as log:
+        trail = AuditTrail(log, RecordBuilder(Redactor(b"k" * 32)), append_timeout=0.05)
+        sent = await trail.record(
+            context=RequestContext(), request=request, result=result, graph=graph.graph, started=0.0, latency_ms=1.0
+        )
+        assert sent.status == 503 and sent.data is None
+        assert sent.errors[0]["extensions"]["code"] == "AUDIT_UNAVAILABLE"
+        assert trail.ready is False
+        log._writer.cancel()  # type: ignore[union-attr]  # the stuck append never returns: stop the writer
+        log._writer = None
