@@ -60,7 +60,8 @@ def _key_bytes(text: str) -> bytes:
     return raw if len(raw) >= 16 else text.encode()
 
 
-def unavailable_response(detail: str | None = None) -> GraphQLResponse:
+def unavailable_response() -> GraphQLResponse:
+    """503 with no data; the cause goes to the log and /readyz, not to the client."""
     message = "The audit log is unavailable, so the gateway cannot serve operations (it fails closed). Retry later."
     return GraphQLResponse(
         errors=[{"message": message, "extensions": {"code": AUDIT_UNAVAILABLE}}], request_error=True, status=503
@@ -111,7 +112,7 @@ class AuditTrail:
                 self.log.available = False
                 self.log.last_error = f"append not committed within {self.append_timeout}s"
             if self.fail_closed:
-                return unavailable_response(str(exc))
+                return unavailable_response()
             log.warning("operation not audited", extra={"fields": {"error": str(exc), "trace_id": context.trace_id}})
             return result
         context.extras["audit_seq"] = seq
