@@ -19,6 +19,8 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gateway.audit.store import AuditStore
+from gateway.audit.trail import AuditTrail, open_audit_trail
 from gateway.config import Settings
 from gateway.errors import to_graphql_extensions
 from gateway.federation.engine import GraphQLRequest, GraphQLResponse
@@ -27,7 +29,10 @@ from gateway.http import HttpOptions, graphql_endpoint
 from gateway.observability import Metrics, request_id_var
 from gateway.runtime import Runtime, build_runtime
 from gateway.sdk.adapter import Adapter
+from gateway.sdk.calls import LEGACY_CALLS
 from gateway.sdk.context import ANONYMOUS, RequestContext, _reset_current, _set_current
+from gateway.sdk.registry import make_adapter
+from gateway.telemetry import Telemetry
 
 __all__ = ["create_app"]
 
@@ -76,17 +81,35 @@ def create_app(
     *,
     adapters: Sequence[Adapter] | None = None,
     runtime_factory: RuntimeFactory | None = None,
+    telemetry: Telemetry | None = None,
+    audit_store: AuditStore | None = None,
 ) -> Starlette:
+    """The gateway app. ``telemetry`` and ``audit_store`` override what settings would create (tests, bench)."""
     metrics = Metrics()
-    state: dict[str, Any] = {"runtime": None, "started": None}
+    tracing = telemetry or Telemetry(settings.telemetry)
+    state: dict[str, Any] = {"runtime": None, "started": None, "audit": None}
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with contextlib.AsyncExitStack() as stack:
+            if telemetry is None:  # ours: flush exporters at shutdown
+                stack.callback(tracing.shutdown)
+            # audit first: the audit subgraph reads it, and it must close after the last operation
+            if settings.audit.enabled:
+                state["audit"] = app.state.audit = await stack.enter_async_context(
+                    open_audit_trail(settings.audit, store=audit_store)
+                )
             if runtime_factory is not None:
                 runtime = await runtime_factory(settings, stack)
             else:
-                runtime = await build_runtime(settings, stack, adapters=adapters)
+                chosen = list(adapters) if adapters is not None else None
+                if state["audit"] is not None and not settings.gateway.supergraph:
+                    from gateway.audit.subgraph import AuditSubgraph
+
+                    if chosen is None:
+                        chosen = [make_adapter(a) for a in settings.enabled_adapters()]
+                    chosen.append(AuditSubgraph(state["audit"].log))
+                runtime = await build_runtime(settings, stack, adapters=chosen)
             state["runtime"] = runtime
             state["started"] = time.time()
             app.state.runtime = runtime
@@ -104,7 +127,11 @@ def create_app(
         return rt  # type: ignore[no-any-return]
 
     async def handle(request: GraphQLRequest, http_request: Request) -> GraphQLResponse:
-        started = time.perf_counter()
+        started, started_wall = time.perf_counter(), time.time()
+        audit: AuditTrail | None = state["audit"]
+        if audit is not None and (refused := await audit.admit()) is not None:
+            metrics.requests.labels("unknown", "audit_unavailable").inc()
+            return refused
         context = RequestContext(
             principal=ANONYMOUS,
             request_id=request_id_var.get(),
@@ -113,17 +140,32 @@ def create_app(
             client_version=http_request.headers.get("apollographql-client-version"),
         )
         token = _set_current(context)
-        try:
-            result = await runtime().graph.execute(request, context)
-        except Exception as exc:  # last line of defence: never a traceback to the client
-            log.exception("unhandled error while executing an operation")
-            message, extensions = to_graphql_extensions(exc)
-            result = GraphQLResponse(
-                errors=[{"message": message, "extensions": extensions}], request_error=True, status=500
-            )
-        finally:
-            _reset_current(token)
+        with tracing.operation(context, http_request.headers.get("traceparent")) as span:
+            try:
+                result = await runtime().graph.execute(request, context)
+            except Exception as exc:  # last line of defence: never a traceback to the client
+                log.exception("unhandled error while executing an operation")
+                message, extensions = to_graphql_extensions(exc)
+                result = GraphQLResponse(
+                    errors=[{"message": message, "extensions": extensions}], request_error=True, status=500
+                )
+            finally:
+                _reset_current(token)
+            tracing.finish(span, result, started_wall)
+            if audit is not None:  # the response waits for its committed audit record
+                latency_ms = (time.perf_counter() - started) * 1000
+                result = await audit.record(
+                    context=context,
+                    request=request,
+                    result=result,
+                    graph=runtime().graph,
+                    started=started_wall,
+                    latency_ms=latency_ms,
+                )
         elapsed = time.perf_counter() - started
+        for call in context.extras.get(LEGACY_CALLS, ()):
+            metrics.legacy_calls.labels(call.source, "error" if call.error_code else "ok").inc()
+            metrics.legacy_seconds.labels(call.source).observe(call.latency_ms / 1000)
         outcome = "request_error" if result.request_error else ("partial" if result.errors else "ok")
         metrics.requests.labels(result.operation_type or "unknown", outcome).inc()
         metrics.request_seconds.observe(elapsed)
@@ -169,7 +211,10 @@ def create_app(
         health = await rt.health()
         for name, h in health.items():
             metrics.source_up.labels(name).set(1 if h.ok else 0)
-        ready = all(h.ok for h in health.values())
+        audit: AuditTrail | None = state["audit"]
+        if audit is not None:
+            await audit.log.probe(interval=0)
+        ready = all(h.ok for h in health.values()) and (audit is None or audit.ready)
         body = {
             "status": "ready" if ready else "unavailable",
             "supergraph": rt.supergraph.hash[:16],
@@ -177,6 +222,7 @@ def create_app(
                 n: {"state": h.state.value, "detail": h.detail, **({"sources": dict(h.sources)} if h.sources else {})}
                 for n, h in health.items()
             },
+            "audit": audit.status() if audit is not None else {"enabled": False},
         }
         return JSONResponse(body, status_code=200 if ready else 503)
 
@@ -195,5 +241,6 @@ def create_app(
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.metrics = metrics
+    app.state.telemetry = tracing
     app.add_middleware(RequestIdMiddleware)
     return app

@@ -8,6 +8,7 @@
     silkgraph subgraph NAME [--port N]                one adapter as a standalone Federation v2 subgraph
     silkgraph compose [--check] [--out DIR]           write schema/ (supergraph, API schema, subgraph SDLs)
     silkgraph plan 'QUERY' [--operation-name N]       print the query plan
+    silkgraph audit verify|export|tail|prove|keygen   check and read the audit log (see gateway/audit/cli.py)
     silkgraph version
 """
 
@@ -257,6 +258,9 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--operation-name")
     plan.add_argument("--supergraph", help="plan against this supergraph file instead of the built-in subgraphs")
     sub.add_parser("version", help="print the version and the installed adapters")
+    from gateway.audit.cli import add_audit_parser
+
+    add_audit_parser(sub)
     return parser
 
 
@@ -275,6 +279,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _compose(args.out, args.check)
         elif args.command == "plan":
             _plan(args.query, args.operation_name, args.supergraph)
+        elif args.command == "audit":
+            from gateway.audit.cli import run_audit
+
+            return run_audit(args)
         elif args.command == "version":
             print(f"silkgraph {__version__}")
             print("adapters: " + (", ".join(available_adapters()) or "none"))

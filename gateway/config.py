@@ -30,6 +30,7 @@ __all__ = [
     "LimitSettings",
     "Settings",
     "SubgraphSettings",
+    "TelemetrySettings",
     "load_settings",
 ]
 
@@ -60,7 +61,25 @@ class AuditSettings:
     fail_closed: bool = True
     checkpoint_path: str | None = "var/checkpoints"
     checkpoint_every: int = 256
+    #: also sign a checkpoint every this many seconds when records arrived since the last one
+    checkpoint_interval: float = 300.0
+    #: an append not committed within this many seconds counts as a store failure
+    append_timeout: float = 10.0
     signing_key: str | None = dataclasses.field(default=None, repr=False)
+    #: checkpoint origin line and key name (C2SP tlog-checkpoint)
+    origin: str = "silkgraph.local/audit"
+    #: HMAC key (base64 or text) for redacted variable values; derived from signing_key when unset
+    redaction_key: str | None = dataclasses.field(default=None, repr=False)
+    #: variable names (fnmatch patterns) whose values are kept in clear in audit records
+    clear_variables: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class TelemetrySettings:
+    service_name: str = "silkgraph-gateway"
+    #: OTLP/HTTP traces endpoint; spans are exported only when set and the OTLP exporter package is installed
+    otlp_endpoint: str | None = None
+    sample_ratio: float = 1.0
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -105,6 +124,7 @@ class SubgraphSettings:
 class Settings:
     gateway: GatewaySettings = dataclasses.field(default_factory=GatewaySettings)
     audit: AuditSettings = dataclasses.field(default_factory=AuditSettings)
+    telemetry: TelemetrySettings = dataclasses.field(default_factory=TelemetrySettings)
     adapters: Mapping[str, AdapterSettings] = dataclasses.field(default_factory=dict)
     subgraphs: Mapping[str, SubgraphSettings] = dataclasses.field(default_factory=dict)
     source: str = "<defaults>"
@@ -247,6 +267,7 @@ def _build(raw: dict[str, Any], env: Mapping[str, str], source: str) -> Settings
     root = _Section("", raw)
     gateway = _gateway(root.sub("gateway"))
     audit = _audit(root.sub("audit"), env)
+    telemetry = _telemetry(root.sub("telemetry"))
     adapters_table = root.sub("adapters")
     adapters = {
         name: _adapter(name, _Section(adapters_table.key(name), value), env)
@@ -261,7 +282,9 @@ def _build(raw: dict[str, Any], env: Mapping[str, str], source: str) -> Settings
     if clash:
         raise ConfigError(f"subgraphs.{clash[0]}", "the name is already used by an enabled adapter")
     root.finish()
-    return Settings(gateway=gateway, audit=audit, adapters=adapters, subgraphs=subgraphs, source=source)
+    return Settings(
+        gateway=gateway, audit=audit, telemetry=telemetry, adapters=adapters, subgraphs=subgraphs, source=source
+    )
 
 
 def _gateway(s: _Section) -> GatewaySettings:
@@ -307,13 +330,39 @@ def _audit(s: _Section, env: Mapping[str, str]) -> AuditSettings:
     if not (store == "memory" or store.startswith(("sqlite:///", "postgresql://", "postgres://"))):
         raise ConfigError(s.key("store"), f"must be 'memory', 'sqlite:///PATH' or 'postgresql://...', got {store!r}")
     key = s.get("signing_key", (str, dict), None)
+    redaction = s.get("redaction_key", (str, dict), None)
     settings = AuditSettings(
         enabled=s.get("enabled", bool, True),
         store=store,
         fail_closed=s.get("fail_closed", bool, True),
         checkpoint_path=s.get("checkpoint_path", str, "var/checkpoints"),
         checkpoint_every=s.positive("checkpoint_every", int, 256),
+        checkpoint_interval=s.positive("checkpoint_interval", float, 300.0),
+        append_timeout=s.positive("append_timeout", float, 10.0),
         signing_key=_secret(s.key("signing_key"), key, env) if key is not None else None,
+        origin=s.get("origin", str, "silkgraph.local/audit"),
+        redaction_key=_secret(s.key("redaction_key"), redaction, env) if redaction is not None else None,
+        clear_variables=tuple(_strings(s.key("clear_variables"), s.get("clear_variables", list, []))),
+    )
+    s.finish()
+    return settings
+
+
+def _strings(key: str, values: list[Any]) -> list[str]:
+    if not all(isinstance(v, str) for v in values):
+        raise ConfigError(key, "must be an array of strings")
+    return values
+
+
+def _telemetry(s: _Section) -> TelemetrySettings:
+    ratio = s.get("sample_ratio", float, 1.0)
+    if not 0.0 <= ratio <= 1.0:
+        raise ConfigError(s.key("sample_ratio"), f"must be between 0 and 1, got {ratio}")
+    endpoint = s.get("otlp_endpoint", str, None)
+    if endpoint is not None and not endpoint.startswith(("http://", "https://")):
+        raise ConfigError(s.key("otlp_endpoint"), f"must be an http(s) URL, got {endpoint!r}")
+    settings = TelemetrySettings(
+        service_name=s.get("service_name", str, "silkgraph-gateway"), otlp_endpoint=endpoint, sample_ratio=ratio
     )
     s.finish()
     return settings

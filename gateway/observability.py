@@ -80,5 +80,16 @@ class Metrics:
             registry=self.registry,
         )
 
+        self.legacy_calls = Counter(
+            "silkgraph_legacy_calls", "Calls to legacy systems", ["source", "outcome"], registry=self.registry
+        )
+        self.legacy_seconds = Histogram(
+            "silkgraph_legacy_call_duration_seconds",
+            "Legacy call latency",
+            ["source"],
+            registry=self.registry,
+            buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+        )
+
     def render(self) -> bytes:
         return generate_latest(self.registry)

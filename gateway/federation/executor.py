@@ -29,6 +29,7 @@ from gateway.federation.plan import (
     Sequence,
 )
 from gateway.sdk.context import RequestContext
+from gateway.telemetry import fetch_scope
 
 __all__ = ["ExecutionOutcome", "FetchRecord", "PlanExecutor", "Transport"]
 
@@ -135,7 +136,8 @@ class _Run:
         try:
             if transport is None:
                 raise SubgraphError(f"subgraph {fetch.service!r} has no transport", service=fetch.service)
-            response = await transport.fetch(fetch.operation, variables, self.context)
+            with fetch_scope(record, self.context):  # span + lets legacy calls find their fetch
+                response = await transport.fetch(fetch.operation, variables, self.context)
         except SilkgraphError as exc:
             record.ok, record.error_code = False, exc.code
             return exc

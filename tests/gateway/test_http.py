@@ -22,7 +22,7 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 
 @contextlib.asynccontextmanager
 async def running(mode: str = "demo", **overrides: object) -> AsyncIterator[httpx.AsyncClient]:
-    settings = load_settings(None, overrides={"gateway.mode": mode, **overrides})
+    settings = load_settings(None, overrides={"gateway.mode": mode, "audit.store": "memory", **overrides})
     graph = Graph()
 
     async def factory(s: object, stack: contextlib.AsyncExitStack) -> Runtime:

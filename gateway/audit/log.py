@@ -1,0 +1,243 @@
+"""The running audit log: group-committed appends, signed checkpoints, health.
+
+``await log.append(record)`` returns once the record is **committed** (its sequence number is the proof). A
+single writer task takes every append waiting in the queue and commits them as one batch (group commit), so
+concurrent operations share one transaction and one fsync. If the store fails, every waiting append fails and
+the log is marked unavailable until the store answers again; the gateway then refuses operations (fail closed).
+
+Checkpoints: after every ``checkpoint_every`` records, every ``checkpoint_interval`` seconds (if anything was
+appended) and at shutdown the log signs ``(size, root)`` and writes it
+to the checkpoint directory and the store. At start-up the log rebuilds its Merkle state from the stored leaves
+and checks it against every earlier checkpoint (stored or published); if any disagrees it refuses to sign again
+— a log must never sign a checkpoint inconsistent with an earlier one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import logging
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from gateway.audit.checkpoint import Checkpoint, CheckpointSigner, CheckpointWriter
+from gateway.audit.merkle import CompactRange
+from gateway.audit.record import utc_iso
+from gateway.audit.store import AuditStore, StoredCheckpoint, entry_for
+
+__all__ = ["AuditLog", "AuditUnavailable"]
+
+log = logging.getLogger("silkgraph.audit")
+
+_Item = tuple[Any, "asyncio.Future[int]"]
+
+
+class AuditUnavailable(Exception):
+    """The audit store did not commit a record (the gateway fails closed)."""
+
+
+class AuditLog:
+    def __init__(
+        self,
+        store: AuditStore,
+        *,
+        signer: CheckpointSigner | None = None,
+        publisher: CheckpointWriter | None = None,
+        checkpoint_every: int = 256,
+        checkpoint_interval: float | None = None,
+        max_batch: int = 512,
+    ) -> None:
+        self.store = store
+        self.signer = signer
+        self.publisher = publisher
+        self.checkpoint_every = checkpoint_every
+        self.checkpoint_interval = checkpoint_interval
+        self._ticker: asyncio.Task[None] | None = None
+        self.max_batch = max_batch
+        self.available = False
+        self.last_error: str | None = None
+        self.checkpoint_error: str | None = None
+        self.latest: Checkpoint | None = None
+        self.appended = 0
+        self.batches = 0
+        self._queue: asyncio.Queue[_Item] = asyncio.Queue()
+        self._writer: asyncio.Task[None] | None = None
+        self._range = CompactRange()
+        self._cp_lock = asyncio.Lock()
+        self._cp_task: asyncio.Task[None] | None = None
+        self._last_probe = 0.0
+
+    # ------------------------------------------------------------------------------------------ lifecycle
+    async def start(self) -> None:
+        await self.store.open()
+        await self._rebuild()
+        self.available = True
+        self._writer = asyncio.create_task(self._write_loop(), name="audit-writer")
+        if self.checkpoint_interval:
+            self._ticker = asyncio.create_task(self._tick(self.checkpoint_interval), name="audit-checkpoint-timer")
+
+    async def _tick(self, interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            await self._checkpoint_quietly()
+
+    async def close(self) -> None:
+        if self._ticker is not None:
+            self._ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ticker
+        if self._writer is not None:
+            await self._queue.join()
+            self._writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._writer
+        if self._cp_task is not None:
+            await asyncio.gather(self._cp_task, return_exceptions=True)
+        with contextlib.suppress(Exception):
+            if self.available:
+                await self.checkpoint()
+        await self.store.close()
+
+    async def __aenter__(self) -> AuditLog:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    # ------------------------------------------------------------------------------------------- appending
+    async def append(self, record: Mapping[str, Any]) -> int:
+        """Append one record; returns its sequence number once committed, or raises AuditUnavailable."""
+        if self._writer is None:
+            raise AuditUnavailable("the audit log is not started")
+        entry = entry_for(record)
+        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        await self._queue.put((entry, future))
+        return await future
+
+    async def _write_loop(self) -> None:
+        while True:
+            batch = [await self._queue.get()]
+            while len(batch) < self.max_batch and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            try:
+                seqs = await self.store.append([entry for entry, _ in batch])
+            except Exception as exc:  # the store is down or refused: every waiting operation fails closed
+                self.available = False
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                log.error("audit append failed", extra={"fields": {"error": self.last_error, "batch": len(batch)}})
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(AuditUnavailable(self.last_error))
+            else:
+                self.available = True
+                self.last_error = None
+                self.appended += len(batch)
+                self.batches += 1
+                for (_, future), seq in zip(batch, seqs, strict=True):
+                    if not future.done():
+                        future.set_result(seq)
+                latest = self.latest.size if self.latest is not None else 0
+                if seqs[-1] + 1 - latest >= self.checkpoint_every and (self._cp_task is None or self._cp_task.done()):
+                    self._cp_task = asyncio.create_task(self._checkpoint_quietly(), name="audit-checkpoint")
+            finally:
+                for _ in batch:
+                    self._queue.task_done()
+
+    async def probe(self, interval: float = 1.0) -> bool:
+        """Whether appends can be expected to work; re-checks a failed store at most every ``interval`` s."""
+        if self.available:
+            return True
+        now = time.monotonic()
+        if now - self._last_probe < interval:
+            return False
+        self._last_probe = now
+        try:
+            async with asyncio.timeout(2):
+                await self.store.ping()
+        except Exception as exc:  # still down
+            self.last_error = f"{type(exc).__name__}: {exc}"
+            return False
+        self.available = True
+        return True
+
+    # ----------------------------------------------------------------------------------------- checkpoints
+    async def _rebuild(self) -> None:
+        """Load every leaf into the compact range, checking each earlier checkpoint on the way."""
+        known: dict[int, bytes] = {cp.size: cp.root for cp in await self.store.checkpoints()}
+        if self.publisher is not None:
+            for cp in await asyncio.to_thread(self.publisher.all):
+                if cp.size in known and known[cp.size] != cp.root:
+                    self.checkpoint_error = f"published and stored checkpoints of size {cp.size} disagree"
+                known.setdefault(cp.size, cp.root)
+        size = await self.store.size()
+        step = 10_000
+        if 0 in known:
+            self._check(0, known[0])
+        for start in range(0, size, step):
+            leaves = await self.store.leaves(start, min(start + step, size))
+            if len(leaves) != min(step, size - start):
+                self.checkpoint_error = f"the stored log has gaps near seq {start}; refusing to sign checkpoints"
+                break
+            for leaf in leaves:
+                self._range.append(leaf)
+                if self._range.size in known:
+                    self._check(self._range.size, known[self._range.size])
+        beyond = [s for s in known if s > self._range.size]
+        if beyond:
+            self.checkpoint_error = f"a checkpoint of size {min(beyond)} exists but the log has {self._range.size}"
+        if known and self.checkpoint_error is None:
+            top = max(known)
+            self.latest = Checkpoint(origin=self.signer.origin if self.signer else "", size=top, root=known[top])
+        if self.checkpoint_error:
+            log.error("audit log inconsistent with its checkpoints", extra={"fields": {"error": self.checkpoint_error}})
+
+    def _check(self, size: int, root: bytes) -> None:
+        if self._range.root() != root:
+            self.checkpoint_error = f"the log's root at size {size} differs from its checkpoint"
+
+    async def _checkpoint_quietly(self) -> None:
+        try:
+            await self.checkpoint()
+        except Exception as exc:  # signing is retried at the next threshold
+            log.error("audit checkpoint failed", extra={"fields": {"error": f"{type(exc).__name__}: {exc}"}})
+
+    async def checkpoint(self) -> Checkpoint | None:
+        """Sign and publish a checkpoint of the current log (None when nothing new or signing is refused)."""
+        if self.signer is None or self.checkpoint_error is not None:
+            return None
+        async with self._cp_lock:
+            size = await self.store.size()
+            if size > self._range.size:
+                leaves = await self.store.leaves(self._range.size, size)
+                if len(leaves) != size - self._range.size:
+                    self.checkpoint_error = f"the stored log has gaps after seq {self._range.size}"
+                    return None
+                for leaf in leaves:
+                    self._range.append(leaf)
+            if self.latest is not None and self.latest.size >= self._range.size:
+                return None
+            cp = self.signer.sign(self._range.size, self._range.root())
+            if self.publisher is not None:
+                await asyncio.to_thread(self.publisher.write, cp)
+            await self.store.add_checkpoint(
+                StoredCheckpoint(cp.size, cp.root, utc_iso(time.time()), cp.note, self.signer.key_id.hex())
+            )
+            self.latest = cp
+            return cp
+
+    def status(self) -> dict[str, Any]:
+        return {
+            "available": self.available,
+            "store": self.store.url.split("@")[-1],
+            "appended": self.appended,
+            "batches": self.batches,
+            "merkle_size": self._range.size,
+            "checkpoint": None
+            if self.latest is None
+            else {"size": self.latest.size, "root": base64.b64encode(self.latest.root).decode()},
+            "checkpoint_error": self.checkpoint_error,
+            "error": self.last_error,
+        }

@@ -1,0 +1,73 @@
+"""Shared helpers: sample records, a seeded SQLite log, and the attacker's direct access to its file."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from gateway.audit.checkpoint import CheckpointSigner, CheckpointWriter
+from gateway.audit.log import AuditLog
+from gateway.audit.sqlite import SqliteStore
+from gateway.audit.verify import Report, verify_log
+
+ORIGIN = "audit.test/log"
+SIGNER = CheckpointSigner(ORIGIN, bytes(range(32)))
+
+
+def sample(i: int, *, subject: str = "alice", agency: str | None = None, outcome: str = "ok") -> dict[str, Any]:
+    return {
+        "v": 1,
+        "trace_id": f"{i:032x}",
+        "time": f"2026-01-01T00:00:{i % 60:02d}.000Z",
+        "principal": {"subject": subject, "agency": agency, "roles": [], "scopes": []},
+        "operation": {"type": "query", "name": f"Op{i % 3}", "document_hash": "x", "variables": {}},
+        "outcome": outcome,
+        "fetches": [{"service": "cargo" if i % 2 else "customs", "path": []}],
+        "legacy_calls": [{"source": "cargo-xml"}] if i % 2 else [],
+    }
+
+
+async def seed(db: Path, count: int, checkpoints: Path, every: int = 4) -> None:
+    log = AuditLog(SqliteStore(str(db)), signer=SIGNER, publisher=CheckpointWriter(checkpoints), checkpoint_every=every)
+    async with log:
+        for i in range(count):
+            await log.append(sample(i))
+
+
+def verify(db: Path, *, published: Path | None = None, external: tuple[str, ...] = ()) -> Report:
+    from gateway.audit.checkpoint import CheckpointVerifier
+
+    async def run() -> Report:
+        store = SqliteStore(str(db))
+        await store.open(create=False)
+        try:
+            notes = await asyncio.to_thread(_notes, published)
+            return await verify_log(
+                store, verifier=CheckpointVerifier(SIGNER.verifier_key), published=notes, external=external
+            )
+        finally:
+            await store.close()
+
+    return asyncio.run(run())
+
+
+def _notes(folder: Path | None) -> list[str]:
+    return [p.read_text() for p in sorted(folder.glob("*.checkpoint"))] if folder else []
+
+
+class Attacker:
+    """Someone with write access to the database file: drops the append-only triggers and edits rows."""
+
+    def __init__(self, db: Path) -> None:
+        self.conn = sqlite3.connect(db, isolation_level=None)
+        for trigger in ("audit_event_no_update", "audit_event_no_delete", "audit_checkpoint_no_delete"):
+            self.conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+
+    def rows(self) -> Iterator[tuple[Any, ...]]:
+        yield from self.conn.execute("SELECT * FROM audit_event ORDER BY seq")
+
+    def close(self) -> None:
+        self.conn.close()

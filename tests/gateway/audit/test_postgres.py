@@ -1,0 +1,112 @@
+"""PostgreSQL store against a real server: several gateway processes keep one dense, consistent log."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from gateway.audit.checkpoint import CheckpointVerifier, CheckpointWriter
+from gateway.audit.log import AuditLog
+from gateway.audit.postgres import PostgresStore
+from gateway.audit.store import SearchFilter
+from gateway.audit.verify import verify_log
+from tests.gateway.audit.conftest import SIGNER, sample
+
+pytestmark = pytest.mark.postgres
+REPO = Path(__file__).parents[3]
+
+
+@pytest.fixture
+async def pg_url() -> AsyncIterator[str]:
+    """A fresh schema on the test server (``?schema=`` in the store URL), dropped afterwards."""
+    url = os.environ.get("SILKGRAPH_TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("SILKGRAPH_REQUIRE_SERVICES") == "1":
+            pytest.fail("SILKGRAPH_TEST_POSTGRES_URL is not set but SILKGRAPH_REQUIRE_SERVICES=1")
+        pytest.skip("SILKGRAPH_TEST_POSTGRES_URL is not set (a PostgreSQL server for the audit store tests)")
+    import asyncpg
+
+    schema = f"audit_t{uuid.uuid4().hex[:12]}"
+    yield f"{url}{'&' if '?' in url else '?'}schema={schema}"
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    finally:
+        await conn.close()
+
+
+async def test_appends_verify_and_the_table_is_append_only(pg_url: str) -> None:
+    import asyncpg
+
+    log = AuditLog(PostgresStore.from_url(pg_url), signer=SIGNER, checkpoint_every=5)
+    async with log:
+        seqs = await asyncio.gather(*(log.append(sample(i, subject="bob" if i % 3 else "ann")) for i in range(20)))
+        assert sorted(seqs) == list(range(20))
+        assert [r.seq for r in await log.store.search(SearchFilter(subject="ann", service="cargo"))] == [15, 9, 3]
+        await log.store.ping()
+    store = PostgresStore.from_url(pg_url)
+    await store.open()
+    try:
+        report = await verify_log(store, verifier=CheckpointVerifier(SIGNER.verifier_key))
+        assert report.ok, report.problems
+        assert report.size == 20 and report.checkpoints >= 1
+        assert store._pool is not None
+        for sql in (
+            "UPDATE {s}.audit_event SET subject = 'x'",
+            "DELETE FROM {s}.audit_event",
+            "TRUNCATE {s}.audit_event",
+        ):
+            with pytest.raises(asyncpg.PostgresError, match="append-only"):
+                await store._pool.execute(sql.format(s=store.schema))
+    finally:
+        await store.close()
+
+
+WORKER = """
+import asyncio, sys
+from gateway.audit.checkpoint import CheckpointWriter
+from gateway.audit.log import AuditLog
+from gateway.audit.postgres import PostgresStore
+from tests.gateway.audit.conftest import SIGNER, sample
+
+async def main(url, who, count, folder):
+    log = AuditLog(PostgresStore.from_url(url), signer=SIGNER, publisher=CheckpointWriter(folder), checkpoint_every=16)
+    async with log:
+        for start in range(0, count, 10):
+            await asyncio.gather(*(log.append(sample(i, subject=who)) for i in range(start, min(start + 10, count))))
+
+asyncio.run(main(sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]))
+"""
+
+
+async def test_several_processes_write_one_dense_consistent_log(pg_url: str, tmp_path: Path) -> None:
+    folder = tmp_path / "checkpoints"
+    store = PostgresStore.from_url(pg_url)
+    await store.open()  # create the schema once, as a deployment would
+    await store.close()
+    procs = [
+        await asyncio.create_subprocess_exec(
+            sys.executable, "-c", WORKER, pg_url, f"proc{n}", "60", str(folder), cwd=REPO
+        )
+        for n in range(3)
+    ]
+    codes = await asyncio.gather(*(p.wait() for p in procs))
+    assert codes == [0, 0, 0]
+    store = PostgresStore.from_url(pg_url)
+    await store.open()
+    try:
+        published = [cp.note for cp in await asyncio.to_thread(CheckpointWriter(folder).all)]
+        report = await verify_log(store, verifier=CheckpointVerifier(SIGNER.verifier_key), published=published)
+        assert report.ok, report.problems
+        assert report.size == 180
+        for n in range(3):
+            assert len(await store.search(SearchFilter(subject=f"proc{n}", limit=100))) == 60
+        assert published and all(cp.size <= 180 for cp in CheckpointWriter(folder).all())
+    finally:
+        await store.close()
