@@ -155,7 +155,8 @@ class SqlIdempotencyStore(IdempotencyStore):
         now = self.clock()
         inserted = await self._execute(
             f"INSERT INTO {self.table} "
-            "(client_id, idem_key, fingerprint, status, msg_id, uetr, created_at, updated_at, attempts) VALUES (?, ?, ?, 'in_progress', ?, ?, ?, ?, 0) ON CONFLICT (client_id, idem_key) DO NOTHING",
+            "(client_id, idem_key, fingerprint, status, msg_id, uetr, created_at, updated_at, attempts) "
+            "VALUES (?, ?, ?, 'in_progress', ?, ?, ?, ?, 0) ON CONFLICT (client_id, idem_key) DO NOTHING",
             client_id,
             key,
             fingerprint,

@@ -38,7 +38,7 @@ def _reason(code: str | None, info: str | None) -> list[Any]:
 def _party(party: Party) -> Any:
     return p2.Party40Choice(
         pty=p2.PartyIdentification135(
-            nm=party.name[:140],
+            nm=party.name[:140] or None,
             id=p2.Party38Choice(
                 org_id=p2.OrganisationIdentification29(
                     othr=[

@@ -23,7 +23,7 @@ def _agent(bic: str) -> Any:
 
 def _party(party: Party) -> Any:
     return p8.PartyIdentification135(
-        nm=party.name[:140],
+        nm=party.name[:140] or None,
         id=p8.Party38Choice(
             org_id=p8.OrganisationIdentification29(
                 othr=[
