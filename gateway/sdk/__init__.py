@@ -4,9 +4,11 @@ from gateway.sdk.adapter import Adapter, AdapterSettings, Health, HealthState, S
 from gateway.sdk.context import ANONYMOUS, Principal, RequestContext, SubgraphContext, current_request
 from gateway.sdk.registry import available_adapters, load_adapter_class, make_adapter
 from gateway.sdk.sandbox import FaultConfig, FaultInjection, SandboxConfig, SandboxServer, serve_sandbox
+from gateway.sdk.schema import FEDERATION_VERSION, federation_schema
 
 __all__ = [
     "ANONYMOUS",
+    "FEDERATION_VERSION",
     "Adapter",
     "AdapterSettings",
     "FaultConfig",
@@ -21,6 +23,7 @@ __all__ = [
     "SubgraphContext",
     "available_adapters",
     "current_request",
+    "federation_schema",
     "load_adapter_class",
     "make_adapter",
     "serve_sandbox",

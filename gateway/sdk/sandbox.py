@@ -225,7 +225,7 @@ async def serve_sandbox(
             host=host,
             port=port,
             log_level="warning",
-            lifespan="on",
+            lifespan="auto",
             access_log=False,
             timeout_graceful_shutdown=1,
         )

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any, NewType
 
 import strawberry
+from strawberry.schema.config import StrawberryConfig
 
 from gateway.errors import BadUserInput
 from gateway.sdk import identifiers as ids
@@ -23,6 +24,7 @@ __all__ = [
     "AWB",
     "BIC",
     "IBAN",
+    "SCALAR_MAP",
     "SCALAR_RULES",
     "UETR",
     "VIN",
@@ -32,6 +34,7 @@ __all__ = [
     "Money",
     "MoneyValue",
     "TaxId",
+    "schema_config",
 ]
 
 MoneyValue = ids.MoneyValue
@@ -53,88 +56,67 @@ def _str(value: Any) -> str:
     return str(value)
 
 
-Money = strawberry.scalar(
-    NewType("Money", object),
-    name="Money",
-    description=(
+def _define(name: str, description: str, parse: Callable[..., Any], serialize: Callable[[Any], Any] = _str) -> Any:
+    return strawberry.scalar(name=name, description=description, serialize=serialize, parse_value=parse)
+
+
+# Python-side types: annotate fields with these; ``SCALAR_MAP`` tells Strawberry how to (de)serialize them.
+Money = NewType("Money", ids.MoneyValue)
+CurrencyCode = NewType("CurrencyCode", str)
+CountryCode = NewType("CountryCode", str)
+AWB = NewType("AWB", str)
+VIN = NewType("VIN", str)
+BIC = NewType("BIC", str)
+IBAN = NewType("IBAN", str)
+TaxId = NewType("TaxId", str)
+HSCode = NewType("HSCode", str)
+UETR = NewType("UETR", str)
+
+SCALAR_MAP: dict[object, Any] = {
+    Money: _define(
+        "Money",
         'An amount in a currency, as {"amount": "1234.50", "currency": "CNY"} (input also "1234.50 CNY"). '
-        "The amount is a decimal string with no more decimals than the currency's ISO 4217 minor units."
+        "The amount is a decimal string with no more decimals than the currency's ISO 4217 minor units.",
+        ids.parse_money,
+        _serialize_money,
     ),
-    serialize=_serialize_money,
-    parse_value=ids.parse_money,
-)
+    CurrencyCode: _define("CurrencyCode", "ISO 4217 alphabetic currency code, e.g. CNY, KZT, RUB.", ids.parse_currency),
+    CountryCode: _define("CountryCode", "ISO 3166-1 alpha-2 country code, e.g. CN, KZ, UZ.", ids.parse_country),
+    AWB: _define(
+        "AWB",
+        "IATA air waybill number PPP-SSSSSSSC: airline prefix, serial, check digit (serial mod 7).",
+        ids.parse_awb,
+    ),
+    VIN: _define(
+        "VIN",
+        "Vehicle identification number (ISO 3779), 17 characters, check digit verified where mandated.",
+        ids.parse_vin,
+    ),
+    BIC: _define("BIC", "ISO 9362 business identifier code (8 or 11 characters).", ids.parse_bic),
+    IBAN: _define("IBAN", "ISO 13616 international bank account number, compact form.", ids.parse_iban),
+    TaxId: _define(
+        "TaxId",
+        "Taxpayer identifier (USCC, INN, BIN, UNP, GSTIN...); its rule depends on the company's country.",
+        _tax_id_shape,
+    ),
+    HSCode: _define(
+        "HSCode",
+        "Harmonized System commodity code: 4-digit heading, optional subheading and national digits.",
+        ids.parse_hs_code,
+    ),
+    UETR: _define(
+        "UETR",
+        "Unique end-to-end transaction reference of an ISO 20022 payment (lower-case UUIDv4).",
+        ids.parse_uetr,
+    ),
+}
 
-CurrencyCode = strawberry.scalar(
-    NewType("CurrencyCode", str),
-    name="CurrencyCode",
-    description="ISO 4217 alphabetic currency code, e.g. CNY, KZT, RUB.",
-    serialize=_str,
-    parse_value=ids.parse_currency,
-)
 
-CountryCode = strawberry.scalar(
-    NewType("CountryCode", str),
-    name="CountryCode",
-    description="ISO 3166-1 alpha-2 country code, e.g. CN, KZ, UZ.",
-    serialize=_str,
-    parse_value=ids.parse_country,
-)
+def schema_config(**kwargs: Any) -> StrawberryConfig:
+    """The Strawberry config every subgraph uses: the shared scalars (plus any extra ``scalar_map`` entries)."""
+    extra = kwargs.pop("scalar_map", {})
+    return StrawberryConfig(scalar_map={**SCALAR_MAP, **extra}, **kwargs)
 
-AWB = strawberry.scalar(
-    NewType("AWB", str),
-    name="AWB",
-    description="IATA air waybill number PPP-SSSSSSSC: airline prefix, serial, check digit (serial mod 7).",
-    serialize=_str,
-    parse_value=ids.parse_awb,
-)
-
-VIN = strawberry.scalar(
-    NewType("VIN", str),
-    name="VIN",
-    description="Vehicle identification number (ISO 3779), 17 characters, check digit verified where mandated.",
-    serialize=_str,
-    parse_value=ids.parse_vin,
-)
-
-BIC = strawberry.scalar(
-    NewType("BIC", str),
-    name="BIC",
-    description="ISO 9362 business identifier code (8 or 11 characters).",
-    serialize=_str,
-    parse_value=ids.parse_bic,
-)
-
-IBAN = strawberry.scalar(
-    NewType("IBAN", str),
-    name="IBAN",
-    description="ISO 13616 international bank account number, compact form.",
-    serialize=_str,
-    parse_value=ids.parse_iban,
-)
-
-TaxId = strawberry.scalar(
-    NewType("TaxId", str),
-    name="TaxId",
-    description="Taxpayer identifier (USCC, INN, BIN, UNP, GSTIN...); its rule depends on the company's country.",
-    serialize=_str,
-    parse_value=_tax_id_shape,
-)
-
-HSCode = strawberry.scalar(
-    NewType("HSCode", str),
-    name="HSCode",
-    description="Harmonized System commodity code: 4-digit heading, optional subheading and national digits.",
-    serialize=_str,
-    parse_value=ids.parse_hs_code,
-)
-
-UETR = strawberry.scalar(
-    NewType("UETR", str),
-    name="UETR",
-    description="Unique end-to-end transaction reference of an ISO 20022 payment (lower-case UUIDv4).",
-    serialize=_str,
-    parse_value=ids.parse_uetr,
-)
 
 #: Input rules by scalar name, for the gateway's API schema (same rules as the subgraphs).
 SCALAR_RULES: dict[str, Callable[..., Any]] = {

@@ -1,0 +1,293 @@
+"""The ``silkgraph`` command.
+
+::
+
+    silkgraph demo [--host H] [--port P]              every sandbox + the gateway with every built-in adapter
+    silkgraph serve --config FILE [--supergraph FILE] production gateway
+    silkgraph sandbox NAME [--port N]                 one adapter's legacy sandbox(es)
+    silkgraph subgraph NAME [--port N]                one adapter as a standalone Federation v2 subgraph
+    silkgraph compose [--check] [--out DIR]           write schema/ (supergraph, API schema, subgraph SDLs)
+    silkgraph plan 'QUERY' [--operation-name N]       print the query plan
+    silkgraph version
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import difflib
+import sys
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from gateway import __version__
+from gateway.config import load_settings
+from gateway.errors import SilkgraphError
+from gateway.sdk.adapter import Adapter, AdapterSettings
+from gateway.sdk.registry import available_adapters, load_adapter_class, make_adapter
+from gateway.sdk.sandbox import SandboxConfig, serve_sandbox
+
+__all__ = ["main"]
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def builtin_adapters() -> list[str]:
+    """Installed adapters that ship with Silkgraph (their code lives in the ``adapters`` package)."""
+    names = []
+    for name in available_adapters():
+        try:
+            cls = load_adapter_class(name)
+        except SilkgraphError:
+            continue
+        if cls.__module__.startswith("adapters."):
+            names.append(name)
+    return names
+
+
+# ------------------------------------------------------------------------------------------------ servers
+
+
+async def _serve_app(app: Any, host: str, port: int) -> None:
+    import uvicorn
+
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="on")
+    server = uvicorn.Server(config)
+    await server.serve()
+
+
+@contextlib.asynccontextmanager
+async def _start_sandboxes(names: Sequence[str], *, quiet: bool = False) -> AsyncIterator[dict[str, AdapterSettings]]:
+    """Start every sandbox of the named adapters; yield each adapter's settings pointing at them."""
+    async with contextlib.AsyncExitStack() as stack:
+        settings: dict[str, AdapterSettings] = {}
+        for name in names:
+            probe = load_adapter_class(name)(AdapterSettings(name=name))
+            adapter_settings = AdapterSettings(name=name)
+            options: dict[str, Any] = {}
+            for spec in probe.sandboxes():
+                try:
+                    server = await stack.enter_async_context(
+                        serve_sandbox(spec.factory, SandboxConfig(), port=spec.default_port)
+                    )
+                except (OSError, SystemExit):
+                    server = await stack.enter_async_context(serve_sandbox(spec.factory, SandboxConfig()))
+                url = server.url + spec.base_path
+                if not quiet:
+                    _say(f"  ▸ sandbox {spec.name:<16} {url}")
+                if spec.setting == "url":
+                    adapter_settings = dataclasses.replace(adapter_settings, url=url)
+                else:
+                    options[spec.setting] = url
+            settings[name] = dataclasses.replace(adapter_settings, options={**options})
+        yield settings
+
+
+async def _demo(host: str, port: int) -> None:
+    from gateway.app import create_app
+    from gateway.observability import configure_logging
+
+    configure_logging("warning")
+    names = builtin_adapters()
+    _say(f"Silkgraph {__version__} demo: starting {len(names)} adapters ({', '.join(names)})")
+    async with _start_sandboxes(names) as adapter_settings:
+        settings = load_settings(
+            None,
+            overrides={"gateway.host": host, "gateway.port": port, "gateway.mode": "demo", "audit.store": "memory"},
+        )
+        settings = dataclasses.replace(settings, adapters=adapter_settings)
+        adapters = [make_adapter(s) for s in adapter_settings.values()]
+        app = create_app(settings, adapters=adapters)
+        _say(f"  ▸ gateway              http://{host}:{port}/graphql  (GraphiQL in a browser)")
+        _say("")
+        _say("Try:")
+        _say(f"  curl -s http://{host}:{port}/graphql -H 'content-type: application/json' \\")
+        _say('    -d \'{"query":"{ countries { code name currencies { code minorUnits } } }"}\'')
+        _say("Press Ctrl+C to stop.")
+        await _serve_app(app, host, port)
+
+
+async def _serve(config: str | None, host: str | None, port: int | None, supergraph: str | None) -> None:
+    from gateway.app import create_app
+    from gateway.observability import configure_logging
+
+    overrides: dict[str, Any] = {}
+    if host:
+        overrides["gateway.host"] = host
+    if port is not None:
+        overrides["gateway.port"] = port
+    if supergraph:
+        overrides["gateway.supergraph"] = supergraph
+    settings = load_settings(config, overrides=overrides)
+    configure_logging(settings.gateway.log_level)
+    app = create_app(settings)
+    _say(f"Silkgraph {__version__} serving on http://{settings.gateway.host}:{settings.gateway.port}/graphql")
+    await _serve_app(app, settings.gateway.host, settings.gateway.port)
+
+
+async def _sandbox(name: str, port: int | None) -> None:
+    cls = load_adapter_class(name)
+    specs = list(cls(AdapterSettings(name=name)).sandboxes())
+    if not specs:
+        raise SilkgraphError(f"adapter {name!r} has no sandbox")
+    async with contextlib.AsyncExitStack() as stack:
+        for i, spec in enumerate(specs):
+            server = await stack.enter_async_context(
+                serve_sandbox(spec.factory, SandboxConfig(), port=(port + i) if port else spec.default_port)
+            )
+            _say(f"sandbox {spec.name} listening on {server.url}{spec.base_path}")
+        await asyncio.Event().wait()
+
+
+async def _subgraph(name: str, port: int | None, config: str | None) -> None:
+    from gateway.runtime import SUBGRAPH_PORTS
+    from gateway.subgraph_server import create_subgraph_app
+
+    settings = load_settings(config)
+    adapter_settings = settings.adapters.get(name) or AdapterSettings(name=name)
+    adapter = make_adapter(adapter_settings)
+    listen = port or SUBGRAPH_PORTS.get(name, 4300)
+    _say(f"subgraph {name} on http://127.0.0.1:{listen}/graphql (legacy system: {adapter.settings.url or 'none'})")
+    await _serve_app(create_subgraph_app(adapter), "127.0.0.1", listen)
+
+
+# ------------------------------------------------------------------------------------------------ schema
+
+
+def _compose_builtin() -> tuple[str, dict[str, str]]:
+    from gateway.federation.compose import SubgraphSource
+    from gateway.runtime import compose_sources, subgraph_url
+
+    adapters: list[Adapter] = [make_adapter(AdapterSettings(name=n)) for n in builtin_adapters()]
+    sdls = {a.name: a.sdl() for a in adapters}
+    sources = [SubgraphSource(name=n, url=subgraph_url(n), sdl=s) for n, s in sdls.items()]
+    return compose_sources(sources), sdls
+
+
+def schema_files() -> dict[str, str]:
+    """The files ``silkgraph compose`` writes, relative to the schema directory."""
+    from graphql import print_schema
+
+    from gateway.federation.supergraph import load_supergraph
+
+    supergraph_sdl, sdls = _compose_builtin()
+    supergraph = load_supergraph(supergraph_sdl)
+    files = {"supergraph.graphql": supergraph_sdl, "platform.graphql": print_schema(supergraph.api_schema) + "\n"}
+    for name, sdl in sdls.items():
+        files[f"subgraphs/{name}.graphql"] = sdl if sdl.endswith("\n") else sdl + "\n"
+    return files
+
+
+def _compose(out: str, check: bool) -> int:
+    root = Path(out)
+    files = schema_files()
+    stale = []
+    for rel, text in files.items():
+        path = root / rel
+        current = path.read_text(encoding="utf-8") if path.is_file() else None
+        if current == text:
+            continue
+        stale.append(rel)
+        if check:
+            diff = difflib.unified_diff(
+                (current or "").splitlines(),
+                text.splitlines(),
+                f"{rel} (checked in)",
+                f"{rel} (composed now)",
+                lineterm="",
+                n=1,
+            )
+            _say("\n".join(list(diff)[:40]))
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    if check and stale:
+        _say(f"schema/ is stale ({', '.join(stale)}): run `silkgraph compose` and commit the result")
+        return 1
+    _say("schema/ is up to date" if not stale else f"wrote {', '.join(stale)}")
+    return 0
+
+
+def _plan(query: str, operation_name: str | None, supergraph_file: str | None) -> None:
+    from graphql import parse
+
+    from gateway.federation.planner import QueryPlanner
+    from gateway.federation.supergraph import load_supergraph
+
+    sdl = Path(supergraph_file).read_text(encoding="utf-8") if supergraph_file else _compose_builtin()[0]
+    planner = QueryPlanner(load_supergraph(sdl))
+    print(planner.plan(parse(query), operation_name))
+
+
+# -------------------------------------------------------------------------------------------------- main
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="silkgraph",
+        description=__doc__.split("\n\n")[0] if __doc__ else None,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    demo = sub.add_parser("demo", help="run every sandbox and the gateway with every built-in adapter")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=4000)
+    serve = sub.add_parser("serve", help="run the gateway from a config file")
+    serve.add_argument("--config", help="path to silkgraph.toml (SILKGRAPH_* environment overrides apply)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--supergraph", help="run this supergraph file over remote subgraphs only")
+    sandbox = sub.add_parser("sandbox", help="run one adapter's legacy sandbox(es)")
+    sandbox.add_argument("name", help="adapter name (see `silkgraph version`)")
+    sandbox.add_argument("--port", type=int)
+    subgraph = sub.add_parser("subgraph", help="serve one built-in adapter as a standalone Federation v2 subgraph")
+    subgraph.add_argument("name")
+    subgraph.add_argument("--port", type=int)
+    subgraph.add_argument("--config", help="silkgraph.toml with [adapters.NAME] (legacy URL, credentials)")
+    compose = sub.add_parser("compose", help="compose the built-in subgraphs and write schema/")
+    compose.add_argument("--out", default="schema")
+    compose.add_argument("--check", action="store_true", help="fail if schema/ differs from a fresh composition")
+    plan = sub.add_parser("plan", help="print the query plan of an operation")
+    plan.add_argument("query")
+    plan.add_argument("--operation-name")
+    plan.add_argument("--supergraph", help="plan against this supergraph file instead of the built-in subgraphs")
+    sub.add_parser("version", help="print the version and the installed adapters")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "demo":
+            asyncio.run(_demo(args.host, args.port))
+        elif args.command == "serve":
+            asyncio.run(_serve(args.config, args.host, args.port, args.supergraph))
+        elif args.command == "sandbox":
+            asyncio.run(_sandbox(args.name, args.port))
+        elif args.command == "subgraph":
+            asyncio.run(_subgraph(args.name, args.port, args.config))
+        elif args.command == "compose":
+            return _compose(args.out, args.check)
+        elif args.command == "plan":
+            _plan(args.query, args.operation_name, args.supergraph)
+        elif args.command == "version":
+            print(f"silkgraph {__version__}")
+            print("adapters: " + (", ".join(available_adapters()) or "none"))
+        else:
+            _parser().print_help()
+            return 2
+    except SilkgraphError as exc:
+        _say(f"silkgraph: {exc}")
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

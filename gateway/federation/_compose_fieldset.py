@@ -1,0 +1,156 @@
+"""Field sets (``@key(fields:)``, ``@requires(fields:)``, ``@provides(fields:)``): parse and check them against
+the subgraph that declares them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from graphql import GraphQLSyntaxError, parse
+from graphql.language import (
+    FieldNode,
+    InlineFragmentNode,
+    ListTypeNode,
+    NamedTypeNode,
+    NonNullTypeNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    TypeNode,
+)
+
+from ._compose_model import Kind, Subgraph
+
+__all__ = ["FieldSetCheck", "check_field_sets", "named_type"]
+
+_COMPOSITE = (Kind.OBJECT, Kind.INTERFACE, Kind.UNION)
+
+
+def named_type(node: TypeNode) -> str:
+    while isinstance(node, NonNullTypeNode | ListTypeNode):
+        node = node.type
+    assert isinstance(node, NamedTypeNode)
+    return node.name.value
+
+
+def parse_field_set(text: str) -> SelectionSetNode | None:
+    try:
+        document = parse("{" + text + "}", no_location=True)
+    except GraphQLSyntaxError:
+        return None
+    operation = document.definitions[0]
+    assert isinstance(operation, OperationDefinitionNode)
+    return operation.selection_set
+
+
+@dataclass
+class FieldSetCheck:
+    problems: list[str] = field(default_factory=list)
+    #: (type, field) pairs a subgraph names in its keys, requires and provides ("used" fields).
+    used: set[tuple[str, str]] = field(default_factory=set)
+    #: (type, field) pairs made resolvable by a @provides in this subgraph.
+    provided: set[tuple[str, str]] = field(default_factory=set)
+    #: (type, field) pairs that are part of a @key in this subgraph (and so shareable).
+    key_fields: set[tuple[str, str]] = field(default_factory=set)
+
+
+class _Checker:
+    def __init__(self, subgraph: Subgraph, result: FieldSetCheck) -> None:
+        self.subgraph = subgraph
+        self.result = result
+
+    def walk(
+        self,
+        type_name: str,
+        selections: SelectionSetNode,
+        where: str,
+        *,
+        allow_args: bool,
+        record: set[tuple[str, str]] | None = None,
+    ) -> list[tuple[str, str]]:
+        """Check a selection on ``type_name``; return the top-level (type, field) pairs selected."""
+        top: list[tuple[str, str]] = []
+        type_def = self.subgraph.types.get(type_name)
+        for selection in selections.selections:
+            if isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition.name.value if selection.type_condition else type_name
+                if condition not in self.subgraph.types:
+                    self.result.problems.append(f'{where}: unknown type "{condition}" in type condition')
+                    continue
+                top.extend(self.walk(condition, selection.selection_set, where, allow_args=allow_args, record=record))
+                continue
+            if not isinstance(selection, FieldNode):
+                self.result.problems.append(f"{where}: fragment spreads are not allowed in a field set")
+                continue
+            name = selection.name.value
+            if name == "__typename":
+                continue
+            if type_def is None or name not in type_def.fields:
+                self.result.problems.append(
+                    f'{where}: cannot query field "{name}" on type "{type_name}" in subgraph '
+                    f'"{self.subgraph.name}"; add the field to this subgraph (with @external if another subgraph '
+                    "resolves it)"
+                )
+                continue
+            if selection.arguments and not allow_args:
+                self.result.problems.append(f'{where}: field "{type_name}.{name}" has arguments, not allowed here')
+            self.result.used.add((type_name, name))
+            if record is not None:
+                record.add((type_name, name))
+            top.append((type_name, name))
+            target = named_type(type_def.fields[name].type)
+            target_def = self.subgraph.types.get(target)
+            composite = target_def is not None and target_def.kind in _COMPOSITE
+            if composite and selection.selection_set is None:
+                self.result.problems.append(
+                    f'{where}: field "{type_name}.{name}" is of composite type "{target}" and needs a selection'
+                )
+            elif not composite and selection.selection_set is not None:
+                self.result.problems.append(f'{where}: field "{type_name}.{name}" is a leaf and takes no selection')
+            elif selection.selection_set is not None:
+                self.walk(target, selection.selection_set, where, allow_args=allow_args, record=record)
+        return top
+
+
+def check_field_sets(subgraph: Subgraph) -> FieldSetCheck:
+    """Validate every key, requires and provides of a subgraph."""
+    result = FieldSetCheck()
+    checker = _Checker(subgraph, result)
+    for type_def in subgraph.types.values():
+        for key in type_def.keys:
+            where = f'subgraph "{subgraph.name}": on type "{type_def.name}", @key(fields: "{key.fields}")'
+            selection = parse_field_set(key.fields)
+            if selection is None:
+                result.problems.append(f"{where}: invalid field set syntax")
+                continue
+            checker.walk(type_def.name, selection, where, allow_args=False, record=result.key_fields)
+        for field_def in type_def.fields.values():
+            coordinate = f'subgraph "{subgraph.name}": on field "{type_def.name}.{field_def.name}"'
+            if field_def.requires is not None:
+                where = f'{coordinate}, @requires(fields: "{field_def.requires}")'
+                selection = parse_field_set(field_def.requires)
+                if selection is None:
+                    result.problems.append(f"{where}: invalid field set syntax")
+                else:
+                    for owner, name in checker.walk(type_def.name, selection, where, allow_args=True):
+                        if not subgraph.types[owner].fields[name].external:
+                            result.problems.append(
+                                f'{where}: field "{owner}.{name}" is resolved by this subgraph; '
+                                "a required field must be marked @external"
+                            )
+            if field_def.provides is not None:
+                where = f'{coordinate}, @provides(fields: "{field_def.provides}")'
+                target = named_type(field_def.type)
+                target_def = subgraph.types.get(target)
+                selection = parse_field_set(field_def.provides)
+                if target_def is None or target_def.kind not in _COMPOSITE:
+                    result.problems.append(f'{where}: the field returns "{target}", not an object or interface')
+                elif selection is None:
+                    result.problems.append(f"{where}: invalid field set syntax")
+                else:
+                    for owner, name in checker.walk(target, selection, where, allow_args=False):
+                        result.provided.add((owner, name))
+                        if not subgraph.types[owner].fields[name].external:
+                            result.problems.append(
+                                f'{where}: field "{owner}.{name}" is resolved by this subgraph anyway; '
+                                "a provided field must be marked @external"
+                            )
+    return result

@@ -1,0 +1,209 @@
+"""Compose Apollo Federation 2 subgraph SDLs into a supergraph SDL (join v0.5).
+
+Clean-room implementation from the public Federation documentation. The output is the standard supergraph that
+Apollo Router, Hive Gateway or Cosmo can also run; Silkgraph's own gateway loads it with ``supergraph.py``.
+
+::
+
+    compose([SubgraphSource("payments", "http://127.0.0.1:4101/graphql", sdl), ...]) -> supergraph SDL
+
+Every problem found (invalid SDL, unknown imports, bad field sets, type clashes, non-shareable fields...) is
+collected and raised together as one :class:`gateway.errors.CompositionError`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from gateway.errors import CompositionError
+
+from ._compose_fieldset import FieldSetCheck, check_field_sets
+from ._compose_merge import Merger, quote
+from ._compose_model import Kind, Subgraph, TypeDef
+from ._compose_print import SupergraphDocument, SupergraphField, SupergraphType
+from ._compose_specs import (
+    COST_DEFINITION,
+    JOIN,
+    JOIN_DIRECTIVES,
+    LINK,
+    LIST_SIZE_DEFINITION,
+    METADATA_SPECS,
+    cost_link,
+    graph_enum_names,
+    join_spec_types,
+)
+from ._compose_subgraph import KEPT_DIRECTIVES, parse_subgraph
+
+__all__ = ["SubgraphSource", "compose"]
+
+_DIRECTIVE_NAME = re.compile(r"directive @(\w+)")
+
+
+@dataclass(frozen=True)
+class SubgraphSource:
+    """One subgraph to compose: its name, the URL the gateway calls, and its SDL (``{ _service { sdl } }``)."""
+
+    name: str
+    url: str
+    sdl: str
+
+
+def compose(subgraphs: Sequence[SubgraphSource]) -> str:
+    """Return the supergraph SDL; raise :class:`CompositionError` listing every problem."""
+    problems: list[str] = []
+    if not subgraphs:
+        raise CompositionError(["no subgraphs to compose; give at least one"])
+    parsed: list[Subgraph] = []
+    seen: set[str] = set()
+    for source in sorted(subgraphs, key=lambda s: s.name):
+        if not source.name:
+            problems.append(f"a subgraph (url {source.url!r}) has an empty name; give every subgraph a name")
+            continue
+        if source.name in seen:
+            problems.append(f'subgraph name "{source.name}" is used more than once; subgraph names must be unique')
+            continue
+        seen.add(source.name)
+        subgraph, found = parse_subgraph(source.name, source.url, source.sdl)
+        problems.extend(found)
+        if not any("invalid SDL" in p for p in found):
+            parsed.append(subgraph)
+    for subgraph in parsed:
+        subgraph.types.setdefault("Query", TypeDef(kind=Kind.OBJECT, name="Query"))
+    checks = {subgraph.name: check_field_sets(subgraph) for subgraph in parsed}
+    for check in checks.values():
+        problems.extend(check.problems)
+    graphs = graph_enum_names([s.name for s in parsed])
+    merger = Merger(parsed, checks, graphs)
+    types = merger.merge()
+    problems.extend(merger.problems)
+    by_name = {t.name: t for t in types}
+    _add_interface_object_fields(merger, types, by_name)
+    problems.extend(_check_implementations(types, by_name))
+    problems.extend(_check_resolvable_entities(merger, checks))
+    query = by_name.get("Query")
+    if query is not None and not query.fields:
+        problems.append("no subgraph defines a field on the Query type; at least one root query field is needed")
+    composed_links, composed_definitions = _composed_directives(parsed, problems)
+    if problems:
+        raise CompositionError(problems)
+
+    links = [LINK, JOIN]
+    definitions = dict(JOIN_DIRECTIVES)
+    spec_types = join_spec_types([(graphs[s.name], s.name, s.url) for s in parsed])
+    for spec in METADATA_SPECS:
+        if any(name in merger.applied for name in spec.directives):
+            links.append(spec.link)
+            for text in spec.definitions:
+                definitions[_name_of(text)] = text
+            spec_types.extend(SupergraphType("scalar", name) for name in spec.scalars)
+    cost, list_size = "cost" in merger.applied, "listSize" in merger.applied
+    if cost or list_size:
+        links.append(cost_link(cost=cost, list_size=list_size))
+        if cost:
+            definitions["cost"] = COST_DEFINITION
+        if list_size:
+            definitions["listSize"] = LIST_SIZE_DEFINITION
+    for url, names in composed_links.items():
+        imports = ", ".join(quote("@" + name) for name in names)
+        links.append(f"@link(url: {quote(url)}, import: [{imports}])")
+    definitions.update(composed_definitions)
+    roots = {"query": "Query"}
+    for operation, name in (("mutation", "Mutation"), ("subscription", "Subscription")):
+        if name in by_name:
+            roots[operation] = name
+    return SupergraphDocument(links, roots, definitions, spec_types, types).render()
+
+
+def _name_of(definition: str) -> str:
+    match = _DIRECTIVE_NAME.match(definition)
+    assert match is not None
+    return match[1]
+
+
+def _add_interface_object_fields(
+    merger: Merger, types: list[SupergraphType], by_name: dict[str, SupergraphType]
+) -> None:
+    """Fields an @interfaceObject adds to an entity interface also appear on every implementation, resolved
+    through the interface object (a bare ``@join__field``)."""
+    for name, sources in merger.by_name.items():
+        contributed = {f for _, t in sources if t.interface_object for f in t.fields}
+        interface = by_name.get(name)
+        if not contributed or interface is None:
+            continue
+        for implementation in types:
+            if implementation.keyword != "type" or name not in implementation.interfaces:
+                continue
+            present = {f.name for f in implementation.fields}
+            for field in interface.fields:
+                if field.name in contributed and field.name not in present:
+                    implementation.fields.append(
+                        SupergraphField(
+                            field.name, field.type, field.description, args=field.args, directives=["@join__field"]
+                        )
+                    )
+
+
+def _check_implementations(types: list[SupergraphType], by_name: dict[str, SupergraphType]) -> list[str]:
+    problems: list[str] = []
+    for implementation in types:
+        present = {f.name for f in implementation.fields}
+        for name in implementation.interfaces:
+            interface = by_name.get(name)
+            if interface is None or interface.keyword != "interface":
+                problems.append(f'type "{implementation.name}" implements "{name}", which is not an interface')
+                continue
+            missing = [f.name for f in interface.fields if f.name not in present]
+            if missing:
+                problems.append(
+                    f'type "{implementation.name}" implements interface "{name}" but has no field(s) '
+                    f'{", ".join(missing)} in any subgraph; add them where "{implementation.name}" is defined'
+                )
+    return problems
+
+
+def _check_resolvable_entities(merger: Merger, checks: dict[str, FieldSetCheck]) -> list[str]:
+    """An entity whose keys are ``resolvable: false`` everywhere cannot be fetched by key; that is only a problem
+    when several subgraphs contribute fields to it (one of them must be reachable by key)."""
+    problems: list[str] = []
+    for name, sources in merger.by_name.items():
+        keyed = [t for _, t in sources if t.keys]
+        if not keyed or len(sources) < 2 or any(k.resolvable for t in keyed for k in t.keys):
+            continue
+        contributing = [
+            sg.name
+            for sg, t in sources
+            if any(not f.external and (name, f.name) not in checks[sg.name].key_fields for f in t.fields.values())
+        ]
+        if contributing:
+            problems.append(
+                f'entity "{name}" has only @key(resolvable: false) in every subgraph '
+                f"({', '.join(sg.name for sg, _ in sources)}), yet {', '.join(contributing)} add fields to it; "
+                "make the key resolvable in the subgraph that owns the entity"
+            )
+    return problems
+
+
+def _composed_directives(subgraphs: list[Subgraph], problems: list[str]) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Links and definitions of the custom directives marked with @composeDirective."""
+    links: dict[str, list[str]] = {}
+    definitions: dict[str, str] = {}
+    for subgraph in subgraphs:
+        for name in subgraph.composed:
+            where = f'subgraph "{subgraph.name}": @composeDirective(name: "@{name}")'
+            if name in KEPT_DIRECTIVES or name in JOIN_DIRECTIVES:
+                problems.append(f"{where} names a federation directive, which composition handles itself")
+                continue
+            definition = subgraph.directive_definitions.get(name)
+            if definition is None:
+                problems.append(f"{where}: the subgraph does not define directive @{name}; add its definition")
+                continue
+            url = next((f.url for f in subgraph.links.values() if name in f.imports), None)
+            if url is None:
+                problems.append(f"{where}: @{name} must be imported from a spec with @link(url: ..., import: [...])")
+                continue
+            if name not in links.setdefault(url, []):
+                links[url].append(name)
+            definitions.setdefault(name, definition)
+    return links, definitions

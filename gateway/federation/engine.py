@@ -1,0 +1,276 @@
+"""One federated graph: parse → limits → validate → coerce variables → plan → execute → shape.
+
+:class:`FederatedGraph` is what the HTTP layer calls. Parsing, validation and plans are cached by document text,
+so a repeated operation costs a dictionary lookup before execution. Request errors (parse, validation, variables,
+unknown operation) come back with ``request_error=True`` and no ``data``; the HTTP layer picks the status code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    GraphQLError,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    execute,
+    parse,
+    specified_rules,
+    validate,
+)
+from graphql.execution.values import get_variable_values
+from graphql.validation import NoSchemaIntrospectionCustomRule
+
+from gateway.errors import PlanningError, RequestError, SilkgraphError, to_graphql_extensions
+from gateway.federation.executor import FetchRecord, PlanExecutor, Transport
+from gateway.federation.plan import QueryPlan
+from gateway.federation.planner import QueryPlanner, operation_of, plan_cache_key
+from gateway.federation.response import shape_response
+from gateway.federation.supergraph import Supergraph
+from gateway.sdk.context import RequestContext
+
+__all__ = ["FederatedGraph", "GraphQLRequest", "GraphQLResponse", "PreValidationCheck"]
+
+#: A cheap check that runs on the parsed document before validation (limits); raises RequestError to reject.
+PreValidationCheck = Callable[[DocumentNode], None]
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class GraphQLRequest:
+    query: str
+    variables: Mapping[str, Any] | None = None
+    operation_name: str | None = None
+    extensions: Mapping[str, Any] | None = None
+    #: operation types this transport allows (GET: queries only)
+    allowed_operations: frozenset[str] = frozenset({"query", "mutation"})
+
+
+@dataclasses.dataclass(kw_only=True)
+class GraphQLResponse:
+    data: dict[str, Any] | None = None
+    errors: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    extensions: dict[str, Any] | None = None
+    request_error: bool = False
+    #: HTTP status the error asks for (405 mutation over GET...), if not the default
+    status: int | None = None
+    plan: QueryPlan | None = None
+    operation_type: str | None = None
+    operation_name: str | None = None
+    fetches: list[FetchRecord] = dataclasses.field(default_factory=list)
+    document_hash: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.errors:
+            out["errors"] = self.errors
+        if not self.request_error:
+            out["data"] = self.data
+        if self.extensions:
+            out["extensions"] = self.extensions
+        return out
+
+
+@dataclasses.dataclass(slots=True)
+class _Prepared:
+    document: DocumentNode | None
+    errors: list[dict[str, Any]]
+
+
+def _error(message: str, code: str, **extra: Any) -> dict[str, Any]:
+    return {"message": message, "extensions": {"code": code, **extra}}
+
+
+def _graphql_error(error: GraphQLError, code: str) -> dict[str, Any]:
+    out = error.formatted
+    ext = dict(out.get("extensions") or {})
+    original = error.original_error
+    if isinstance(original, SilkgraphError):
+        message, public = to_graphql_extensions(original)
+        ext.update(public)
+        out["message"] = f"{error.message}" if message in error.message else f"{error.message}: {message}"
+    ext.setdefault("code", code)
+    out["extensions"] = ext
+    return dict(out)
+
+
+class FederatedGraph:
+    """Plans and executes client operations over one supergraph."""
+
+    def __init__(
+        self,
+        supergraph: Supergraph,
+        transports: Mapping[str, Transport],
+        *,
+        introspection: bool = True,
+        max_tokens: int | None = 2000,
+        plan_cache_size: int = 512,
+        document_cache_size: int = 1024,
+        include_subgraph_errors: bool = True,
+        pre_validation: list[PreValidationCheck] | None = None,
+    ) -> None:
+        self.supergraph = supergraph
+        self.schema = supergraph.api_schema
+        self.planner = QueryPlanner(supergraph, plan_cache_size)
+        self.executor = PlanExecutor(transports, include_subgraph_errors=include_subgraph_errors)
+        self.transports = transports
+        self.introspection = introspection
+        self.max_tokens = max_tokens
+        self.pre_validation = list(pre_validation or ())
+        self._rules = list(specified_rules) + ([] if introspection else [NoSchemaIntrospectionCustomRule])
+        self._documents: OrderedDict[str, _Prepared] = OrderedDict()
+        self._document_cache_size = document_cache_size
+
+    # ------------------------------------------------------------------------------------------- preparation
+    def prepare(self, query: str) -> _Prepared:
+        """Parse, check limits and validate once per document text."""
+        cached = self._documents.get(query)
+        if cached is not None:
+            self._documents.move_to_end(query)
+            return cached
+        prepared = self._prepare(query)
+        self._documents[query] = prepared
+        if len(self._documents) > self._document_cache_size:
+            self._documents.popitem(last=False)
+        return prepared
+
+    def _prepare(self, query: str) -> _Prepared:
+        try:
+            document = parse(query, max_tokens=self.max_tokens)
+        except GraphQLError as exc:
+            code = "MAX_TOKENS_LIMIT" if "token limit" in exc.message.lower() else "GRAPHQL_PARSE_FAILED"
+            return _Prepared(None, [_graphql_error(exc, code)])
+        except RecursionError:
+            return _Prepared(None, [_error("Document is nested too deeply to parse", "GRAPHQL_PARSE_FAILED")])
+        try:
+            for check in self.pre_validation:
+                check(document)
+        except RequestError as exc:
+            message, extensions = to_graphql_extensions(exc)
+            return _Prepared(None, [{"message": message, "extensions": extensions}])
+        problems = validate(self.schema, document, self._rules)
+        if problems:
+            return _Prepared(None, [_graphql_error(p, "GRAPHQL_VALIDATION_FAILED") for p in problems])
+        return _Prepared(document, [])
+
+    # ---------------------------------------------------------------------------------------------- execution
+    async def execute(self, request: GraphQLRequest, context: RequestContext) -> GraphQLResponse:
+        prepared = self.prepare(request.query)
+        if prepared.document is None:
+            return GraphQLResponse(errors=prepared.errors, request_error=True)
+        document = prepared.document
+        try:
+            operation = operation_of(document, request.operation_name)
+        except PlanningError as exc:
+            return GraphQLResponse(errors=[_error(exc.message, "BAD_REQUEST")], request_error=True)
+        kind = operation.operation.value
+        name = operation.name.value if operation.name else None
+        response = GraphQLResponse(operation_type=kind, operation_name=name)
+        if kind not in request.allowed_operations:
+            response.errors = [
+                _error(f"{kind} operations are not allowed over this request method (use POST)", "BAD_REQUEST")
+            ]
+            response.request_error = True
+            response.status = 405
+            return response
+        coerced = get_variable_values(self.schema, operation.variable_definitions or (), dict(request.variables or {}))
+        if isinstance(coerced, list):
+            response.errors = [_graphql_error(e, "BAD_USER_INPUT") for e in coerced]
+            for err in response.errors:
+                err["extensions"]["code"] = "BAD_USER_INPUT"
+            response.request_error = True
+            return response
+        variables = _raw_variables(operation, request.variables or {}, coerced.coerced)
+        fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+        data: dict[str, Any] = {}
+        errors: list[dict[str, Any]] = []
+        if _has_introspection(operation):
+            await self._introspect(document, operation, variables, data, errors)
+        labels = context.override_labels
+        try:
+            plan = self.planner.plan(
+                document,
+                name if request.operation_name else None,
+                labels,
+                plan_cache_key(request.query, request.operation_name, labels),
+            )
+        except PlanningError as exc:
+            response.errors = [_error(exc.message, exc.code)]
+            response.data = None
+            return response
+        response.plan = plan
+        outcome = await self.executor.execute(plan, variables, context, data)
+        errors.extend(outcome.errors)
+        response.fetches = outcome.fetches
+        response.data = shape_response(self.schema, operation, fragments, variables, outcome.data, errors)
+        response.errors = errors
+        return response
+
+    async def _introspect(
+        self,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        variables: Mapping[str, Any],
+        data: dict[str, Any],
+        errors: list[dict[str, Any]],
+    ) -> None:
+        selections = tuple(
+            s
+            for s in operation.selection_set.selections
+            if not isinstance(s, FieldNode) or s.name.value in ("__schema", "__type", "__typename")
+        )
+        only = OperationDefinitionNode(
+            operation=operation.operation,
+            name=operation.name,
+            variable_definitions=operation.variable_definitions,
+            directives=operation.directives,
+            selection_set=SelectionSetNode(selections=selections),
+        )
+        definitions = (*(d for d in document.definitions if not isinstance(d, OperationDefinitionNode)), only)
+        result = execute(self.schema, DocumentNode(definitions=definitions), variable_values=dict(variables))
+        if inspect.isawaitable(result):
+            result = await result
+        if result.data:
+            data.update(result.data)
+        for e in result.errors or ():
+            errors.append(_graphql_error(e, "INTERNAL_SERVER_ERROR"))
+
+    def stats(self) -> dict[str, Any]:
+        return {
+            "plan_cache_hits": self.planner.hits,
+            "plan_cache_misses": self.planner.misses,
+            "documents_cached": len(self._documents),
+            "at": time.time(),
+        }
+
+
+def _has_introspection(operation: OperationDefinitionNode) -> bool:
+    return any(
+        isinstance(s, FieldNode) and s.name.value in ("__schema", "__type") for s in operation.selection_set.selections
+    )
+
+
+def _raw_variables(
+    operation: OperationDefinitionNode, provided: Mapping[str, Any], coerced: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Variables forwarded to subgraphs: the client's JSON values (validated), defaults filled in."""
+    out: dict[str, Any] = {}
+    for definition in operation.variable_definitions or ():
+        name = definition.variable.name.value
+        if name in provided:
+            out[name] = provided[name]
+        elif name in coerced:
+            value = coerced[name]
+            out[name] = value if _jsonable(value) else provided.get(name)
+    return out
+
+
+def _jsonable(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float | bool | list | dict)

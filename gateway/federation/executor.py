@@ -1,0 +1,387 @@
+"""Run a query plan: concurrent fetches, one deduplicated ``_entities`` call per entity fetch, merge by path.
+
+Fetch results are merged into one data tree under the client's response keys. Errors from a subgraph are
+re-pathed into client space (``["_entities", 3, "duty"]`` → ``["shipments", 7, "duty"]`` for every position that
+used representation 3) and carry ``extensions.serviceName``. A failed fetch yields errors at the paths it would
+have filled and leaves those fields missing; the response shaping (:mod:`gateway.federation.response`) then
+applies null propagation over the merged result.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
+
+from gateway.errors import SilkgraphError, SubgraphError, to_graphql_extensions
+from gateway.federation.plan import (
+    Condition,
+    Fetch,
+    Flatten,
+    Parallel,
+    PlanNode,
+    QueryPlan,
+    RequiresField,
+    RequiresType,
+    Sequence,
+)
+from gateway.sdk.context import RequestContext
+
+__all__ = ["ExecutionOutcome", "FetchRecord", "PlanExecutor", "Transport"]
+
+Path = list[str | int]
+
+
+class Transport(Protocol):
+    """One way of calling a subgraph (in-process or HTTP)."""
+
+    async def fetch(
+        self,
+        operation: str,
+        variables: Mapping[str, Any],
+        context: RequestContext,
+        operation_name: str | None = None,
+    ) -> Mapping[str, Any]:
+        """Return the GraphQL response (``data``/``errors``) or raise a :class:`SubgraphError`."""
+
+
+@dataclasses.dataclass(slots=True)
+class FetchRecord:
+    """What one subgraph fetch did — for the audit trail, metrics and tracing."""
+
+    service: str
+    path: tuple[str, ...]
+    entity: bool
+    representations: int
+    started: float
+    duration_ms: float
+    ok: bool
+    error_code: str | None = None
+
+
+@dataclasses.dataclass(slots=True)
+class ExecutionOutcome:
+    data: dict[str, Any]
+    errors: list[dict[str, Any]]
+    fetches: list[FetchRecord]
+
+
+class PlanExecutor:
+    def __init__(
+        self,
+        transports: Mapping[str, Transport],
+        *,
+        include_subgraph_errors: Callable[[str], bool] | bool = True,
+    ) -> None:
+        self.transports = transports
+        self._include = include_subgraph_errors
+
+    def _pass_messages(self, service: str) -> bool:
+        return self._include(service) if callable(self._include) else bool(self._include)
+
+    async def execute(
+        self,
+        plan: QueryPlan,
+        variables: Mapping[str, Any],
+        context: RequestContext,
+        data: dict[str, Any] | None = None,
+    ) -> ExecutionOutcome:
+        run = _Run(self, variables, context, data if data is not None else {})
+        if plan.node is not None:
+            await run.node(plan.node)
+        return ExecutionOutcome(data=run.data, errors=run.errors, fetches=run.fetches)
+
+
+class _Run:
+    def __init__(
+        self, executor: PlanExecutor, variables: Mapping[str, Any], context: RequestContext, data: dict[str, Any]
+    ) -> None:
+        self.executor = executor
+        self.variables = variables
+        self.context = context
+        self.data = data
+        self.errors: list[dict[str, Any]] = []
+        self.fetches: list[FetchRecord] = []
+
+    async def node(self, node: PlanNode) -> None:
+        if isinstance(node, Sequence):
+            for child in node.nodes:
+                await self.node(child)
+        elif isinstance(node, Parallel):
+            async with asyncio.TaskGroup() as tg:
+                for child in node.nodes:
+                    tg.create_task(self.node(child))
+        elif isinstance(node, Flatten):
+            await self.entity_fetch(node.path, node.node)
+        elif isinstance(node, Fetch):
+            await self.root_fetch(node)
+        elif isinstance(node, Condition):
+            value = bool(self.variables.get(node.condition))
+            branch = node.if_clause if value else node.else_clause
+            if branch is not None:
+                await self.node(branch)
+
+    # ---------------------------------------------------------------------------------------------- fetching
+    async def _call(
+        self, fetch: Fetch, variables: dict[str, Any], path: tuple[str, ...], count: int
+    ) -> Mapping[str, Any] | SilkgraphError:
+        transport = self.executor.transports.get(fetch.service)
+        started = time.perf_counter()
+        record = FetchRecord(fetch.service, path, fetch.is_entity_fetch, count, time.time(), 0.0, True)
+        self.fetches.append(record)
+        try:
+            if transport is None:
+                raise SubgraphError(f"subgraph {fetch.service!r} has no transport", service=fetch.service)
+            response = await transport.fetch(fetch.operation, variables, self.context)
+        except SilkgraphError as exc:
+            record.ok, record.error_code = False, exc.code
+            return exc
+        except Exception:  # a transport bug must not crash the request: mask it, keep the service name
+            record.ok, record.error_code = False, "SUBREQUEST_FAILED"
+            return SubgraphError(f"request to subgraph {fetch.service!r} failed", service=fetch.service)
+        finally:
+            record.duration_ms = (time.perf_counter() - started) * 1000
+        if not isinstance(response, Mapping):
+            record.ok, record.error_code = False, "SUBREQUEST_MALFORMED_RESPONSE"
+            return SubgraphError(
+                f"subgraph {fetch.service!r} returned a malformed response",
+                service=fetch.service,
+                code="SUBREQUEST_MALFORMED_RESPONSE",
+            )
+        if response.get("errors"):
+            record.ok = False
+            record.error_code = _first_code(response["errors"])
+        return response
+
+    def _variables(self, fetch: Fetch) -> dict[str, Any]:
+        return {name: self.variables[name] for name in fetch.variable_usages if name in self.variables}
+
+    async def root_fetch(self, fetch: Fetch) -> None:
+        result = await self._call(fetch, self._variables(fetch), (), 0)
+        keys = _top_level_keys(fetch.operation)
+        if isinstance(result, SilkgraphError):
+            for key in keys:
+                self._error_from_exception(result, [key])
+            return
+        data = result.get("data")
+        if data is not None and not isinstance(data, dict):
+            self._error_from_exception(
+                SubgraphError(
+                    "subgraph returned non-object data", service=fetch.service, code="SUBREQUEST_MALFORMED_RESPONSE"
+                ),
+                [keys[0]] if keys else None,
+            )
+            return
+        if isinstance(data, dict):
+            _merge(self.data, data, keep_typename=False)
+        for err in result.get("errors") or ():
+            path = err.get("path") if isinstance(err, dict) else None
+            self._subgraph_error(fetch.service, err, list(path) if isinstance(path, list) else None)
+
+    async def entity_fetch(self, path: tuple[str, ...], fetch: Fetch) -> None:
+        assert fetch.requires is not None
+        targets: list[tuple[Path, dict[str, Any], RequiresType]] = []
+        _collect(self.data, list(path), [], fetch.requires, targets)
+        representations: list[dict[str, Any]] = []
+        index: dict[str, int] = {}
+        positions: list[list[tuple[Path, dict[str, Any]]]] = []
+        for obj_path, obj, req in targets:
+            rep = _representation(obj, req)
+            if rep is None:
+                continue  # null or missing key fields: not fetched (its fields from this subgraph stay null)
+            fingerprint = json.dumps(rep, sort_keys=True, separators=(",", ":"), default=str)
+            i = index.get(fingerprint)
+            if i is None:
+                i = index[fingerprint] = len(representations)
+                representations.append(rep)
+                positions.append([])
+            positions[i].append((obj_path, obj))
+        if not representations:
+            return
+        variables = self._variables(fetch)
+        variables["representations"] = representations
+        result = await self._call(fetch, variables, path, len(representations))
+        if isinstance(result, SilkgraphError):
+            first_field = _first_entity_field(fetch.operation)
+            for group in positions:
+                for obj_path, _ in group:
+                    self._error_from_exception(result, [*obj_path, first_field] if first_field else obj_path)
+            return
+        data = result.get("data")
+        entities = data.get("_entities") if isinstance(data, dict) else None
+        if entities is not None and (not isinstance(entities, list) or len(entities) != len(representations)):
+            self._error_from_exception(
+                SubgraphError(
+                    f"subgraph {fetch.service!r} returned {len(entities) if isinstance(entities, list) else 'no'} "
+                    f"entities for {len(representations)} representations",
+                    service=fetch.service,
+                    code="SUBREQUEST_MALFORMED_RESPONSE",
+                ),
+                positions[0][0][0],
+            )
+            return
+        for i, entity in enumerate(entities or ()):
+            if isinstance(entity, dict):
+                for _, obj in positions[i]:
+                    _merge(obj, entity, keep_typename=fetch.keep_typename)
+        for err in result.get("errors") or ():
+            sub_path = err.get("path") if isinstance(err, dict) else None
+            if isinstance(sub_path, list) and len(sub_path) >= 2 and sub_path[0] == "_entities":
+                i = sub_path[1]
+                if isinstance(i, int) and 0 <= i < len(positions):
+                    for obj_path, _ in positions[i]:
+                        self._subgraph_error(fetch.service, err, [*obj_path, *sub_path[2:]])
+                    continue
+            # no usable path: attach to the Flatten path of the first entity
+            self._subgraph_error(fetch.service, err, positions[0][0][0])
+
+    # ------------------------------------------------------------------------------------------------ errors
+    def _subgraph_error(self, service: str, err: Any, path: Path | None) -> None:
+        if not isinstance(err, dict):
+            err = {"message": str(err)}
+        extensions = dict(err.get("extensions") or {}) if isinstance(err.get("extensions"), dict) else {}
+        extensions.setdefault("serviceName", service)
+        extensions.setdefault("service", service)
+        extensions.setdefault("code", "SUBGRAPH_ERROR")
+        message = err.get("message") if isinstance(err.get("message"), str) else "subgraph error"
+        if not self.executor._pass_messages(service):
+            message = "Subgraph errors redacted"
+        out: dict[str, Any] = {"message": message}
+        if path:
+            out["path"] = path
+        out["extensions"] = extensions
+        self.errors.append(out)
+
+    def _error_from_exception(self, exc: SilkgraphError, path: Path | None) -> None:
+        message, extensions = to_graphql_extensions(exc)
+        out: dict[str, Any] = {"message": message}
+        if path:
+            out["path"] = path
+        out["extensions"] = extensions
+        self.errors.append(out)
+
+
+# ---------------------------------------------------------------------------------------------- data helpers
+
+
+def _collect(
+    value: Any,
+    path: list[str],
+    at: Path,
+    requires: tuple[RequiresType, ...],
+    out: list[tuple[Path, dict[str, Any], RequiresType]],
+) -> None:
+    """Every object at ``path`` (``@`` = each list element) whose ``__typename`` a requires type accepts."""
+    if value is None:
+        return
+    if not path:
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                _collect(item, path, [*at, i], requires, out)
+            return
+        if isinstance(value, dict):
+            typename = value.get("__typename")
+            for req in requires:
+                if typename in req.typenames or (typename is None and len(requires) == 1):
+                    out.append((at, value, req))
+                    break
+        return
+    head, rest = path[0], path[1:]
+    if head == "@":
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                _collect(item, rest, [*at, i], requires, out)
+        return
+    if isinstance(value, dict) and head in value:
+        _collect(value[head], rest, [*at, head], requires, out)
+
+
+_MISSING = object()
+
+
+def _representation(obj: dict[str, Any], req: RequiresType) -> dict[str, Any] | None:
+    rep: dict[str, Any] = {"__typename": req.typename}
+    for f in req.fields:
+        value = _read(obj, f)
+        if value is _MISSING:
+            return None
+        rep[f.name] = value
+    return rep
+
+
+def _read(obj: Any, f: RequiresField) -> Any:
+    if not isinstance(obj, dict) or f.data_key not in obj:
+        return _MISSING
+    value = obj[f.data_key]
+    if f.sub is None or value is None:
+        return value
+    if isinstance(value, list):
+        items = [_read_object(v, f.sub) for v in value]
+        return _MISSING if any(i is _MISSING for i in items) else items
+    return _read_object(value, f.sub)
+
+
+def _read_object(value: Any, fields: tuple[RequiresField, ...]) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        items = [_read_object(v, fields) for v in value]
+        return _MISSING if any(i is _MISSING for i in items) else items
+    out: dict[str, Any] = {}
+    if isinstance(value, dict) and "__typename" in value:
+        out["__typename"] = value["__typename"]
+    for f in fields:
+        v = _read(value, f)
+        if v is _MISSING:
+            return _MISSING
+        out[f.name] = v
+    return out
+
+
+def _merge(target: dict[str, Any], source: Mapping[str, Any], *, keep_typename: bool) -> None:
+    for key, value in source.items():
+        if key == "__typename" and keep_typename and "__typename" in target:
+            continue
+        existing = target.get(key)
+        if isinstance(existing, dict) and isinstance(value, dict):
+            _merge(existing, value, keep_typename=keep_typename)
+        elif isinstance(existing, list) and isinstance(value, list) and len(existing) == len(value):
+            for i, item in enumerate(value):
+                if isinstance(existing[i], dict) and isinstance(item, dict):
+                    _merge(existing[i], item, keep_typename=keep_typename)
+                else:
+                    existing[i] = item
+        else:
+            target[key] = value
+
+
+def _first_code(errors: Any) -> str | None:
+    for err in errors if isinstance(errors, list) else ():
+        ext = err.get("extensions") if isinstance(err, dict) else None
+        if isinstance(ext, dict) and isinstance(ext.get("code"), str):
+            return str(ext["code"])
+    return "SUBGRAPH_ERROR"
+
+
+def _top_level_keys(operation: str) -> list[str]:
+    """Response keys of a root fetch's top-level fields (for errors when the whole fetch fails)."""
+    keys: list[str] = []
+    depth = 0
+    for line in operation.splitlines():
+        stripped = line.strip()
+        if depth == 1 and stripped and not stripped.startswith(("}", "...")):
+            token = stripped.split("(")[0].split(" ")[0].split("{")[0]
+            keys.append(token.rstrip(":"))
+        depth += line.count("{") - line.count("}")
+    return [k for k in keys if k and k != "__typename"]
+
+
+def _first_entity_field(operation: str) -> str | None:
+    for line in operation.splitlines()[3:]:
+        stripped = line.strip()
+        if stripped and not stripped.startswith(("...", "}", "__typename")):
+            return stripped.split("(")[0].split(" ")[0].split("{")[0].rstrip(":")
+    return None

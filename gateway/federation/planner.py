@@ -1,0 +1,777 @@
+"""Operation → query plan.
+
+The planner walks the client operation type by type. Every field goes to the subgraph fetch that is already
+open at that point when that subgraph can resolve it; otherwise it opens (or joins) an **entity fetch** to a
+subgraph that can, keyed by one of the entity's ``@key``s, after adding that key's fields (and ``__typename``) to
+the parent fetch. ``@requires`` inputs are gathered first and sent in the representations; ``@provides`` lets a
+fetch resolve otherwise external fields; abstract types are expanded per concrete type each subgraph knows;
+``@interfaceObject`` targets get representations typed as the interface.
+
+Entity fetches are grouped per (subgraph, response path, parent fetch), so each entity level costs one
+``_entities`` call per subgraph. Groups form a DAG that becomes Sequence / Parallel / Flatten nodes. Plans depend
+only on the document, the operation name and the active override labels, and are cached on that key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import itertools
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionNode,
+    SelectionSetNode,
+    get_named_type,
+    is_abstract_type,
+    is_composite_type,
+    parse,
+    print_ast,
+)
+from graphql.language import OperationType
+
+from gateway.errors import PlanningError
+from gateway.federation.plan import (
+    Fetch,
+    Flatten,
+    Parallel,
+    PlanNode,
+    QueryPlan,
+    RequiresField,
+    RequiresType,
+    Sequence,
+)
+from gateway.federation.selection import FieldSelection, SelectionSet, variables_in
+from gateway.federation.supergraph import FieldRouting, Supergraph
+
+__all__ = ["QueryPlanner", "operation_of", "plan_cache_key"]
+
+_MAX_HOPS = 6
+
+
+def operation_of(document: DocumentNode, operation_name: str | None) -> OperationDefinitionNode:
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is None:
+        if len(operations) != 1:
+            raise PlanningError("the document has several operations: say which one with operationName")
+        return operations[0]
+    for op in operations:
+        if op.name is not None and op.name.value == operation_name:
+            return op
+    raise PlanningError(f"unknown operation name {operation_name!r}")
+
+
+def plan_cache_key(document_text: str, operation_name: str | None, labels: frozenset[str]) -> str:
+    raw = "\0".join([document_text, operation_name or "", ",".join(sorted(labels))])
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@dataclasses.dataclass(eq=False)
+class _ReqBuilder:
+    typename: str
+    typenames: set[str]
+    fields: OrderedDict[str, _ReqFieldBuilder] = dataclasses.field(default_factory=OrderedDict)
+
+    def freeze(self, cond: str) -> RequiresType:
+        return RequiresType(
+            type_condition=cond,
+            typename=self.typename,
+            typenames=frozenset(self.typenames),
+            fields=tuple(f.freeze() for f in self.fields.values()),
+        )
+
+
+@dataclasses.dataclass(eq=False)
+class _ReqFieldBuilder:
+    name: str
+    data_key: str
+    sub: OrderedDict[str, _ReqFieldBuilder] | None = None
+    #: the fetched field the value is read from; its response key may still change (alias conflicts)
+    source: FieldSelection | None = None
+
+    def freeze(self) -> RequiresField:
+        return RequiresField(
+            name=self.name,
+            data_key=self.source.response_key if self.source is not None else self.data_key,
+            sub=None if self.sub is None else tuple(f.freeze() for f in self.sub.values()),
+        )
+
+
+@dataclasses.dataclass(eq=False)
+class _Group:
+    id: int
+    graph: str
+    path: tuple[str, ...]
+    kind: str  # "query" | "mutation" | "entity"
+    sel: SelectionSet
+    deps: set[int] = dataclasses.field(default_factory=set)
+    requires: OrderedDict[str, _ReqBuilder] = dataclasses.field(default_factory=OrderedDict)
+    keep_typename: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class _Target:
+    graph: str
+    cond: str  # type condition in the target subgraph (the type, or its @interfaceObject interface)
+    routing: FieldRouting
+
+
+class _Planning:
+    """State of planning one operation."""
+
+    def __init__(
+        self,
+        supergraph: Supergraph,
+        operation: OperationDefinitionNode,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        labels: frozenset[str],
+    ) -> None:
+        self.sg = supergraph
+        self.schema = supergraph.api_schema
+        self.operation = operation
+        self.fragments = fragments
+        self.labels = labels
+        self.groups: dict[int, _Group] = {}
+        self._entity_index: dict[tuple[str, tuple[str, ...], int, str], int] = {}
+        self._ids = itertools.count()
+        self.op_name = operation.name.value if operation.name else None
+
+    # -------------------------------------------------------------------------------------------------- groups
+    def new_group(self, graph: str, path: tuple[str, ...], kind: str) -> _Group:
+        group = _Group(id=next(self._ids), graph=graph, path=path, kind=kind, sel=SelectionSet())
+        self.groups[group.id] = group
+        return group
+
+    def depends_on(self, a: _Group, b: _Group) -> bool:
+        """Does ``a`` (transitively) depend on ``b``?"""
+        seen: set[int] = set()
+        stack = [a.id]
+        while stack:
+            gid = stack.pop()
+            if gid == b.id:
+                return True
+            if gid in seen:
+                continue
+            seen.add(gid)
+            stack.extend(self.groups[gid].deps)
+        return False
+
+    # ---------------------------------------------------------------------------------------------- collecting
+    def collect(
+        self, selections: Iterable[SelectionNode], runtime: str, virtual: bool = False
+    ) -> OrderedDict[str, list[FieldNode]]:
+        """Fields that apply to ``runtime`` (fragments matched by type condition), by response key.
+
+        ``virtual``: ``runtime`` is an interface seen as an object (``@interfaceObject``): only unconditioned
+        selections and those on the interface itself apply.
+        """
+        out: OrderedDict[str, list[FieldNode]] = OrderedDict()
+        self._collect_into(out, selections, runtime, virtual, set())
+        return out
+
+    def _collect_into(
+        self,
+        out: OrderedDict[str, list[FieldNode]],
+        selections: Iterable[SelectionNode],
+        runtime: str,
+        virtual: bool,
+        visited: set[str],
+    ) -> None:
+        for s in selections:
+            if isinstance(s, FieldNode):
+                key = s.alias.value if s.alias else s.name.value
+                out.setdefault(key, []).append(s)
+            elif isinstance(s, InlineFragmentNode):
+                cond = s.type_condition.name.value if s.type_condition else None
+                if self.applies(cond, runtime, virtual):
+                    self._collect_into(out, s.selection_set.selections, runtime, virtual, visited)
+            elif isinstance(s, FragmentSpreadNode):
+                name = s.name.value
+                frag = self.fragments.get(name)
+                if frag is None or name in visited:
+                    continue
+                if self.applies(frag.type_condition.name.value, runtime, virtual):
+                    self._collect_into(out, frag.selection_set.selections, runtime, virtual, visited | {name})
+
+    def applies(self, cond: str | None, runtime: str, virtual: bool = False) -> bool:
+        if cond is None or cond == runtime:
+            return True
+        if virtual:
+            return False
+        cond_type = self.schema.get_type(cond)
+        runtime_type = self.schema.get_type(runtime)
+        if cond_type is None or runtime_type is None or not is_abstract_type(cond_type):
+            return False
+        if isinstance(runtime_type, GraphQLObjectType):
+            return self.schema.is_sub_type(cond_type, runtime_type)
+        return False
+
+    def has_conditioned_fragments(self, selections: Iterable[SelectionNode], iface: str) -> bool:
+        for s in selections:
+            if isinstance(s, InlineFragmentNode):
+                cond = s.type_condition.name.value if s.type_condition else None
+                if cond not in (None, iface) or self.has_conditioned_fragments(s.selection_set.selections, iface):
+                    return True
+            elif isinstance(s, FragmentSpreadNode):
+                frag = self.fragments.get(s.name.value)
+                if frag is not None and frag.type_condition.name.value != iface:
+                    return True
+        return False
+
+    # ------------------------------------------------------------------------------------------------ planning
+    def plan_selection(
+        self,
+        group: _Group,
+        sel: SelectionSet,
+        type_name: str,
+        selections: list[SelectionNode],
+        path: tuple[str, ...],
+        provided: SelectionSetNode | None,
+    ) -> None:
+        named = self.schema.get_type(type_name)
+        if named is None:
+            raise PlanningError(f"type {type_name} is not in the API schema")
+        if not is_abstract_type(named):
+            self.plan_object(group, sel, type_name, self.collect(selections, type_name), path, provided)
+            return
+        if self.sg.is_interface_object(group.graph, type_name):
+            self.plan_interface_object(group, sel, type_name, selections, path, provided)
+            return
+        sel.add_typename()
+        for concrete in self.sg.possible_types_in_graph(group.graph, type_name):
+            collected = self.collect(selections, concrete)
+            if not collected:
+                continue
+            self.plan_object(group, sel.fragment(concrete), concrete, collected, path, provided)
+
+    def plan_interface_object(
+        self,
+        group: _Group,
+        sel: SelectionSet,
+        iface: str,
+        selections: list[SelectionNode],
+        path: tuple[str, ...],
+        provided: SelectionSetNode | None,
+    ) -> None:
+        """``group``'s subgraph knows ``iface`` only as an object: concrete types come from its owner."""
+        collected = self.collect(selections, iface, virtual=True)
+        wants_typename = any(nodes[0].name.value == "__typename" for nodes in collected.values())
+        plain = OrderedDict((k, v) for k, v in collected.items() if v[0].name.value != "__typename")
+        self.plan_object(group, sel, iface, plain, path, provided)
+        if not (wants_typename or self.has_conditioned_fragments(selections, iface)):
+            return
+        owner = next(
+            (
+                g
+                for g, t in self.sg.type_graphs(iface).items()
+                if not t.is_interface_object and t.resolvable_keys and g != group.graph
+            ),
+            None,
+        )
+        if owner is None:
+            raise PlanningError(f"no subgraph owns interface {iface} with a resolvable @key to find concrete types")
+        target = _Target(graph=owner, cond=iface, routing=FieldRouting(graph=owner))
+        child = self.entity_group(group, sel, iface, path, target, runtime_names={iface})
+        frag = child.sel.fragment(iface)
+        frag.add_typename()
+        remaining: list[SelectionNode] = [
+            s for s in selections if not isinstance(s, FieldNode) or s.name.value == "__typename"
+        ]
+        self.plan_selection(child, frag, iface, remaining, path, None)
+
+    def plan_object(
+        self,
+        group: _Group,
+        sel: SelectionSet,
+        type_name: str,
+        collected: Mapping[str, list[FieldNode]],
+        path: tuple[str, ...],
+        provided: SelectionSetNode | None,
+    ) -> None:
+        parent = self.schema.get_type(type_name)
+        fields = getattr(parent, "fields", {})
+        for response_key, nodes in collected.items():
+            node = nodes[0]
+            name = node.name.value
+            if name == "__typename":
+                if response_key == "__typename":
+                    sel.add_typename()
+                else:
+                    sel.add_client_field(response_key, node, composite=False, keep_directives=len(nodes) == 1)
+                continue
+            if name.startswith("__"):
+                continue  # introspection: answered by the gateway itself
+            field_def = fields.get(name)
+            if field_def is None:
+                raise PlanningError(f"{type_name}.{name} is not in the API schema")
+            child_type = get_named_type(field_def.type).name
+            composite = is_composite_type(get_named_type(field_def.type))
+            sub_selections = [s for n in nodes if n.selection_set for s in n.selection_set.selections]
+            child_path = path + (response_key,) + ("@",) * _list_depth(field_def.type)
+            provided_here = _provided_field(provided, type_name, name, self)
+            local = self.local_routing(group.graph, type_name, name, provided_here is not None)
+            if local is not None:
+                fs = sel.add_client_field(response_key, node, composite, keep_directives=len(nodes) == 1)
+                if composite and fs.sub is not None:
+                    child_provided = provided_here if isinstance(provided_here, SelectionSetNode) else None
+                    if local.provides and child_provided is None:
+                        child_provided = _parse_fieldset(local.provides)
+                    self.plan_selection(group, fs.sub, child_type, sub_selections, child_path, child_provided)
+                continue
+            target = self.choose_target(group, type_name, name, sub_selections, path)
+            child = self.entity_group(group, sel, type_name, path, target, runtime_names={type_name})
+            frag = child.sel.fragment(target.cond)
+            if target.routing.requires:
+                self.add_requires(group, sel, child, type_name, path, target)
+            fs = frag.add_client_field(response_key, node, composite, keep_directives=len(nodes) == 1)
+            if composite and fs.sub is not None:
+                child_provided = _parse_fieldset(target.routing.provides) if target.routing.provides else None
+                self.plan_selection(child, fs.sub, child_type, sub_selections, child_path, child_provided)
+
+    def local_routing(self, graph: str, type_name: str, field: str, provided: bool) -> FieldRouting | None:
+        if provided:
+            return self.sg.routing(type_name, field, graph) or FieldRouting(graph=graph)
+        routing = self.sg.resolving(type_name, field, self.labels).get(graph)
+        if routing is None or routing.requires:
+            return None
+        return routing
+
+    # ------------------------------------------------------------------------------------------ entity fetches
+    def targets(self, type_name: str, field: str) -> list[_Target]:
+        out: list[_Target] = []
+        for graph, routing in self.sg.resolving(type_name, field, self.labels).items():
+            tig = self.sg.type_graphs(type_name).get(graph)
+            if tig is not None and tig.resolvable_keys:
+                out.append(_Target(graph, type_name, routing))
+        named = self.schema.get_type(type_name)
+        for iface in getattr(named, "interfaces", ()):
+            for graph, routing in self.sg.resolving(iface.name, field, self.labels).items():
+                tig = self.sg.type_graphs(iface.name).get(graph)
+                if (
+                    tig is not None
+                    and tig.resolvable_keys
+                    and (tig.is_interface_object or graph not in self.sg.type_graphs(type_name))
+                ):
+                    out.append(_Target(graph, iface.name, routing))
+        return out
+
+    def choose_target(
+        self, group: _Group, type_name: str, field: str, sub: list[SelectionNode], path: tuple[str, ...]
+    ) -> _Target:
+        candidates = self.targets(type_name, field)
+        if not candidates:
+            owners = sorted(self.sg.resolving(type_name, field, self.labels))
+            if owners:
+                raise PlanningError(
+                    f"{type_name}.{field} lives in {', '.join(owners)} but {type_name} has no resolvable @key there, "
+                    f"so it cannot be reached from subgraph {group.graph}"
+                )
+            raise PlanningError(f"no subgraph can resolve {type_name}.{field}")
+        existing = {
+            g.graph
+            for k, gid in self._entity_index.items()
+            if k[1] == path and k[2] == group.id
+            for g in (self.groups[gid],)
+        }
+
+        def score(t: _Target) -> tuple[int, int, str]:
+            reuse = 0 if t.graph in existing else 1
+            child_type = self._field_type(type_name, field)
+            misses = self._local_misses(t.graph, child_type, sub) if child_type else 0
+            return reuse + misses, misses, t.graph
+
+        return min(candidates, key=score)
+
+    def _field_type(self, type_name: str, field: str) -> str | None:
+        named = self.schema.get_type(type_name)
+        fdef = getattr(named, "fields", {}).get(field)
+        return get_named_type(fdef.type).name if fdef is not None else None
+
+    def _local_misses(self, graph: str, type_name: str, selections: list[SelectionNode], depth: int = 0) -> int:
+        """How many selected fields ``graph`` cannot resolve itself (a fetch-count estimate)."""
+        if depth > 3 or not selections:
+            return 0
+        named = self.schema.get_type(type_name)
+        if named is None or is_abstract_type(named):
+            return 0
+        misses = 0
+        for nodes in self.collect(selections, type_name).values():
+            name = nodes[0].name.value
+            if name.startswith("__"):
+                continue
+            if graph not in self.sg.resolving(type_name, name, self.labels):
+                misses += 1
+                continue
+            child = self._field_type(type_name, name)
+            sub = [s for n in nodes if n.selection_set for s in n.selection_set.selections]
+            if child and sub:
+                misses += self._local_misses(graph, child, sub, depth + 1)
+        return misses
+
+    def entity_group(
+        self,
+        parent: _Group,
+        parent_sel: SelectionSet,
+        type_name: str,
+        path: tuple[str, ...],
+        target: _Target,
+        runtime_names: set[str],
+        tag: str = "",
+        hops: int = 0,
+    ) -> _Group:
+        if hops > _MAX_HOPS:
+            raise PlanningError(f"no path of entity fetches reaches subgraph {target.graph} for {type_name}")
+        index = (target.graph, path, parent.id, target.cond + tag)
+        gid = self._entity_index.get(index)
+        group = self.groups[gid] if gid is not None else None
+        if group is None:
+            group = self.new_group(target.graph, path, "entity")
+            group.deps.add(parent.id)
+            self._entity_index[index] = group.id
+            if self.sg.is_interface_object(target.graph, target.cond):
+                group.keep_typename = True
+        req = group.requires.get(target.cond)
+        if req is None:
+            req = group.requires[target.cond] = _ReqBuilder(typename=target.cond, typenames=set())
+            keys = self.sg.type_graphs(target.cond)[target.graph].resolvable_keys
+            key = min(keys, key=lambda k: (self._key_misses(parent.graph, type_name, k), keys.index(k)))
+            parent_sel.add_typename()
+            fields, deps = self.ensure_fields(parent, parent_sel, type_name, path, key, hops, avoid=group)
+            _merge_req_fields(req.fields, fields)
+            for dep in deps:
+                if dep is not group and not self.depends_on(dep, group):
+                    group.deps.add(dep.id)
+        req.typenames |= runtime_names | {target.cond}
+        return group
+
+    def _key_misses(self, graph: str, type_name: str, key: str) -> int:
+        doc = _parse_fieldset(key)
+        return sum(
+            1
+            for s in doc.selections
+            if isinstance(s, FieldNode) and graph not in self.sg.resolving(type_name, s.name.value, self.labels)
+        )
+
+    def ensure_fields(
+        self,
+        group: _Group,
+        sel: SelectionSet,
+        type_name: str,
+        path: tuple[str, ...],
+        fieldset: str,
+        hops: int,
+        avoid: _Group | None = None,
+    ) -> tuple[OrderedDict[str, _ReqFieldBuilder], set[_Group]]:
+        """Make the fields of ``fieldset`` (on ``type_name`` at ``path``) available in the data; returns how to
+        read them for a representation and the fetches that must run first (never ``avoid`` or one that
+        depends on it: that is the fetch waiting for these fields)."""
+        return self._ensure(group, sel, type_name, _parse_fieldset(fieldset).selections, path, hops, avoid)
+
+    def _ensure(
+        self,
+        group: _Group,
+        sel: SelectionSet,
+        type_name: str,
+        selections: Iterable[SelectionNode],
+        path: tuple[str, ...],
+        hops: int,
+        avoid: _Group | None = None,
+    ) -> tuple[OrderedDict[str, _ReqFieldBuilder], set[_Group]]:
+        out: OrderedDict[str, _ReqFieldBuilder] = OrderedDict()
+        deps: set[_Group] = set()
+        for node in self.collect(list(selections), type_name).values():
+            field = node[0]
+            name = field.name.value
+            if name == "__typename":
+                continue
+            args = "(" + ", ".join(print_ast(a) for a in field.arguments) + ")" if field.arguments else ""
+            field_type = self._field_type(type_name, name)
+            if field_type is None:
+                raise PlanningError(f"@key/@requires selects {type_name}.{name}, which does not exist")
+            variables = frozenset(variables_in(*(field.arguments or ())))
+            if self.local_routing(group.graph, type_name, name, provided=False) is not None:
+                fs = sel.add_internal_field(name, args, composite=field.selection_set is not None, variables=variables)
+                builder = _ReqFieldBuilder(name=name, data_key=fs.response_key, source=fs)
+                if field.selection_set is not None and fs.sub is not None:
+                    inner_sub, inner_deps = self._ensure(
+                        group,
+                        fs.sub,
+                        field_type,
+                        field.selection_set.selections,
+                        (*path, fs.response_key),
+                        hops,
+                        avoid,
+                    )
+                    builder.sub = inner_sub
+                    deps |= inner_deps
+                out[name] = builder
+                continue
+            target = next(iter(sorted(self.targets(type_name, name), key=lambda t: t.graph)), None)
+            if target is None:
+                raise PlanningError(f"no subgraph can provide {type_name}.{name} needed as a key or @requires input")
+            # join the fetch already going to that subgraph at this path, unless it waits for these fields
+            existing = self._entity_index.get((target.graph, path, group.id, target.cond))
+            shared = existing is not None and not (
+                avoid is not None and (existing == avoid.id or self.depends_on(self.groups[existing], avoid))
+            )
+            provider = self.entity_group(
+                group, sel, type_name, path, target, {type_name}, tag="" if shared else "#provide", hops=hops + 1
+            )
+            deps.add(provider)
+            frag = provider.sel.fragment(target.cond)
+            fs = frag.add_internal_field(name, args, composite=field.selection_set is not None, variables=variables)
+            if field.selection_set is not None and fs.sub is not None:
+                self.plan_selection(
+                    provider, fs.sub, field_type, list(field.selection_set.selections), (*path, fs.response_key), None
+                )
+            out[name] = _ReqFieldBuilder(
+                name=name,
+                data_key=fs.response_key,
+                sub=_req_from_selection(field.selection_set) if field.selection_set else None,
+                source=fs,
+            )
+        return out, deps
+
+    def add_requires(
+        self,
+        parent: _Group,
+        parent_sel: SelectionSet,
+        child: _Group,
+        type_name: str,
+        path: tuple[str, ...],
+        target: _Target,
+    ) -> None:
+        assert target.routing.requires is not None
+        fields, deps = self.ensure_fields(parent, parent_sel, type_name, path, target.routing.requires, 0, avoid=child)
+        _merge_req_fields(child.requires[target.cond].fields, fields)
+        for dep in deps:
+            if dep is child or self.depends_on(dep, child):
+                raise PlanningError(
+                    f"@requires({target.routing.requires}) on {type_name} in {target.graph} depends on its own result"
+                )
+            child.deps.add(dep.id)
+
+    # --------------------------------------------------------------------------------------------------- root
+    def plan_root(self) -> QueryPlan:
+        op = self.operation
+        kind = op.operation.value
+        root_type = {
+            OperationType.QUERY: self.schema.query_type,
+            OperationType.MUTATION: self.schema.mutation_type,
+            OperationType.SUBSCRIPTION: self.schema.subscription_type,
+        }[op.operation]
+        if root_type is None:
+            raise PlanningError(f"the schema has no {kind} type")
+        if op.operation is OperationType.SUBSCRIPTION:
+            raise PlanningError("subscriptions are not supported by this gateway yet")
+        collected = self.collect(op.selection_set.selections, root_type.name)
+        roots: list[_Group] = []
+        for response_key, nodes in collected.items():
+            name = nodes[0].name.value
+            if name.startswith("__"):
+                continue
+            candidates = sorted(self.sg.resolving(root_type.name, name, self.labels))
+            if not candidates:
+                raise PlanningError(f"no subgraph resolves {root_type.name}.{name}")
+            if kind == "mutation":
+                graph = candidates[0]
+                group = roots[-1] if roots and roots[-1].graph == graph else None
+            else:
+                used = [g for g in roots if g.graph in candidates]
+                child = self._field_type(root_type.name, name)
+                sub = [s for n in nodes if n.selection_set for s in n.selection_set.selections]
+                graph = (
+                    used[0].graph
+                    if used
+                    else min(candidates, key=lambda g: (self._local_misses(g, child, sub) if child else 0, g))
+                )
+                group = used[0] if used else None
+            if group is None:
+                group = self.new_group(graph, (), kind)
+                roots.append(group)
+            self.plan_object(group, group.sel, root_type.name, OrderedDict([(response_key, nodes)]), (), None)
+        subtrees = [self.subtree(g) for g in roots]
+        node = _seq(subtrees) if kind == "mutation" else _par(subtrees)
+        return QueryPlan(node=node, operation_kind=kind)
+
+    # ----------------------------------------------------------------------------------------------- to nodes
+    def subtree(self, root: _Group) -> PlanNode | None:
+        members = [g for g in self.groups.values() if g is root or self.depends_on(g, root)]
+        members = [g for g in members if g.sel]
+        if all(len(g.deps) <= 1 for g in members):
+            return self._tree(root, members)
+        levels: dict[int, int] = {}
+
+        def level(g: _Group) -> int:
+            if g.id not in levels:
+                in_tree = [self.groups[d] for d in g.deps if any(m.id == d for m in members)]
+                levels[g.id] = 0 if not in_tree else 1 + max(level(d) for d in in_tree)
+            return levels[g.id]
+
+        by_level: dict[int, list[_Group]] = {}
+        for g in members:
+            by_level.setdefault(level(g), []).append(g)
+        return _seq([_par([self.fetch_node(g) for g in by_level[n]]) for n in sorted(by_level)])
+
+    def _tree(self, group: _Group, members: list[_Group]) -> PlanNode | None:
+        children = [g for g in members if group.id in g.deps]
+        own = self.fetch_node(group)
+        if not children:
+            return own
+        return _seq([own, _par([self._tree(c, members) for c in children])])
+
+    def fetch_node(self, group: _Group) -> PlanNode:
+        used = group.sel.variables()
+        var_defs = [print_ast(v) for v in self.operation.variable_definitions or () if v.variable.name.value in used]
+        name = f"{self.op_name}__{group.graph}__{group.id}" if self.op_name else None
+        if group.kind == "entity":
+            defs = ", ".join(["$representations: [_Any!]!", *var_defs])
+            lines = [
+                f"query{' ' + name if name else ''}({defs}) {{",
+                "  _entities(representations: $representations) {",
+            ]
+            lines.extend(group.sel.print("    "))
+            lines += ["  }", "}"]
+            fetch = Fetch(
+                service=group.graph,
+                operation="\n".join(lines),
+                operation_kind="query",
+                variable_usages=tuple(sorted(used)),
+                requires=tuple(r.freeze(cond) for cond, r in group.requires.items()),
+                keep_typename=group.keep_typename,
+                id=group.id,
+            )
+            return Flatten(path=group.path, node=fetch)
+        head = group.kind
+        if name or var_defs:
+            head += f" {name}" if name else ""
+            head += f"({', '.join(var_defs)})" if var_defs else ""
+        lines = [head + " {", *group.sel.print("  "), "}"]
+        return Fetch(
+            service=group.graph,
+            operation="\n".join(lines),
+            operation_kind=group.kind,
+            variable_usages=tuple(sorted(used)),
+            id=group.id,
+        )
+
+
+def _seq(nodes: list[PlanNode | None]) -> PlanNode | None:
+    flat: list[PlanNode] = []
+    for n in nodes:
+        if isinstance(n, Sequence):
+            flat.extend(n.nodes)
+        elif n is not None:
+            flat.append(n)
+    if not flat:
+        return None
+    return flat[0] if len(flat) == 1 else Sequence(tuple(flat))
+
+
+def _par(nodes: list[PlanNode | None]) -> PlanNode | None:
+    flat: list[PlanNode] = []
+    for n in nodes:
+        if isinstance(n, Parallel):
+            flat.extend(n.nodes)
+        elif n is not None:
+            flat.append(n)
+    if not flat:
+        return None
+    return flat[0] if len(flat) == 1 else Parallel(tuple(flat))
+
+
+def _list_depth(type_: object) -> int:
+    depth = 0
+    while isinstance(type_, GraphQLNonNull | GraphQLList):
+        if isinstance(type_, GraphQLList):
+            depth += 1
+        type_ = type_.of_type
+    return depth
+
+
+def _parse_fieldset(fieldset: str) -> SelectionSetNode:
+    try:
+        doc = parse("{" + fieldset + "}", no_location=True)
+    except Exception as exc:
+        raise PlanningError(f"invalid field set {fieldset!r} in the supergraph: {exc}") from None
+    op = doc.definitions[0]
+    assert isinstance(op, OperationDefinitionNode)
+    return op.selection_set
+
+
+def _provided_field(
+    provided: SelectionSetNode | None, type_name: str, field: str, planning: _Planning
+) -> SelectionSetNode | bool | None:
+    """If ``@provides`` covers ``type.field`` here: its nested provided selection, or True for a leaf."""
+    if provided is None:
+        return None
+    for node in planning.collect(provided.selections, type_name).values():
+        if node[0].name.value == field:
+            return node[0].selection_set or True
+    return None
+
+
+def _merge_req_fields(into: OrderedDict[str, _ReqFieldBuilder], new: Mapping[str, _ReqFieldBuilder]) -> None:
+    for name, f in new.items():
+        existing = into.get(name)
+        if existing is None:
+            into[name] = f
+        elif f.sub is not None:
+            if existing.sub is None:
+                existing.sub = OrderedDict()
+            _merge_req_fields(existing.sub, f.sub)
+
+
+def _req_from_selection(selection_set: SelectionSetNode) -> OrderedDict[str, _ReqFieldBuilder]:
+    out: OrderedDict[str, _ReqFieldBuilder] = OrderedDict()
+    for s in selection_set.selections:
+        if isinstance(s, FieldNode):
+            key = s.alias.value if s.alias else s.name.value
+            out[s.name.value] = _ReqFieldBuilder(
+                name=s.name.value, data_key=key, sub=_req_from_selection(s.selection_set) if s.selection_set else None
+            )
+    return out
+
+
+class QueryPlanner:
+    """Plans operations against one supergraph, with an LRU plan cache."""
+
+    def __init__(self, supergraph: Supergraph, cache_size: int = 512) -> None:
+        self.supergraph = supergraph
+        self.cache_size = cache_size
+        self._cache: OrderedDict[str, QueryPlan] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def plan(
+        self,
+        document: DocumentNode,
+        operation_name: str | None = None,
+        labels: frozenset[str] = frozenset(),
+        cache_key: str | None = None,
+    ) -> QueryPlan:
+        if cache_key is not None:
+            cached = self._cache.get(cache_key)
+            if cached is not None:
+                self._cache.move_to_end(cache_key)
+                self.hits += 1
+                return cached
+        self.misses += 1
+        operation = operation_of(document, operation_name)
+        fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+        plan = _Planning(self.supergraph, operation, fragments, labels).plan_root()
+        if cache_key is not None:
+            self._cache[cache_key] = plan
+            if len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return plan

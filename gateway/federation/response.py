@@ -1,0 +1,224 @@
+"""Shape the merged fetch results into the client's response, with GraphQL null propagation.
+
+Walks the client's operation over the merged data: keeps only what the client selected, in its order and under
+its aliases; evaluates ``@skip``/``@include`` with the request's variables; resolves ``__typename`` and type
+conditions from the runtime type; and applies "Handling Field Errors" — a null in a non-null position nulls the
+nearest nullable ancestor, with one error per path (an error already reported at or below the path is enough).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from graphql import (
+    BooleanValueNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLEnumType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionNode,
+    VariableNode,
+    is_abstract_type,
+    is_leaf_type,
+)
+
+__all__ = ["shape_response"]
+
+
+def included(node: Any, variables: Mapping[str, Any]) -> bool:
+    """``@skip``/``@include`` on a selection, evaluated with the request's (already validated) variables."""
+    for directive in getattr(node, "directives", None) or ():
+        name = directive.name.value
+        if name not in ("skip", "include"):
+            continue
+        condition = False
+        for arg in directive.arguments or ():
+            if arg.name.value == "if":
+                if isinstance(arg.value, BooleanValueNode):
+                    condition = arg.value.value
+                elif isinstance(arg.value, VariableNode):
+                    condition = bool(variables.get(arg.value.name.value))
+        if (name == "skip" and condition) or (name == "include" and not condition):
+            return False
+    return True
+
+
+class _Null(Exception):
+    """Propagates a null to the nearest nullable ancestor."""
+
+
+def shape_response(
+    schema: GraphQLSchema,
+    operation: OperationDefinitionNode,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    variables: Mapping[str, Any],
+    data: Mapping[str, Any],
+    errors: list[dict[str, Any]],
+) -> dict[str, Any] | None:
+    root = {
+        "query": schema.query_type,
+        "mutation": schema.mutation_type,
+        "subscription": schema.subscription_type,
+    }[operation.operation.value]
+    assert root is not None
+    shaper = _Shaper(schema, fragments, variables, errors)
+    try:
+        return shaper.object(root, operation.selection_set.selections, data, [])
+    except _Null:
+        return None
+
+
+class _Shaper:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        variables: Mapping[str, Any],
+        errors: list[dict[str, Any]],
+    ) -> None:
+        self.schema = schema
+        self.fragments = fragments
+        self.variables = variables
+        self.errors = errors
+        self._error_paths = {tuple(e["path"]) for e in errors if isinstance(e.get("path"), list)}
+
+    def _included(self, node: Any) -> bool:
+        return included(node, self.variables)
+
+    def collect(
+        self,
+        type_: GraphQLObjectType | Any,
+        selections: Iterable[SelectionNode],
+        virtual: bool = False,
+        out: dict[str, list[FieldNode]] | None = None,
+        visited: set[str] | None = None,
+    ) -> dict[str, list[FieldNode]]:
+        out = {} if out is None else out
+        visited = set() if visited is None else visited
+        for s in selections:
+            if not self._included(s):
+                continue
+            if isinstance(s, FieldNode):
+                out.setdefault(s.alias.value if s.alias else s.name.value, []).append(s)
+            elif isinstance(s, InlineFragmentNode):
+                if s.type_condition is None or self._applies(s.type_condition.name.value, type_, virtual):
+                    self.collect(type_, s.selection_set.selections, virtual, out, visited)
+            elif isinstance(s, FragmentSpreadNode):
+                name = s.name.value
+                frag = self.fragments.get(name)
+                if frag is None or name in visited:
+                    continue
+                visited.add(name)
+                if self._applies(frag.type_condition.name.value, type_, virtual):
+                    self.collect(type_, frag.selection_set.selections, virtual, out, visited)
+        return out
+
+    def _applies(self, cond: str, type_: Any, virtual: bool) -> bool:
+        if cond == type_.name:
+            return True
+        if virtual:
+            return False
+        cond_type = self.schema.get_type(cond)
+        return (
+            cond_type is not None
+            and is_abstract_type(cond_type)
+            and isinstance(type_, GraphQLObjectType)
+            and self.schema.is_sub_type(cond_type, type_)
+        )
+
+    def object(
+        self,
+        type_: Any,
+        selections: Iterable[SelectionNode],
+        data: Mapping[str, Any],
+        path: list[Any],
+        virtual: bool = False,
+    ) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, nodes in self.collect(type_, selections, virtual).items():
+            name = nodes[0].name.value
+            field_path = [*path, key]
+            if name == "__typename":
+                result[key] = type_.name
+                continue
+            if name in ("__schema", "__type"):
+                result[key] = data.get(key)
+                continue
+            field_def = type_.fields.get(name)
+            if field_def is None:
+                continue
+            sub = [s for n in nodes if n.selection_set for s in n.selection_set.selections]
+            try:
+                result[key] = self.value(field_def.type, sub, data.get(key), field_path, present=key in data)
+            except _Null:
+                result[key] = None
+                if isinstance(field_def.type, GraphQLNonNull):
+                    raise
+        return result
+
+    def value(
+        self, type_: GraphQLOutputType, sub: list[SelectionNode], value: Any, path: list[Any], present: bool = True
+    ) -> Any:
+        if isinstance(type_, GraphQLNonNull):
+            if value is None:
+                self._null_error(path, present)
+                raise _Null
+            try:
+                return self.value(type_.of_type, sub, value, path)
+            except _Null:
+                raise
+        if value is None:
+            return None
+        if isinstance(type_, GraphQLList):
+            if not isinstance(value, list):
+                self._error(path, "Expected a list from the subgraph")
+                return None
+            out = []
+            for i, item in enumerate(value):
+                try:
+                    out.append(self.value(type_.of_type, sub, item, [*path, i]))
+                except _Null:
+                    raise _Null from None  # a null in a non-null list item nulls the list
+            return out
+        if is_leaf_type(type_):
+            if isinstance(type_, GraphQLEnumType) and isinstance(value, str) and value not in type_.values:
+                self._error(path, f"Enum value {value!r} is not a value of {type_.name} in the API schema")
+                return None
+            return value
+        if not isinstance(value, dict):
+            self._error(path, "Expected an object from the subgraph")
+            return None
+        if is_abstract_type(type_):
+            runtime = self.schema.get_type(str(value.get("__typename")))
+            if isinstance(runtime, GraphQLObjectType) and self.schema.is_sub_type(type_, runtime):
+                return self.object(runtime, sub, value, path)
+            if runtime is type_:
+                return self.object(type_, sub, value, path, virtual=True)
+            self._error(path, f"Abstract type {type_.name} resolved to an unknown or inaccessible type")
+            return None
+        return self.object(type_, sub, value, path)
+
+    def _null_error(self, path: list[Any], present: bool) -> None:
+        key = tuple(path)
+        for err_path in self._error_paths:
+            if err_path[: len(key)] == key or key[: len(err_path)] == err_path:
+                return
+        field = path[-1] if path else "?"
+        self._error(
+            path,
+            f"Cannot return null for non-nullable field {field}"
+            if present
+            else f"Field {field} is missing from the subgraph results",
+        )
+
+    def _error(self, path: list[Any], message: str) -> None:
+        self.errors.append({"message": message, "path": list(path)})
+        self._error_paths.add(tuple(path))

@@ -1,0 +1,176 @@
+"""Calling subgraphs: in-process (an adapter's Strawberry schema, no HTTP) and over HTTP (a shared httpx pool).
+
+Both return the plain GraphQL response (``{"data": ..., "errors": [...]}``) or raise a
+:class:`~gateway.errors.SubgraphError`; the planner and executor do not know which one they use. In-process errors
+are mapped through :func:`gateway.errors.to_graphql_extensions` here — the single mapping point — so internal
+exception text never reaches a client.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections import OrderedDict
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+from graphql import DocumentNode, GraphQLError, execute, parse, validate
+
+from gateway.errors import (
+    SubgraphError,
+    UpstreamProtocolError,
+    UpstreamTimeout,
+    UpstreamUnavailable,
+    to_graphql_extensions,
+)
+from gateway.sdk.adapter import Adapter
+from gateway.sdk.context import RequestContext, SubgraphContext
+
+__all__ = ["HttpTransport", "InProcessTransport", "error_to_dict"]
+
+_STATE_KEY = "subgraph_state"
+
+
+def error_to_dict(error: GraphQLError, service: str) -> dict[str, Any]:
+    """A subgraph execution error as a response error, masked unless it is one of Silkgraph's public errors."""
+    if error.original_error is not None and not isinstance(error.original_error, GraphQLError):
+        message, extensions = to_graphql_extensions(error.original_error)
+    else:
+        message, extensions = error.message, dict(error.extensions or {})
+        inner = error.original_error
+        if isinstance(inner, GraphQLError) and inner.original_error is not None:
+            message, extensions = to_graphql_extensions(inner.original_error)
+    extensions.setdefault("serviceName", service)
+    out: dict[str, Any] = {"message": message}
+    if error.path is not None:
+        out["path"] = list(error.path)
+    out["extensions"] = extensions
+    return out
+
+
+class InProcessTransport:
+    """Execute a subgraph operation against an adapter's schema in this process, with a cached parse."""
+
+    def __init__(self, adapter: Adapter, cache_size: int = 1024) -> None:
+        self.adapter = adapter
+        self.name = adapter.name
+        self._schema = adapter.schema._schema
+        self._documents: OrderedDict[str, DocumentNode] = OrderedDict()
+        self._cache_size = cache_size
+
+    def _document(self, operation: str) -> DocumentNode:
+        doc = self._documents.get(operation)
+        if doc is not None:
+            self._documents.move_to_end(operation)
+            return doc
+        doc = parse(operation)
+        problems = validate(self._schema, doc)
+        if problems:
+            raise SubgraphError(
+                f"subgraph {self.name!r} rejected the planned operation: {problems[0].message}",
+                service=self.name,
+                code="SUBREQUEST_VALIDATION_FAILED",
+            )
+        self._documents[operation] = doc
+        if len(self._documents) > self._cache_size:
+            self._documents.popitem(last=False)
+        return doc
+
+    def _state(self, context: RequestContext) -> Any:
+        states: dict[str, Any] = context.extras.setdefault(_STATE_KEY, {})
+        if self.name not in states:
+            states[self.name] = self.adapter.request_state(context)
+        return states[self.name]
+
+    async def fetch(
+        self,
+        operation: str,
+        variables: Mapping[str, Any],
+        context: RequestContext,
+        operation_name: str | None = None,
+    ) -> Mapping[str, Any]:
+        document = self._document(operation)
+        ctx = SubgraphContext(adapter=self.adapter, request=context, state=self._state(context))
+        result = execute(
+            self._schema, document, context_value=ctx, variable_values=dict(variables), operation_name=operation_name
+        )
+        if inspect.isawaitable(result):
+            result = await result
+        out: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            out["errors"] = [error_to_dict(e, self.name) for e in result.errors]
+        return out
+
+
+class HttpTransport:
+    """POST the operation to a remote subgraph over a shared keep-alive httpx client."""
+
+    def __init__(
+        self,
+        name: str,
+        url: str,
+        client: httpx.AsyncClient,
+        *,
+        timeout: float = 30.0,
+        headers: Mapping[str, str] | None = None,
+        max_response_bytes: int = 10 * 1024 * 1024,
+    ) -> None:
+        self.name = name
+        self.url = url
+        self.client = client
+        self.timeout = httpx.Timeout(timeout, connect=min(timeout, 5.0))
+        self.headers = dict(headers or {})
+        self.max_response_bytes = max_response_bytes
+
+    async def fetch(
+        self,
+        operation: str,
+        variables: Mapping[str, Any],
+        context: RequestContext,
+        operation_name: str | None = None,
+    ) -> Mapping[str, Any]:
+        headers = {
+            "content-type": "application/json",
+            "accept": "application/graphql-response+json, application/json;q=0.9",
+            **self.headers,
+        }
+        if context.traceparent:
+            headers["traceparent"] = context.traceparent
+        if context.principal.agency:
+            headers["x-agency-id"] = context.principal.agency
+        body: dict[str, Any] = {"query": operation, "variables": dict(variables)}
+        if operation_name:
+            body["operationName"] = operation_name
+        try:
+            response = await self.client.post(
+                self.url, content=json.dumps(body, default=str), headers=headers, timeout=self.timeout
+            )
+        except httpx.TimeoutException:
+            raise UpstreamTimeout(f"subgraph {self.name!r} did not answer in time", service=self.name) from None
+        except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+            raise UpstreamUnavailable(f"subgraph {self.name!r} is unreachable", service=self.name) from None
+        except httpx.HTTPError:
+            raise SubgraphError(
+                f"HTTP request to subgraph {self.name!r} failed", service=self.name, code="SUBREQUEST_HTTP_ERROR"
+            ) from None
+        if len(response.content) > self.max_response_bytes:
+            raise UpstreamProtocolError(
+                f"subgraph {self.name!r} response exceeds {self.max_response_bytes} bytes", service=self.name
+            )
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = None
+        if not isinstance(payload, dict) or ("data" not in payload and "errors" not in payload):
+            if response.status_code >= 400:
+                raise SubgraphError(
+                    f"HTTP fetch failed from {self.name!r}: {response.status_code} {response.reason_phrase}",
+                    service=self.name,
+                    code="SUBREQUEST_HTTP_ERROR",
+                    http={"status": response.status_code},
+                )
+            raise UpstreamProtocolError(
+                f"subgraph {self.name!r} returned a body that is not a GraphQL response", service=self.name
+            )
+        return payload

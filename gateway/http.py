@@ -1,0 +1,264 @@
+"""GraphQL over HTTP: request parsing, content negotiation, CSRF rule, body limits and status codes.
+
+Follows the GraphQL-over-HTTP specification: ``application/graphql-response+json`` (used when the client asks
+for it; a missing ``Accept`` or ``*/*`` gets ``application/json`` as legacy clients expect) answers request
+errors with 4xx and field errors with 200;
+``application/json`` answers every well-formed request with 200. Bodies are capped before and after
+decompression; GET carries only queries (and only with a preflight header, or as a plain GET when the CSRF
+rule is relaxed for development); mutations over GET are refused with 405.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import zlib
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from gateway.errors import LimitExceeded
+from gateway.federation.engine import GraphQLRequest, GraphQLResponse
+
+__all__ = ["GRAPHQL_RESPONSE_JSON", "HttpOptions", "graphql_endpoint"]
+
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+JSON = "application/json"
+
+Handler = Callable[[GraphQLRequest, Request], Awaitable[GraphQLResponse]]
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class HttpOptions:
+    max_body_bytes: int = 2_000_000
+    graphiql: bool = True
+    #: headers whose presence proves the request is not a browser "simple request" (CSRF rule)
+    preflight_headers: tuple[str, ...] = ("x-apollo-operation-name", "apollo-require-preflight", "graphql-preflight")
+    #: allow GET queries without a preflight header (development convenience; off in production)
+    allow_plain_get: bool = True
+    max_batch: int = 0
+    graphiql_html: str = ""
+
+
+class _HttpError(Exception):
+    def __init__(self, status: int, message: str, code: str = "BAD_REQUEST", headers: Mapping[str, str] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.code = code
+        self.headers = dict(headers or {})
+
+
+def _media_type(header: str | None) -> tuple[str, dict[str, str]]:
+    if not header:
+        return "", {}
+    parts = [p.strip() for p in header.split(";")]
+    params = {}
+    for p in parts[1:]:
+        if "=" in p:
+            k, v = p.split("=", 1)
+            params[k.strip().lower()] = v.strip().strip('"').lower()
+    return parts[0].lower(), params
+
+
+def negotiate(accept: str | None) -> str | None:
+    """The response media type for an ``Accept`` header, or None when nothing acceptable is offered."""
+    if not accept or not accept.strip():
+        return JSON  # legacy clients send no Accept and expect application/json
+    best: tuple[float, int, str] | None = None
+    for order, item in enumerate(accept.split(",")):
+        media, params = _media_type(item)
+        try:
+            q = float(params.get("q", "1"))
+        except ValueError:
+            q = 1.0
+        if q <= 0:
+            continue
+        if media == GRAPHQL_RESPONSE_JSON:
+            choice = GRAPHQL_RESPONSE_JSON
+        elif media in (JSON, "application/*", "*/*"):
+            choice = JSON
+        else:
+            continue
+        candidate = (-q, order, choice)
+        if best is None or candidate < best:
+            best = candidate
+    return best[2] if best else None
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, decompressed, never more than ``limit`` bytes before or after decompression."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise LimitExceeded(f"request body is larger than {limit} bytes", code="REQUEST_TOO_LARGE", limit=limit)
+    encoding = request.headers.get("content-encoding", "identity").strip().lower()
+    if encoding not in ("identity", "gzip", "deflate", "x-gzip"):
+        raise _HttpError(415, f"unsupported Content-Encoding {encoding!r} (use gzip, deflate or none)")
+    decompressor = None
+    if encoding in ("gzip", "x-gzip"):
+        decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    elif encoding == "deflate":
+        decompressor = zlib.decompressobj()
+    raw = 0
+    out = bytearray()
+    async for chunk in request.stream():
+        raw += len(chunk)
+        if raw > limit:
+            raise LimitExceeded(f"request body is larger than {limit} bytes", code="REQUEST_TOO_LARGE", limit=limit)
+        if decompressor is None:
+            out += chunk
+        else:
+            try:
+                out += decompressor.decompress(chunk, limit + 1 - len(out))
+            except zlib.error:
+                raise _HttpError(400, "request body is not valid compressed data") from None
+            if decompressor.unconsumed_tail:
+                raise LimitExceeded(
+                    f"decompressed request body is larger than {limit} bytes", code="REQUEST_TOO_LARGE", limit=limit
+                )
+        if len(out) > limit:
+            raise LimitExceeded(
+                f"decompressed request body is larger than {limit} bytes", code="REQUEST_TOO_LARGE", limit=limit
+            )
+    return bytes(out)
+
+
+def _params(raw: Mapping[str, Any], *, from_query_string: bool) -> GraphQLRequest:
+    query = raw.get("query")
+    if query is None:
+        raise _HttpError(400, "the request has no 'query' parameter")
+    if not isinstance(query, str):
+        raise _HttpError(400, f"'query' must be a string, got {type(query).__name__}")
+    variables = raw.get("variables")
+    if from_query_string and isinstance(variables, str):
+        try:
+            variables = json.loads(variables) if variables else None
+        except ValueError:
+            raise _HttpError(400, "'variables' must be a JSON-encoded object") from None
+    if variables is not None and not isinstance(variables, dict):
+        raise _HttpError(400, f"'variables' must be an object, got {type(variables).__name__}")
+    operation_name = raw.get("operationName")
+    if operation_name == "" and from_query_string:
+        operation_name = None
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise _HttpError(400, f"'operationName' must be a string, got {type(operation_name).__name__}")
+    extensions = raw.get("extensions")
+    if from_query_string and isinstance(extensions, str):
+        try:
+            extensions = json.loads(extensions) if extensions else None
+        except ValueError:
+            raise _HttpError(400, "'extensions' must be a JSON-encoded object") from None
+    if extensions is not None and not isinstance(extensions, dict):
+        raise _HttpError(400, f"'extensions' must be an object, got {type(extensions).__name__}")
+    return GraphQLRequest(
+        query=query,
+        variables=variables,
+        operation_name=operation_name,
+        extensions=extensions,
+        allowed_operations=frozenset({"query"}) if from_query_string else frozenset({"query", "mutation"}),
+    )
+
+
+def _error_body(message: str, code: str, **extra: Any) -> bytes:
+    return json.dumps({"errors": [{"message": message, "extensions": {"code": code, **extra}}]}).encode()
+
+
+def _respond(media: str, status: int, body: bytes, headers: Mapping[str, str] | None = None) -> Response:
+    return Response(body, status_code=status, media_type=f"{media}; charset=utf-8", headers=dict(headers or {}))
+
+
+def _status(result: GraphQLResponse, media: str) -> int:
+    if result.status is not None:
+        return result.status
+    if media == JSON:
+        return 200
+    return 400 if result.request_error else 200
+
+
+def graphql_endpoint(handler: Handler, options: HttpOptions) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        accept = request.headers.get("accept")
+        if request.method == "GET" and options.graphiql and _wants_html(accept) and "query" not in request.query_params:
+            return HTMLResponse(options.graphiql_html)
+        media = negotiate(accept)
+        if media is None:
+            return Response(
+                _error_body(
+                    "Accept must allow application/graphql-response+json or application/json", "NOT_ACCEPTABLE"
+                ),
+                status_code=406,
+                media_type=f"{JSON}; charset=utf-8",
+            )
+        try:
+            batch = await _read_request(request, options)
+        except _HttpError as exc:
+            return _respond(
+                media if exc.status != 415 else JSON, exc.status, _error_body(exc.message, exc.code), exc.headers
+            )
+        except LimitExceeded as exc:
+            return _respond(media, 413, _error_body(exc.message, exc.code, limit=exc.extensions.get("limit")))
+        if isinstance(batch, list):
+            results = [await handler(r, request) for r in batch]
+            body = json.dumps([r.to_json() for r in results], default=str).encode()
+            return _respond(media, 200, body)
+        result = await handler(batch, request)
+        headers = {"allow": "POST"} if result.status == 405 else None
+        return _respond(media, _status(result, media), json.dumps(result.to_json(), default=str).encode(), headers)
+
+    return endpoint
+
+
+def _wants_html(accept: str | None) -> bool:
+    return bool(accept) and "text/html" in (accept or "")
+
+
+async def _read_request(request: Request, options: HttpOptions) -> GraphQLRequest | list[GraphQLRequest]:
+    if request.method == "GET":
+        preflight = any(h in request.headers for h in options.preflight_headers)
+        if not (preflight or options.allow_plain_get):
+            raise _HttpError(
+                400,
+                "GET requests need a preflight header (Apollo-Require-Preflight or X-Apollo-Operation-Name) "
+                "to prove they are not cross-site requests; or use POST with Content-Type application/json",
+                code="CSRF_PREVENTION",
+            )
+        return _params(dict(request.query_params), from_query_string=True)
+    if request.method != "POST":
+        raise _HttpError(
+            405, f"{request.method} is not supported; use POST (or GET for queries)", headers={"allow": "GET, POST"}
+        )
+    media, params = _media_type(request.headers.get("content-type"))
+    if not media:
+        raise _HttpError(415, "POST requests need Content-Type: application/json", code="UNSUPPORTED_MEDIA_TYPE")
+    if media != JSON:
+        raise _HttpError(
+            415,
+            f"Content-Type {media!r} is not supported: send application/json (other types are refused to prevent "
+            f"cross-site request forgery)",
+            code="UNSUPPORTED_MEDIA_TYPE",
+        )
+    charset = params.get("charset", "utf-8")
+    if charset not in ("utf-8", "utf8"):
+        raise _HttpError(415, f"charset {charset!r} is not supported; use utf-8", code="UNSUPPORTED_MEDIA_TYPE")
+    body = await read_body(request, options.max_body_bytes)
+    if not body:
+        raise _HttpError(400, "the POST body is empty; send a JSON object with a 'query'")
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise _HttpError(400, "the body is not valid JSON", code="BAD_REQUEST") from None
+    if isinstance(payload, list):
+        if options.max_batch <= 0:
+            raise _HttpError(400, "batched requests are disabled", code="BATCHING_NOT_ENABLED")
+        if len(payload) > options.max_batch:
+            raise _HttpError(
+                400, f"a batch may hold at most {options.max_batch} operations", code="BATCH_LIMIT_EXCEEDED"
+            )
+        if not payload or not all(isinstance(p, dict) for p in payload):
+            raise _HttpError(400, "a batch is a non-empty list of request objects")
+        return [_params(p, from_query_string=False) for p in payload]
+    if not isinstance(payload, dict):
+        raise _HttpError(400, f"the body must be a JSON object, got {type(payload).__name__}")
+    return _params(payload, from_query_string=False)

@@ -1,0 +1,115 @@
+"""The planner + executor over two in-process subgraphs (cargo owns shipments, customs adds duty via @requires)."""
+
+from __future__ import annotations
+
+from gateway.errors import UpstreamUnavailable
+from tests.gateway.federation.conftest import Graph
+
+
+async def test_requires_fetches_the_input_first_and_sends_it_in_the_representation(graph: Graph) -> None:
+    result = await graph.run('{ shipment(awb: "999-12345675") { awb duty } }')
+    assert result.errors == []
+    assert result.data == {"shipment": {"awb": "999-12345675", "duty": 184.05}}
+    assert graph.customs.representations == [{"awb": "999-12345675", "weight": 1840.5}]
+    assert str(result.plan).count("Fetch(") == 2
+
+
+async def test_one_entities_call_with_deduplicated_representations(graph: Graph) -> None:
+    result = await graph.run("{ shipments { awb duty } }")
+    assert len(graph.calls("customs")) == 1  # one _entities call for the whole list
+    assert len(graph.customs.representations) == 3  # four shipments, one AWB twice
+    shipments = result.data["shipments"] if result.data else None
+    assert shipments is not None and len(shipments) == 4
+    assert shipments[0] == shipments[3]
+
+
+async def test_entity_error_is_repathed_to_every_client_position(graph: Graph) -> None:
+    # customs fails `cleared` (non-null) for 784-30791202: the item is nulled, and the non-null list item
+    # nulls the whole non-null list, so data itself becomes null
+    result = await graph.run("{ shipments { awb cleared } }")
+    paths = [e["path"] for e in result.errors]
+    assert ["shipments", 1, "cleared"] in paths
+    assert result.errors[0]["extensions"]["code"] == "UPSTREAM_TIMEOUT"
+    assert result.errors[0]["extensions"]["serviceName"] == "customs"
+    assert result.data is None
+
+
+async def test_nullable_parent_absorbs_a_non_null_failure(graph: Graph) -> None:
+    result = await graph.run('{ shipment(awb: "784-30791202") { awb cleared } }')
+    assert result.data == {"shipment": None}
+    assert [e["path"] for e in result.errors] == [["shipment", "cleared"]]
+
+
+async def test_failed_subgraph_gives_partial_data_with_an_error_naming_it(graph: Graph) -> None:
+    graph.customs.fail_with = None
+    graph.cargo.fail_with = UpstreamUnavailable("cargo rail down", service="cargo")
+    result = await graph.run('{ shipment(awb: "999-12345675") { awb } }')
+    assert result.data == {"shipment": None}
+    assert result.errors[0]["extensions"]["code"] == "UPSTREAM_UNAVAILABLE"
+    assert result.errors[0]["extensions"]["serviceName"] == "cargo"
+
+
+async def test_unknown_entity_leaves_its_fields_null(graph: Graph) -> None:
+    graph.customs.unknown.add("999-12345675")
+    result = await graph.run('{ shipment(awb: "999-12345675") { awb duty } }')
+    assert result.data == {"shipment": {"awb": "999-12345675", "duty": None}}
+
+
+async def test_aliases_and_conflicting_response_keys(graph: Graph) -> None:
+    result = await graph.run('{ s: shipment(awb: "999-12345675") { awb: status code: awb d: duty } }')
+    assert result.errors == []
+    assert result.data == {"s": {"awb": "ARR", "code": "999-12345675", "d": 184.05}}
+
+
+async def test_skip_and_include_follow_the_variables(graph: Graph) -> None:
+    query = 'query($withDuty: Boolean!) { shipment(awb: "999-12345675") { awb duty @include(if: $withDuty) } }'
+    without = await graph.run(query, {"withDuty": False})
+    assert without.data == {"shipment": {"awb": "999-12345675"}}
+    with_duty = await graph.run(query, {"withDuty": True})
+    assert with_duty.data == {"shipment": {"awb": "999-12345675", "duty": 184.05}}
+
+
+async def test_fragments_and_typename(graph: Graph) -> None:
+    query = """
+      query Q { shipment(awb: "999-12345675") { ...Parts __typename } __typename }
+      fragment Parts on Shipment { awb ... on Shipment { duty } }
+    """
+    result = await graph.run(query)
+    assert result.data == {
+        "shipment": {"awb": "999-12345675", "duty": 184.05, "__typename": "Shipment"},
+        "__typename": "Query",
+    }
+
+
+async def test_inaccessible_fields_fail_validation_without_a_subgraph_call(graph: Graph) -> None:
+    result = await graph.run('{ internalNote shipment(awb: "1") { secretScore } }')
+    assert result.request_error
+    assert {e["extensions"]["code"] for e in result.errors} == {"GRAPHQL_VALIDATION_FAILED"}
+    assert graph.calls("cargo") == [] and graph.calls("customs") == []
+
+
+async def test_introspection_answers_from_the_api_schema(graph: Graph) -> None:
+    result = await graph.run('{ __type(name: "Shipment") { fields { name } } }')
+    names = {f["name"] for f in result.data["__type"]["fields"]} if result.data else set()
+    assert names == {"awb", "weight", "status", "duty", "cleared"}
+    assert graph.calls("cargo") == []
+
+
+async def test_plans_are_cached_per_document(graph: Graph) -> None:
+    query = '{ shipment(awb: "999-12345675") { duty } }'
+    await graph.run(query)
+    await graph.run(query)
+    assert graph.graph.planner.misses == 1 and graph.graph.planner.hits == 1
+
+
+async def test_variables_are_validated_before_any_fetch(graph: Graph) -> None:
+    result = await graph.run("query($a: ID!) { shipment(awb: $a) { awb } }", {"a": {"not": "an id"}})
+    assert result.request_error
+    assert result.errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert graph.calls("cargo") == []
+
+
+async def test_unknown_operation_name_is_a_request_error(graph: Graph) -> None:
+    result = await graph.run("query A { shipments { awb } }", operation_name="B")
+    assert result.request_error
+    assert "B" in result.errors[0]["message"]

@@ -1,0 +1,179 @@
+"""GraphQL over HTTP, against the real app on a loopback socket."""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import json
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from gateway.app import create_app
+from gateway.config import load_settings
+from gateway.federation.engine import FederatedGraph
+from gateway.runtime import Runtime
+from gateway.sdk.sandbox import serve_sandbox
+from tests.gateway.federation.conftest import Graph
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+
+
+@contextlib.asynccontextmanager
+async def running(mode: str = "demo", **overrides: object) -> AsyncIterator[httpx.AsyncClient]:
+    settings = load_settings(None, overrides={"gateway.mode": mode, **overrides})
+    graph = Graph()
+
+    async def factory(s: object, stack: contextlib.AsyncExitStack) -> Runtime:
+        http = await stack.enter_async_context(httpx.AsyncClient())
+        fg = FederatedGraph(
+            graph.graph.supergraph, graph.transports, introspection=settings.gateway.introspection_enabled
+        )
+        return Runtime(settings=settings, supergraph=fg.supergraph, graph=fg, adapters={}, remotes={}, http=http)
+
+    app = create_app(settings, runtime_factory=factory)
+    async with (
+        serve_sandbox(lambda _: app) as server,
+        httpx.AsyncClient(base_url=server.url, headers={"accept": GRAPHQL_RESPONSE}) as client,
+    ):
+        yield client
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[httpx.AsyncClient]:
+    async with running() as c:
+        yield c
+
+
+QUERY = '{ shipment(awb: "999-12345675") { awb duty } }'
+
+
+async def test_post_json_answers_with_graphql_response_json(client: httpx.AsyncClient) -> None:
+    r = await client.post("/graphql", json={"query": QUERY}, headers={"accept": GRAPHQL_RESPONSE})
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith(GRAPHQL_RESPONSE)
+    assert r.json() == {"data": {"shipment": {"awb": "999-12345675", "duty": 184.05}}}
+    assert r.headers["x-request-id"]
+
+
+@pytest.mark.parametrize("accept", ["", "*/*"])
+async def test_missing_or_wildcard_accept_gets_legacy_json(client: httpx.AsyncClient, accept: str) -> None:
+    r = await client.post(
+        "/graphql", content=json.dumps({"query": QUERY}), headers={"content-type": "application/json", "accept": accept}
+    )
+    assert r.headers["content-type"].startswith("application/json")
+
+
+async def test_validation_error_is_400_for_graphql_response_json_and_200_for_json(client: httpx.AsyncClient) -> None:
+    bad = {"query": "{ nope }"}
+    r1 = await client.post("/graphql", json=bad, headers={"accept": GRAPHQL_RESPONSE})
+    assert r1.status_code == 400 and "data" not in r1.json()
+    assert r1.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    r2 = await client.post("/graphql", json=bad, headers={"accept": "application/json"})
+    assert r2.status_code == 200 and r2.headers["content-type"].startswith("application/json")
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        (b"{not json", "not valid JSON"),
+        (b"[]", "batched requests are disabled"),
+        (b'{"query": 1}', "'query' must be a string"),
+        (b'{"query": "{ __typename }", "variables": []}', "'variables' must be an object"),
+        (b'{"query": "{ __typename }", "operationName": 5}', "'operationName' must be a string"),
+        (b'{"variables": {}}', "no 'query'"),
+        (b"", "body is empty"),
+    ],
+)
+async def test_malformed_requests_get_400_with_a_clear_message(
+    client: httpx.AsyncClient, body: bytes, fragment: str
+) -> None:
+    r = await client.post("/graphql", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 400
+    assert fragment in r.json()["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    "ctype",
+    [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "application/jsonx",
+        "application/json; charset=latin-1",
+    ],
+)
+async def test_non_json_content_types_are_refused(client: httpx.AsyncClient, ctype: str) -> None:
+    r = await client.post("/graphql", content=b'{"query":"{ __typename }"}', headers={"content-type": ctype})
+    assert r.status_code == 415
+
+
+async def test_unacceptable_accept_header_is_406(client: httpx.AsyncClient) -> None:
+    r = await client.post("/graphql", json={"query": QUERY}, headers={"accept": "text/xml"})
+    assert r.status_code == 406
+
+
+async def test_get_query_works_and_get_mutation_is_405(client: httpx.AsyncClient) -> None:
+    r = await client.get("/graphql", params={"query": QUERY}, headers={"apollo-require-preflight": "1"})
+    assert r.status_code == 200 and r.json()["data"]["shipment"]["duty"] == 184.05
+    m = await client.get("/graphql", params={"query": "mutation { x }"}, headers={"apollo-require-preflight": "1"})
+    assert m.status_code in (400, 405)
+
+
+async def test_production_get_without_preflight_is_refused_as_csrf() -> None:
+    async with running(mode="production") as client:
+        r = await client.get("/graphql", params={"query": QUERY})
+        assert r.status_code == 400
+        assert r.json()["errors"][0]["extensions"]["code"] == "CSRF_PREVENTION"
+
+
+async def test_production_hides_introspection_and_graphiql() -> None:
+    async with running(mode="production") as client:
+        r = await client.post("/graphql", json={"query": "{ __schema { types { name } } }"})
+        assert r.status_code == 400
+        html = await client.get("/graphql", headers={"accept": "text/html"})
+        assert "GraphiQL" not in html.text
+
+
+async def test_graphiql_on_browser_get_in_demo(client: httpx.AsyncClient) -> None:
+    r = await client.get("/graphql", headers={"accept": "text/html,application/xhtml+xml"})
+    assert r.status_code == 200 and "GraphiQL" in r.text
+
+
+async def test_body_limit_applies_before_and_after_decompression() -> None:
+    async with running(**{"gateway.limits.max_body_bytes": 1000}) as client:
+        big = json.dumps({"query": "{ __typename }", "extensions": {"pad": "x" * 5000}}).encode()
+        r = await client.post("/graphql", content=big, headers={"content-type": "application/json"})
+        assert r.status_code == 413
+        bomb = gzip.compress(big)
+        assert len(bomb) < 1000
+        r = await client.post(
+            "/graphql", content=bomb, headers={"content-type": "application/json", "content-encoding": "gzip"}
+        )
+        assert r.status_code == 413
+        assert r.json()["errors"][0]["extensions"]["code"] == "REQUEST_TOO_LARGE"
+
+
+async def test_gzip_body_is_accepted(client: httpx.AsyncClient) -> None:
+    body = gzip.compress(json.dumps({"query": QUERY}).encode())
+    r = await client.post(
+        "/graphql", content=body, headers={"content-type": "application/json", "content-encoding": "gzip"}
+    )
+    assert r.status_code == 200 and r.json()["data"]["shipment"]["duty"] == 184.05
+
+
+async def test_health_readiness_and_metrics(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/healthz")).json() == {"status": "ok"}
+    await client.post("/graphql", json={"query": QUERY})
+    metrics = (await client.get("/metrics")).text
+    assert 'silkgraph_requests_total{operation_type="query",outcome="ok"}' in metrics
+    assert 'silkgraph_subgraph_fetches_total{kind="entities",outcome="ok",subgraph="customs"}' in metrics
+
+
+async def test_invalid_scalar_variable_is_bad_user_input(client: httpx.AsyncClient) -> None:
+    r = await client.post(
+        "/graphql", json={"query": "query($a: ID!) { shipment(awb: $a) { awb } }", "variables": {"a": [1]}}
+    )
+    assert r.status_code == 400
+    assert r.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
