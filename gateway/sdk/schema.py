@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Final
 
 import strawberry.federation
 
@@ -12,7 +12,7 @@ from gateway.sdk.scalars import schema_config
 __all__ = ["FEDERATION_VERSION", "federation_schema"]
 
 #: The Federation version every built-in subgraph declares (Strawberry accepts 2.0-2.11).
-FEDERATION_VERSION = "2.11"
+FEDERATION_VERSION: Final = "2.11"
 
 
 def federation_schema(
