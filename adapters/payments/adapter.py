@@ -99,7 +99,7 @@ class PaymentsAdapter(Adapter):
             raise ConfigError("adapters.payments.idempotency_store", str(exc)) from None
         await store.open()
         try:
-            async with httpx.AsyncClient(base_url=s.url, timeout=timeout) as http:
+            async with httpx.AsyncClient(base_url=self.settings.url, timeout=timeout) as http:
                 self._client = RailClient(
                     http,
                     participant_bic=self.participant_bic,

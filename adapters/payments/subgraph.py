@@ -19,13 +19,17 @@ from adapters.payments.types import (
     PaymentRecall,
     RecallReason,
     Statement,
+    money,
+    mutation,
     recall_of,
+    resolver,
     state_of,
 )
 from adapters.payments.validation import PaymentRequest, check_accounts, check_shape
 from gateway.errors import BadUserInput, UpstreamProtocolError
-from gateway.sdk.identifiers import MoneyValue, parse_money
+from gateway.sdk.identifiers import parse_money
 from gateway.sdk.scalars import BIC, UETR, CurrencyCode, Money
+from gateway.sdk.schema import federation_schema
 
 if TYPE_CHECKING:
     from adapters.payments.adapter import PaymentsAdapter
@@ -54,12 +58,12 @@ class InitiatePaymentInput:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="A payment by its UETR (null if the rail does not know it, or not for you).")
+    @resolver("A payment by its UETR (null if the rail does not know it, or not for you).")
     async def payment(self, info: strawberry.Info, uetr: UETR) -> Payment | None:
         report = await state_of(info).payments.load(str(uetr))
         return Payment.from_report(report) if report is not None and report.known else None
 
-    @strawberry.field(description="Payments matching the filter, oldest first.")
+    @resolver("Payments matching the filter, oldest first.")
     async def payments(self, info: strawberry.Info, filter: PaymentFilter | None = None) -> list[Payment]:
         state = state_of(info)
         f = filter or PaymentFilter()
@@ -71,32 +75,32 @@ class Query:
         out = [Payment.from_report(r) for r in reports if r is not None and r.known]
         return [p for p in out if f.end_to_end_id is None or p.end_to_end_id == f.end_to_end_id]
 
-    @strawberry.field(description="An account's end-of-day statement (camt.053) for one booking date.")
+    @resolver("An account's end-of-day statement (camt.053) for one booking date.")
     async def statement(self, info: strawberry.Info, account: str, date: dt.date) -> Statement | None:
         state = state_of(info)
         record = await state.client.statement(account.replace(" ", "").upper(), date, agency=state.agency)
         return Statement.from_record(record) if record is not None else None
 
-    @strawberry.field(name="fxQuote", description="The rail's FX quote for converting `amount` (in `from`) to `to`.")
+    @resolver(name="fxQuote", description="The rail's FX quote for converting `amount` (in `from`) to `to`.")
     async def fx_quote(
         self, info: strawberry.Info, source: CurrencyCode, target: CurrencyCode, amount: Money
     ) -> FxQuote:
-        money = parse_money(amount, "amount")
-        if money.currency != source:
-            raise BadUserInput(f"amount is in {money.currency}, but from is {source}", field="amount")
+        requested = parse_money(amount, "amount")
+        if requested.currency != source:
+            raise BadUserInput(f"amount is in {requested.currency}, but from is {source}", field="amount")
         for name, ccy in (("from", source), ("to", target)):
             if ccy not in fx.RATES_PER_USD:
                 raise BadUserInput(
                     f"the rail quotes no {ccy}; it quotes {', '.join(sorted(fx.RATES_PER_USD))}", field=name
                 )
-        q = await state_of(info).client.fx_quote(money.currency, str(target), money.amount)
+        q = await state_of(info).client.fx_quote(requested.currency, str(target), requested.amount)
         return FxQuote(
             quote_id=q.quote_id,
-            source=q.source,
-            target=q.target,
+            source=CurrencyCode(q.source),
+            target=CurrencyCode(q.target),
             rate=str(q.rate),
-            amount=MoneyValue(amount=q.amount, currency=q.source),
-            converted=MoneyValue(amount=q.converted, currency=q.target),
+            amount=money(q.amount, q.source),
+            converted=money(q.converted, q.target),
             valid_until=q.valid_until,
         )
 
@@ -118,11 +122,9 @@ def _request(data: InitiatePaymentInput) -> PaymentRequest:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(
-        description=(
-            "Send a payment exactly once per idempotency key: the same key and input return the same payment; "
-            "the same key with other input is BAD_USER_INPUT; a concurrent duplicate is CONFLICT."
-        )
+    @mutation(
+        "Send a payment exactly once per idempotency key: the same key and input return the same payment; "
+        "the same key with other input is BAD_USER_INPUT; a concurrent duplicate is CONFLICT."
     )
     async def initiate_payment(
         self, info: strawberry.Info, input: InitiatePaymentInput, idempotency_key: str
@@ -152,7 +154,7 @@ class Mutation:
         state.payments.clear(ct.uetr)
         return Payment.from_report(report)
 
-    @strawberry.mutation(description="Recall a settled payment (camt.056): ACCR with a pacs.004 return, or RJCR.")
+    @mutation("Recall a settled payment (camt.056): ACCR with a pacs.004 return, or RJCR.")
     async def recall_payment(self, info: strawberry.Info, uetr: UETR, reason: RecallReason) -> PaymentRecall:
         state = state_of(info)
         outcome = await state.client.recall(str(uetr), reason.value, agency=state.agency)
@@ -163,6 +165,4 @@ class Mutation:
 
 
 def build_schema() -> strawberry.federation.Schema:
-    return strawberry.federation.Schema(
-        query=Query, mutation=Mutation, types=[Company, Payment], federation_version="2.11"
-    )
+    return federation_schema(query=Query, mutation=Mutation, types=[Company, Payment])
