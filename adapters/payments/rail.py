@@ -50,10 +50,12 @@ class RailSettings:
     hold_bics: frozenset[str] = frozenset({"AKBBBY2X"})
     #: the rail operator's own BIC (sender of its replies)
     bic: str = "SGRLCNSHXXX"
+    #: account number → OPEN | CLOSED | BLOCKED, overriding the story (e.g. to exercise RJCT AC04)
+    account_status: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> RailSettings:
-        known = {"step_delay", "sanctioned_bics", "hold_bics", "bic"}
+        known = {"step_delay", "sanctioned_bics", "hold_bics", "bic", "account_status"}
         unknown = sorted(set(options) - known)
         if unknown:
             raise ValueError(f"unknown payments-rail option(s) {unknown}; known: {sorted(known)}")
@@ -65,6 +67,8 @@ class RailSettings:
                 kwargs[key] = frozenset(str(b)[:8].upper() for b in options[key])
         if "bic" in options:
             kwargs["bic"] = str(options["bic"])
+        if "account_status" in options:
+            kwargs["account_status"] = {str(k): str(v).upper() for k, v in dict(options["account_status"]).items()}
         return cls(**kwargs)
 
 
@@ -105,7 +109,12 @@ class Rail:
     ) -> None:
         self.settings = settings or RailSettings()
         self.clock = clock
-        self.ledger = Ledger()
+        self.ledger = Ledger(
+            tuple(
+                dataclasses.replace(a, status=self.settings.account_status.get(a.number, a.status))
+                for a in story.ACCOUNTS
+            )
+        )
         self.transactions: dict[str, RailTransaction] = {}
         self.returns: list[ReturnRecord] = []
         for payment in seed:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -83,7 +84,11 @@ class Query:
 
     @resolver(name="fxQuote", description="The rail's FX quote for converting `amount` (in `from`) to `to`.")
     async def fx_quote(
-        self, info: strawberry.Info, source: CurrencyCode, target: CurrencyCode, amount: Money
+        self,
+        info: strawberry.Info,
+        source: Annotated[CurrencyCode, strawberry.argument(name="from")],
+        target: Annotated[CurrencyCode, strawberry.argument(name="to")],
+        amount: Annotated[Money, strawberry.argument(description="in the `from` currency")],
     ) -> FxQuote:
         requested = parse_money(amount, "amount")
         if requested.currency != source:
@@ -151,14 +156,14 @@ class Mutation:
             instructed_bic=adapter.rail_bic,
         )
         report = await submitter.submit(record, ct, agency=state.agency)
-        state.payments.clear(ct.uetr)
         return Payment.from_report(report)
 
     @mutation("Recall a settled payment (camt.056): ACCR with a pacs.004 return, or RJCR.")
     async def recall_payment(self, info: strawberry.Info, uetr: UETR, reason: RecallReason) -> PaymentRecall:
         state = state_of(info)
         outcome = await state.client.recall(str(uetr), reason.value, agency=state.agency)
-        state.payments.clear(str(uetr))
+        with contextlib.suppress(KeyError):  # a recalled payment is read afresh
+            state.payments.clear(str(uetr))
         recall = recall_of(outcome)
         assert recall is not None
         return recall
