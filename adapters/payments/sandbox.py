@@ -109,7 +109,7 @@ class RailService:
     def credit_transfer(self, msg: Message, agency: str | None) -> bytes:
         ct = pacs008.read(msg.document)
         key = (ct.instructing_bic, ct.msg_id)
-        digest = hashlib.sha256(msg.canonical_document()).hexdigest()
+        digest = hashlib.sha256(msg.canonical).hexdigest()
         prior = self.seen.get(key)
         if prior is not None and prior.digest == digest:
             self.calls["pacs.008.replayed"] += 1

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from typing import Any
 
 from lxml import etree
@@ -100,12 +101,8 @@ class Message:
     created: dt.datetime
     possible_duplicate: bool
     document: Any
-    #: the Document element as parsed (for supplementary data and payload comparison)
-    element: etree._Element
-
-    def canonical_document(self) -> bytes:
-        """Exclusive C14N of the Document: equal payloads give equal bytes, whatever the whitespace."""
-        return etree.tostring(self.element, method="c14n", exclusive=True, with_comments=False)
+    #: exclusive C14N of the Document as received: equal payloads give equal bytes (duplicate checks)
+    canonical: bytes
 
 
 _PARSER = XmlParser(
@@ -125,7 +122,8 @@ def _bind(element: etree._Element, cls: type[Any], what: str) -> Any:
     except FacetViolation as exc:
         raise InvalidMessage(f"{what}: {exc}") from None
     except (ParserError, TypeError, ValueError) as exc:
-        raise InvalidMessage(f"{what} does not match the schema: {exc}".replace("\n", " ")) from None
+        detail = re.sub(r"\{[^}]*\}", "", str(exc)).replace("\n", " ")
+        raise InvalidMessage(f"{what} does not match the schema: {detail}") from None
     return obj
 
 
@@ -164,6 +162,8 @@ def parse_message(data: bytes, *, expect: str | None = None) -> Message:
         raise InvalidMessage(f"expected {expect}, got {msg_def}", msg_id=msg_id, msg_def=msg_def)
     if children[1].tag != f"{{{iso_ns(msg_def)}}}Document":
         raise InvalidMessage(f"Document namespace must be {iso_ns(msg_def)}", msg_id=msg_id, msg_def=msg_def)
+    # canonical form first: binding consumes (clears) the parsed elements
+    canonical = etree.tostring(children[1], method="c14n", exclusive=True, with_comments=False)
     try:
         document = _bind(children[1], cls, msg_def)
     except InvalidMessage as exc:
@@ -176,7 +176,7 @@ def parse_message(data: bytes, *, expect: str | None = None) -> Message:
         created=hdr.cre_dt.to_datetime(),
         possible_duplicate=bool(hdr.pssbl_dplct),
         document=document,
-        element=children[1],
+        canonical=canonical,
     )
 
 

@@ -29,9 +29,7 @@ FAULTS = {
     "503 before the rail saw it": FaultConfig(error_rate=1.0, paths=(SEND,)),
     "reset before the rail saw it": FaultConfig(reset_rate=1.0, paths=(SEND,)),
     "reply and inquiry both lost": FaultConfig(reset_after_rate=1.0, paths=(SEND, INQUIRY)),
-    "reply lost, inquiry times out": FaultConfig(
-        timeout_after_rate=1.0, timeout_s=1.0, paths=(SEND, INQUIRY)
-    ),
+    "reply lost, inquiry times out": FaultConfig(timeout_after_rate=1.0, timeout_s=1.0, paths=(SEND, INQUIRY)),
 }
 
 

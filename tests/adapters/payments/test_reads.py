@@ -23,7 +23,10 @@ from .conftest import (
 
 RECALL = """
 mutation($u: UETR!, $r: RecallReason!) {
-  recallPayment(uetr: $u, reason: $r) { status rejectionReason returnId requestedReason payment { status return { returnId reason amount } } }
+  recallPayment(uetr: $u, reason: $r) {
+    status rejectionReason returnId requestedReason
+    payment { status return { returnId reason amount } }
+  }
 }
 """
 STATEMENT = """
@@ -48,7 +51,11 @@ async def test_recall_of_a_settled_payment_is_accepted_and_returned(adapter, rai
     recall = await _recall(adapter, created["uetr"])
     assert recall["status"] == "ACCR"
     assert recall["returnId"].startswith("RTR")
-    assert recall["payment"]["return"] == {"returnId": recall["returnId"], "reason": "FRAD", "amount": created["amount"]}
+    assert recall["payment"]["return"] == {
+        "returnId": recall["returnId"],
+        "reason": "FRAD",
+        "amount": created["amount"],
+    }
     async with httpx.AsyncClient(base_url=rail.url) as http:  # the pacs.004 is recorded on the rail
         pacs004 = await http.get("/iso20022/returns", params={"uetr": created["uetr"]})
     assert pacs004.status_code == 200
@@ -135,7 +142,9 @@ async def test_fx_quote_refuses_a_currency_the_rail_does_not_quote(adapter):
 async def test_entities_batch_many_payments_into_one_inquiry(adapter, rail):
     uetrs = [SETTLED_UETR, PENDING_UETR, REJECTED_UETR, "d23f0824-128b-4f33-8c5c-7fd0a6a3a450"]
     before = await rail_ledger(rail)
-    result = await entities(adapter, [{"__typename": "Payment", "uetr": u} for u in uetrs], "... on Payment { uetr status }")
+    result = await entities(
+        adapter, [{"__typename": "Payment", "uetr": u} for u in uetrs], "... on Payment { uetr status }"
+    )
     assert result.errors is None, result.errors
     assert [e["status"] for e in result.data["_entities"]] == ["ACSC", "PDNG", "RJCT", "ACSC"]
     after = await rail_ledger(rail)
@@ -149,7 +158,10 @@ async def test_agency_sees_only_its_companies_payments(adapter):
     assert (await payment(adapter, SETTLED_UETR, who=kz))["uetr"] == SETTLED_UETR  # Almaty Auto is a KZ client
     assert await payment(adapter, SETTLED_UETR, who=ru) is None
     accounts = await entities(
-        adapter, [{"__typename": "Company", **ALMATY}, {"__typename": "Company", **HAIXIN}], "... on Company { accounts { number } }", who=kz
+        adapter,
+        [{"__typename": "Company", **ALMATY}, {"__typename": "Company", **HAIXIN}],
+        "... on Company { accounts { number } }",
+        who=kz,
     )
     assert [len(c["accounts"]) for c in accounts.data["_entities"]] == [1, 0]
 
