@@ -46,7 +46,7 @@ def transfer(**overrides) -> CreditTransfer:
 
 @pytest.fixture
 async def http(rail):
-    async with httpx.AsyncClient(base_url=rail.url) as client:
+    async with httpx.AsyncClient(base_url=rail.url, verify=False) as client:
         yield client
 
 
