@@ -74,6 +74,36 @@ class Ledger:
         acct.reserved -= reserved
         acct.entries.append(entry)
 
+    def post(
+        self,
+        number: str,
+        *,
+        amount: Decimal,
+        credit: bool,
+        reference: str,
+        day: dt.date,
+        uetr: str,
+        end_to_end_id: str,
+        remittance: str | None,
+        family: str,
+        reserved: Decimal = Decimal(0),
+    ) -> None:
+        """Book one payment entry in the account's own currency."""
+        entry = StatementEntry(
+            reference=reference,
+            amount=amount,
+            currency=self._accounts[number].record.currency,
+            credit=credit,
+            status="BOOK",
+            booking_date=day,
+            value_date=day,
+            uetr=uetr,
+            end_to_end_id=end_to_end_id,
+            remittance=remittance,
+            family=family,
+        )
+        self.book(number, entry, reserved=reserved)
+
     def statement(self, number: str, day: dt.date) -> StatementRecord | None:
         acct = self._accounts.get(number)
         if acct is None:

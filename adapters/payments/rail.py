@@ -11,7 +11,7 @@
 Progress is lazy and deterministic: every transition is due ``step_delay`` seconds after the previous one and
 is applied, in due order, the next time anyone looks at the rail (:meth:`Rail.advance`). With ``step_delay=0``
 a transaction is settled by the next request. Event timestamps are the due times, not the wall clock of the
-request that applied them. After ACSC only: a camt.056 recall → camt.029 ACCR plus a pacs.004 return, or RJCR.
+request that applied them. Recalls (camt.056 → camt.029 + pacs.004) live in :mod:`.recall`.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from adapters.payments.model import (
     Party,
     RecallOutcome,
     ReturnRecord,
-    StatementEntry,
     StatusEvent,
     TransactionReport,
 )
@@ -153,7 +152,7 @@ class Rail:
         minute = dt.timedelta(minutes=1)
         if p.outcome == "ACSC":
             tx.history += [StatusEvent(status="ACCP", at=at + minute), StatusEvent(status="ACSP", at=at + 2 * minute)]
-            tx.debit = fx.convert(ct.amount, ct.currency, self._account_currency(ct.debtor.account))
+            tx.debit = fx.convert(ct.amount, ct.currency, self.account_currency(ct.debtor.account))
             self._settle(tx, at + 3 * minute)
         else:
             tx.history.append(StatusEvent(status=p.outcome, at=at + minute, reason=p.reason))
@@ -162,7 +161,7 @@ class Rail:
     def knows(self, uetr: str) -> bool:
         return uetr in self.transactions
 
-    def _account_currency(self, number: str) -> str:
+    def account_currency(self, number: str) -> str:
         acct = self.ledger.get(number)
         assert acct is not None
         return acct.record.currency
@@ -254,7 +253,7 @@ class Rail:
 
     def _reserve(self, tx: RailTransaction) -> tuple[str, str] | None:
         ct = tx.transfer
-        tx.debit = fx.convert(ct.amount, ct.currency, self._account_currency(ct.debtor.account))
+        tx.debit = fx.convert(ct.amount, ct.currency, self.account_currency(ct.debtor.account))
         if not self.ledger.reserve(ct.debtor.account, tx.debit):
             return "AM04", f"insufficient funds on {ct.debtor.account}"
         tx.reserved = tx.debit
@@ -262,36 +261,27 @@ class Rail:
 
     def _settle(self, tx: RailTransaction, at: dt.datetime) -> None:
         ct = tx.transfer
-        credit = fx.convert(ct.amount, ct.currency, self._account_currency(ct.creditor.account))
-        day = ct.settlement_date
-        common = {"booking_date": day, "value_date": day, "uetr": ct.uetr, "end_to_end_id": ct.end_to_end_id}
+        credit = fx.convert(ct.amount, ct.currency, self.account_currency(ct.creditor.account))
         reserved, tx.reserved = tx.reserved, Decimal(0)
-        self.ledger.book(
+        refs = {"day": ct.settlement_date, "uetr": ct.uetr, "end_to_end_id": ct.end_to_end_id}
+        self.ledger.post(
             ct.debtor.account,
-            StatementEntry(
-                reference=f"{ct.uetr[:8]}-D",
-                amount=tx.debit,
-                currency=self._account_currency(ct.debtor.account),
-                credit=False,
-                status="BOOK",
-                remittance=ct.remittance,
-                family="XBCT",
-                **common,  # type: ignore[arg-type]
-            ),
+            amount=tx.debit,
+            credit=False,
+            reference=f"{ct.uetr[:8]}-D",
+            remittance=ct.remittance,
+            family="XBCT",
             reserved=reserved,
+            **refs,  # type: ignore[arg-type]
         )
-        self.ledger.book(
+        self.ledger.post(
             ct.creditor.account,
-            StatementEntry(
-                reference=f"{ct.uetr[:8]}-C",
-                amount=credit,
-                currency=self._account_currency(ct.creditor.account),
-                credit=True,
-                status="BOOK",
-                remittance=ct.remittance,
-                family="XBCT",
-                **common,  # type: ignore[arg-type]
-            ),
+            amount=credit,
+            credit=True,
+            reference=f"{ct.uetr[:8]}-C",
+            remittance=ct.remittance,
+            family="XBCT",
+            **refs,  # type: ignore[arg-type]
         )
         tx.settled += 1
         tx.history.append(StatusEvent(status="ACSC", at=at))
@@ -377,78 +367,3 @@ class Rail:
         """How many times each UETR was settled (the exactly-once evidence)."""
         self.advance()
         return {uetr: tx.settled for uetr, tx in self.transactions.items()}
-
-    # -- recall ---------------------------------------------------------------------------------------------
-    def recall(self, *, uetr: str, case_id: str, reason: str, agency: str | None = None) -> RecallOutcome:
-        """camt.056: a settled, unreturned payment is returned (pacs.004) and the recall accepted; else RJCR."""
-        self.advance()
-        now = self.clock()
-        tx = self.transactions.get(uetr)
-
-        def reject(code: str, info: str) -> RecallOutcome:
-            outcome = RecallOutcome(
-                case_id=case_id,
-                uetr=uetr,
-                status="RJCR",
-                requested_reason=reason,
-                at=now,
-                rejection_reason=code,
-                info=info,
-            )
-            if tx is not None and tx.returned is None:
-                tx.recall = outcome
-            return outcome
-
-        if tx is None or not self.visible(tx, agency):
-            return reject("NOOR", "no original transaction with this UETR")
-        if tx.returned is not None:
-            return reject("ARDT", f"already returned by {tx.returned.return_id}")
-        if tx.current.status != "ACSC":
-            return reject(
-                "NARR", f"payment is not settled (status {tx.current.status}); only settled payments are recalled"
-            )
-        ct = tx.transfer
-        ret = ReturnRecord(
-            return_id=f"RTR{now:%Y%m%d}{len(self.returns) + 1:06d}",
-            uetr=uetr,
-            end_to_end_id=ct.end_to_end_id,
-            amount=ct.amount,
-            currency=ct.currency,
-            reason=reason,
-            returned_at=now,
-            settlement_date=now.date(),
-        )
-        credit = fx.convert(ct.amount, ct.currency, self._account_currency(ct.creditor.account))
-        common = {"booking_date": now.date(), "value_date": now.date(), "uetr": uetr, "end_to_end_id": ct.end_to_end_id}
-        self.ledger.book(
-            ct.creditor.account,
-            StatementEntry(
-                reference=ret.return_id,
-                amount=credit,
-                currency=self._account_currency(ct.creditor.account),
-                credit=False,
-                status="BOOK",
-                remittance=f"Return of {ct.end_to_end_id} ({reason})",
-                family="RRTN",
-                **common,  # type: ignore[arg-type]
-            ),
-        )
-        self.ledger.book(
-            ct.debtor.account,
-            StatementEntry(
-                reference=ret.return_id,
-                amount=tx.debit,
-                currency=self._account_currency(ct.debtor.account),
-                credit=True,
-                status="BOOK",
-                remittance=f"Return of {ct.end_to_end_id} ({reason})",
-                family="RRTN",
-                **common,  # type: ignore[arg-type]
-            ),
-        )
-        self.returns.append(ret)
-        tx.returned = ret
-        tx.recall = RecallOutcome(
-            case_id=case_id, uetr=uetr, status="ACCR", requested_reason=reason, at=now, return_id=ret.return_id
-        )
-        return tx.recall

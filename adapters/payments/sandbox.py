@@ -43,6 +43,7 @@ from adapters.payments.messages import camt029, camt053, camt056, pacs002, pacs0
 from adapters.payments.messages.envelope import InvalidMessage, Message, parse_message, render_message
 from adapters.payments.model import TransactionReport
 from adapters.payments.rail import Rail, RailSettings
+from adapters.payments.recall import recall
 from gateway.sdk.adapter import SandboxSpec
 from gateway.sdk.sandbox import SandboxConfig
 
@@ -142,7 +143,7 @@ class RailService:
 
     def cancellation(self, msg: Message, agency: str | None) -> bytes:
         req = camt056.read(msg.document)
-        outcome = self.rail.recall(uetr=req.uetr, case_id=req.case_id, reason=req.reason, agency=agency)
+        outcome = recall(self.rail, uetr=req.uetr, case_id=req.case_id, reason=req.reason, agency=agency)
         msg_id = self.next_id()
         doc = camt029.build(
             outcome, assignment_id=msg_id, assigner_bic=self.rail.settings.bic, assignee_bic=req.assigner_bic
