@@ -84,6 +84,13 @@ async def rail(rail_options: dict[str, Any]) -> AsyncIterator[SandboxServer]:
         yield server
 
 
+@pytest.fixture
+async def http(rail: SandboxServer) -> AsyncIterator[httpx.AsyncClient]:
+    """A raw client of the rail (plain HTTP on loopback: no CA bundle needed)."""
+    async with httpx.AsyncClient(base_url=rail.url, verify=False) as client:
+        yield client
+
+
 def make_adapter(url: str, tmp_path: Path, **options: Any) -> PaymentsAdapter:
     settings = AdapterSettings(
         name="payments",

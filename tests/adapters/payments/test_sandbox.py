@@ -45,12 +45,6 @@ def transfer(**overrides) -> CreditTransfer:
 
 
 @pytest.fixture
-async def http(rail):
-    async with httpx.AsyncClient(base_url=rail.url, verify=False) as client:
-        yield client
-
-
-@pytest.fixture
 def client(http):
     return RailClient(http, participant_bic="SLKGCNQDXXX", rail_bic="SGRLCNSHXXX")
 
