@@ -127,7 +127,7 @@ class PaymentsAdapter(Adapter):
     def request_state(self, request: RequestContext) -> Any:
         principal = request.principal
         client_id = f"{principal.agency or '-'}:{principal.subject}"
-        return PaymentsState(self.client, agency=principal.agency, client_id=client_id)
+        return PaymentsState(self, agency=principal.agency, client_id=client_id)
 
     def sandboxes(self) -> Sequence[SandboxSpec]:
         return (SANDBOX,)

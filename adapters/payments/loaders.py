@@ -10,6 +10,7 @@ from strawberry.dataloader import DataLoader
 from adapters.payments.model import AccountRecord, TransactionReport
 
 if TYPE_CHECKING:
+    from adapters.payments.adapter import PaymentsAdapter
     from adapters.payments.client import RailClient
 
 __all__ = ["PaymentsState"]
@@ -18,13 +19,18 @@ __all__ = ["PaymentsState"]
 class PaymentsState:
     """What the payments resolvers find in ``info.context.state``."""
 
-    def __init__(self, client: RailClient, *, agency: str | None, client_id: str) -> None:
-        self.client = client
+    def __init__(self, adapter: PaymentsAdapter, *, agency: str | None, client_id: str) -> None:
+        self.adapter = adapter
         self.agency = agency
         self.client_id = client_id
         self.payments: DataLoader[str, TransactionReport | None] = DataLoader(load_fn=self._payments)
         self.accounts: DataLoader[tuple[str, str], list[AccountRecord]] = DataLoader(load_fn=self._accounts)
         self.party_payments: DataLoader[tuple[str, str], list[str]] = DataLoader(load_fn=self._party_payments)
+
+    @property
+    def client(self) -> RailClient:
+        """The adapter's rail client (looked up when used, so building the state needs no running lifespan)."""
+        return self.adapter.client
 
     async def _payments(self, uetrs: Sequence[str]) -> list[TransactionReport | None]:
         found = await self.client.inquire(uetrs, agency=self.agency)

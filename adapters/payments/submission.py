@@ -21,7 +21,7 @@ from adapters.payments.client import RailClient, UncertainDelivery
 from adapters.payments.idempotency import IdempotencyRecord, IdempotencyStore, InProgress, KeyReused, fingerprint
 from adapters.payments.model import AccountRecord, CreditTransfer, Party, StatusEvent, TransactionReport
 from adapters.payments.validation import PaymentRequest
-from gateway.errors import BadUserInput, Conflict, SubgraphError, UpstreamUnavailable
+from gateway.errors import BadUserInput, Conflict, SubgraphError, UpstreamProtocolError, UpstreamUnavailable
 
 __all__ = ["Submitter", "build_transfer"]
 
@@ -96,6 +96,11 @@ class Submitter:
         """Deliver the claimed payment once; record the outcome in the store."""
         try:
             report = await self._deliver(record, ct, agency)
+            if report.uetr is None:  # the rail refused the whole message: a defect on our side, not a payment
+                raise UpstreamProtocolError(
+                    f"payment rail refused message {ct.msg_id}: {report.reason} {report.info or ''}".strip(),
+                    service=self.client.service,
+                )
         except SubgraphError as exc:
             await self.store.fail(record.client_id, record.key, f"{exc.code}: {exc.message}")
             raise
