@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 from adapters import story
@@ -32,6 +33,8 @@ class LedgerAccount:
 class Ledger:
     def __init__(self, accounts: tuple[story.Account, ...] = story.ACCOUNTS) -> None:
         self._accounts: dict[str, LedgerAccount] = {}
+        #: called with every entry booked from now on (e.g. to push camt.054 notifications)
+        self.listeners: list[Callable[[AccountRecord, StatementEntry], None]] = []
         for a in accounts:
             record = AccountRecord(
                 owner_country=a.owner[0],
@@ -73,6 +76,8 @@ class Ledger:
         acct.balance += entry.amount if entry.credit else -entry.amount
         acct.reserved -= reserved
         acct.entries.append(entry)
+        for listener in self.listeners:
+            listener(acct.record, entry)
 
     def post(
         self,

@@ -20,16 +20,19 @@ Side APIs (JSON unless noted): ``GET /iso20022/statements?account=&date=`` (camt
 ``GET /tracker/payments?party=CC:TAXID&status=`` (UETRs per party), ``GET /fx/quote?from=&to=&amount=``, and for
 tests ``GET /_sandbox/ledger`` (settlements per UETR, inquiry counts) and
 ``POST /_sandbox/compliance/{uetr}?decision=release|reject``. ``X-Agency-Id`` limits every answer to the
-companies of that agency. Options (``SandboxConfig.options``): see :class:`.rail.RailSettings`.
+companies of that agency. Options (``SandboxConfig.options``): see :class:`.rail.RailSettings`. With
+``SandboxConfig.callback_url`` set, every booked entry is pushed there as a camt.054 (:mod:`.notifications`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
 import itertools
 from collections import Counter
+from collections.abc import AsyncIterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -42,6 +45,7 @@ from adapters.payments import fx
 from adapters.payments.messages import camt029, camt053, camt056, pacs002, pacs004, pacs008, pacs028
 from adapters.payments.messages.envelope import InvalidMessage, Message, parse_message, render_message
 from adapters.payments.model import TransactionReport
+from adapters.payments.notifications import Notifier
 from adapters.payments.rail import Rail, RailSettings
 from adapters.payments.recall import recall
 from gateway.sdk.adapter import SandboxSpec
@@ -309,7 +313,23 @@ async def health(request: Request) -> Response:
 def create_app(config: SandboxConfig) -> Starlette:
     """The payment rail sandbox. ``config.options`` takes :class:`.rail.RailSettings` keys."""
     rail = Rail(RailSettings.from_options(config.options))
+    service = RailService(rail)
+    notifier = (
+        Notifier(rail, config.callback_url, next_id=service.next_id, calls=service.calls)
+        if config.callback_url
+        else None
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if notifier is None:
+            yield
+            return
+        async with notifier.running():
+            yield
+
     app = Starlette(
+        lifespan=lifespan,
         routes=[
             Route("/iso20022/messages", messages, methods=["POST"]),
             Route("/iso20022/messages/{kind}", messages, methods=["POST"]),
@@ -321,9 +341,9 @@ def create_app(config: SandboxConfig) -> Starlette:
             Route("/_sandbox/ledger", ledger, methods=["GET"]),
             Route("/_sandbox/compliance/{uetr}", compliance, methods=["POST"]),
             Route("/health", health, methods=["GET"]),
-        ]
+        ],
     )
-    app.state.rail = RailService(rail)
+    app.state.rail = service
     return app
 
 

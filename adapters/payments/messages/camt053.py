@@ -12,13 +12,13 @@ from xsdata.models.datatype import XmlDate
 from adapters.payments.messages.envelope import InvalidMessage, xml_datetime
 from adapters.payments.model import StatementEntry, StatementRecord
 
-__all__ = ["MSG_DEF", "build", "read"]
+__all__ = ["MSG_DEF", "account", "build", "entry", "read", "read_entry"]
 
 MSG_DEF = "camt.053.001.08"
 
 
-def _amount(value: Decimal, ccy: str) -> Any:
-    return c53.ActiveOrHistoricCurrencyAndAmount(value=abs(value), ccy=ccy)
+def _amount(value: Decimal, ccy: str, m: Any = c53) -> Any:
+    return m.ActiveOrHistoricCurrencyAndAmount(value=abs(value), ccy=ccy)
 
 
 def _balance(code: str, value: Decimal, ccy: str, day: dt.date) -> Any:
@@ -30,28 +30,29 @@ def _balance(code: str, value: Decimal, ccy: str, day: dt.date) -> Any:
     )
 
 
-def _entry(e: StatementEntry) -> Any:
-    code = c53.BankTransactionCodeStructure4(
-        domn=c53.BankTransactionCodeStructure5(
+def entry(e: StatementEntry, m: Any = c53) -> Any:
+    """A ``ReportEntry10`` in the binding module ``m`` (camt.053 and camt.054 share the structure)."""
+    code = m.BankTransactionCodeStructure4(
+        domn=m.BankTransactionCodeStructure5(
             cd="PMNT",
-            fmly=c53.BankTransactionCodeStructure6(cd="RCDT" if e.credit else "ICDT", sub_fmly_cd=e.family),
+            fmly=m.BankTransactionCodeStructure6(cd="RCDT" if e.credit else "ICDT", sub_fmly_cd=e.family),
         )
     )
-    return c53.ReportEntry10(
+    return m.ReportEntry10(
         ntry_ref=e.reference[:35],
-        amt=_amount(e.amount, e.currency),
-        cdt_dbt_ind=c53.CreditDebitCode.CRDT if e.credit else c53.CreditDebitCode.DBIT,
-        sts=c53.EntryStatus1Choice(cd=e.status),
-        bookg_dt=c53.DateAndDateTime2Choice(dt=XmlDate.from_date(e.booking_date)),
-        val_dt=c53.DateAndDateTime2Choice(dt=XmlDate.from_date(e.value_date)),
+        amt=_amount(e.amount, e.currency, m),
+        cdt_dbt_ind=m.CreditDebitCode.CRDT if e.credit else m.CreditDebitCode.DBIT,
+        sts=m.EntryStatus1Choice(cd=e.status),
+        bookg_dt=m.DateAndDateTime2Choice(dt=XmlDate.from_date(e.booking_date)),
+        val_dt=m.DateAndDateTime2Choice(dt=XmlDate.from_date(e.value_date)),
         acct_svcr_ref=e.reference[:35],
         bk_tx_cd=code,
         ntry_dtls=[
-            c53.EntryDetails9(
+            m.EntryDetails9(
                 tx_dtls=[
-                    c53.EntryTransaction10(
-                        refs=c53.TransactionReferences6(end_to_end_id=e.end_to_end_id, uetr=e.uetr),
-                        rmt_inf=c53.RemittanceInformation16(ustrd=[e.remittance[:140]]) if e.remittance else None,
+                    m.EntryTransaction10(
+                        refs=m.TransactionReferences6(end_to_end_id=e.end_to_end_id, uetr=e.uetr),
+                        rmt_inf=m.RemittanceInformation16(ustrd=[e.remittance[:140]]) if e.remittance else None,
                     )
                 ]
             )
@@ -59,12 +60,16 @@ def _entry(e: StatementEntry) -> Any:
     )
 
 
-def build(stmt: StatementRecord, *, msg_id: str, created: dt.datetime) -> Any:
+def account(number: str, currency: str, m: Any = c53) -> Any:
     ident = (
-        c53.AccountIdentification4Choice(iban=stmt.account)
-        if stmt.account[:2].isalpha()
-        else c53.AccountIdentification4Choice(othr=c53.GenericAccountIdentification1(id=stmt.account))
+        m.AccountIdentification4Choice(iban=number)
+        if number[:2].isalpha()
+        else m.AccountIdentification4Choice(othr=m.GenericAccountIdentification1(id=number))
     )
+    return m.CashAccount39(id=ident, ccy=currency)
+
+
+def build(stmt: StatementRecord, *, msg_id: str, created: dt.datetime) -> Any:
     return c53.Document(
         bk_to_cstmr_stmt=c53.BankToCustomerStatementV08(
             grp_hdr=c53.GroupHeader81(msg_id=msg_id, cre_dt_tm=xml_datetime(created)),
@@ -72,12 +77,12 @@ def build(stmt: StatementRecord, *, msg_id: str, created: dt.datetime) -> Any:
                 c53.AccountStatement9(
                     id=stmt.statement_id[:35],
                     cre_dt_tm=xml_datetime(created),
-                    acct=c53.CashAccount39(id=ident, ccy=stmt.currency),
+                    acct=account(stmt.account, stmt.currency),
                     bal=[
                         _balance("OPBD", stmt.opening_balance, stmt.currency, stmt.date),
                         _balance("CLBD", stmt.closing_balance, stmt.currency, stmt.date),
                     ],
-                    ntry=[_entry(e) for e in stmt.entries],
+                    ntry=[entry(e) for e in stmt.entries],
                 )
             ],
         )
@@ -89,6 +94,24 @@ def _signed(bal: Any) -> Decimal:
     return value if bal.cdt_dbt_ind == c53.CreditDebitCode.CRDT else -value
 
 
+def read_entry(n: Any) -> StatementEntry:
+    tx = n.ntry_dtls[0].tx_dtls[0] if n.ntry_dtls and n.ntry_dtls[0].tx_dtls else None
+    refs = tx.refs if tx is not None else None
+    return StatementEntry(
+        reference=str(n.acct_svcr_ref or n.ntry_ref or ""),
+        amount=n.amt.value,
+        currency=str(n.amt.ccy),
+        credit=n.cdt_dbt_ind.value == "CRDT",
+        status=str(n.sts.cd or n.sts.prtry),
+        booking_date=n.bookg_dt.dt.to_date(),
+        value_date=n.val_dt.dt.to_date(),
+        uetr=refs.uetr if refs else None,
+        end_to_end_id=refs.end_to_end_id if refs else None,
+        remittance=" ".join(tx.rmt_inf.ustrd) if tx is not None and tx.rmt_inf else None,
+        family=str(n.bk_tx_cd.domn.fmly.sub_fmly_cd) if n.bk_tx_cd.domn else "",
+    )
+
+
 def read(document: Any) -> StatementRecord:
     stmts = document.bk_to_cstmr_stmt.stmt
     if len(stmts) != 1:
@@ -97,25 +120,7 @@ def read(document: Any) -> StatementRecord:
     balances = {b.tp.cd_or_prtry.cd: b for b in s.bal}
     if "OPBD" not in balances or "CLBD" not in balances:
         raise InvalidMessage("camt.053 must report OPBD and CLBD balances")
-    entries = []
-    for n in s.ntry:
-        tx = n.ntry_dtls[0].tx_dtls[0] if n.ntry_dtls and n.ntry_dtls[0].tx_dtls else None
-        refs = tx.refs if tx is not None else None
-        entries.append(
-            StatementEntry(
-                reference=str(n.acct_svcr_ref or n.ntry_ref or ""),
-                amount=n.amt.value,
-                currency=str(n.amt.ccy),
-                credit=n.cdt_dbt_ind == c53.CreditDebitCode.CRDT,
-                status=str(n.sts.cd or n.sts.prtry),
-                booking_date=n.bookg_dt.dt.to_date(),
-                value_date=n.val_dt.dt.to_date(),
-                uetr=refs.uetr if refs else None,
-                end_to_end_id=refs.end_to_end_id if refs else None,
-                remittance=" ".join(tx.rmt_inf.ustrd) if tx is not None and tx.rmt_inf else None,
-                family=str(n.bk_tx_cd.domn.fmly.sub_fmly_cd) if n.bk_tx_cd.domn else "",
-            )
-        )
+    entries = [read_entry(n) for n in s.ntry]
     number = s.acct.id.iban or s.acct.id.othr.id
     return StatementRecord(
         statement_id=str(s.id),

@@ -22,6 +22,7 @@ from typing import Any
 from lxml import etree
 from pyiso20022.camt.camt_029_001_09 import camt_029_001_09 as camt029
 from pyiso20022.camt.camt_053_001_08 import camt_053_001_08 as camt053
+from pyiso20022.camt.camt_054_001_08 import camt_054_001_08 as camt054
 from pyiso20022.camt.camt_056_001_08 import camt_056_001_08 as camt056
 from pyiso20022.head.head_001_001_02 import head_001_001_02 as head
 from pyiso20022.pacs.pacs_002_001_10 import pacs_002_001_10 as pacs002
@@ -63,6 +64,7 @@ MESSAGE_TYPES: dict[str, type[Any]] = {
     "camt.056.001.08": camt056.Document,
     "camt.029.001.09": camt029.Document,
     "camt.053.001.08": camt053.Document,
+    "camt.054.001.08": camt054.Document,
 }
 
 _MAX_BYTES = 1_000_000
