@@ -262,14 +262,16 @@ class SqliteIdempotencyStore(SqlIdempotencyStore):
 
 
 def open_store(url: str, *, table: str = "payment_idempotency", lease: float = 60.0) -> IdempotencyStore:
-    """``sqlite:///path``, ``sqlite://:memory:``, a bare path, or ``postgresql://...``."""
+    """``sqlite:///relative/path``, ``sqlite:////absolute/path``, ``sqlite://:memory:``, a bare path, or
+    ``postgresql://...``."""
     if url.startswith(("postgresql://", "postgres://")):
         from adapters.payments.idempotency_pg import PostgresIdempotencyStore
 
         return PostgresIdempotencyStore(url, table=table, lease=lease)
     if url.startswith("sqlite://"):
+        # sqlite:///relative/path, sqlite:////absolute/path, sqlite://:memory: (the SQLAlchemy convention)
         path = url.removeprefix("sqlite://")
-        path = path.removeprefix("/") if path.startswith("/:memory:") else path
+        path = path.removeprefix("/")
         return SqliteIdempotencyStore(path or ":memory:", table=table, lease=lease)
     if "://" in url:
         raise ValueError(f"idempotency_store {url!r}: use sqlite:///path or postgresql://...")

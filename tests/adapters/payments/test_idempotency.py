@@ -166,3 +166,23 @@ async def test_initiate_payment_is_idempotent_on_postgres(rail, tmp_path):
     assert again.data["initiatePayment"]["uetr"] == first.data["initiatePayment"]["uetr"]
     assert error_code(other) == "BAD_USER_INPUT"
     assert (await rail_ledger(rail))["settlements"][first.data["initiatePayment"]["uetr"]] == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "path"),
+    [
+        ("sqlite:///var/idem.sqlite3", "var/idem.sqlite3"),
+        ("sqlite:////srv/idem.sqlite3", "/srv/idem.sqlite3"),
+        ("sqlite://:memory:", ":memory:"),
+        ("idem.sqlite3", "idem.sqlite3"),
+    ],
+)
+def test_sqlite_urls_follow_the_usual_convention(url, path):
+    store = open_store(url)
+    assert isinstance(store, SqliteIdempotencyStore)
+    assert store.path == path
+
+
+def test_unknown_store_scheme_is_refused():
+    with pytest.raises(ValueError, match="postgresql"):
+        open_store("mysql://db/payments")
