@@ -55,7 +55,7 @@ PAYMENT = f"query($u: UETR!) {{ payment(uetr: $u) {{ {PAYMENT_FIELDS} }} }}"
 
 
 def payment_input(**overrides: Any) -> dict[str, Any]:
-    """Haixin (CN, CNY) pays Almaty Auto (KZ) 1,250.00 CNY unless overridden."""
+    """Horgos Border Trade (CN, CNY account) pays Qingdao Haixin (CN) 1,250.00 CNY unless overridden."""
     data: dict[str, Any] = {
         "debtor": HORGOS,
         "debtorAccount": HORGOS_ACCOUNT,
