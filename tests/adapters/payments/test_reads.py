@@ -169,3 +169,17 @@ async def test_agency_sees_only_its_companies_payments(adapter):
 async def test_agency_cannot_pay_from_a_company_outside_it(adapter):
     result = await initiate(adapter, payment_input(), who=principal("ru-user", agency="ru-export-center"))
     assert result.errors[0].original_error.extensions["field"] == "input.debtorAccount"
+
+
+async def test_agency_gets_no_statement_for_an_account_outside_it(adapter):
+    query = "query($a: String!, $d: Date!) { statement(account: $a, date: $d) { account } }"
+    variables = {"a": HAIXIN_ACCOUNT, "d": "2026-11-18"}
+    assert (await execute(adapter, query, variables, who=principal("q", agency="qingdao-broker"))).data["statement"]
+    outside = await execute(adapter, query, variables, who=principal("k", agency="kz-trade-agency"))
+    assert outside.errors is None and outside.data["statement"] is None
+
+
+async def test_agency_cannot_recall_a_payment_outside_it(adapter):
+    recall = await _recall(adapter, SETTLED_UETR, who=principal("r", agency="ru-export-center"))
+    assert (recall["status"], recall["rejectionReason"]) == ("RJCR", "NOOR")
+    assert (await payment(adapter, SETTLED_UETR))["return"] is None
