@@ -144,7 +144,7 @@ class PaymentRecall:
         return Payment.from_report(report) if report is not None and report.known else None
 
 
-@strawberry.federation.type(keys=["country taxId"], description="A trader (owned by tax); payments adds accounts.")
+@strawberry.federation.type(keys=["country taxId"])  # owned by tax: described there
 class Company:
     country: CountryCode
     tax_id: TaxId
