@@ -117,7 +117,21 @@ _PARSER = XmlParser(
 _SERIALIZER = XmlSerializer(config=SerializerConfig(xml_declaration=False, encoding="UTF-8"))
 
 
-def _bind(element: etree._Element, cls: type[Any], what: str) -> Any:
+def _tags(element: etree._Element) -> list[str]:
+    return [str(e.tag) for e in element.iter() if isinstance(e.tag, str)]
+
+
+def _check_order(obj: Any, received: list[str], ns: str, what: str) -> None:
+    """The schema's sequences fix element order: re-serializing the bound object gives that order."""
+    rendered = _tags(etree.fromstring(_SERIALIZER.render(obj, ns_map={None: ns}).encode(), safe_parser()))
+    if rendered != received:
+        at = next((i for i, (a, b) in enumerate(zip(received, rendered, strict=False)) if a != b), len(rendered))
+        name = etree.QName(received[at]).localname if at < len(received) else "end of document"
+        raise InvalidMessage(f"{what}: element {name} is out of schema order (position {at})")
+
+
+def _bind(element: etree._Element, cls: type[Any], what: str, ns: str) -> Any:
+    received = _tags(element)  # before binding: xsdata clears the elements it consumes
     try:
         obj = _PARSER.parse(element, cls)
         check_facets(obj)
@@ -126,6 +140,7 @@ def _bind(element: etree._Element, cls: type[Any], what: str) -> Any:
     except (ParserError, TypeError, ValueError) as exc:
         detail = re.sub(r"\{[^}]*\}", "", str(exc)).replace("\n", " ")
         raise InvalidMessage(f"{what} does not match the schema: {detail}") from None
+    _check_order(obj, received, ns, what)
     return obj
 
 
@@ -154,7 +169,7 @@ def parse_message(data: bytes, *, expect: str | None = None) -> Message:
         or etree.QName(children[1]).localname != "Document"
     ):
         raise InvalidMessage("Message must hold exactly an AppHdr (head.001.001.02) followed by a Document")
-    hdr = _bind(children[0], head.AppHdr, "AppHdr")
+    hdr = _bind(children[0], head.AppHdr, "AppHdr", HEAD_NS)
     msg_def = str(hdr.msg_def_idr)
     msg_id = str(hdr.biz_msg_idr)
     cls = MESSAGE_TYPES.get(msg_def)
@@ -167,7 +182,7 @@ def parse_message(data: bytes, *, expect: str | None = None) -> Message:
     # canonical form first: binding consumes (clears) the parsed elements
     canonical = etree.tostring(children[1], method="c14n", exclusive=True, with_comments=False)
     try:
-        document = _bind(children[1], cls, msg_def)
+        document = _bind(children[1], cls, msg_def, iso_ns(msg_def))
     except InvalidMessage as exc:
         raise InvalidMessage(exc.reason, msg_id=msg_id, msg_def=msg_def) from None
     return Message(

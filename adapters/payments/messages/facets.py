@@ -4,7 +4,8 @@ The kept bindings (``pyiso20022``, xsdata dataclasses generated from the officia
 in their field metadata — ``required``, ``min_occurs``/``max_occurs``, ``pattern``, ``min_length``/``max_length``,
 ``min_inclusive``, ``total_digits``/``fraction_digits`` — and mark ``xs:choice`` groups by their ``...Choice``
 class names. xsdata's parser enforces element names and types but not these facets; :func:`check_facets` does,
-so a document that parses and passes here satisfies the schema's content rules (element order is not checked).
+so a document that parses and passes here satisfies the schema's content rules (element order is checked
+separately, by :mod:`.envelope`).
 """
 
 from __future__ import annotations

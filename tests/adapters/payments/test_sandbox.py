@@ -99,6 +99,24 @@ async def test_schema_violation_is_rejected_ff01_naming_the_element(http):
     assert "EndToEndId" in _reject(response)[2]
 
 
+async def test_elements_out_of_schema_order_are_rejected_ff01(http):
+    body = render_message(
+        pacs008.build(transfer()),
+        msg_def=pacs008.MSG_DEF,
+        sender_bic="SLKGCNQDXXX",
+        receiver_bic="SGRLCNSHXXX",
+        biz_msg_id="ORDER1",
+        created=NOW,
+    )
+    start, end = body.index(b"<ChrgBr>"), body.index(b"</ChrgBr>") + len(b"</ChrgBr>")
+    charge = body[start:end]
+    swapped = (body[:start] + body[end:]).replace(b"<IntrBkSttlmAmt", charge + b"<IntrBkSttlmAmt", 1)
+    response = await http.post("/iso20022/messages", content=swapped, headers={"Content-Type": "application/xml"})
+    status, reason, info = _reject(response)
+    assert (response.status_code, status, reason) == (400, "RJCT", "FF01")
+    assert "ChrgBr is out of schema order" in info
+
+
 async def test_wrong_content_type_is_rejected(http):
     response = await http.post("/iso20022/messages", content=b"{}", headers={"Content-Type": "application/json"})
     assert response.status_code == 415
