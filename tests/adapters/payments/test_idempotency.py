@@ -55,7 +55,7 @@ async def test_keys_are_scoped_per_client(adapter):
 
 async def test_concurrent_duplicate_in_progress_is_conflict(adapter, rail):
     # The rail is slow to answer the first send, so the duplicate arrives while the key is in progress.
-    rail.faults.reconfigure(FaultConfig(latency_ms=300, paths=("/iso20022/messages/pacs.008",)))
+    rail.faults.reconfigure(FaultConfig(latency_ms=600, paths=("/iso20022/messages/pacs.008",)))
     data = payment_input()
     first, second = await asyncio.gather(initiate(adapter, data, "busy"), initiate(adapter, data, "busy"))
     outcomes = sorted([first, second], key=lambda r: r.errors is None)
