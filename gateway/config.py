@@ -16,6 +16,7 @@ import dataclasses
 import os
 import re
 import tomllib
+import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -135,9 +136,11 @@ def load_settings(
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(str(file), f"not valid TOML: {exc}") from None
         source = str(file)
-    for key, value in env.items():
+    for key, value in sorted(env.items()):
         if key.startswith("SILKGRAPH_") and "__" in key:
             dotted = [p.lower() for p in key[len("SILKGRAPH_") :].split("__")]
+            if not all(dotted):
+                raise ConfigError(key, "an override names each level once: SILKGRAPH_SECTION__KEY")
             _set_dotted(raw, dotted, _env_value(value))
     for key, value in (overrides or {}).items():
         _set_dotted(raw, key.split("."), value)
@@ -145,10 +148,25 @@ def load_settings(
 
 
 def _env_value(value: str) -> Any:
+    """A boolean, integer or number when the text is one in TOML; otherwise the text itself."""
+    if "\n" in value:
+        return value
     try:
-        return tomllib.loads(f"v = {value}")["v"]
+        parsed = tomllib.loads(f"v = {value}")["v"]
     except tomllib.TOMLDecodeError:
         return value
+    return parsed if isinstance(parsed, bool | int | float) else value
+
+
+def _url(key: str, value: str) -> str:
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(key, f"must be an http(s) URL such as http://127.0.0.1:4101, got {value!r}")
+    try:
+        parts.port  # noqa: B018 - raises on a port that is not a number in range
+    except ValueError as exc:
+        raise ConfigError(key, f"has a bad port: {exc}") from None
+    return value
 
 
 def _set_dotted(target: dict[str, Any], parts: list[str], value: Any) -> None:
@@ -192,6 +210,12 @@ class _Section:
         value = self.get(name, kind, default)
         if value is not None and value <= 0:
             raise ConfigError(self.key(name), f"must be greater than 0, got {value}")
+        return value
+
+    def non_negative(self, name: str, kind: type, default: Any) -> Any:
+        value = self.get(name, kind, default)
+        if value is not None and value < 0:
+            raise ConfigError(self.key(name), f"must be 0 or more, got {value}")
         return value
 
     def sub(self, name: str) -> _Section:
@@ -256,7 +280,7 @@ def _gateway(s: _Section) -> GatewaySettings:
         **{
             f.name: lim.positive(f.name, int, getattr(defaults, f.name))
             if f.name != "max_batch"
-            else lim.get(f.name, int, defaults.max_batch)
+            else lim.non_negative(f.name, int, defaults.max_batch)
             for f in dataclasses.fields(LimitSettings)
         }
     )
@@ -311,8 +335,8 @@ def _adapter(name: str, s: _Section, env: Mapping[str, str]) -> AdapterSettings:
     if not _NAME.match(name):
         raise ConfigError(s.prefix, "adapter names are lower-case letters, digits and _ (start with a letter)")
     url = s.get("url", str, None)
-    if url is not None and not url.startswith(("http://", "https://")):
-        raise ConfigError(s.key("url"), f"must be an http(s) URL, got {url!r}")
+    if url is not None:
+        _url(s.key("url"), url)
     creds = s.sub("credentials")
     credentials = {k: _secret(creds.key(k), v, env) for k, v in creds.table.items()}
     creds.used.update(credentials)
@@ -341,8 +365,7 @@ def _subgraph(name: str, s: _Section, env: Mapping[str, str]) -> SubgraphSetting
     url = s.get("url", str, None)
     if url is None:
         raise ConfigError(s.key("url"), "is required for a remote subgraph")
-    if not url.startswith(("http://", "https://")):
-        raise ConfigError(s.key("url"), f"must be an http(s) URL, got {url!r}")
+    _url(s.key("url"), url)
     headers_table = s.sub("headers")
     headers = {k: _secret(headers_table.key(k), v, env) for k, v in headers_table.table.items()}
     headers_table.used.update(headers)

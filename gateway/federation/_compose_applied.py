@@ -31,8 +31,9 @@ def merge_applied(applications: Sequence[Sequence[ConstDirectiveNode]]) -> list[
     """One element's kept directive applications from each of its subgraphs, as supergraph text.
 
     ``@inaccessible``/``@authenticated`` once when any subgraph has them; ``@tag`` once per distinct name;
-    ``@requiresScopes``/``@policy`` with the distinct alternatives of every subgraph; ``@cost`` with the highest
-    weight; non-repeatable others (``@deprecated``, ``@listSize``, composed ones) from the first subgraph.
+    ``@requiresScopes``/``@policy`` requiring what every subgraph requires (their conjunction);
+    ``@cost`` with the highest weight; non-repeatable others (``@deprecated``, ``@listSize``, composed ones)
+    from the first subgraph.
     """
     merged: dict[str, list[ConstDirectiveNode]] = {}
     for directives in applications:
@@ -69,16 +70,24 @@ def _weight(directive: ConstDirectiveNode) -> int:
 
 
 def _merge_alternatives(name: str, found: list[ConstDirectiveNode]) -> str:
+    """Requirements from several subgraphs all apply: the conjunction of their alternatives (OR of ANDs)."""
     argument = "scopes" if name == "requiresScopes" else "policies"
-    alternatives: list[str] = []
+    merged: list[list[str]] = [[]]
     for directive in found:
         value = _argument(directive, argument)
-        items = getattr(value, "values", ())
-        for item in items:
-            text = print_ast(item)
-            if text not in alternatives:
-                alternatives.append(text)
-    return f"@{name}({argument}: [{', '.join(alternatives)}])"
+        alternatives = [[print_ast(v) for v in getattr(item, "values", ())] for item in getattr(value, "values", ())]
+        if not alternatives:
+            continue
+        product: list[list[str]] = []
+        for left in merged:
+            for right in alternatives:
+                combined = left + [v for v in right if v not in left]
+                if not any(set(existing) == set(combined) for existing in product):
+                    product.append(combined)
+        # An alternative that contains another one adds nothing to an OR.
+        merged = [a for a in product if not any(set(b) < set(a) for b in product)]
+    rendered = ", ".join("[" + ", ".join(alternative) + "]" for alternative in merged)
+    return f"@{name}({argument}: [{rendered}])"
 
 
 IsSubtype = Callable[[str, str], bool]

@@ -19,7 +19,7 @@ from graphql.language import (
 
 from ._compose_model import Kind, Subgraph
 
-__all__ = ["FieldSetCheck", "check_field_sets", "named_type"]
+__all__ = ["FieldSetCheck", "check_field_sets", "named_type", "parse_field_set"]
 
 _COMPOSITE = (Kind.OBJECT, Kind.INTERFACE, Kind.UNION)
 
@@ -153,4 +153,29 @@ def check_field_sets(subgraph: Subgraph) -> FieldSetCheck:
                                 f'{where}: field "{owner}.{name}" is resolved by this subgraph anyway; '
                                 "a provided field must be marked @external"
                             )
+    if not subgraph.fed1:
+        result.problems.extend(_unused_externals(subgraph, result))
     return result
+
+
+def _unused_externals(subgraph: Subgraph, result: FieldSetCheck) -> list[str]:
+    problems: list[str] = []
+    for type_def in subgraph.types.values():
+        declared_by_interfaces = {
+            name
+            for interface in type_def.interfaces
+            if interface in subgraph.types
+            for name in subgraph.types[interface].fields
+        }
+        for field_def in type_def.fields.values():
+            if (
+                field_def.external
+                and (type_def.name, field_def.name) not in result.used
+                and field_def.name not in declared_by_interfaces
+            ):
+                problems.append(
+                    f'subgraph "{subgraph.name}": field "{type_def.name}.{field_def.name}" is marked @external but no '
+                    "@key, @requires or @provides of this subgraph uses it; remove it, or drop @external if this "
+                    "subgraph resolves it"
+                )
+    return problems

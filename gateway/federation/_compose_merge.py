@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import re
 
-from graphql.language import ConstDirectiveNode, NonNullTypeNode, StringValueNode, print_ast
+from graphql.language import ConstDirectiveNode, NonNullTypeNode, TypeNode, print_ast
 
 from ._compose_applied import merge_applied, merge_type_refs
+from ._compose_enum_input import merge_enum, merge_input, merge_union
 from ._compose_fieldset import FieldSetCheck, named_type
 from ._compose_model import Field, InputValue, Kind, Subgraph, TypeDef
-from ._compose_print import SupergraphArg, SupergraphEnumValue, SupergraphField, SupergraphType
+from ._compose_print import SupergraphArg, SupergraphField, SupergraphType
+from ._compose_specs import quote
 
 __all__ = ["Merger"]
 
@@ -28,15 +30,13 @@ _BUILT_IN_SCALARS = frozenset({"Int", "Float", "String", "Boolean", "ID"})
 _LABEL = re.compile(r"^(percent\((\d{1,2}(\.\d{1,8})?|100(\.0{1,8})?)\)|[A-Za-z][A-Za-z0-9_\-:.]*)$")
 
 
-def quote(value: str) -> str:
-    return print_ast(StringValueNode(value=value))
-
-
 def _names(sources: list[Source]) -> str:
     return ", ".join(f'"{sg.name}"' for sg, _ in sources)
 
 
 class Merger:
+    """Merges the types of all subgraphs; problems accumulate in :attr:`problems` instead of stopping."""
+
     def __init__(self, subgraphs: list[Subgraph], checks: dict[str, FieldSetCheck], graphs: dict[str, str]) -> None:
         self.subgraphs = subgraphs
         self.checks = checks
@@ -91,6 +91,9 @@ class Merger:
         out: list[str] = []
         for subgraph, type_def in sources:
             graph = f"graph: {self.graphs[subgraph.name]}"
+            if type_def.name == "Query" and not type_def.fields:
+                # Every subgraph has a Query (it holds _service); only those with own root fields are listed.
+                continue
             if not type_def.keys:
                 out.append(f"@join__type({graph})")
             for key in type_def.keys:
@@ -135,23 +138,26 @@ class Merger:
             if kind in (Kind.OBJECT, Kind.INTERFACE):
                 self.merge_composite(merged, kind, sources)
             elif kind is Kind.UNION:
-                self.merge_union(merged, sources)
+                merge_union(self, merged, sources)
             elif kind is Kind.ENUM:
-                self.merge_enum(merged, sources)
+                merge_enum(self, merged, sources)
             elif kind is Kind.INPUT_OBJECT:
-                self.merge_input(merged, sources)
+                merge_input(self, merged, sources)
             merged.directives += self.kept([t.directives for _, t in sources])
             out.append(merged)
         return out
 
     def merge_composite(self, merged: SupergraphType, kind: Kind, sources: list[Source]) -> None:
+        implements: list[str] = []
         for subgraph, type_def in sources:
             for interface in type_def.interfaces:
                 if interface not in merged.interfaces:
                     merged.interfaces.append(interface)
-                merged.directives.append(
+                implements.append(
                     f"@join__implements(graph: {self.graphs[subgraph.name]}, interface: {quote(interface)})"
                 )
+        # Apollo prints which subgraph knows an implementation before the type's @join__type list.
+        merged.directives[:0] = implements
         names: list[str] = []
         for _, type_def in sources:
             names.extend(n for n in type_def.fields if n not in names)
@@ -165,15 +171,10 @@ class Merger:
         sources = [(sg, t.fields[name]) for sg, t in type_sources if name in t.fields]
         for subgraph, field in sources:
             self.check_reference(subgraph, coordinate, named_type(field.type))
-        merged_type = sources[0][1].type
-        for _, field in sources[1:]:
-            widened = merge_type_refs(merged_type, field.type, output=True, is_subtype=self.is_subtype)
-            if widened is None:
-                listed = ", ".join(f'"{print_ast(f.type)}" in subgraph "{sg.name}"' for sg, f in sources)
-                self.problems.append(f'field "{coordinate}" has incompatible types across subgraphs: {listed}')
-                return None
-            merged_type = widened
-        all_equal = len({print_ast(f.type) for _, f in sources}) == 1
+        typed = self.output_type(coordinate, sources)
+        if typed is None:
+            return None
+        merged_type, all_equal = typed
         by_graph = {sg.name: f for sg, f in sources}
         dropped: set[str] = set()
         used_overridden: set[str] = set()
@@ -239,6 +240,30 @@ class Merger:
             args=self.merge_args(coordinate, sources),
             directives=directives,
         )
+
+    def output_type(self, coordinate: str, sources: list[tuple[Subgraph, Field]]) -> tuple[TypeNode, bool] | None:
+        """The supergraph type of an output field and whether all subgraphs agree on it.
+
+        @external declarations do not shape the type (the owners do); each must be compatible with it.
+        """
+        owners = [(sg, f) for sg, f in sources if not f.external] or sources
+        merged = owners[0][1].type
+        for _, field in owners[1:]:
+            widened = merge_type_refs(merged, field.type, output=True, is_subtype=self.is_subtype)
+            if widened is None:
+                listed = ", ".join(f'"{print_ast(f.type)}" in subgraph "{sg.name}"' for sg, f in owners)
+                self.problems.append(f'field "{coordinate}" has incompatible types across subgraphs: {listed}')
+                return None
+            merged = widened
+        for subgraph, field in sources:
+            if field.external and merge_type_refs(merged, field.type, output=True, is_subtype=self.is_subtype) is None:
+                self.problems.append(
+                    f'field "{coordinate}" is declared @external in subgraph "{subgraph.name}" with type '
+                    f'"{print_ast(field.type)}", incompatible with its type "{print_ast(merged)}" in the subgraphs '
+                    "that resolve it"
+                )
+                return None
+        return merged, len({print_ast(f.type) for _, f in owners}) == 1
 
     def check_shareable(
         self, type_name: str, name: str, sources: list[tuple[Subgraph, Field]], overridden: set[str]
@@ -316,70 +341,3 @@ class Merger:
             next((v.description for _, v in present if v.description), None),
             self.kept([v.directives for _, v in present]),
         )
-
-    def merge_union(self, merged: SupergraphType, sources: list[Source]) -> None:
-        for subgraph, type_def in sources:
-            for member in type_def.members:
-                self.check_reference(subgraph, merged.name, member)
-                if member not in merged.members:
-                    merged.members.append(member)
-                merged.directives.append(
-                    f"@join__unionMember(graph: {self.graphs[subgraph.name]}, member: {quote(member)})"
-                )
-
-    def merge_enum(self, merged: SupergraphType, sources: list[Source]) -> None:
-        names: list[str] = []
-        for _, type_def in sources:
-            names.extend(v for v in type_def.values if v not in names)
-        usage = self.usage.get(merged.name, {"output"})
-        partial = [v for v in names if not all(v in t.values for _, t in sources)]
-        if partial and usage == {"input", "output"}:
-            for value in partial:
-                having = [sg.name for sg, t in sources if value in t.values]
-                missing = [sg.name for sg, t in sources if value not in t.values]
-                self.problems.append(
-                    f'enum "{merged.name}" is used both as an input and an output type, so its values must be the '
-                    f'same in every subgraph, but value "{value}" is defined in {", ".join(having)} and not in '
-                    f"{', '.join(missing)}"
-                )
-        if usage == {"input"}:
-            names = [v for v in names if v not in partial]
-            if not names:
-                self.problems.append(
-                    f'enum "{merged.name}" is only used as an input type, so it keeps the values common to all '
-                    "its subgraphs, and there are none"
-                )
-        for value in names:
-            holders = [(sg, t.values[value]) for sg, t in sources if value in t.values]
-            directives = [f"@join__enumValue(graph: {self.graphs[sg.name]})" for sg, _ in holders]
-            merged.values.append(
-                SupergraphEnumValue(
-                    value,
-                    next((v.description for _, v in holders if v.description), None),
-                    directives + self.kept([v.directives for _, v in holders]),
-                )
-            )
-
-    def merge_input(self, merged: SupergraphType, sources: list[Source]) -> None:
-        names: list[str] = []
-        for _, type_def in sources:
-            names.extend(n for n in type_def.fields if n not in names)
-        for name in names:
-            present = [(sg, t.fields[name]) for sg, t in sources if name in t.fields]
-            value = self.merge_input_value(f"{merged.name}.{name}", present, len(sources))
-            if value is None:
-                continue
-            directives = []
-            if len({print_ast(f.type) for _, f in present}) > 1:
-                directives = [
-                    f"@join__field(graph: {self.graphs[sg.name]}, type: {quote(print_ast(f.type))})"
-                    for sg, f in present
-                ]
-            field_name, type_text, default, description, applied = value
-            merged.fields.append(
-                SupergraphField(field_name, type_text, description, default=default, directives=directives + applied)
-            )
-        if not merged.fields:
-            self.problems.append(
-                f'input type "{merged.name}" has no field defined in all of its subgraphs ({_names(sources)})'
-            )

@@ -95,10 +95,6 @@ class TypeDef:
     shareable: bool = False
     directives: list[ConstDirectiveNode] = field(default_factory=list)
 
-    @property
-    def is_entity(self) -> bool:
-        return bool(self.keys)
-
 
 @dataclass
 class LinkedFeature:
@@ -123,7 +119,3 @@ class Subgraph:
     composed: list[str] = field(default_factory=list)
     links: dict[str, LinkedFeature] = field(default_factory=dict)
     roots: dict[str, str] = field(default_factory=dict)
-
-    def owns_field(self, type_name: str, field_name: str) -> bool:
-        type_def = self.types.get(type_name)
-        return type_def is not None and field_name in type_def.fields

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from graphql.language import StringValueNode, print_ast
+
 from ._compose_print import SupergraphEnumValue, SupergraphField, SupergraphType
 
-__all__ = ["JOIN_DIRECTIVES", "METADATA_SPECS", "MetadataSpec", "graph_enum_names", "join_spec_types"]
+__all__ = ["JOIN_DIRECTIVES", "METADATA_SPECS", "MetadataSpec", "graph_enum_names", "join_spec_types", "quote"]
 
 LINK = '@link(url: "https://specs.apollo.dev/link/v1.0")'
 JOIN = '@link(url: "https://specs.apollo.dev/join/v0.5", for: EXECUTION)'
@@ -138,7 +140,7 @@ def join_spec_types(graphs: list[tuple[str, str, str]]) -> list[SupergraphType]:
         "enum",
         "join__Graph",
         values=[
-            SupergraphEnumValue(value, directives=[f"@join__graph(name: {_quote(name)}, url: {_quote(url)})"])
+            SupergraphEnumValue(value, directives=[f"@join__graph(name: {quote(name)}, url: {quote(url)})"])
             for value, name, url in graphs
         ],
     )
@@ -159,7 +161,6 @@ def join_spec_types(graphs: list[tuple[str, str, str]]) -> list[SupergraphType]:
     return [context_argument, graph_enum, purpose, *scalars]
 
 
-def _quote(value: str) -> str:
-    from graphql.language import StringValueNode, print_ast
-
+def quote(value: str) -> str:
+    """A GraphQL string literal."""
     return print_ast(StringValueNode(value=value))

@@ -16,6 +16,7 @@ from graphql.language import (
     EnumTypeDefinitionNode,
     EnumTypeExtensionNode,
     FieldDefinitionNode,
+    FieldNode,
     InputObjectTypeDefinitionNode,
     InputObjectTypeExtensionNode,
     InputValueDefinitionNode,
@@ -40,6 +41,7 @@ from graphql.language import (
     print_ast,
 )
 
+from ._compose_fieldset import parse_field_set
 from ._compose_link import FEDERATION_MACHINERY_TYPES, resolve_links
 from ._compose_model import EnumValue, Field, InputValue, Key, Kind, LinkedFeature, Subgraph, TypeDef
 
@@ -170,10 +172,7 @@ class _Reader:
 
     def is_machinery(self, name: str) -> bool:
         return (
-            name in FEDERATION_MACHINERY_TYPES
-            or name in self.spec_types
-            or name.startswith(("federation__", "link__"))
-            or name in {"_Entity", "_Any"}
+            name in FEDERATION_MACHINERY_TYPES or name in self.spec_types or name.startswith(("federation__", "link__"))
         )
 
     def read_types(self) -> None:
@@ -204,7 +203,7 @@ class _Reader:
         element = f'type "{type_def.name}"'
         all_external = False
         for directive in node.directives or ():
-            name = self.canonical(directive, element)
+            name = self.names.get(directive.name.value)
             if name == "key":
                 fields = _string_argument(directive, "fields")
                 resolvable = _bool_argument(directive, "resolvable")
@@ -312,4 +311,19 @@ def parse_subgraph(name: str, url: str, sdl: str) -> tuple[Subgraph, list[str]]:
     reader = _Reader(subgraph, document)
     reader.read_schema()
     reader.read_types()
+    if subgraph.fed1:
+        _upgrade_fed1_keys(subgraph)
     return subgraph, reader.problems
+
+
+def _upgrade_fed1_keys(subgraph: Subgraph) -> None:
+    """Fed 1 extensions mark their key fields @external although they resolve them; Federation 2 does not."""
+    for type_def in subgraph.types.values():
+        if not type_def.extension:
+            continue
+        for key in type_def.keys:
+            selection = parse_field_set(key.fields)
+            for node in selection.selections if selection is not None else ():
+                field = type_def.fields.get(node.name.value) if isinstance(node, FieldNode) else None
+                if field is not None:
+                    field.external = False

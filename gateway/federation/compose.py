@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from gateway.errors import CompositionError
 
 from ._compose_fieldset import FieldSetCheck, check_field_sets
-from ._compose_merge import Merger, quote
+from ._compose_merge import Merger
 from ._compose_model import Kind, Subgraph, TypeDef
 from ._compose_print import SupergraphDocument, SupergraphField, SupergraphType
 from ._compose_specs import (
@@ -33,6 +33,7 @@ from ._compose_specs import (
     cost_link,
     graph_enum_names,
     join_spec_types,
+    quote,
 )
 from ._compose_subgraph import KEPT_DIRECTIVES, parse_subgraph
 
@@ -82,8 +83,7 @@ def compose(subgraphs: Sequence[SubgraphSource]) -> str:
     _add_interface_object_fields(merger, types, by_name)
     problems.extend(_check_implementations(types, by_name))
     problems.extend(_check_resolvable_entities(merger, checks))
-    query = by_name.get("Query")
-    if query is not None and not query.fields:
+    if len(parsed) == len(seen) and not any(t.fields for _, t in merger.by_name.get("Query", [])):
         problems.append("no subgraph defines a field on the Query type; at least one root query field is needed")
     composed_links, composed_definitions = _composed_directives(parsed, problems)
     if problems:
@@ -164,24 +164,33 @@ def _check_implementations(types: list[SupergraphType], by_name: dict[str, Super
 
 
 def _check_resolvable_entities(merger: Merger, checks: dict[str, FieldSetCheck]) -> list[str]:
-    """An entity whose keys are ``resolvable: false`` everywhere cannot be fetched by key; that is only a problem
-    when several subgraphs contribute fields to it (one of them must be reachable by key)."""
+    """Fields a subgraph adds to an entity it declares only with ``@key(resolvable: false)`` cannot be fetched
+    from anywhere else: the gateway has no way into that subgraph for the entity."""
     problems: list[str] = []
     for name, sources in merger.by_name.items():
-        keyed = [t for _, t in sources if t.keys]
-        if not keyed or len(sources) < 2 or any(k.resolvable for t in keyed for k in t.keys):
+        if len(sources) < 2:
             continue
-        contributing = [
-            sg.name
-            for sg, t in sources
-            if any(not f.external and (name, f.name) not in checks[sg.name].key_fields for f in t.fields.values())
-        ]
-        if contributing:
-            problems.append(
-                f'entity "{name}" has only @key(resolvable: false) in every subgraph '
-                f"({', '.join(sg.name for sg, _ in sources)}), yet {', '.join(contributing)} add fields to it; "
-                "make the key resolvable in the subgraph that owns the entity"
-            )
+        for subgraph, type_def in sources:
+            if not type_def.keys or any(key.resolvable for key in type_def.keys):
+                continue
+            elsewhere = {
+                f
+                for other, t in sources
+                if other is not subgraph
+                for f, field in t.fields.items()
+                if not field.external
+            }
+            stranded = [
+                f.name
+                for f in type_def.fields.values()
+                if not f.external and (name, f.name) not in checks[subgraph.name].key_fields and f.name not in elsewhere
+            ]
+            if stranded:
+                problems.append(
+                    f'subgraph "{subgraph.name}" adds field(s) {", ".join(stranded)} to entity "{name}" but declares '
+                    "it only with @key(resolvable: false), so the gateway cannot fetch them; make the key resolvable "
+                    f'in "{subgraph.name}"'
+                )
     return problems
 
 

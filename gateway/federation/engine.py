@@ -33,7 +33,7 @@ from gateway.errors import PlanningError, RequestError, SilkgraphError, to_graph
 from gateway.federation.executor import FetchRecord, PlanExecutor, Transport
 from gateway.federation.plan import QueryPlan
 from gateway.federation.planner import QueryPlanner, operation_of, plan_cache_key
-from gateway.federation.response import shape_response
+from gateway.federation.response import ShapeCache, shape_response
 from gateway.federation.supergraph import Supergraph
 from gateway.sdk.context import RequestContext
 
@@ -82,6 +82,7 @@ class GraphQLResponse:
 class _Prepared:
     document: DocumentNode | None
     errors: list[dict[str, Any]]
+    shapes: ShapeCache = dataclasses.field(default_factory=ShapeCache)
 
 
 def _error(message: str, code: str, **extra: Any) -> dict[str, Any]:
@@ -209,7 +210,9 @@ class FederatedGraph:
         outcome = await self.executor.execute(plan, variables, context, data)
         errors.extend(outcome.errors)
         response.fetches = outcome.fetches
-        response.data = shape_response(self.schema, operation, fragments, variables, outcome.data, errors)
+        response.data = shape_response(
+            self.schema, operation, fragments, variables, outcome.data, errors, prepared.shapes
+        )
         response.errors = errors
         return response
 

@@ -306,7 +306,7 @@ def _representation(obj: dict[str, Any], req: RequiresType) -> dict[str, Any] | 
     rep: dict[str, Any] = {"__typename": req.typename}
     for f in req.fields:
         value = _read(obj, f)
-        if value is _MISSING:
+        if value is _MISSING or (value is None and f.name in req.key_fields):
             return None
         rep[f.name] = value
     return rep

@@ -55,6 +55,8 @@ class RequiresType:
     typename: str
     typenames: frozenset[str]
     fields: tuple[RequiresField, ...]
+    #: names of the key fields among ``fields``: an object whose key has a null is not fetched
+    key_fields: frozenset[str] = frozenset()
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

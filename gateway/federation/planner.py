@@ -81,6 +81,7 @@ class _ReqBuilder:
     typename: str
     typenames: set[str]
     fields: OrderedDict[str, _ReqFieldBuilder] = dataclasses.field(default_factory=OrderedDict)
+    keys: set[str] = dataclasses.field(default_factory=set)
 
     def freeze(self, cond: str) -> RequiresType:
         return RequiresType(
@@ -88,6 +89,7 @@ class _ReqBuilder:
             typename=self.typename,
             typenames=frozenset(self.typenames),
             fields=tuple(f.freeze() for f in self.fields.values()),
+            key_fields=frozenset(self.keys),
         )
 
 
@@ -431,15 +433,15 @@ class _Planning:
     ) -> _Group:
         if hops > _MAX_HOPS:
             raise PlanningError(f"no path of entity fetches reaches subgraph {target.graph} for {type_name}")
-        index = (target.graph, path, parent.id, target.cond + tag)
+        index = (target.graph, path, parent.id, tag)
         gid = self._entity_index.get(index)
         group = self.groups[gid] if gid is not None else None
         if group is None:
             group = self.new_group(target.graph, path, "entity")
             group.deps.add(parent.id)
             self._entity_index[index] = group.id
-            if self.sg.is_interface_object(target.graph, target.cond):
-                group.keep_typename = True
+        if self.sg.is_interface_object(target.graph, target.cond):
+            group.keep_typename = True
         req = group.requires.get(target.cond)
         if req is None:
             req = group.requires[target.cond] = _ReqBuilder(typename=target.cond, typenames=set())
@@ -448,6 +450,7 @@ class _Planning:
             parent_sel.add_typename()
             fields, deps = self.ensure_fields(parent, parent_sel, type_name, path, key, hops, avoid=group)
             _merge_req_fields(req.fields, fields)
+            req.keys |= set(fields)
             for dep in deps:
                 if dep is not group and not self.depends_on(dep, group):
                     group.deps.add(dep.id)
@@ -520,7 +523,7 @@ class _Planning:
             if target is None:
                 raise PlanningError(f"no subgraph can provide {type_name}.{name} needed as a key or @requires input")
             # join the fetch already going to that subgraph at this path, unless it waits for these fields
-            existing = self._entity_index.get((target.graph, path, group.id, target.cond))
+            existing = self._entity_index.get((target.graph, path, group.id, ""))
             shared = existing is not None and not (
                 avoid is not None and (existing == avoid.id or self.depends_on(self.groups[existing], avoid))
             )

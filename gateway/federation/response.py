@@ -8,6 +8,7 @@ nearest nullable ancestor, with one error per path (an error already reported at
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -30,7 +31,7 @@ from graphql import (
     is_leaf_type,
 )
 
-__all__ = ["shape_response"]
+__all__ = ["ShapeCache", "shape_response"]
 
 
 def included(node: Any, variables: Mapping[str, Any]) -> bool:
@@ -62,6 +63,7 @@ def shape_response(
     variables: Mapping[str, Any],
     data: Mapping[str, Any],
     errors: list[dict[str, Any]],
+    cache: ShapeCache | None = None,
 ) -> dict[str, Any] | None:
     root = {
         "query": schema.query_type,
@@ -69,11 +71,37 @@ def shape_response(
         "subscription": schema.subscription_type,
     }[operation.operation.value]
     assert root is not None
-    shaper = _Shaper(schema, fragments, variables, errors)
+    shaper = _Shaper(schema, fragments, variables, errors, cache)
     try:
-        return shaper.object(root, operation.selection_set.selections, data, [])
+        return shaper.object(root, tuple(operation.selection_set.selections), data, [])
     except _Null:
         return None
+
+
+@dataclasses.dataclass(slots=True)
+class _Occurrence:
+    node: FieldNode
+    #: nodes on the way to this field that carry @skip/@include (fragments, spreads, the field itself)
+    conditions: tuple[Any, ...]
+
+
+@dataclasses.dataclass(slots=True)
+class _Entry:
+    """One response key of a selection set for one runtime type, compiled once per document."""
+
+    key: str
+    name: str
+    occurrences: list[_Occurrence]
+    unconditional: bool = True
+    sub: tuple[SelectionNode, ...] = ()
+
+
+class ShapeCache:
+    """Field collection results per (selection set, runtime type), kept with the parsed document."""
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[tuple[int, ...], str, bool], list[_Entry]] = {}
+        self.subs: dict[tuple[int, ...], tuple[SelectionNode, ...]] = {}
 
 
 class _Shaper:
@@ -83,42 +111,78 @@ class _Shaper:
         fragments: Mapping[str, FragmentDefinitionNode],
         variables: Mapping[str, Any],
         errors: list[dict[str, Any]],
+        cache: ShapeCache | None = None,
     ) -> None:
         self.schema = schema
         self.fragments = fragments
         self.variables = variables
         self.errors = errors
+        self.cache = cache or ShapeCache()
         self._error_paths = {tuple(e["path"]) for e in errors if isinstance(e.get("path"), list)}
 
     def _included(self, node: Any) -> bool:
         return included(node, self.variables)
 
-    def collect(
+    def compile(self, type_: Any, selections: tuple[SelectionNode, ...], virtual: bool) -> list[_Entry]:
+        key = (tuple(map(id, selections)), type_.name, virtual)
+        entries = self.cache.entries.get(key)
+        if entries is None:
+            by_key: dict[str, _Entry] = {}
+            self._compile_into(by_key, type_, selections, virtual, (), set())
+            for entry in by_key.values():
+                entry.unconditional = all(not o.conditions for o in entry.occurrences)
+                entry.sub = self._sub([o.node for o in entry.occurrences])
+            entries = self.cache.entries[key] = list(by_key.values())
+        return entries
+
+    def _sub(self, nodes: list[FieldNode]) -> tuple[SelectionNode, ...]:
+        """The merged sub-selections of several field nodes; the same tuple for the same nodes (cache keys)."""
+        key = tuple(map(id, nodes))
+        sub = self.cache.subs.get(key)
+        if sub is None:
+            sub = self.cache.subs[key] = tuple(s for n in nodes if n.selection_set for s in n.selection_set.selections)
+        return sub
+
+    def _compile_into(
         self,
-        type_: GraphQLObjectType | Any,
+        out: dict[str, _Entry],
+        type_: Any,
         selections: Iterable[SelectionNode],
-        virtual: bool = False,
-        out: dict[str, list[FieldNode]] | None = None,
-        visited: set[str] | None = None,
-    ) -> dict[str, list[FieldNode]]:
-        out = {} if out is None else out
-        visited = set() if visited is None else visited
+        virtual: bool,
+        conditions: tuple[Any, ...],
+        visited: set[str],
+    ) -> None:
         for s in selections:
-            if not self._included(s):
-                continue
+            conds = (*conditions, s) if s.directives else conditions
             if isinstance(s, FieldNode):
-                out.setdefault(s.alias.value if s.alias else s.name.value, []).append(s)
+                key = s.alias.value if s.alias else s.name.value
+                entry = out.get(key)
+                if entry is None:
+                    entry = out[key] = _Entry(key=key, name=s.name.value, occurrences=[])
+                entry.occurrences.append(_Occurrence(s, conds))
             elif isinstance(s, InlineFragmentNode):
                 if s.type_condition is None or self._applies(s.type_condition.name.value, type_, virtual):
-                    self.collect(type_, s.selection_set.selections, virtual, out, visited)
+                    self._compile_into(out, type_, s.selection_set.selections, virtual, conds, visited)
             elif isinstance(s, FragmentSpreadNode):
                 name = s.name.value
                 frag = self.fragments.get(name)
                 if frag is None or name in visited:
                     continue
-                visited.add(name)
                 if self._applies(frag.type_condition.name.value, type_, virtual):
-                    self.collect(type_, frag.selection_set.selections, virtual, out, visited)
+                    self._compile_into(out, type_, frag.selection_set.selections, virtual, conds, visited | {name})
+
+    def collect(
+        self, type_: Any, selections: tuple[SelectionNode, ...], virtual: bool = False
+    ) -> list[tuple[str, str, tuple[SelectionNode, ...]]]:
+        """(response key, field name, merged sub-selections) of the fields that apply, in document order."""
+        out = []
+        for entry in self.compile(type_, selections, virtual):
+            if entry.unconditional:
+                out.append((entry.key, entry.name, entry.sub))
+                continue
+            nodes = [o.node for o in entry.occurrences if all(self._included(c) for c in o.conditions)]
+            if nodes:
+                out.append((entry.key, entry.name, self._sub(nodes)))
         return out
 
     def _applies(self, cond: str, type_: Any, virtual: bool) -> bool:
@@ -137,27 +201,25 @@ class _Shaper:
     def object(
         self,
         type_: Any,
-        selections: Iterable[SelectionNode],
+        selections: tuple[SelectionNode, ...],
         data: Mapping[str, Any],
         path: list[Any],
         virtual: bool = False,
     ) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        for key, nodes in self.collect(type_, selections, virtual).items():
-            name = nodes[0].name.value
-            field_path = [*path, key]
+        fields = type_.fields
+        for key, name, sub in self.collect(type_, selections, virtual):
             if name == "__typename":
                 result[key] = type_.name
                 continue
             if name in ("__schema", "__type"):
                 result[key] = data.get(key)
                 continue
-            field_def = type_.fields.get(name)
+            field_def = fields.get(name)
             if field_def is None:
                 continue
-            sub = [s for n in nodes if n.selection_set for s in n.selection_set.selections]
             try:
-                result[key] = self.value(field_def.type, sub, data.get(key), field_path, present=key in data)
+                result[key] = self.value(field_def.type, sub, data.get(key), [*path, key], present=key in data)
             except _Null:
                 result[key] = None
                 if isinstance(field_def.type, GraphQLNonNull):
@@ -165,7 +227,12 @@ class _Shaper:
         return result
 
     def value(
-        self, type_: GraphQLOutputType, sub: list[SelectionNode], value: Any, path: list[Any], present: bool = True
+        self,
+        type_: GraphQLOutputType,
+        sub: tuple[SelectionNode, ...],
+        value: Any,
+        path: list[Any],
+        present: bool = True,
     ) -> Any:
         if isinstance(type_, GraphQLNonNull):
             if value is None:

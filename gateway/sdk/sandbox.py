@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import random
 import socket
+import struct
 from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
@@ -50,6 +51,20 @@ class FaultConfig:
     paths: tuple[str, ...] = ()
     seed: int = 20261128
 
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if f.name.endswith("_rate") and not (isinstance(value, int | float) and 0 <= value <= 1):
+                raise ValueError(f"fault setting {f.name} is a probability between 0 and 1, got {value!r}")
+            if f.name.endswith(("_ms", "_s")) and not (isinstance(value, int | float) and value >= 0):
+                raise ValueError(f"fault setting {f.name} must be a number >= 0, got {value!r}")
+        if not 400 <= self.error_status <= 599:
+            raise ValueError(
+                f"fault setting error_status must be an HTTP error status (400-599), got {self.error_status}"
+            )
+        if isinstance(self.paths, str) or not all(isinstance(p, str) and p.startswith("/") for p in self.paths):
+            raise ValueError(f"fault setting paths is a list of path prefixes such as '/soap', got {self.paths!r}")
+
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> FaultConfig:
         known = {f.name for f in dataclasses.fields(cls)}
@@ -57,7 +72,7 @@ class FaultConfig:
         if unknown:
             raise ValueError(f"unknown fault setting(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
         kwargs = dict(values)
-        if "paths" in kwargs:
+        if isinstance(kwargs.get("paths"), list | tuple):
             kwargs["paths"] = tuple(kwargs["paths"])
         return cls(**kwargs)
 
@@ -119,7 +134,7 @@ class FaultInjection:
             await _drop_connection(send)
             return
         if self._roll(cfg.timeout_rate):
-            await asyncio.sleep(cfg.timeout_s)
+            await _hang(receive, send, cfg.timeout_s)
             return
         if self._roll(cfg.error_rate):
             body = b'{"error":"injected fault"}'
@@ -150,17 +165,25 @@ class FaultInjection:
 
         await self.app(scope, receive, capture)
         if timeout_after:
-            await asyncio.sleep(cfg.timeout_s)
+            await _hang(receive, send, cfg.timeout_s)
             return
         if reset_after:
             await _drop_connection(send)
             return
-        start = next(m for m in messages if m["type"] == "http.response.start")
+        start = next((m for m in messages if m["type"] == "http.response.start"), None)
+        if start is None:  # the handler answered nothing; let the server say so
+            return
         body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
+        if truncate and not body:  # nothing to cut short: lose the reply instead
+            await _drop_connection(send)
+            return
         if truncate:
             cut = body[: max(1, len(body) // 2)]
             await send(start)  # keeps the original content-length: the client sees a short read
             await send({"type": "http.response.body", "body": cut, "more_body": True})
+            transport = _transport(send)
+            if transport is not None:  # close now, so the server does not report an unfinished response
+                await _close(transport, reset=False)
             return  # the server closes the transport: the response is incomplete
         spoiled = b"<<<not what you expected" + body[: len(body) // 3]
         headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
@@ -169,11 +192,38 @@ class FaultInjection:
         await send({"type": "http.response.body", "body": spoiled})
 
 
-async def _drop_connection(send: Send) -> None:
-    """Start a response and return before finishing it: the server closes the connection mid-reply.
+def _transport(send: Send) -> asyncio.Transport | None:
+    """The connection behind an ASGI ``send``, when the server is uvicorn (its protocol's bound ``send``).
 
-    The client sees the peer hang up (httpx ``RemoteProtocolError``), exactly like a reset socket.
+    ASGI has no way to reset a connection; sandboxes run on uvicorn (:func:`serve_sandbox`), whose per-request
+    cycle keeps its transport, so the fault injector reaches for it and falls back to an unfinished reply.
     """
+    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    return transport if isinstance(transport, asyncio.Transport) else None
+
+
+async def _close(transport: asyncio.Transport, *, reset: bool) -> None:
+    if reset:
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):  # linger 0: close() sends RST instead of FIN
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        transport.abort()
+    else:
+        transport.close()
+    await asyncio.sleep(0)  # let the server see the connection is gone, so it does not answer 500 or log
+
+
+async def _drop_connection(send: Send) -> None:
+    """Reset the TCP connection (RST): the client sees a connection reset (httpx ``ReadError``).
+
+    Without access to the socket, start a reply and stop mid-body: the client sees the peer hang up
+    (httpx ``RemoteProtocolError``).
+    """
+    transport = _transport(send)
+    if transport is not None:
+        await _close(transport, reset=True)
+        return
     await send(
         {
             "type": "http.response.start",
@@ -182,6 +232,19 @@ async def _drop_connection(send: Send) -> None:
         }
     )
     await send({"type": "http.response.body", "body": b"\0", "more_body": True})
+
+
+async def _hang(receive: Receive, send: Send, seconds: float) -> None:
+    """Answer nothing for ``seconds`` (or until the client gives up and disconnects), then drop the connection."""
+
+    async def client_left() -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+
+    try:
+        await asyncio.wait_for(client_left(), seconds)
+    except TimeoutError:
+        await _drop_connection(send)
 
 
 def free_port() -> int:
@@ -225,6 +288,7 @@ async def serve_sandbox(
             host=host,
             port=port,
             log_level="warning",
+            log_config=None,  # leave the host's logging alone: records propagate to its handlers
             lifespan="auto",
             access_log=False,
             timeout_graceful_shutdown=1,

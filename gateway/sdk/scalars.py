@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, NewType
+from typing import TYPE_CHECKING, Any, NewType, TypeAlias
 
 import strawberry
 from strawberry.schema.config import StrawberryConfig
@@ -47,8 +47,8 @@ def _serialize_money(value: Any) -> dict[str, str]:
 
 
 def _tax_id_shape(value: Any, field: str | None = None) -> str:
-    if not isinstance(value, str) or not re.fullmatch(r"[0-9A-Za-z-]{4,20}", value.strip()):
-        raise BadUserInput(f"TaxId {value!r} must be 4-20 letters, digits or '-'", field=field)
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9A-Za-z-]{4,20}", value.strip(), flags=re.ASCII):
+        raise BadUserInput(f"TaxId {value!r} must be 4-20 ASCII letters, digits or '-'", field=field)
     return value.strip().upper()
 
 
@@ -61,16 +61,29 @@ def _define(name: str, description: str, parse: Callable[..., Any], serialize: C
 
 
 # Python-side types: annotate fields with these; ``SCALAR_MAP`` tells Strawberry how to (de)serialize them.
-Money = NewType("Money", ids.MoneyValue)
-CurrencyCode = NewType("CurrencyCode", str)
-CountryCode = NewType("CountryCode", str)
-AWB = NewType("AWB", str)
-VIN = NewType("VIN", str)
-BIC = NewType("BIC", str)
-IBAN = NewType("IBAN", str)
-TaxId = NewType("TaxId", str)
-HSCode = NewType("HSCode", str)
-UETR = NewType("UETR", str)
+# Type checkers see plain aliases (a str is a valid AWB to mypy; the scalar validates it on input).
+if TYPE_CHECKING:
+    Money: TypeAlias = ids.MoneyValue
+    CurrencyCode: TypeAlias = str
+    CountryCode: TypeAlias = str
+    AWB: TypeAlias = str
+    VIN: TypeAlias = str
+    BIC: TypeAlias = str
+    IBAN: TypeAlias = str
+    TaxId: TypeAlias = str
+    HSCode: TypeAlias = str
+    UETR: TypeAlias = str
+else:
+    Money = NewType("Money", ids.MoneyValue)
+    CurrencyCode = NewType("CurrencyCode", str)
+    CountryCode = NewType("CountryCode", str)
+    AWB = NewType("AWB", str)
+    VIN = NewType("VIN", str)
+    BIC = NewType("BIC", str)
+    IBAN = NewType("IBAN", str)
+    TaxId = NewType("TaxId", str)
+    HSCode = NewType("HSCode", str)
+    UETR = NewType("UETR", str)
 
 SCALAR_MAP: dict[object, Any] = {
     Money: _define(

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import strawberry.federation
 
+from gateway.sdk.error_codes import ErrorCodes
 from gateway.sdk.scalars import schema_config
 
 __all__ = ["FEDERATION_VERSION", "federation_schema"]
 
 #: The Federation version every built-in subgraph declares (Strawberry accepts 2.0-2.11).
-FEDERATION_VERSION: Final = "2.11"
+FEDERATION_VERSION: Final[Literal["2.11"]] = "2.11"
 
 
 def federation_schema(
@@ -28,7 +29,7 @@ def federation_schema(
         query=query,
         mutation=mutation,
         types=list(types),
-        extensions=list(extensions),
+        extensions=[ErrorCodes, *extensions],
         federation_version=FEDERATION_VERSION,
         config=schema_config(**config),
     )

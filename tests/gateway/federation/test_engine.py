@@ -113,3 +113,17 @@ async def test_unknown_operation_name_is_a_request_error(graph: Graph) -> None:
     result = await graph.run("query A { shipments { awb } }", operation_name="B")
     assert result.request_error
     assert "B" in result.errors[0]["message"]
+
+
+class _NullKeyCargo:
+    """A cargo subgraph that returns a shipment whose key is null."""
+
+    async def fetch(self, operation: str, variables: object, context: object, operation_name: object = None) -> object:
+        return {"data": {"shipment": {"__typename": "Shipment", "awb": None, "weight": 1.0}}}
+
+
+async def test_entities_with_a_null_key_are_not_fetched(graph: Graph) -> None:
+    graph.graph.executor.transports = {**graph.transports, "cargo": _NullKeyCargo()}  # type: ignore[dict-item]
+    result = await graph.run('{ shipment(awb: "x") { duty } }')
+    assert graph.calls("customs") == []
+    assert result.data == {"shipment": {"duty": None}}

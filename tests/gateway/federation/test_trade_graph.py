@@ -29,7 +29,7 @@ async def test_one_entities_call_per_subgraph_per_level_with_deduplication(trade
     assert trade.entity_calls("accounts") == 1
     assert trade.entity_calls("catalog") == 1
     assert trade.entity_calls("shipping") == 1
-    sent = [b for b in trade.recorders["catalog"].bodies if "_entities" in b["query"]][0]
+    sent = next(b for b in trade.recorders["catalog"].bodies if "_entities" in b["query"])
     skus = [r["sku"] for r in sent["variables"]["representations"]]
     assert sorted(skus) == ["sku-1", "sku-2", "sku-3"]  # five lines, three distinct items
 
@@ -39,7 +39,7 @@ async def test_requires_input_comes_from_its_owner(trade: Federated) -> None:
     assert data["items"] == [
         {"sku": s, "shippingCost": trade_graph.shipping_cost(v["weight"])} for s, v in trade_graph.ITEMS.items()
     ]
-    sent = [b for b in trade.recorders["shipping"].bodies if "_entities" in b["query"]][0]
+    sent = next(b for b in trade.recorders["shipping"].bodies if "_entities" in b["query"])
     assert sent["variables"]["representations"][0] == {"__typename": "Item", "sku": "sku-1", "weight": 21000}
 
 

@@ -1,0 +1,148 @@
+"""``CargoAdapter``: the aviation logistics system as the ``cargo`` subgraph.
+
+Settings (``[adapters.cargo]``): ``url`` — the ONE Record server; options ``legacy_url`` — the Cargo-XML airline
+system, ``airlines`` — AWB prefix → ``"one-record"`` | ``"cargo-xml"`` (default ``{"999": "one-record",
+"784": "cargo-xml"}``), ``read_attempts`` — tries for idempotent reads while an airline is unavailable (3).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import ssl
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+import httpx
+import strawberry
+from starlette.applications import Starlette
+
+from adapters.cargo.airlines import parse_interfaces
+from adapters.cargo.cargo_xml_client import CargoXmlClient
+from adapters.cargo.cargo_xml_sandbox import create_cargo_xml_app
+from adapters.cargo.jsonld import CARGO
+from adapters.cargo.loaders import Airlines, CargoLoaders
+from adapters.cargo.model import Interface
+from adapters.cargo.one_record_client import OneRecordClient
+from adapters.cargo.one_record_sandbox import create_one_record_app
+from adapters.cargo.subgraph import build_schema
+from adapters.cargo.transport import SERVICE, ReadRetry
+from adapters.cargo.webhook import NotificationInbox, webhook_app
+from gateway.errors import ConfigError, SilkgraphError, UpstreamUnavailable
+from gateway.sdk.adapter import Adapter, AdapterSettings, Health, HealthState, SandboxSpec
+from gateway.sdk.context import RequestContext
+
+__all__ = ["CargoAdapter"]
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One verified TLS context per process: building one costs more than a loopback request."""
+    return ssl.create_default_context()
+
+
+@functools.cache
+def _load_airports() -> frozenset[str]:
+    import airportsdata
+
+    return frozenset(code for code in airportsdata.load("IATA") if code)
+
+
+class CargoAdapter(Adapter):
+    name = "cargo"
+    description = "Aviation logistics: airline cargo over IATA ONE Record and Cargo-XML"
+
+    def __init__(self, settings: AdapterSettings | None = None, *, retry: ReadRetry | None = None) -> None:
+        super().__init__(settings)
+        self.interfaces = parse_interfaces(self.settings.option("airlines"))
+        attempts = self.settings.option("read_attempts", 3)
+        if not isinstance(attempts, int) or isinstance(attempts, bool) or not 1 <= attempts <= 10:
+            raise ConfigError("adapters.cargo.read_attempts", f"must be a whole number from 1 to 10, not {attempts!r}")
+        self.retry = retry or ReadRetry(attempts=attempts)
+        legacy = self.settings.option("legacy_url")
+        if legacy is not None and not isinstance(legacy, str):
+            raise ConfigError("adapters.cargo.legacy_url", "must be the Cargo-XML system's base URL")
+        self.legacy_url: str | None = legacy
+        self.notifications = NotificationInbox()
+        self.airports: frozenset[str] | None = None
+        self._one_record: OneRecordClient | None = None
+        self._cargo_xml: CargoXmlClient | None = None
+
+    def build_schema(self) -> strawberry.federation.Schema:
+        return build_schema()
+
+    def _timeout(self) -> httpx.Timeout:
+        s = self.settings
+        return httpx.Timeout(s.total_timeout, connect=s.connect_timeout, read=s.read_timeout)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self) -> AsyncIterator[None]:
+        used = set(self.interfaces.values())
+        async with contextlib.AsyncExitStack() as stack:
+            if self.settings.url and Interface.ONE_RECORD in used:
+                http = await stack.enter_async_context(
+                    httpx.AsyncClient(base_url=self.settings.url, timeout=self._timeout(), verify=_tls())
+                )
+                self._one_record = OneRecordClient(http, retry=self.retry)
+            if self.legacy_url and Interface.CARGO_XML in used:
+                http = await stack.enter_async_context(
+                    httpx.AsyncClient(base_url=self.legacy_url, timeout=self._timeout(), verify=_tls())
+                )
+                self._cargo_xml = CargoXmlClient(http, retry=self.retry)
+            self.airports = await asyncio.to_thread(_load_airports)
+            try:
+                yield
+            finally:
+                self._one_record = self._cargo_xml = None
+
+    def airlines(self) -> Airlines:
+        return Airlines(self.interfaces, one_record=self._one_record, cargo_xml=self._cargo_xml)
+
+    def request_state(self, request: RequestContext) -> Any:
+        return CargoLoaders(self.airlines(), request.principal.agency)
+
+    async def health(self) -> Health:
+        sources: dict[str, str] = {}
+        for interface in sorted(set(self.interfaces.values()), key=lambda i: i.value):
+            try:
+                await self.airlines().client(interface).ping()
+            except SilkgraphError as exc:
+                sources[interface.value] = f"down: {exc.message}"
+            else:
+                sources[interface.value] = "up"
+        down = [k for k, v in sources.items() if v != "up"]
+        if not down:
+            return Health(state=HealthState.UP, sources=sources)
+        state = HealthState.DOWN if len(down) == len(sources) else HealthState.DEGRADED
+        return Health(state=state, detail=f"unreachable: {', '.join(down)}", sources=sources)
+
+    def webhook_app(self) -> Starlette:
+        """The ASGI app receiving ONE Record notifications (``POST /notifications``); mount it on the gateway."""
+        return webhook_app(self.notifications)
+
+    async def subscribe(self, *, subscriber: str, callback_url: str, topic: str = CARGO + "Shipment") -> str:
+        """Ask the ONE Record airline to notify ``callback_url`` about every ``topic`` object."""
+        if self._one_record is None:
+            raise UpstreamUnavailable(
+                "the one-record interface is not connected: set adapters.cargo.url", service=SERVICE
+            )
+        return await self._one_record.subscribe(subscriber=subscriber, callback_url=callback_url, topic=topic)
+
+    def sandboxes(self) -> Sequence[SandboxSpec]:
+        return (
+            SandboxSpec(
+                name="one-record",
+                factory=create_one_record_app,
+                default_port=4104,
+                setting="url",
+                description="IATA ONE Record 2.3.0 server of Air China (AWB prefix 999)",
+            ),
+            SandboxSpec(
+                name="cargo-xml",
+                factory=create_cargo_xml_app,
+                default_port=4105,
+                setting="legacy_url",
+                description="Cargo-XML (XFWB/XFSU) and FSU airline system of China Southern (AWB prefix 784)",
+            ),
+        )

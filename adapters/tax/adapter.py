@@ -1,0 +1,76 @@
+"""TaxAdapter: the SOAP taxpayer inquiry service (taxpayers, fapiao, export rebates) as a subgraph."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+
+import strawberry
+
+from adapters.soap import Scope, SoapClient
+from adapters.tax import sandbox
+from adapters.tax.client import ENDPOINT, TaxClient
+from adapters.tax.loaders import TaxLoaders
+from adapters.tax.subgraph import build_schema
+from gateway.errors import SubgraphError
+from gateway.sdk.adapter import Adapter, AdapterSettings, Health, HealthState, SandboxSpec
+from gateway.sdk.context import RequestContext
+
+__all__ = ["TaxAdapter"]
+
+
+class TaxAdapter(Adapter):
+    """Options: ``soap_version`` ("1.1" | "1.2"), ``retries``, ``max_response_bytes``, ``wsdl`` (path).
+    Credentials: ``username``, ``password`` (WS-Security UsernameToken, PasswordDigest)."""
+
+    name = "tax"
+    description = "Taxpayer register, VAT invoice verification and export rebates over SOAP"
+
+    def __init__(
+        self, settings: AdapterSettings | None = None, *, sleep: Callable[[float], Awaitable[None]] | None = None
+    ) -> None:
+        super().__init__(settings)
+        self._sleep = sleep
+        self._client: TaxClient | None = None
+
+    def build_schema(self) -> strawberry.federation.Schema:
+        return build_schema()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self) -> AsyncIterator[None]:
+        soap = SoapClient(self.settings, ENDPOINT, sleep=self._sleep)
+        async with soap.open():
+            self._client = TaxClient(soap)
+            try:
+                yield
+            finally:
+                self._client = None
+
+    @property
+    def client(self) -> TaxClient:
+        if self._client is None:
+            raise RuntimeError("TaxAdapter is not started: run it inside adapter.lifespan()")
+        return self._client
+
+    def request_state(self, request: RequestContext) -> TaxLoaders:
+        return TaxLoaders(self.client, Scope(agency=request.principal.agency, traceparent=request.traceparent))
+
+    async def health(self) -> Health:
+        if self._client is None:
+            return Health(state=HealthState.DOWN, detail="not started")
+        try:
+            await self._client.taxpayers([("CN", "0000")], Scope())
+        except SubgraphError as exc:
+            return Health(state=HealthState.DOWN, detail=exc.message)
+        return Health(state=HealthState.UP)
+
+    def sandboxes(self) -> Sequence[SandboxSpec]:
+        return (
+            SandboxSpec(
+                name="tax-soap",
+                factory=sandbox.create_app,
+                default_port=4103,
+                setting="url",
+                description="SOAP 1.1/1.2 taxpayer inquiry service (WSDL at /tax?wsdl)",
+            ),
+        )

@@ -1,0 +1,49 @@
+"""Per-request DataLoaders: N entity lookups become one tax SOAP call per kind.
+
+taxpayers by (country, tax id) → ``GetTaxpayers``; invoices by (code, number) → ``GetInvoices``; rebates by id
+or by exporter → ``GetExportRebateStatus``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from strawberry.dataloader import DataLoader
+
+from adapters.soap import Scope
+from adapters.tax.client import BATCH, TaxClient
+from adapters.tax.records import InvoiceRecord, RebateRecord, Taxpayer
+
+__all__ = ["TaxLoaders"]
+
+
+class TaxLoaders:
+    def __init__(self, client: TaxClient, scope: Scope) -> None:
+        self.client = client
+        self.scope = scope
+        self.taxpayer: DataLoader[tuple[str, str], Taxpayer | None] = DataLoader(load_fn=self._taxpayers)
+        self.invoice: DataLoader[tuple[str, str], InvoiceRecord | None] = DataLoader(load_fn=self._invoices)
+        self.rebate: DataLoader[str, RebateRecord | None] = DataLoader(load_fn=self._rebates, max_batch_size=BATCH)
+        self.rebates_of: DataLoader[tuple[str, str], list[RebateRecord]] = DataLoader(
+            load_fn=self._rebates_of, max_batch_size=BATCH
+        )
+
+    async def _taxpayers(self, keys: Sequence[tuple[str, str]]) -> list[Taxpayer | None]:
+        found = await self.client.taxpayers(keys, self.scope)
+        return [found.get(key) for key in keys]
+
+    async def _invoices(self, keys: Sequence[tuple[str, str]]) -> list[InvoiceRecord | None]:
+        found = await self.client.invoices(keys, self.scope)
+        return [found.get(key) for key in keys]
+
+    async def _rebates(self, ids: Sequence[str]) -> list[RebateRecord | None]:
+        found = {r.id: r for r in await self.client.rebates(self.scope, ids=ids)}
+        return [found.get(i) for i in ids]
+
+    async def _rebates_of(self, exporters: Sequence[tuple[str, str]]) -> list[list[RebateRecord]]:
+        groups: dict[tuple[str, str], list[RebateRecord]] = defaultdict(list)
+        for record in await self.client.rebates(self.scope, exporters=exporters):
+            groups[record.exporter].append(record)
+            self.rebate.prime(record.id, record)
+        return [groups.get(key, []) for key in exporters]

@@ -1,0 +1,150 @@
+"""Fast mock Federation v2 subgraphs for gateway benchmarks: graphql-core schemas over in-memory dicts.
+
+Run as a separate process so the gateway's own CPU is what the benchmark measures::
+
+    python -m bench.mock_subgraphs BASE_PORT [LATENCY_MS]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from typing import Any
+
+from graphql import GraphQLSchema, build_schema, execute, parse, validate
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+N = 50
+FED = """
+directive @key(fields: String!, resolvable: Boolean = true) repeatable on OBJECT | INTERFACE
+directive @shareable on OBJECT | FIELD_DEFINITION
+scalar _Any
+type _Service { sdl: String! }
+"""
+
+
+def _sdl(body: str, entities: list[str]) -> str:
+    link = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.11", import: ["@key", "@shareable"])\n'
+    entity = f"union _Entity = {' | '.join(entities)}\n" if entities else ""
+    query_extra = "_entities(representations: [_Any!]!): [_Entity]!\n" if entities else ""
+    return link + body, FED + entity + body.replace(
+        "type Query {", "type Query {\n  _service: _Service!\n  " + query_extra, 1
+    )
+
+
+SUBGRAPHS: dict[str, tuple[str, list[str]]] = {
+    # (a) one root field; (b) level 1 of the chain
+    "orders": (
+        """
+type Query { ping: String! orders: [Order!]! }
+type Order { id: ID! total: Int! buyer: Trader! }
+type Trader @key(fields: "id") { id: ID! }
+""",
+        ["Trader"],
+    ),
+    # (b) level 2
+    "traders": (
+        """
+type Query { traderCount: Int! }
+type Trader @key(fields: "id") { id: ID! name: String! account: Account! }
+type Account @key(fields: "iban") { iban: ID! }
+""",
+        ["Trader", "Account"],
+    ),
+    # (b) level 3
+    "ledger": (
+        """
+type Query { ledgerVersion: String! }
+type Account @key(fields: "iban") { iban: ID! balance: Int! currency: String! }
+""",
+        ["Account"],
+    ),
+    # (c) the wide query: three more subgraphs with a root field each
+    "customs": ("type Query { declarations: [Declaration!]! }\ntype Declaration { id: ID! status: String! }\n", []),
+    "cargo": ("type Query { flights: [Flight!]! }\ntype Flight { id: ID! route: String! }\n", []),
+    "rates": ("type Query { rates: [Rate!]! }\ntype Rate { code: String! value: Float! }\n", []),
+}
+
+
+def _entity(rep: dict[str, Any]) -> dict[str, Any]:
+    t = rep["__typename"]
+    if t == "Trader":
+        return {"__typename": t, "id": rep["id"], "name": f"Trader {rep['id']}", "account": {"iban": f"KZ{rep['id']}"}}
+    if t == "Account":
+        return {"__typename": t, "iban": rep["iban"], "balance": len(rep["iban"]) * 1000, "currency": "KZT"}
+    return {"__typename": t, **rep}
+
+
+def _root(name: str, sdl: str) -> dict[str, Any]:
+    return {
+        "_service": {"sdl": sdl},
+        "_entities": lambda _info, representations: [_entity(r) for r in representations],
+        "ping": "pong",
+        "orders": [{"id": f"o{i}", "total": i * 100, "buyer": {"id": f"t{i}"}} for i in range(N)],
+        "traderCount": N,
+        "ledgerVersion": "1",
+        "declarations": [{"id": f"d{i}", "status": "RELEASED"} for i in range(N)],
+        "flights": [{"id": f"f{i}", "route": "TAO-ALA"} for i in range(N)],
+        "rates": [{"code": c, "value": 1.0 + i} for i, c in enumerate(["CNY", "KZT", "RUB", "UZS", "INR"])],
+    }
+
+
+def _resolver(value: Any, info: Any, **args: Any) -> Any:
+    field = value.get(info.field_name) if isinstance(value, dict) else getattr(value, info.field_name, None)
+    return field(info, **args) if callable(field) else field
+
+
+def subgraph_app(name: str, latency_ms: float = 0.0) -> Starlette:
+    public_sdl, executable_sdl = _sdl(*SUBGRAPHS[name])
+    schema: GraphQLSchema = build_schema(executable_sdl)
+    for type_name in ("_Entity",):
+        t = schema.get_type(type_name)
+        if t is not None:
+            t.resolve_type = lambda value, _info, _t: value["__typename"]  # type: ignore[attr-defined]
+    root = _root(name, public_sdl)
+    documents: dict[str, Any] = {}
+
+    async def graphql(request: Request) -> Response:
+        body = json.loads(await request.body())
+        query = body["query"]
+        doc = documents.get(query)
+        if doc is None:
+            doc = parse(query)
+            errors = validate(schema, doc)
+            if errors:
+                return Response(json.dumps({"errors": [e.formatted for e in errors]}), media_type="application/json")
+            documents[query] = doc
+        if latency_ms:
+            await asyncio.sleep(latency_ms / 1000)
+        result = execute(schema, doc, root_value=root, variable_values=body.get("variables"), field_resolver=_resolver)
+        out: dict[str, Any] = {"data": result.data}  # type: ignore[union-attr]
+        if result.errors:  # type: ignore[union-attr]
+            out["errors"] = [e.formatted for e in result.errors]  # type: ignore[union-attr]
+        return Response(json.dumps(out), media_type="application/json")
+
+    return Starlette(routes=[Route("/graphql", graphql, methods=["POST"])])
+
+
+async def serve_all(base_port: int, latency_ms: float) -> None:
+    import uvicorn
+
+    servers = []
+    for i, name in enumerate(SUBGRAPHS):
+        config = uvicorn.Config(
+            subgraph_app(name, latency_ms),
+            host="127.0.0.1",
+            port=base_port + i,
+            log_level="error",
+            access_log=False,
+            lifespan="off",
+        )
+        servers.append(uvicorn.Server(config))
+    await asyncio.gather(*(s.serve() for s in servers))
+
+
+if __name__ == "__main__":
+    asyncio.run(serve_all(int(sys.argv[1]), float(sys.argv[2]) if len(sys.argv) > 2 else 0.0))

@@ -1,0 +1,194 @@
+"""The customs subgraph against the customs SOAP sandbox over a real socket (SOAP 1.1 and 1.2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adapters.customs import CustomsAdapter
+from gateway.sdk.sandbox import SandboxServer
+from gateway.sdk.testing import entities, execute, principal
+from tests.adapters.soap.kit import service
+
+HAIXIN = {"country": "CN", "taxId": "91370281MA3C5R7B0C"}
+DECLARATION = """
+query($id: ID!) { declaration(id: $id) {
+  id lrn direction status statusCode awb vin
+  declarant { country taxId }
+  procedure { code description } office { id name }
+  goodsItems { sequence hsCode quantity value origin }
+  notifications { code name status issuedAt }
+} }
+"""
+SUBMIT = """
+mutation($input: SubmitDeclarationInput!) { submitDeclaration(input: $input) {
+  id lrn duplicate notification { code name status }
+} }
+"""
+
+
+def car_export(lrn: str = "HX-TEST-0001", **changes: Any) -> dict[str, Any]:
+    draft: dict[str, Any] = {
+        "lrn": lrn,
+        "declarantCountry": "CN",
+        "declarantTaxId": HAIXIN["taxId"],
+        "direction": "EXPORT",
+        "procedureCode": "1000",
+        "officeId": "CN4201",
+        "awb": "784-20260026",
+        "vin": "LVSHCAMB1CE123456",
+        "goodsItems": [
+            {
+                "hsCode": "8703.23",
+                "description": "Used passenger car",
+                "quantity": "1",
+                "unit": "PCE",
+                "value": {"amount": "132000.00", "currency": "CNY"},
+                "origin": "CN",
+            }
+        ],
+    }
+    draft.update(changes)
+    return draft
+
+
+async def test_declaration_by_mrn_maps_the_whole_record(customs: CustomsAdapter) -> None:
+    result = await execute(customs, DECLARATION, {"id": "26CN4201E000000017"})
+    assert result.errors is None
+    d = result.data["declaration"]  # type: ignore[index]
+    assert d["lrn"] == "HX-2026-0815"
+    assert d["declarant"] == HAIXIN
+    assert (d["awb"], d["vin"]) == ("784-20260026", "LSVAM4187C2184847")
+    assert d["office"] == {"id": "CN4201", "name": "Qingdao Liuting Airport Customs"}
+    assert d["goodsItems"][0]["value"] == {"amount": "86000.00", "currency": "CNY"}
+    assert [n["name"] for n in d["notifications"]] == ["DMSRCV", "DMSACC", "DMSCLE", "DMSEOG"]
+    assert d["status"] == "GOODS_EXITED"
+
+
+async def test_unknown_mrn_is_null(customs: CustomsAdapter) -> None:
+    result = await execute(customs, DECLARATION, {"id": "26CN4201E999999999"})
+    assert result.errors is None
+    assert result.data == {"declaration": None}
+
+
+async def test_submit_returns_an_18_character_mrn_and_dmsrcv(customs: CustomsAdapter) -> None:
+    result = await execute(customs, SUBMIT, {"input": car_export()})
+    assert result.errors is None
+    payload = result.data["submitDeclaration"]  # type: ignore[index]
+    assert len(payload["id"]) == 18
+    assert payload["notification"] == {"code": "02", "name": "DMSRCV", "status": "RECEIVED"}
+    assert payload["duplicate"] is False
+
+
+async def test_used_vehicle_export_moves_through_documents_to_cleared(customs: CustomsAdapter) -> None:
+    submitted = await execute(customs, SUBMIT, {"input": car_export()})
+    mrn = submitted.data["submitDeclaration"]["id"]  # type: ignore[index]
+    seen = []
+    for _ in range(4):
+        result = await execute(customs, DECLARATION, {"id": mrn})
+        seen.append(result.data["declaration"]["status"])  # type: ignore[index]
+    assert seen == ["ACCEPTED", "DOCUMENTS_REQUIRED", "CLEARED", "CLEARED"]
+
+
+async def test_suspended_declarant_is_rejected(customs: CustomsAdapter) -> None:
+    mumbai = car_export(
+        lrn="MP-1", declarantCountry="IN", declarantTaxId="27AAPFU0939F1ZV", vin=None, awb="999-20260030"
+    )
+    mrn = (await execute(customs, SUBMIT, {"input": mumbai})).data["submitDeclaration"]["id"]  # type: ignore[index]
+    result = await execute(customs, DECLARATION, {"id": mrn})
+    assert result.data["declaration"]["status"] == "REJECTED"  # type: ignore[index]
+
+
+async def test_resubmitting_the_same_lrn_returns_the_same_mrn(customs: CustomsAdapter) -> None:
+    first = await execute(customs, SUBMIT, {"input": car_export()})
+    again = await execute(customs, SUBMIT, {"input": car_export()})
+    assert again.errors is None
+    assert again.data["submitDeclaration"]["id"] == first.data["submitDeclaration"]["id"]  # type: ignore[index]
+    assert again.data["submitDeclaration"]["duplicate"] is True  # type: ignore[index]
+
+
+async def test_reusing_an_lrn_for_other_goods_is_a_conflict(customs: CustomsAdapter) -> None:
+    await execute(customs, SUBMIT, {"input": car_export()})
+    other = await execute(customs, SUBMIT, {"input": car_export(awb=None)})
+    assert other.errors is not None
+    error = other.errors[0].original_error
+    assert getattr(error, "code", None) == "CONFLICT"
+
+
+async def test_business_rule_fault_names_validation_code_and_pointer(customs: CustomsAdapter) -> None:
+    barter = car_export(lrn="HG-X", procedureCode="0130", vin=None)
+    result = await execute(customs, SUBMIT, {"input": barter})
+    assert result.errors is not None
+    error: Any = result.errors[0].original_error
+    assert error.code == "UPSTREAM_FAULT"
+    assert error.extensions["faultCode"] == "Client"
+    assert error.extensions["validationCode"] == "BARTER_CONTRACT_REQUIRED"
+    assert error.extensions["pointer"] == "/SubmitDeclarationRequest/BarterContractID"
+
+
+async def test_declarations_filter_pages_with_cursor(customs: CustomsAdapter) -> None:
+    query = """query($after: String) { declarations(
+      filter: {declarantCountry: "CN", declarantTaxId: "91650000MA77X8TQ31"}, first: 1, after: $after)
+      { totalCount nodes { id procedure { code } } pageInfo { hasNextPage endCursor } } }"""
+    first = (await execute(customs, query, {"after": None})).data["declarations"]  # type: ignore[index]
+    assert first["totalCount"] == 2
+    assert first["pageInfo"]["hasNextPage"] is True
+    second = (await execute(customs, query, {"after": first["pageInfo"]["endCursor"]})).data["declarations"]  # type: ignore[index]
+    assert second["pageInfo"]["hasNextPage"] is False
+    ids = {first["nodes"][0]["id"], second["nodes"][0]["id"]}
+    assert ids == {"26CN6501B000000003", "26CN6501B000000004"}
+    assert {n["procedure"]["code"] for n in first["nodes"] + second["nodes"]} == {"0130"}
+
+
+async def test_declaration_entities_are_one_batch_call(customs: CustomsAdapter, sandbox: SandboxServer) -> None:
+    reps = [
+        {"__typename": "CustomsDeclaration", "id": mrn}
+        for mrn in ("26CN4201E000000017", "26CN3100E000000021", "26CN5100E000000033")
+    ]
+    result = await entities(customs, reps, "... on CustomsDeclaration { id lrn }")
+    assert result.errors is None
+    assert [e["lrn"] for e in result.data["_entities"]] == ["HX-2026-0815", "PD-2026-1102", "PD-2026-1110"]  # type: ignore[index]
+    assert service(sandbox).calls["GetDeclarationStatuses"] == 1
+
+
+async def test_extended_entities_resolve_declarations_in_one_list_call(
+    customs: CustomsAdapter, sandbox: SandboxServer
+) -> None:
+    shipments = [{"__typename": "Shipment", "awb": awb} for awb in ("999-12345675", "784-30791202", "999-20260030")]
+    result = await entities(customs, shipments, "... on Shipment { awb customs { id } }")
+    assert result.errors is None
+    assert [[d["id"] for d in e["customs"]] for e in result.data["_entities"]] == [  # type: ignore[index]
+        ["26CN3100E000000021"],
+        ["26CN5100E000000033"],
+        [],
+    ]
+    assert service(sandbox).calls["ListDeclarations"] == 1
+
+    vehicles = [
+        {"__typename": "Vehicle", "vin": v} for v in ("LSVAM4187C2184847", "JHMCM56557C404453", "LVSHCAMB1CE123456")
+    ]
+    result = await entities(customs, vehicles, "... on Vehicle { customsDeclaration { id } }")
+    assert [e["customsDeclaration"] for e in result.data["_entities"]] == [  # type: ignore[index]
+        {"id": "26CN4201E000000017"},
+        {"id": "26CN4201E000000009"},
+        None,
+    ]
+    companies = [{"__typename": "Company", **HAIXIN}, {"__typename": "Company", "country": "RU", "taxId": "7707083893"}]
+    result = await entities(customs, companies, "... on Company { declarations { id } }")
+    assert [len(e["declarations"]) for e in result.data["_entities"]] == [2, 0]  # type: ignore[index]
+    contracts = [{"__typename": "BarterContract", "id": "BC-2026-0001"}]
+    result = await entities(customs, contracts, "... on BarterContract { declarations { id } }")
+    assert len(result.data["_entities"][0]["declarations"]) == 2  # type: ignore[index]
+    assert service(sandbox).calls["ListDeclarations"] == 4
+
+
+async def test_partner_agency_sees_only_its_clients(customs: CustomsAdapter) -> None:
+    broker = await execute(customs, DECLARATION, {"id": "26CN4201E000000017"}, who=principal(agency="qingdao-broker"))
+    assert broker.data["declaration"]["id"] == "26CN4201E000000017"  # type: ignore[index]
+    other = await execute(customs, DECLARATION, {"id": "26CN4201E000000017"}, who=principal(agency="ru-export-center"))
+    assert other.data == {"declaration": None}
+
+
+async def test_agency_cannot_declare_for_a_trader_it_does_not_serve(customs: CustomsAdapter) -> None:
+    result = await execute(customs, SUBMIT, {"input": car_export()}, who=principal(agency="kz-trade-agency"))
+    assert result.errors is not None
+    assert result.errors[0].original_error.extensions["validationCode"] == "DECLARANT_NOT_IN_AGENCY"  # type: ignore[union-attr]
