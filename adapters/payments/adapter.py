@@ -1,0 +1,133 @@
+"""The payments adapter: the cross-border payment and settlement rail (ISO 20022) as a subgraph.
+
+Settings: ``url`` — the rail's base URL; timeouts from ``[adapters.payments]``. Options:
+
+* ``participant_bic`` — the platform's BIC as instructing agent (default ``SLKGCNQDXXX``);
+* ``rail_bic`` — the rail operator's BIC (default ``SGRLCNSHXXX``);
+* ``idempotency_store`` — ``sqlite:///path`` (default ``sqlite:///var/payments-idempotency.sqlite3``),
+  ``sqlite://:memory:`` or ``postgresql://...``; ``idempotency_table`` (default ``payment_idempotency``);
+  ``idempotency_lease`` seconds after which an abandoned in-progress key may be taken over (default 60);
+* ``retry_budget`` — seconds a read may spend retrying (default 2); ``max_sends`` — sends of one payment per
+  call, each after an inquiry (default 3).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+import httpx
+import strawberry
+
+from adapters.payments.client import RailClient
+from adapters.payments.idempotency import IdempotencyStore, open_store
+from adapters.payments.loaders import PaymentsState
+from adapters.payments.sandbox import SANDBOX
+from adapters.payments.subgraph import build_schema
+from adapters.payments.submission import Submitter
+from gateway.errors import BadUserInput, ConfigError, SubgraphError
+from gateway.sdk.adapter import Adapter, AdapterSettings, Health, HealthState, SandboxSpec
+from gateway.sdk.context import RequestContext
+from gateway.sdk.identifiers import parse_bic
+
+__all__ = ["PaymentsAdapter"]
+
+_OPTIONS = {
+    "participant_bic",
+    "rail_bic",
+    "idempotency_store",
+    "idempotency_table",
+    "idempotency_lease",
+    "retry_budget",
+    "max_sends",
+}
+
+
+class PaymentsAdapter(Adapter):
+    name = "payments"
+    description = "Cross-border payment and settlement rail (ISO 20022 pacs/camt)"
+
+    def __init__(self, settings: AdapterSettings | None = None) -> None:
+        super().__init__(settings)
+        opts = self.settings.options
+        unknown = sorted(set(opts) - _OPTIONS)
+        if unknown:
+            raise ConfigError(
+                f"adapters.payments.{unknown[0]}", f"unknown option; known: {', '.join(sorted(_OPTIONS))}"
+            )
+        try:
+            self.participant_bic = parse_bic(opts.get("participant_bic", "SLKGCNQDXXX"))
+            self.rail_bic = parse_bic(opts.get("rail_bic", "SGRLCNSHXXX"))
+        except BadUserInput as exc:
+            raise ConfigError("adapters.payments.participant_bic/rail_bic", exc.message) from None
+        self.store_url = str(opts.get("idempotency_store", "sqlite:///var/payments-idempotency.sqlite3"))
+        self.store_table = str(opts.get("idempotency_table", "payment_idempotency"))
+        try:
+            self.store_lease = float(opts.get("idempotency_lease", 60.0))
+            self.retry_budget = float(opts.get("retry_budget", 2.0))
+            self.max_sends = int(opts.get("max_sends", 3))
+        except (TypeError, ValueError) as exc:
+            raise ConfigError("adapters.payments", f"numeric option expected: {exc}") from None
+        self._client: RailClient | None = None
+        self._store: IdempotencyStore | None = None
+
+    def build_schema(self) -> strawberry.federation.Schema:
+        return build_schema()
+
+    @property
+    def client(self) -> RailClient:
+        if self._client is None:
+            raise SubgraphError("payments adapter is not started (its lifespan is not running)", service=self.name)
+        return self._client
+
+    @property
+    def submitter(self) -> Submitter:
+        if self._store is None:
+            raise SubgraphError("payments adapter is not started (its lifespan is not running)", service=self.name)
+        return Submitter(client=self.client, store=self._store, max_sends=self.max_sends)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self) -> AsyncIterator[None]:
+        if not self.settings.url:
+            raise ConfigError("adapters.payments.url", "set the payment rail's base URL")
+        s = self.settings
+        timeout = httpx.Timeout(s.total_timeout, connect=s.connect_timeout, read=s.read_timeout)
+        try:
+            store = open_store(self.store_url, table=self.store_table, lease=self.store_lease)
+        except ValueError as exc:
+            raise ConfigError("adapters.payments.idempotency_store", str(exc)) from None
+        await store.open()
+        try:
+            # a plain-HTTP rail (the sandbox) needs no CA bundle; loading one costs ~150 ms per client
+            plain = self.settings.url.startswith("http://")
+            async with httpx.AsyncClient(base_url=self.settings.url, timeout=timeout, verify=not plain) as http:
+                self._client = RailClient(
+                    http,
+                    participant_bic=self.participant_bic,
+                    rail_bic=self.rail_bic,
+                    service=self.name,
+                    retry_budget=self.retry_budget,
+                )
+                self._store = store
+                yield
+        finally:
+            self._client = None
+            self._store = None
+            await store.close()
+
+    async def health(self) -> Health:
+        try:
+            response = await self.client.http.get("/health")
+        except (httpx.HTTPError, SubgraphError) as exc:
+            return Health(state=HealthState.DOWN, detail=str(exc))
+        ok = response.status_code == 200
+        return Health(state=HealthState.UP if ok else HealthState.DEGRADED, detail=f"rail HTTP {response.status_code}")
+
+    def request_state(self, request: RequestContext) -> Any:
+        principal = request.principal
+        client_id = f"{principal.agency or '-'}:{principal.subject}"
+        return PaymentsState(self, agency=principal.agency, client_id=client_id)
+
+    def sandboxes(self) -> Sequence[SandboxSpec]:
+        return (SANDBOX,)

@@ -1,0 +1,112 @@
+"""Exactly-once settlement when the connection dies at every step of initiatePayment.
+
+The rail's ledger counts settlements per UETR; whatever fault hits the pacs.008 send or the pacs.028 inquiry
+that follows it, and however often the client retries with its idempotency key, each payment settles once and
+the graph shows one Payment for it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gateway.sdk.sandbox import FaultConfig, SandboxServer
+from gateway.sdk.testing import execute
+
+from .conftest import initiate, make_adapter, payment, payment_input, rail_ledger
+
+SEND = "/iso20022/messages/pacs.008"
+INQUIRY = "/iso20022/messages/pacs.028"
+
+FAULTS = {
+    "reset after the rail accepted": FaultConfig(reset_after_rate=1.0, paths=(SEND,)),
+    "timeout after the rail accepted": FaultConfig(timeout_after_rate=1.0, timeout_s=1.0, paths=(SEND,)),
+    "truncated reply": FaultConfig(truncate_rate=1.0, paths=(SEND,)),
+    "garbled reply": FaultConfig(malformed_rate=1.0, paths=(SEND,)),
+    "503 before the rail saw it": FaultConfig(error_rate=1.0, paths=(SEND,)),
+    "reset before the rail saw it": FaultConfig(reset_rate=1.0, paths=(SEND,)),
+    "reply and inquiry both lost": FaultConfig(reset_after_rate=1.0, paths=(SEND, INQUIRY)),
+    "reply lost, inquiry times out": FaultConfig(timeout_after_rate=1.0, timeout_s=1.0, paths=(SEND, INQUIRY)),
+}
+
+
+async def _payments_with_e2e(adapter: Any, e2e: str) -> list[dict[str, Any]]:
+    query = "query($f: PaymentFilter) { payments(filter: $f) { uetr status } }"
+    result = await execute(adapter, query, {"f": {"endToEndId": e2e}})
+    assert result.errors is None, result.errors
+    return list(result.data["payments"])
+
+
+async def _until_done(adapter: Any, rail: SandboxServer, data: dict[str, Any], key: str, fault: FaultConfig) -> Any:
+    """The client's loop: call, and on an error retry with the same key once the rail is healthy again."""
+    rail.faults.reconfigure(fault)
+    result = await initiate(adapter, data, key)
+    rail.faults.reconfigure(FaultConfig())
+    for _ in range(3):  # a slow machine may time out a healthy call too: the client simply retries
+        if result.errors is None:
+            return result
+        code = result.errors[0].original_error.code
+        assert code in {"UPSTREAM_UNAVAILABLE", "UPSTREAM_TIMEOUT", "UPSTREAM_FAULT", "UPSTREAM_PROTOCOL_ERROR"}
+        result = await initiate(adapter, data, key)
+    assert result.errors is None, result.errors
+    return result
+
+
+@pytest.mark.parametrize("fault", FAULTS.values(), ids=FAULTS.keys())
+async def test_payment_settles_exactly_once_whatever_the_fault(rail, tmp_path: Path, fault: FaultConfig):
+    adapter = make_adapter(rail.url, tmp_path)
+    adapter.settings = dataclasses.replace(adapter.settings, read_timeout=0.3, total_timeout=0.5)
+    data = payment_input()
+    async with adapter.lifespan():
+        result = await _until_done(adapter, rail, data, "eo-key", fault)
+        created = result.data["initiatePayment"]
+        assert created["status"] in {"ACTC", "ACCP", "ACSP", "ACSC"}
+        final = await payment(adapter, created["uetr"])
+        assert final["status"] == "ACSC"
+        assert await _payments_with_e2e(adapter, data["endToEndId"]) == [{"uetr": created["uetr"], "status": "ACSC"}]
+        replay = await initiate(adapter, data, "eo-key")
+        assert replay.data["initiatePayment"]["uetr"] == created["uetr"]
+    ledger = await rail_ledger(rail)
+    assert ledger["settlements"][created["uetr"]] == 1
+
+
+async def test_resend_after_a_lost_reply_is_answered_by_the_rail_duplicate_check(rail, tmp_path: Path):
+    """With inquiries failing too, a resend carries the same MsgId/UETR: the rail replays its first answer."""
+    adapter = make_adapter(rail.url, tmp_path, max_sends=1)
+    data = payment_input()
+    async with adapter.lifespan():
+        rail.faults.reconfigure(FaultConfig(reset_after_rate=1.0, paths=(SEND,)))
+        lost = await initiate(adapter, data, "dup-key")
+        assert lost.errors[0].original_error.code == "UPSTREAM_UNAVAILABLE"
+        rail.faults.reconfigure(FaultConfig())
+        found = await initiate(adapter, data, "dup-key")
+    ledger = await rail_ledger(rail)
+    uetr = found.data["initiatePayment"]["uetr"]
+    assert ledger["settlements"][uetr] == 1
+    assert ledger["calls"]["pacs.008.001.08"] == 1  # the retry asked (pacs.028) instead of resending
+
+
+async def test_many_payments_under_random_resets_each_settle_once(rail, tmp_path: Path):
+    adapter = make_adapter(rail.url, tmp_path)
+    flaky = FaultConfig(reset_after_rate=0.4, reset_rate=0.2, paths=(SEND, INQUIRY), seed=7)
+    uetrs = []
+    async with adapter.lifespan():
+        for n in range(6):
+            data = payment_input(amount={"amount": f"{100 + n}.00", "currency": "CNY"})
+            for attempt in range(10):
+                rail.faults.reconfigure(dataclasses.replace(flaky, seed=flaky.seed + n * 31 + attempt))
+                result = await initiate(adapter, data, f"soak-{n}")
+                if result.errors is None:
+                    uetrs.append(result.data["initiatePayment"]["uetr"])
+                    break
+            else:
+                pytest.fail(f"payment {n} never completed")
+        rail.faults.reconfigure(FaultConfig())
+        for uetr in uetrs:
+            assert (await payment(adapter, uetr))["status"] == "ACSC"
+    settlements = (await rail_ledger(rail))["settlements"]
+    assert len(set(uetrs)) == 6
+    assert all(settlements[u] == 1 for u in uetrs)
