@@ -62,7 +62,13 @@ def shape_response(
     variables: Mapping[str, Any],
     data: Mapping[str, Any],
     errors: list[dict[str, Any]],
+    *,
+    denied: Mapping[int, dict[str, Any]] | None = None,
 ) -> dict[str, Any] | None:
+    """Shape ``data`` for ``operation``.
+
+    ``denied`` holds the fields authorization removed (``id(FieldNode)`` → error): each is ``null`` with its error.
+    """
     root = {
         "query": schema.query_type,
         "mutation": schema.mutation_type,
@@ -70,6 +76,7 @@ def shape_response(
     }[operation.operation.value]
     assert root is not None
     shaper = _Shaper(schema, fragments, variables, errors)
+    shaper.denied = denied or {}
     try:
         return shaper.object(root, operation.selection_set.selections, data, [])
     except _Null:
@@ -89,6 +96,7 @@ class _Shaper:
         self.variables = variables
         self.errors = errors
         self._error_paths = {tuple(e["path"]) for e in errors if isinstance(e.get("path"), list)}
+        self.denied: Mapping[int, dict[str, Any]] = {}
 
     def _included(self, node: Any) -> bool:
         return included(node, self.variables)
@@ -154,6 +162,14 @@ class _Shaper:
                 continue
             field_def = type_.fields.get(name)
             if field_def is None:
+                continue
+            refusal = next((self.denied[id(n)] for n in nodes if id(n) in self.denied), None) if self.denied else None
+            if refusal is not None:
+                self.errors.append({**refusal, "path": field_path})
+                self._error_paths.add(tuple(field_path))
+                result[key] = None
+                if isinstance(field_def.type, GraphQLNonNull):
+                    raise _Null
                 continue
             sub = [s for n in nodes if n.selection_set for s in n.selection_set.selections]
             try:
