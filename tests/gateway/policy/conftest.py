@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -92,3 +94,19 @@ def user(*scopes: str, agency: str | None = None, roles: tuple[str, ...] = ()) -
 @pytest.fixture
 def secured() -> SecuredGraph:
     return SecuredGraph(annotated(AUTHZ))
+
+
+@pytest.fixture
+async def redis_client() -> AsyncIterator[Any]:
+    """A real Redis at SILKGRAPH_TEST_REDIS_URL (flushed); skipped when unset unless services are required."""
+    url = os.environ.get("SILKGRAPH_TEST_REDIS_URL")
+    if not url:
+        if os.environ.get("SILKGRAPH_REQUIRE_SERVICES") == "1":
+            pytest.fail("SILKGRAPH_TEST_REDIS_URL is not set but SILKGRAPH_REQUIRE_SERVICES=1")
+        pytest.skip("SILKGRAPH_TEST_REDIS_URL is not set (a Redis server for the shared-store tests)")
+    import redis.asyncio as aioredis
+
+    client = aioredis.from_url(url)
+    await client.flushdb()
+    yield client
+    await client.aclose()
