@@ -180,8 +180,10 @@ class FederatedGraph:
         try:
             document = parse(query, max_tokens=self.max_tokens)
         except GraphQLError as exc:
-            code = "MAX_TOKENS_LIMIT" if "token limit" in exc.message.lower() else "GRAPHQL_PARSE_FAILED"
-            return _Prepared(None, [_graphql_error(exc, code)])
+            error = _graphql_error(exc, _parse_error_code(exc.message))
+            if error["extensions"]["code"] == "MAX_TOKENS_LIMIT":
+                error["extensions"]["limit"] = self.max_tokens
+            return _Prepared(None, [error])
         except RecursionError:
             return _Prepared(None, [_error("Document is nested too deeply to parse", "GRAPHQL_PARSE_FAILED")])
         try:
@@ -300,6 +302,16 @@ class FederatedGraph:
             "documents_cached": len(self._documents),
             "at": time.time(),
         }
+
+
+def _parse_error_code(message: str) -> str:
+    """The code of a parse error: the parser's own guards (token count, nesting) are limits, not syntax errors."""
+    lowered = message.lower()
+    if "token limit" in lowered or ("more than" in lowered and "tokens" in lowered):
+        return "MAX_TOKENS_LIMIT"
+    if "nested too deeply" in lowered:
+        return "MAX_DEPTH_LIMIT"
+    return "GRAPHQL_PARSE_FAILED"
 
 
 def _has_introspection(operation: OperationDefinitionNode) -> bool:

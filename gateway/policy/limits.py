@@ -45,6 +45,12 @@ class DocumentLimits:
     def check(self, document: DocumentNode) -> None:
         """A ``pre_validation`` check for :class:`~gateway.federation.engine.FederatedGraph`."""
         shape = measure(document, stop_depth=self.max_depth + 1)
+        if shape.repeated_directive is not None:
+            raise LimitExceeded(
+                f"directive @{shape.repeated_directive} is repeated on one selection",
+                code="MAX_DIRECTIVES_LIMIT",
+                limit=1,
+            )
         if shape.expanded_fields > self.max_expanded_fields:
             raise LimitExceeded(
                 f"the operation expands to more than {self.max_expanded_fields} field selections through fragments",
@@ -86,6 +92,8 @@ class DocumentShape:
     depth: int = 0
     #: fields after expanding fragment spreads (saturates at 10**9)
     expanded_fields: int = 0
+    #: a directive named twice on one selection (no executable directive of the API is repeatable)
+    repeated_directive: str | None = None
 
 
 def measure(document: DocumentNode, *, stop_depth: int = 1_000) -> DocumentShape:
@@ -120,7 +128,15 @@ def _count(selection_set: SelectionSetNode, shape: DocumentShape) -> None:
     while stack:
         current = stack.pop()
         for selection in current.selections:
-            shape.directives += len(selection.directives or ())
+            directives = selection.directives or ()
+            shape.directives += len(directives)
+            if len(directives) > 1 and shape.repeated_directive is None:
+                seen: set[str] = set()
+                for d in directives:
+                    if d.name.value in seen:
+                        shape.repeated_directive = d.name.value
+                        break
+                    seen.add(d.name.value)
             if isinstance(selection, FieldNode):
                 shape.fields += 1
                 if selection.alias is not None:

@@ -87,3 +87,8 @@ def test_document_character_limit() -> None:
         check_document_chars("{ x }" + " " * 100, 100)
     assert caught.value.code == "DOCUMENT_TOO_LARGE" and caught.value.extensions["limit"] == 100
     check_document_chars("{ x }", 100)
+
+
+def test_a_directive_repeated_on_one_field_is_refused_before_validation() -> None:
+    error = rejected("{ x @aa @aa }", DocumentLimits())
+    assert error.code == "MAX_DIRECTIVES_LIMIT" and "@aa" in error.message
