@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -222,6 +223,8 @@ class FederatedGraph:
             response.errors = [_graphql_error(e, "BAD_USER_INPUT") for e in coerced]
             for err in response.errors:
                 err["extensions"]["code"] = "BAD_USER_INPUT"
+                if self.hide_suggestions:
+                    err["message"] = _SUGGESTION.sub("", err["message"])
             response.request_error = True
             return response
         variables = _raw_variables(operation, request.variables or {}, coerced.coerced)
@@ -302,6 +305,9 @@ class FederatedGraph:
             "documents_cached": len(self._documents),
             "at": time.time(),
         }
+
+
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 
 
 def _parse_error_code(message: str) -> str:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -131,6 +133,28 @@ async def test_rate_limit_answers_429_with_retry_after(tmp_path: Path) -> None:
         assert other_caller.status_code == 200
 
 
+@pytest.mark.redis
+async def test_replicas_share_rate_limits_and_persisted_queries_through_redis(
+    tmp_path: Path, redis_client: Any
+) -> None:
+    url = os.environ["SILKGRAPH_TEST_REDIS_URL"]
+    overrides = {
+        "gateway.rate_limit.enabled": True,
+        "gateway.rate_limit.per_principal": 3,
+        "gateway.rate_limit.store": url,
+        "gateway.persisted_queries.store": url,
+    }
+    digest = hashlib.sha256(SHIPMENT.encode()).hexdigest()
+    extensions = {"persistedQuery": {"version": 1, "sha256Hash": digest}}
+    async with running(tmp_path, **overrides) as a, running(tmp_path, **overrides) as b:
+        assert (await a.post({"query": SHIPMENT, "extensions": extensions})).status_code == 200
+        hit = await b.post({"extensions": extensions})
+        assert hit.json()["data"]["shipment"]["awb"] == AWB
+        assert (await a.post({"query": "{ __typename }"})).status_code == 200
+        limited = await b.post({"query": "{ __typename }"})
+        assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
+
+
 async def test_cors_allows_only_configured_origins(tmp_path: Path) -> None:
     overrides = {"gateway.cors.allow_origins": ["https://trade.example"]}
     async with running(tmp_path, **overrides) as gw:
@@ -172,3 +196,11 @@ async def test_batching_is_off_unless_enabled_and_then_capped(tmp_path: Path) ->
         assert ok.status_code == 200 and len(ok.json()) == 2
         over = await gw.post([one] * 6)
         assert over.status_code == 400 and over.json()["errors"][0]["extensions"]["code"] == "BATCH_LIMIT_EXCEEDED"
+
+
+def test_suggestions_are_cut_from_variable_error_messages() -> None:
+    from gateway.federation.engine import _SUGGESTION
+
+    assert _SUGGESTION.sub("", "Value 'AIRR' does not exist in 'Mode' enum. Did you mean the enum value 'AIR'?") == (
+        "Value 'AIRR' does not exist in 'Mode' enum."
+    )
