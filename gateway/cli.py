@@ -110,6 +110,8 @@ async def _demo(host: str, port: int) -> None:
         _say("Try:")
         _say(f"  curl -s http://{host}:{port}/graphql -H 'content-type: application/json' \\")
         _say('    -d \'{"query":"{ countries { code name currencies { code minorUnits } } }"}\'')
+        _say("Signed in (demo keys; see docs/security.md):")
+        _say("  TOKEN=$(silkgraph token --role partner --agency AG-1 --scope 'trade:read')")
         _say("Press Ctrl+C to stop.")
         await _serve_app(app, host, port)
 
