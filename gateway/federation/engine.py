@@ -236,7 +236,7 @@ class FederatedGraph:
             message, extensions = to_graphql_extensions(exc)
             response.errors = [{"message": message, "extensions": extensions}]
             response.request_error = True
-            response.status = exc.http_status
+            response.status = None if exc.http_status == 400 else exc.http_status
             return response
         authorization = (
             self.authorize(document, operation, context) if self.authorize else Authorization(document=document)

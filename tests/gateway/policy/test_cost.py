@@ -53,3 +53,43 @@ async def test_engine_refuses_an_expensive_operation_before_any_fetch() -> None:
     r = await graph.run("{ shipments { awb } }")
     assert r.request_error and r.errors[0]["extensions"]["code"] == "COST_ESTIMATED_TOO_EXPENSIVE"
     assert graph.calls("cargo") == []
+
+
+SLICED = """
+directive @cost(weight: Int!) on FIELD_DEFINITION | OBJECT | ARGUMENT_DEFINITION | SCALAR | ENUM
+directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!],
+  requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION
+type Query {
+  declarations(first: Int, last: Int): [Declaration!]! @listSize(slicingArguments: ["first", "last"], assumedSize: 7)
+  risky(deep: Boolean @cost(weight: 20)): Int
+}
+type Mutation { submitDeclaration(id: ID!): Declaration }
+type Declaration @cost(weight: 3) { id: ID! lines: [Line!]! }
+type Line { hs: String }
+"""
+
+
+def sliced_analyzer() -> CostAnalyzer:
+    from types import SimpleNamespace
+
+    from graphql import build_schema
+
+    schema = build_schema(SLICED)
+    return CostAnalyzer(SimpleNamespace(api_schema=schema, schema=schema), list_size=10)  # type: ignore[arg-type]
+
+
+def test_slicing_arguments_and_variables_size_a_list() -> None:
+    analyzer = sliced_analyzer()
+    assert estimate(analyzer, "{ declarations(first: 4) { id } }") == 4 * 3
+    assert estimate(analyzer, "{ declarations(first: 2, last: 5) { id } }") == 5 * 3  # the largest slice
+    query = "query($n: Int) { declarations(first: $n) { id } }"
+    assert estimate(analyzer, query, {"n": 20}) == 20 * 3
+    assert estimate(analyzer, "{ declarations { id } }") == 7 * 3  # assumedSize when no slice is given
+    assert estimate(analyzer, "{ declarations(first: 2) { lines { hs } } }") == 2 * (3 + 10 * 1)
+
+
+def test_argument_weights_and_mutation_base_cost() -> None:
+    analyzer = sliced_analyzer()
+    assert estimate(analyzer, "{ risky }") == 0
+    assert estimate(analyzer, "{ risky(deep: true) }") == 20
+    assert estimate(analyzer, 'mutation { submitDeclaration(id: "1") { id } }') == 10
