@@ -175,8 +175,9 @@ class DirectiveAuthorizer:
             return self._fields[key]
         req = self._own(parent.name, field_name)
         if isinstance(parent, GraphQLInterfaceType):
+            # the value comes from whichever implementation answers: each one's rules apply
             for impl in self.api.get_possible_types(parent):
-                req = req & self._own(impl.name, field_name)
+                req = req & self._own(impl.name, field_name) & self.type_requirement(impl.name)
         fields = getattr(parent, "fields", {})
         if field_name in fields:
             req = req & self.type_requirement(get_named_type(fields[field_name].type).name)
