@@ -125,7 +125,8 @@ class JwksClient:
                 log.warning("JWKS fetch failed", extra={"fields": {"url": self.url, "error": type(exc).__name__}})
                 if not self.keys:
                     raise Unauthenticated("the token cannot be checked now: signing keys are unavailable") from None
-                self.fetched_at = self.clock()  # keep the old keys; try again after min_refresh_seconds
+                # keep serving the old keys; try again once min_refresh_seconds have passed
+                self.fetched_at = self.clock() - self.cache_seconds + self.min_refresh_seconds
                 return
             self.keys = keys
             self.fetched_at = self.clock()

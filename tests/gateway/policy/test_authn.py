@@ -33,6 +33,7 @@ class Idp:
     def __init__(self) -> None:
         self.keys: dict[str, rsa.RSAPrivateKey] = {"k1": rsa.generate_private_key(public_exponent=65537, key_size=2048)}
         self.fetches = 0
+        self.down = False
 
     def jwks(self) -> dict[str, Any]:
         out = []
@@ -52,6 +53,8 @@ class Idp:
     def app(self) -> Starlette:
         async def endpoint(request: Request) -> JSONResponse:
             self.fetches += 1
+            if self.down:
+                return JSONResponse({"error": "maintenance"}, status_code=503)
             return JSONResponse(self.jwks())
 
         return Starlette(routes=[Route("/jwks", endpoint)])
@@ -161,6 +164,21 @@ async def test_keys_expire_from_the_cache(idp: Idp) -> None:
         clock.now += 301
         await verifier.verify(idp.token())
     assert idp.fetches == 2
+
+
+async def test_known_keys_keep_working_while_the_idp_is_down(idp: Idp) -> None:
+    clock = Clock()
+    async with verifier_for(idp, clock) as (verifier, _):
+        await verifier.verify(idp.token())
+        idp.down = True
+        clock.now += 301  # the cache is stale; the refetch fails
+        assert (await verifier.verify(idp.token())).subject == "alice"
+        clock.now += 5
+        await verifier.verify(idp.token())
+        assert idp.fetches == 2  # no retry before min_refresh_seconds
+        clock.now += 30
+        await verifier.verify(idp.token())
+        assert idp.fetches == 3
 
 
 async def test_unreachable_jwks_is_unauthenticated_not_a_crash() -> None:
