@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
@@ -22,15 +23,16 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from gateway.audit.store import AuditStore
 from gateway.audit.trail import AuditTrail, open_audit_trail
 from gateway.config import Settings
-from gateway.errors import to_graphql_extensions
+from gateway.errors import RequestError, to_graphql_extensions
 from gateway.federation.engine import GraphQLRequest, GraphQLResponse
 from gateway.graphiql import graphiql_page
 from gateway.http import HttpOptions, graphql_endpoint
 from gateway.observability import Metrics, request_id_var
+from gateway.policy.gate import Gate, open_gate
 from gateway.runtime import Runtime, build_runtime
 from gateway.sdk.adapter import Adapter
 from gateway.sdk.calls import LEGACY_CALLS
-from gateway.sdk.context import ANONYMOUS, RequestContext, _reset_current, _set_current
+from gateway.sdk.context import RequestContext, _reset_current, _set_current
 from gateway.sdk.registry import make_adapter
 from gateway.telemetry import Telemetry
 
@@ -44,8 +46,9 @@ RuntimeFactory = Callable[[Settings, contextlib.AsyncExitStack], Awaitable[Runti
 class RequestIdMiddleware:
     """Gives every request an id (kept from ``X-Request-Id`` when sane), echoed in the response."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, production: bool = False) -> None:
         self.app = app
+        self.extra_headers = _PRODUCTION_HEADERS if production else []
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -60,6 +63,9 @@ class RequestIdMiddleware:
                 headers = list(message.get("headers", []))
                 headers.append((b"x-request-id", request_id.encode()))
                 headers.extend(_SECURITY_HEADERS)
+                headers.extend(self.extra_headers)
+                if not any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers):
+                    headers.append((b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"))
                 message = {**message, "headers": headers}
             await send(message)
 
@@ -73,7 +79,10 @@ _SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
+    (b"cache-control", b"no-store"),
 ]
+#: behind TLS in production: browsers must keep to https
+_PRODUCTION_HEADERS = [(b"strict-transport-security", b"max-age=31536000; includeSubDomains")]
 
 
 def create_app(
@@ -87,7 +96,7 @@ def create_app(
     """The gateway app. ``telemetry`` and ``audit_store`` override what settings would create (tests, bench)."""
     metrics = Metrics()
     tracing = telemetry or Telemetry(settings.telemetry)
-    state: dict[str, Any] = {"runtime": None, "started": None, "audit": None}
+    state: dict[str, Any] = {"runtime": None, "started": None, "audit": None, "gate": None}
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -110,6 +119,7 @@ def create_app(
                         chosen = [make_adapter(a) for a in settings.enabled_adapters()]
                     chosen.append(AuditSubgraph(state["audit"].log))
                 runtime = await build_runtime(settings, stack, adapters=chosen)
+            state["gate"] = await stack.enter_async_context(open_gate(settings, runtime.graph, runtime.http))
             state["runtime"] = runtime
             state["started"] = time.time()
             app.state.runtime = runtime
@@ -128,12 +138,24 @@ def create_app(
 
     async def handle(request: GraphQLRequest, http_request: Request) -> GraphQLResponse:
         started, started_wall = time.perf_counter(), time.time()
-        audit: AuditTrail | None = state["audit"]
-        if audit is not None and (refused := await audit.admit()) is not None:
-            metrics.requests.labels("unknown", "audit_unavailable").inc()
+        gate: Gate = state["gate"]
+        try:
+            request, principal = await gate.admit(
+                request,
+                http_request.headers.get("authorization"),
+                http_request.client.host if http_request.client else "unknown",
+            )
+        except RequestError as exc:
+            refused = gate.refusal(exc)
+            metrics.requests.labels("unknown", "refused").inc()
+            log.info("refused", extra={"fields": {"code": refused.errors[0]["extensions"].get("code")}})
             return refused
+        audit: AuditTrail | None = state["audit"]
+        if audit is not None and (unavailable := await audit.admit()) is not None:
+            metrics.requests.labels("unknown", "audit_unavailable").inc()
+            return unavailable
         context = RequestContext(
-            principal=ANONYMOUS,
+            principal=principal,
             request_id=request_id_var.get(),
             traceparent=http_request.headers.get("traceparent"),
             client_name=http_request.headers.get("apollographql-client-name"),
@@ -233,14 +255,32 @@ def create_app(
             metrics.plan_cache.labels("miss").set(rt.graph.planner.misses)
         return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
 
+    async def jwks(request: Request) -> Response:
+        gate = state["gate"]
+        if gate is None or gate.jwks is None:
+            return JSONResponse({"error": "no demo keys"}, status_code=404)
+        return JSONResponse(gate.jwks)
+
     routes = [
         Route("/graphql", graphql_endpoint(handle, options), methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics_endpoint, methods=["GET"]),
     ]
+    if not gw.production:
+        routes.append(Route("/.well-known/jwks.json", jwks, methods=["GET"]))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.metrics = metrics
     app.state.telemetry = tracing
-    app.add_middleware(RequestIdMiddleware)
+    cors = gw.cors
+    if cors.allow_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(cors.allow_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=list(cors.allow_headers),
+            allow_credentials=cors.allow_credentials,
+            max_age=cors.max_age,
+        )
+    app.add_middleware(RequestIdMiddleware, production=gw.production)
     return app

@@ -9,6 +9,8 @@
     silkgraph compose [--check] [--out DIR]           write schema/ (supergraph, API schema, subgraph SDLs)
     silkgraph plan 'QUERY' [--operation-name N]       print the query plan
     silkgraph audit verify|export|tail|prove|keygen   check and read the audit log (see gateway/audit/cli.py)
+    silkgraph token --role R [--agency A] [--scope S] a demo bearer token (refused in production mode)
+    silkgraph manifest [--operations DIR] [--out F]   write the persisted-query manifest (safelist)
     silkgraph version
 """
 
@@ -109,6 +111,8 @@ async def _demo(host: str, port: int) -> None:
         _say("Try:")
         _say(f"  curl -s http://{host}:{port}/graphql -H 'content-type: application/json' \\")
         _say('    -d \'{"query":"{ countries { code name currencies { code minorUnits } } }"}\'')
+        _say("Signed in (demo keys; see docs/security.md):")
+        _say("  TOKEN=$(silkgraph token --role partner --agency AG-1 --scope 'trade:read')")
         _say("Press Ctrl+C to stop.")
         await _serve_app(app, host, port)
 
@@ -225,6 +229,56 @@ def _plan(query: str, operation_name: str | None, supergraph_file: str | None) -
     print(planner.plan(parse(query), operation_name))
 
 
+# ------------------------------------------------------------------------------------------------ security
+
+
+def _token(args: argparse.Namespace) -> int:
+    from gateway.policy.devkeys import DEMO_AUDIENCE, DEMO_ISSUER, DevKey
+
+    settings = load_settings(args.config)
+    if settings.gateway.production:
+        _say(
+            "silkgraph token: refused — the configuration is in production mode; get tokens from the identity provider"
+        )
+        return 1
+    auth = settings.auth
+    key = DevKey.load_or_create(auth.demo_key_file)
+    print(
+        key.token(
+            subject=args.subject,
+            roles=args.role,
+            agency=args.agency,
+            scopes=[s for scope in args.scope for s in scope.split()],
+            ttl=args.ttl,
+            issuer=auth.issuer or DEMO_ISSUER,
+            audience=auth.audience or DEMO_AUDIENCE,
+            agency_claim=auth.agency_claim,
+            roles_claim=auth.roles_claim,
+        )
+    )
+    return 0
+
+
+def _manifest(operations: str, out: str | None) -> int:
+    import json
+
+    from gateway.policy.persisted import build_manifest
+
+    folder = Path(operations)
+    files = {str(p): p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.graphql"))}
+    if not files:
+        _say(f"silkgraph manifest: no *.graphql files in {folder}")
+        return 1
+    manifest = build_manifest(files)
+    text = json.dumps(manifest, indent=2) + "\n"
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+        _say(f"wrote {out} ({len(manifest['operations'])} operations)")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 # -------------------------------------------------------------------------------------------------- main
 
 
@@ -257,6 +311,16 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("query")
     plan.add_argument("--operation-name")
     plan.add_argument("--supergraph", help="plan against this supergraph file instead of the built-in subgraphs")
+    token = sub.add_parser("token", help="print a demo bearer token signed with the local dev key")
+    token.add_argument("--role", action="append", default=[], help="role (repeatable): frontend, partner, auditor...")
+    token.add_argument("--agency", help="partner agency id: scopes every adapter's data to that agency")
+    token.add_argument("--scope", action="append", default=[], help="scope (repeatable), e.g. payments:initiate")
+    token.add_argument("--subject", default="dev-user")
+    token.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds")
+    token.add_argument("--config", help="silkgraph.toml (its [auth] claim names, issuer, audience and key file)")
+    manifest = sub.add_parser("manifest", help="write the persisted-query manifest from the example operations")
+    manifest.add_argument("--operations", default=str(Path(__file__).parent / "operations"))
+    manifest.add_argument("--out", help="file to write (default: stdout)")
     sub.add_parser("version", help="print the version and the installed adapters")
     from gateway.audit.cli import add_audit_parser
 
@@ -283,6 +347,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from gateway.audit.cli import run_audit
 
             return run_audit(args)
+        elif args.command == "token":
+            return _token(args)
+        elif args.command == "manifest":
+            return _manifest(args.operations, args.out)
         elif args.command == "version":
             print(f"silkgraph {__version__}")
             print("adapters: " + (", ".join(available_adapters()) or "none"))

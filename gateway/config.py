@@ -26,8 +26,13 @@ from gateway.sdk.adapter import AdapterSettings
 
 __all__ = [
     "AuditSettings",
+    "AuthSettings",
+    "CorsSettings",
+    "CostSettings",
     "GatewaySettings",
     "LimitSettings",
+    "PersistedQuerySettings",
+    "RateLimitSettings",
     "Settings",
     "SubgraphSettings",
     "TelemetrySettings",
@@ -82,6 +87,74 @@ class TelemetrySettings:
     sample_ratio: float = 1.0
 
 
+# security settings (parsed by _auth, _cors, _cost, _persisted, _rate_limit below; docs/security.md)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class AuthSettings:
+    """JWT bearer authentication. In demo mode without ``jwks_url`` the gateway signs and trusts local dev keys."""
+
+    required: bool = False
+    jwks_url: str | None = None
+    issuer: str | None = None
+    audience: str | None = None
+    leeway: float = 30.0
+    algorithms: tuple[str, ...] = ("RS256", "PS256", "ES256", "EdDSA")
+    agency_claim: str = "agency"
+    roles_claim: str = "roles"
+    jwks_cache_seconds: float = 300.0
+    jwks_min_refresh_seconds: float = 30.0
+    demo_key_file: str = "var/dev-signing-key.pem"
+    #: ``@policy`` name -> "module:function"
+    policies: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class CorsSettings:
+    allow_origins: tuple[str, ...] = ()
+    allow_credentials: bool = False
+    allow_headers: tuple[str, ...] = (
+        "authorization",
+        "content-type",
+        "apollo-require-preflight",
+        "x-apollo-operation-name",
+        "apollographql-client-name",
+        "apollographql-client-version",
+    )
+    max_age: int = 600
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class CostSettings:
+    #: "off", "measure" (estimate and log) or "enforce" (refuse over max_cost)
+    mode: str = "measure"
+    max_cost: int = 1000
+    list_size: int = 10
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class PersistedQuerySettings:
+    apq: bool = True
+    #: "memory" or "redis://..." (shared by replicas)
+    store: str = "memory"
+    ttl_seconds: int = 86_400
+    #: run only operations in ``manifest`` (an Apollo persisted-query manifest)
+    safelist: bool = False
+    manifest: str | None = None
+    #: roles that may send free-form operations while the safelist is on (e.g. partner agencies)
+    bypass_roles: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class RateLimitSettings:
+    enabled: bool = False
+    #: "memory" or "redis://..."
+    store: str = "memory"
+    per_principal: int = 600
+    per_agency: int = 3000
+    window_seconds: float = 60.0
+
+
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class GatewaySettings:
     host: str = "127.0.0.1"
@@ -96,6 +169,10 @@ class GatewaySettings:
     plan_cache_size: int = 512
     subgraph_timeout: float = 30.0
     limits: LimitSettings = dataclasses.field(default_factory=LimitSettings)
+    cors: CorsSettings = dataclasses.field(default_factory=CorsSettings)
+    cost: CostSettings = dataclasses.field(default_factory=CostSettings)
+    persisted_queries: PersistedQuerySettings = dataclasses.field(default_factory=PersistedQuerySettings)
+    rate_limit: RateLimitSettings = dataclasses.field(default_factory=RateLimitSettings)
 
     @property
     def production(self) -> bool:
@@ -125,6 +202,7 @@ class Settings:
     gateway: GatewaySettings = dataclasses.field(default_factory=GatewaySettings)
     audit: AuditSettings = dataclasses.field(default_factory=AuditSettings)
     telemetry: TelemetrySettings = dataclasses.field(default_factory=TelemetrySettings)
+    auth: AuthSettings = dataclasses.field(default_factory=AuthSettings)
     adapters: Mapping[str, AdapterSettings] = dataclasses.field(default_factory=dict)
     subgraphs: Mapping[str, SubgraphSettings] = dataclasses.field(default_factory=dict)
     source: str = "<defaults>"
@@ -268,6 +346,7 @@ def _build(raw: dict[str, Any], env: Mapping[str, str], source: str) -> Settings
     gateway = _gateway(root.sub("gateway"))
     audit = _audit(root.sub("audit"), env)
     telemetry = _telemetry(root.sub("telemetry"))
+    auth = _auth(root.sub("auth"), gateway.production)
     adapters_table = root.sub("adapters")
     adapters = {
         name: _adapter(name, _Section(adapters_table.key(name), value), env)
@@ -283,7 +362,13 @@ def _build(raw: dict[str, Any], env: Mapping[str, str], source: str) -> Settings
         raise ConfigError(f"subgraphs.{clash[0]}", "the name is already used by an enabled adapter")
     root.finish()
     return Settings(
-        gateway=gateway, audit=audit, telemetry=telemetry, adapters=adapters, subgraphs=subgraphs, source=source
+        gateway=gateway,
+        audit=audit,
+        telemetry=telemetry,
+        auth=auth,
+        adapters=adapters,
+        subgraphs=subgraphs,
+        source=source,
     )
 
 
@@ -320,6 +405,10 @@ def _gateway(s: _Section) -> GatewaySettings:
         plan_cache_size=s.positive("plan_cache_size", int, 512),
         subgraph_timeout=s.positive("subgraph_timeout", float, 30.0),
         limits=limits,
+        cors=_cors(s.sub("cors")),
+        cost=_cost(s.sub("cost")),
+        persisted_queries=_persisted(s.sub("persisted_queries"), mode == "production"),
+        rate_limit=_rate_limit(s.sub("rate_limit")),
     )
     s.finish()
     return settings
@@ -342,16 +431,10 @@ def _audit(s: _Section, env: Mapping[str, str]) -> AuditSettings:
         signing_key=_secret(s.key("signing_key"), key, env) if key is not None else None,
         origin=s.get("origin", str, "silkgraph.local/audit"),
         redaction_key=_secret(s.key("redaction_key"), redaction, env) if redaction is not None else None,
-        clear_variables=tuple(_strings(s.key("clear_variables"), s.get("clear_variables", list, []))),
+        clear_variables=_strings(s, "clear_variables", ()),
     )
     s.finish()
     return settings
-
-
-def _strings(key: str, values: list[Any]) -> list[str]:
-    if not all(isinstance(v, str) for v in values):
-        raise ConfigError(key, "must be an array of strings")
-    return values
 
 
 def _telemetry(s: _Section) -> TelemetrySettings:
@@ -419,5 +502,123 @@ def _subgraph(name: str, s: _Section, env: Mapping[str, str]) -> SubgraphSetting
     headers = {k: _secret(headers_table.key(k), v, env) for k, v in headers_table.table.items()}
     headers_table.used.update(headers)
     settings = SubgraphSettings(name=name, url=url, timeout=s.positive("timeout", float, 30.0), headers=headers)
+    s.finish()
+    return settings
+
+
+# ---------------------------------------------------------------------------------------------------------
+# security: [auth], [gateway.cors], [gateway.cost], [gateway.persisted_queries], [gateway.rate_limit]
+# (what each setting does: docs/security.md)
+
+
+def _strings(s: _Section, name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    value = s.get(name, list, list(default))
+    if not all(isinstance(v, str) for v in value):
+        raise ConfigError(s.key(name), "must be an array of strings")
+    return tuple(value)
+
+
+def _store(s: _Section, name: str) -> str:
+    store: str = s.get(name, str, "memory")
+    if store != "memory" and not store.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(s.key(name), f"must be 'memory' or a redis:// URL, got {store!r}")
+    return store
+
+
+def _auth(s: _Section, production: bool) -> AuthSettings:
+    from gateway.policy.authn import ALLOWED_ALGORITHMS
+
+    defaults = AuthSettings()
+    jwks_url = s.get("jwks_url", str, None)
+    if jwks_url is not None and not jwks_url.startswith(("https://", "http://")):
+        raise ConfigError(s.key("jwks_url"), f"must be an http(s) URL, got {jwks_url!r}")
+    if production and jwks_url is not None and not jwks_url.startswith("https://"):
+        raise ConfigError(s.key("jwks_url"), "must use https:// in production")
+    algorithms = _strings(s, "algorithms", defaults.algorithms)
+    bad = [a for a in algorithms if a not in ALLOWED_ALGORITHMS]
+    if bad or not algorithms:
+        raise ConfigError(s.key("algorithms"), f"allowed: {', '.join(ALLOWED_ALGORITHMS)} (never none or HS*)")
+    policies_table = s.sub("policies")
+    policies = {}
+    for name, target in policies_table.table.items():
+        if not isinstance(target, str) or ":" not in target:
+            raise ConfigError(policies_table.key(name), 'must be "module:function"')
+        policies[name] = target
+    policies_table.used.update(policies)
+    leeway = s.get("leeway", float, defaults.leeway)
+    if not 0 <= leeway <= 300:
+        raise ConfigError(s.key("leeway"), f"must be between 0 and 300 seconds, got {leeway}")
+    settings = AuthSettings(
+        required=s.get("required", bool, defaults.required),
+        jwks_url=jwks_url,
+        issuer=s.get("issuer", str, None),
+        audience=s.get("audience", str, None),
+        leeway=leeway,
+        algorithms=algorithms,
+        agency_claim=s.get("agency_claim", str, defaults.agency_claim),
+        roles_claim=s.get("roles_claim", str, defaults.roles_claim),
+        jwks_cache_seconds=s.positive("jwks_cache_seconds", float, defaults.jwks_cache_seconds),
+        jwks_min_refresh_seconds=s.positive("jwks_min_refresh_seconds", float, defaults.jwks_min_refresh_seconds),
+        demo_key_file=s.get("demo_key_file", str, defaults.demo_key_file),
+        policies=policies,
+    )
+    s.finish()
+    if production and settings.required and jwks_url is None:
+        raise ConfigError(s.key("jwks_url"), "is required in production when auth.required is true")
+    if production and jwks_url is not None and (settings.issuer is None or settings.audience is None):
+        raise ConfigError(s.key("issuer" if settings.issuer is None else "audience"), "is required in production")
+    return settings
+
+
+def _cors(s: _Section) -> CorsSettings:
+    defaults = CorsSettings()
+    origins = _strings(s, "allow_origins", ())
+    credentials = s.get("allow_credentials", bool, False)
+    if credentials and "*" in origins:
+        raise ConfigError(s.key("allow_origins"), "'*' cannot be combined with allow_credentials = true")
+    settings = CorsSettings(
+        allow_origins=origins,
+        allow_credentials=credentials,
+        allow_headers=_strings(s, "allow_headers", defaults.allow_headers),
+        max_age=s.positive("max_age", int, defaults.max_age),
+    )
+    s.finish()
+    return settings
+
+
+def _cost(s: _Section) -> CostSettings:
+    mode = s.get("mode", str, "measure")
+    if mode not in ("off", "measure", "enforce"):
+        raise ConfigError(s.key("mode"), f"must be off, measure or enforce, got {mode!r}")
+    settings = CostSettings(
+        mode=mode, max_cost=s.positive("max_cost", int, 1000), list_size=s.positive("list_size", int, 10)
+    )
+    s.finish()
+    return settings
+
+
+def _persisted(s: _Section, production: bool) -> PersistedQuerySettings:
+    settings = PersistedQuerySettings(
+        apq=s.get("apq", bool, True),
+        store=_store(s, "store"),
+        ttl_seconds=s.positive("ttl_seconds", int, 86_400),
+        safelist=s.get("safelist", bool, False),
+        manifest=s.get("manifest", str, None),
+        bypass_roles=_strings(s, "bypass_roles", ()),
+    )
+    s.finish()
+    if settings.safelist and settings.manifest is None:
+        raise ConfigError(s.key("manifest"), "is required when safelist = true (write one with `silkgraph manifest`)")
+    return settings
+
+
+def _rate_limit(s: _Section) -> RateLimitSettings:
+    settings = RateLimitSettings(
+        enabled=s.get("enabled", bool, False),
+        store=_store(s, "store"),
+        per_principal=s.positive("per_principal", int, 600),
+        per_agency=s.positive("per_agency", int, 3000),
+        window_seconds=s.positive("window_seconds", float, 60.0),
+    )
     s.finish()
     return settings

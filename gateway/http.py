@@ -127,6 +127,8 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 def _params(raw: Mapping[str, Any], *, from_query_string: bool) -> GraphQLRequest:
     query = raw.get("query")
+    if query is None and _persisted(raw):
+        query = ""  # automatic persisted query: the text comes from the store (gateway.policy.persisted)
     if query is None:
         raise _HttpError(400, "the request has no 'query' parameter")
     if not isinstance(query, str):
@@ -159,6 +161,13 @@ def _params(raw: Mapping[str, Any], *, from_query_string: bool) -> GraphQLReques
         extensions=extensions,
         allowed_operations=frozenset({"query"}) if from_query_string else frozenset({"query", "mutation"}),
     )
+
+
+def _persisted(raw: Mapping[str, Any]) -> bool:
+    extensions = raw.get("extensions")
+    if isinstance(extensions, str):
+        return "persistedQuery" in extensions
+    return isinstance(extensions, dict) and "persistedQuery" in extensions
 
 
 def _error_body(message: str, code: str, **extra: Any) -> bytes:
@@ -204,7 +213,7 @@ def graphql_endpoint(handler: Handler, options: HttpOptions) -> Callable[[Reques
             body = json.dumps([r.to_json() for r in results], default=str).encode()
             return _respond(media, 200, body)
         result = await handler(batch, request)
-        headers = {"allow": "POST"} if result.status == 405 else None
+        headers = {**({"allow": "POST"} if result.status == 405 else {}), **result.headers}
         return _respond(media, _status(result, media), json.dumps(result.to_json(), default=str).encode(), headers)
 
     return endpoint

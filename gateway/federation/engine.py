@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -37,10 +38,36 @@ from gateway.federation.response import ShapeCache, shape_response
 from gateway.federation.supergraph import Supergraph
 from gateway.sdk.context import RequestContext
 
-__all__ = ["FederatedGraph", "GraphQLRequest", "GraphQLResponse", "PreValidationCheck"]
+__all__ = [
+    "Authorization",
+    "Authorizer",
+    "FederatedGraph",
+    "GraphQLRequest",
+    "GraphQLResponse",
+    "OperationCheck",
+    "PreValidationCheck",
+]
 
 #: A cheap check that runs on the parsed document before validation (limits); raises RequestError to reject.
 PreValidationCheck = Callable[[DocumentNode], None]
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Authorization:
+    """What the caller may run: the document to plan, and the removed fields (``id(FieldNode)`` → error)."""
+
+    document: DocumentNode
+    denied: Mapping[int, dict[str, Any]] = dataclasses.field(default_factory=dict)
+    #: distinguishes this rewrite in the plan cache (same text, different removed fields)
+    key: str = ""
+
+
+#: Runs after validation, before planning: removes the fields the caller may not see (gateway.policy.authz).
+Authorizer = Callable[[DocumentNode, OperationDefinitionNode, RequestContext], Authorization]
+#: Runs after variable coercion, before planning (demand control); raises RequestError to reject.
+OperationCheck = Callable[
+    [OperationDefinitionNode, Mapping[str, FragmentDefinitionNode], Mapping[str, Any], RequestContext], None
+]
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -66,6 +93,8 @@ class GraphQLResponse:
     operation_name: str | None = None
     fetches: list[FetchRecord] = dataclasses.field(default_factory=list)
     document_hash: str | None = None
+    #: extra HTTP response headers (Retry-After, WWW-Authenticate)
+    headers: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -116,6 +145,9 @@ class FederatedGraph:
         document_cache_size: int = 1024,
         include_subgraph_errors: bool = True,
         pre_validation: list[PreValidationCheck] | None = None,
+        authorize: Authorizer | None = None,
+        operation_checks: list[OperationCheck] | None = None,
+        hide_suggestions: bool = False,
     ) -> None:
         self.supergraph = supergraph
         self.schema = supergraph.api_schema
@@ -125,6 +157,10 @@ class FederatedGraph:
         self.introspection = introspection
         self.max_tokens = max_tokens
         self.pre_validation = list(pre_validation or ())
+        self.authorize = authorize
+        self.operation_checks = list(operation_checks or ())
+        #: keep "Did you mean ...?" out of validation errors (the schema stays private in production)
+        self.hide_suggestions = hide_suggestions
         self._rules = list(specified_rules) + ([] if introspection else [NoSchemaIntrospectionCustomRule])
         self._documents: OrderedDict[str, _Prepared] = OrderedDict()
         self._document_cache_size = document_cache_size
@@ -146,8 +182,10 @@ class FederatedGraph:
         try:
             document = parse(query, max_tokens=self.max_tokens)
         except GraphQLError as exc:
-            code = "MAX_TOKENS_LIMIT" if "token limit" in exc.message.lower() else "GRAPHQL_PARSE_FAILED"
-            return _Prepared(None, [_graphql_error(exc, code)])
+            error = _graphql_error(exc, _parse_error_code(exc.message))
+            if error["extensions"]["code"] == "MAX_TOKENS_LIMIT":
+                error["extensions"]["limit"] = self.max_tokens
+            return _Prepared(None, [error])
         except RecursionError:
             return _Prepared(None, [_error("Document is nested too deeply to parse", "GRAPHQL_PARSE_FAILED")])
         try:
@@ -156,7 +194,7 @@ class FederatedGraph:
         except RequestError as exc:
             message, extensions = to_graphql_extensions(exc)
             return _Prepared(None, [{"message": message, "extensions": extensions}])
-        problems = validate(self.schema, document, self._rules)
+        problems = validate(self.schema, document, self._rules, hide_suggestions=self.hide_suggestions)
         if problems:
             return _Prepared(None, [_graphql_error(p, "GRAPHQL_VALIDATION_FAILED") for p in problems])
         return _Prepared(document, [])
@@ -186,21 +224,37 @@ class FederatedGraph:
             response.errors = [_graphql_error(e, "BAD_USER_INPUT") for e in coerced]
             for err in response.errors:
                 err["extensions"]["code"] = "BAD_USER_INPUT"
+                if self.hide_suggestions:
+                    err["message"] = _SUGGESTION.sub("", err["message"])
             response.request_error = True
             return response
         variables = _raw_variables(operation, request.variables or {}, coerced.coerced)
         fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+        try:
+            for check in self.operation_checks:
+                check(operation, fragments, variables, context)
+        except RequestError as exc:
+            message, extensions = to_graphql_extensions(exc)
+            response.errors = [{"message": message, "extensions": extensions}]
+            response.request_error = True
+            response.status = None if exc.http_status == 400 else exc.http_status
+            return response
+        authorization = (
+            self.authorize(document, operation, context) if self.authorize else Authorization(document=document)
+        )
+        planned = authorization.document
         data: dict[str, Any] = {}
         errors: list[dict[str, Any]] = []
         if _has_introspection(operation):
             await self._introspect(document, operation, variables, data, errors)
         labels = context.override_labels
+        plan_text = request.query + (f"\n# authz {authorization.key}" if authorization.denied else "")
         try:
             plan = self.planner.plan(
-                document,
+                planned,
                 name if request.operation_name else None,
                 labels,
-                plan_cache_key(request.query, request.operation_name, labels),
+                plan_cache_key(plan_text, request.operation_name, labels),
             )
         except PlanningError as exc:
             response.errors = [_error(exc.message, exc.code)]
@@ -211,7 +265,14 @@ class FederatedGraph:
         errors.extend(outcome.errors)
         response.fetches = outcome.fetches
         response.data = shape_response(
-            self.schema, operation, fragments, variables, outcome.data, errors, prepared.shapes
+            self.schema,
+            operation,
+            fragments,
+            variables,
+            outcome.data,
+            errors,
+            prepared.shapes,
+            denied=authorization.denied,
         )
         response.errors = errors
         return response
@@ -252,6 +313,19 @@ class FederatedGraph:
             "documents_cached": len(self._documents),
             "at": time.time(),
         }
+
+
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+
+
+def _parse_error_code(message: str) -> str:
+    """The code of a parse error: the parser's own guards (token count, nesting) are limits, not syntax errors."""
+    lowered = message.lower()
+    if "token limit" in lowered or ("more than" in lowered and "tokens" in lowered):
+        return "MAX_TOKENS_LIMIT"
+    if "nested too deeply" in lowered:
+        return "MAX_DEPTH_LIMIT"
+    return "GRAPHQL_PARSE_FAILED"
 
 
 def _has_introspection(operation: OperationDefinitionNode) -> bool:

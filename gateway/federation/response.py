@@ -64,7 +64,13 @@ def shape_response(
     data: Mapping[str, Any],
     errors: list[dict[str, Any]],
     cache: ShapeCache | None = None,
+    *,
+    denied: Mapping[int, dict[str, Any]] | None = None,
 ) -> dict[str, Any] | None:
+    """Shape ``data`` for ``operation``.
+
+    ``denied`` holds the fields authorization removed (``id(FieldNode)`` → error): each is ``null`` with its error.
+    """
     root = {
         "query": schema.query_type,
         "mutation": schema.mutation_type,
@@ -72,6 +78,7 @@ def shape_response(
     }[operation.operation.value]
     assert root is not None
     shaper = _Shaper(schema, fragments, variables, errors, cache)
+    shaper.denied = denied or {}
     try:
         return shaper.object(root, tuple(operation.selection_set.selections), data, [])
     except _Null:
@@ -94,6 +101,7 @@ class _Entry:
     occurrences: list[_Occurrence]
     unconditional: bool = True
     sub: tuple[SelectionNode, ...] = ()
+    nodes: tuple[FieldNode, ...] = ()
 
 
 class ShapeCache:
@@ -119,6 +127,7 @@ class _Shaper:
         self.errors = errors
         self.cache = cache or ShapeCache()
         self._error_paths = {tuple(e["path"]) for e in errors if isinstance(e.get("path"), list)}
+        self.denied: Mapping[int, dict[str, Any]] = {}
 
     def _included(self, node: Any) -> bool:
         return included(node, self.variables)
@@ -131,7 +140,8 @@ class _Shaper:
             self._compile_into(by_key, type_, selections, virtual, (), set())
             for entry in by_key.values():
                 entry.unconditional = all(not o.conditions for o in entry.occurrences)
-                entry.sub = self._sub([o.node for o in entry.occurrences])
+                entry.nodes = tuple(o.node for o in entry.occurrences)
+                entry.sub = self._sub(list(entry.nodes))
             entries = self.cache.entries[key] = list(by_key.values())
         return entries
 
@@ -173,16 +183,16 @@ class _Shaper:
 
     def collect(
         self, type_: Any, selections: tuple[SelectionNode, ...], virtual: bool = False
-    ) -> list[tuple[str, str, tuple[SelectionNode, ...]]]:
-        """(response key, field name, merged sub-selections) of the fields that apply, in document order."""
+    ) -> list[tuple[str, str, tuple[SelectionNode, ...], tuple[FieldNode, ...]]]:
+        """(response key, field name, merged sub-selections, field nodes) of the fields that apply, in order."""
         out = []
         for entry in self.compile(type_, selections, virtual):
             if entry.unconditional:
-                out.append((entry.key, entry.name, entry.sub))
+                out.append((entry.key, entry.name, entry.sub, entry.nodes))
                 continue
             nodes = [o.node for o in entry.occurrences if all(self._included(c) for c in o.conditions)]
             if nodes:
-                out.append((entry.key, entry.name, self._sub(nodes)))
+                out.append((entry.key, entry.name, self._sub(nodes), tuple(nodes)))
         return out
 
     def _applies(self, cond: str, type_: Any, virtual: bool) -> bool:
@@ -208,7 +218,7 @@ class _Shaper:
     ) -> dict[str, Any]:
         result: dict[str, Any] = {}
         fields = type_.fields
-        for key, name, sub in self.collect(type_, selections, virtual):
+        for key, name, sub, nodes in self.collect(type_, selections, virtual):
             if name == "__typename":
                 result[key] = type_.name
                 continue
@@ -217,6 +227,14 @@ class _Shaper:
                 continue
             field_def = fields.get(name)
             if field_def is None:
+                continue
+            refusal = next((self.denied[id(n)] for n in nodes if id(n) in self.denied), None) if self.denied else None
+            if refusal is not None:
+                self.errors.append({**refusal, "path": [*path, key]})
+                self._error_paths.add((*path, key))
+                result[key] = None
+                if isinstance(field_def.type, GraphQLNonNull):
+                    raise _Null
                 continue
             try:
                 result[key] = self.value(field_def.type, sub, data.get(key), [*path, key], present=key in data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import json
+import tempfile
 from collections.abc import AsyncIterator
 
 import httpx
@@ -22,7 +23,11 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 
 @contextlib.asynccontextmanager
 async def running(mode: str = "demo", **overrides: object) -> AsyncIterator[httpx.AsyncClient]:
-    settings = load_settings(None, overrides={"gateway.mode": mode, "audit.store": "memory", **overrides})
+    keys = tempfile.mkdtemp(prefix="silkgraph-test-")
+    settings = load_settings(
+        None,
+        overrides={"auth.demo_key_file": f"{keys}/dev.pem", "gateway.mode": mode, "audit.store": "memory", **overrides},
+    )
     graph = Graph()
 
     async def factory(s: object, stack: contextlib.AsyncExitStack) -> Runtime:

@@ -138,13 +138,13 @@ async def test_the_log_verifies_after_shutdown_against_its_published_checkpoint(
     args = [sys.executable, "-m", "gateway.cli", "audit", "--store", f"sqlite:///{tmp_path / 'audit.sqlite3'}"]
     args += ["verify", "--checkpoint", str(latest), "--key", SIGNER.verifier_key.replace("audit.test/log", "x")]
     # a wrong verifier key: signatures fail
-    bad = await asyncio.to_thread(subprocess.run, args, capture_output=True, text=True)
+    bad = await asyncio.to_thread(subprocess.run, args, capture_output=True, text=True, cwd=tmp_path)
     assert bad.returncode == 1
     from gateway.audit.checkpoint import CheckpointSigner
 
     key = CheckpointSigner.from_base64("audit.test/log", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=").verifier_key
     args[-1] = key
-    good = await asyncio.to_thread(subprocess.run, args, capture_output=True, text=True)
+    good = await asyncio.to_thread(subprocess.run, args, capture_output=True, text=True, cwd=tmp_path)
     assert good.returncode == 0, good.stderr
     assert "OK: 5 records" in good.stderr
 

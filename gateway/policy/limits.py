@@ -1,0 +1,245 @@
+"""Request limits that run before spec validation: one linear walk over the parsed document.
+
+graphql-core's validation (``OverlappingFieldsCanBeMerged`` above all) costs super-linear CPU on repeated fields
+and aliases, so every cap here is checked on the raw AST first (shared/reference/security.md §1.1). The walk:
+
+* counts every field node (``__typename`` included), every alias, every directive and the root fields of each
+  operation (aliases counted — ``a: x b: x`` is two root fields);
+* measures depth through fragment spreads, with a guard so a cycle of fragments neither hangs nor recurses
+  without end (validation later reports the cycle itself);
+* exempts nothing by name: a fragment named ``__schema`` and introspection fields count like any other.
+
+Fragment bodies are counted once per definition (not per spread), so the work stays linear in document size;
+depth is memoised per fragment so a fragment spread a thousand times is measured once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+)
+
+from gateway.errors import LimitExceeded
+
+__all__ = ["DocumentLimits", "DocumentShape", "check_document_chars", "measure"]
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class DocumentLimits:
+    max_fields: int = 300
+    max_aliases: int = 15
+    max_depth: int = 10
+    max_root_fields: int = 20
+    max_directives: int = 20
+    #: field selections once every fragment spread is expanded (fragment-expansion bombs)
+    max_expanded_fields: int = 10_000
+
+    def check(self, document: DocumentNode) -> None:
+        """A ``pre_validation`` check for :class:`~gateway.federation.engine.FederatedGraph`."""
+        shape = measure(document, stop_depth=self.max_depth + 1)
+        if shape.repeated_directive is not None:
+            raise LimitExceeded(
+                f"directive @{shape.repeated_directive} is repeated on one selection",
+                code="MAX_DIRECTIVES_LIMIT",
+                limit=1,
+            )
+        if shape.expanded_fields > self.max_expanded_fields:
+            raise LimitExceeded(
+                f"the operation expands to more than {self.max_expanded_fields} field selections through fragments",
+                code="MAX_RECURSIVE_SELECTIONS_LIMIT",
+                limit=self.max_expanded_fields,
+            )
+        if shape.depth > self.max_depth:
+            raise LimitExceeded(
+                f"the operation nests deeper than {self.max_depth} levels", code="MAX_DEPTH_LIMIT", limit=self.max_depth
+            )
+        for value, limit, code, what in (
+            (shape.fields, self.max_fields, "MAX_FIELDS_LIMIT", "fields"),
+            (shape.aliases, self.max_aliases, "MAX_ALIASES_LIMIT", "aliases"),
+            (shape.root_fields, self.max_root_fields, "MAX_ROOT_FIELDS_LIMIT", "root fields"),
+            (shape.directives, self.max_directives, "MAX_DIRECTIVES_LIMIT", "directives"),
+        ):
+            if value > limit:
+                raise LimitExceeded(
+                    f"the operation has {value} {what}; at most {limit} are allowed", code=code, limit=limit
+                )
+
+
+def check_document_chars(query: str, limit: int) -> None:
+    """The document character limit, checked before parsing."""
+    if len(query) > limit:
+        raise LimitExceeded(
+            f"the GraphQL document has {len(query)} characters; at most {limit} are allowed",
+            code="DOCUMENT_TOO_LARGE",
+            limit=limit,
+        )
+
+
+@dataclasses.dataclass(kw_only=True)
+class DocumentShape:
+    fields: int = 0
+    aliases: int = 0
+    directives: int = 0
+    root_fields: int = 0
+    depth: int = 0
+    #: fields after expanding fragment spreads (saturates at 10**9)
+    expanded_fields: int = 0
+    #: a directive named twice on one selection (no executable directive of the API is repeatable)
+    repeated_directive: str | None = None
+
+
+def measure(document: DocumentNode, *, stop_depth: int = 1_000) -> DocumentShape:
+    """Count the document's fields, aliases, directives, root fields and depth in one pass.
+
+    Depth is measured up to ``stop_depth`` (anything deeper is already over the limit).
+    """
+    shape = DocumentShape()
+    fragments: dict[str, FragmentDefinitionNode] = {}
+    for definition in document.definitions:
+        shape.directives += len(getattr(definition, "directives", None) or ())
+        if isinstance(definition, FragmentDefinitionNode):
+            fragments.setdefault(definition.name.value, definition)
+        if isinstance(definition, OperationDefinitionNode | FragmentDefinitionNode):
+            _count(definition.selection_set, shape)
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            shape.root_fields = max(shape.root_fields, _root_fields(definition.selection_set, fragments))
+            depth = _Depth(fragments, stop_depth).of(definition.selection_set, 0)
+            shape.depth = max(shape.depth, depth)
+    if shape.depth >= stop_depth:
+        return shape  # already over the depth limit; expanding a deep document would only recurse
+    expansion = _Expansion(fragments)
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            shape.expanded_fields = max(shape.expanded_fields, expansion.of(definition.selection_set))
+    return shape
+
+
+def _count(selection_set: SelectionSetNode, shape: DocumentShape) -> None:
+    stack = [selection_set]
+    while stack:
+        current = stack.pop()
+        for selection in current.selections:
+            directives = selection.directives or ()
+            shape.directives += len(directives)
+            if len(directives) > 1 and shape.repeated_directive is None:
+                seen: set[str] = set()
+                for d in directives:
+                    if d.name.value in seen:
+                        shape.repeated_directive = d.name.value
+                        break
+                    seen.add(d.name.value)
+            if isinstance(selection, FieldNode):
+                shape.fields += 1
+                if selection.alias is not None:
+                    shape.aliases += 1
+                if selection.selection_set is not None:
+                    stack.append(selection.selection_set)
+            elif isinstance(selection, InlineFragmentNode):
+                stack.append(selection.selection_set)
+
+
+def _root_fields(selection_set: SelectionSetNode, fragments: dict[str, FragmentDefinitionNode]) -> int:
+    count = 0
+    seen: set[str] = set()
+    stack = [selection_set]
+    while stack:
+        for selection in stack.pop().selections:
+            if isinstance(selection, FieldNode):
+                count += 1
+            elif isinstance(selection, InlineFragmentNode):
+                stack.append(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                if name not in seen and name in fragments:
+                    seen.add(name)
+                    stack.append(fragments[name].selection_set)
+    return count
+
+
+class _Depth:
+    """Depth of a selection set through fragments; each fragment measured once, cycles cut."""
+
+    def __init__(self, fragments: dict[str, FragmentDefinitionNode], stop: int) -> None:
+        self.fragments = fragments
+        self.stop = stop
+        self.memo: dict[str, int] = {}
+        self.active: set[str] = set()
+
+    def of(self, selection_set: SelectionSetNode, level: int) -> int:
+        """Deepest field level below ``selection_set`` (relative, fields in it are level 1)."""
+        if level >= self.stop:
+            return 0
+        deepest = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                below = self.of(selection.selection_set, level + 1) if selection.selection_set else 0
+                deepest = max(deepest, 1 + below)
+            elif isinstance(selection, InlineFragmentNode):
+                deepest = max(deepest, self.of(selection.selection_set, level))
+            elif isinstance(selection, FragmentSpreadNode):
+                deepest = max(deepest, self._fragment(selection.name.value, level))
+            if level + deepest >= self.stop:
+                return deepest
+        return deepest
+
+    def _fragment(self, name: str, level: int) -> int:
+        if name in self.memo:
+            return self.memo[name]
+        fragment = self.fragments.get(name)
+        if fragment is None or name in self.active:
+            return 0  # unknown or cyclic: validation reports it
+        self.active.add(name)
+        try:
+            depth = self.of(fragment.selection_set, level)
+        finally:
+            self.active.discard(name)
+        if level + depth < self.stop:
+            self.memo[name] = depth  # a cut-off result depends on the level, so only exact ones are kept
+        return depth
+
+
+class _Expansion:
+    """Field selections with every fragment spread expanded; each fragment counted once (memoised), cycles cut."""
+
+    CAP = 10**9
+
+    def __init__(self, fragments: dict[str, FragmentDefinitionNode]) -> None:
+        self.fragments = fragments
+        self.memo: dict[str, int] = {}
+        self.active: set[str] = set()
+
+    def of(self, selection_set: SelectionSetNode) -> int:
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total += 1 + (self.of(selection.selection_set) if selection.selection_set else 0)
+            elif isinstance(selection, InlineFragmentNode):
+                total += self.of(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                total += self._fragment(selection.name.value)
+            if total >= self.CAP:
+                return self.CAP
+        return total
+
+    def _fragment(self, name: str) -> int:
+        if name in self.memo:
+            return self.memo[name]
+        fragment = self.fragments.get(name)
+        if fragment is None or name in self.active:
+            return 0
+        self.active.add(name)
+        try:
+            count = self.of(fragment.selection_set)
+        finally:
+            self.active.discard(name)
+        self.memo[name] = count
+        return count
