@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import strawberry
+import strawberry.federation
 
 from adapters.payments.model import AccountRecord, RecallOutcome, ReturnRecord, StatementRecord, TransactionReport
 from gateway.sdk.identifiers import MoneyValue, parse_uetr
@@ -49,8 +50,16 @@ def resolver(description: str, *, name: str | None = None) -> Callable[[_F], _F]
     return cast(Callable[[_F], _F], strawberry.field(description=description, name=name))
 
 
+#: the scope a token needs to move money (docs/security.md); the gateway enforces @requiresScopes before planning
+PAYMENTS_INITIATE = "payments:initiate"
+
+
 def mutation(description: str) -> Callable[[_F], _F]:
-    return cast(Callable[[_F], _F], strawberry.mutation(description=description))
+    """A payment mutation: only callers whose token carries the ``payments:initiate`` scope may run it."""
+    return cast(
+        Callable[[_F], _F],
+        strawberry.federation.mutation(description=description, requires_scopes=[[PAYMENTS_INITIATE]]),
+    )
 
 
 def money(amount: Decimal, currency: str) -> Money:
