@@ -64,12 +64,16 @@ async def _wait(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
     async with httpx.AsyncClient() as client:
         while time.monotonic() < deadline:
             if proc.poll() is not None:
-                raise AssertionError(f"process exited early:\n{log.read_text()[-3000:]}")
+                raise AssertionError(f"process exited early:\n{_tail(log)}")
             with contextlib.suppress(httpx.HTTPError):
                 if (await client.get(url)).status_code < 500:
                     return
             await asyncio.sleep(0.2)
-    raise AssertionError(f"{url} did not come up:\n{log.read_text()[-3000:]}")
+    raise AssertionError(f"{url} did not come up:\n{_tail(log)}")
+
+
+def _tail(log: Path) -> str:
+    return log.read_text(errors="replace")[-3000:]
 
 
 @pytest.fixture
