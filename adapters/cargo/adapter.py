@@ -31,6 +31,7 @@ from adapters.cargo.transport import SERVICE, ReadRetry
 from adapters.cargo.webhook import NotificationInbox, webhook_app
 from gateway.errors import ConfigError, SilkgraphError, UpstreamUnavailable
 from gateway.sdk.adapter import Adapter, AdapterSettings, Health, HealthState, SandboxSpec
+from gateway.sdk.calls import legacy_http_client
 from gateway.sdk.context import RequestContext
 
 __all__ = ["CargoAdapter"]
@@ -82,12 +83,18 @@ class CargoAdapter(Adapter):
         async with contextlib.AsyncExitStack() as stack:
             if self.settings.url and Interface.ONE_RECORD in used:
                 http = await stack.enter_async_context(
-                    httpx.AsyncClient(base_url=self.settings.url, timeout=self._timeout(), verify=_tls())
+                    legacy_http_client(self.settings, source="cargo.one-record", timeout=self._timeout(), verify=_tls())
                 )
                 self._one_record = OneRecordClient(http, retry=self.retry)
             if self.legacy_url and Interface.CARGO_XML in used:
                 http = await stack.enter_async_context(
-                    httpx.AsyncClient(base_url=self.legacy_url, timeout=self._timeout(), verify=_tls())
+                    legacy_http_client(
+                        self.settings,
+                        source="cargo.cargo-xml",
+                        base_url=self.legacy_url,
+                        timeout=self._timeout(),
+                        verify=_tls(),
+                    )
                 )
                 self._cargo_xml = CargoXmlClient(http, retry=self.retry)
             self.airports = await asyncio.to_thread(_load_airports)

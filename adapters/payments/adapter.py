@@ -28,6 +28,7 @@ from adapters.payments.subgraph import build_schema
 from adapters.payments.submission import Submitter
 from gateway.errors import BadUserInput, ConfigError, SubgraphError
 from gateway.sdk.adapter import Adapter, AdapterSettings, Health, HealthState, SandboxSpec
+from gateway.sdk.calls import legacy_http_client
 from gateway.sdk.context import RequestContext
 from gateway.sdk.identifiers import parse_bic
 
@@ -101,7 +102,9 @@ class PaymentsAdapter(Adapter):
         try:
             # a plain-HTTP rail (the sandbox) needs no CA bundle; loading one costs ~150 ms per client
             plain = self.settings.url.startswith("http://")
-            async with httpx.AsyncClient(base_url=self.settings.url, timeout=timeout, verify=not plain) as http:
+            async with legacy_http_client(
+                self.settings, source="payments.rail", timeout=timeout, verify=not plain
+            ) as http:
                 self._client = RailClient(
                     http,
                     participant_bic=self.participant_bic,

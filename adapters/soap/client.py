@@ -49,6 +49,7 @@ from gateway.errors import (
     UpstreamUnavailable,
 )
 from gateway.sdk.adapter import AdapterSettings
+from gateway.sdk.calls import legacy_http_client
 
 __all__ = ["Scope", "SoapClient", "SoapEndpoint"]
 
@@ -112,7 +113,7 @@ class SoapClient:
         timeout = httpx.Timeout(
             connect=self.settings.connect_timeout, read=self.settings.read_timeout, write=10.0, pool=2.0
         )
-        async with httpx.AsyncClient(timeout=timeout) as http:
+        async with legacy_http_client(self.settings, source=self.service, timeout=timeout) as http:
             transport = GuardedTransport(
                 http, service=self.service, documents=self.wsdl.parent, max_bytes=self.max_bytes
             )

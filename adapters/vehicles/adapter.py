@@ -16,6 +16,7 @@ from adapters.vehicles.sandbox import create_app
 from adapters.vehicles.subgraph import build_schema
 from gateway.errors import ConfigError, SubgraphError, UpstreamUnavailable
 from gateway.sdk.adapter import Adapter, AdapterSettings, Health, HealthState, SandboxSpec
+from gateway.sdk.calls import legacy_http_client
 from gateway.sdk.context import RequestContext, current_request
 
 __all__ = ["VehiclesAdapter"]
@@ -49,8 +50,8 @@ class VehiclesAdapter(Adapter):
         if not s.url:
             raise ConfigError("adapters.vehicles.url", "the vehicle export system's base URL is required")
         timeout = httpx.Timeout(s.total_timeout, connect=s.connect_timeout, read=s.read_timeout)
-        async with httpx.AsyncClient(
-            base_url=s.url, timeout=timeout, event_hooks={"request": [_propagate_trace]}
+        async with legacy_http_client(
+            s, source="vehicles", timeout=timeout, event_hooks={"request": [_propagate_trace]}
         ) as http:
             self._client = VehiclesClient(http, retries=self._retries)
             try:
