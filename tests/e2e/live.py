@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import httpx
@@ -18,6 +18,7 @@ from gateway.cli import _start_sandboxes, builtin_adapters
 from gateway.config import load_settings
 from gateway.federation.engine import GraphQLRequest, GraphQLResponse
 from gateway.runtime import Runtime
+from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.context import ANONYMOUS, RequestContext
 from gateway.sdk.registry import make_adapter
 from gateway.sdk.sandbox import FaultConfig, SandboxConfig, serve_sandbox
@@ -49,13 +50,18 @@ class Platform:
 
 
 @contextlib.asynccontextmanager
-async def running_platform(faults: FaultConfig | None = None) -> AsyncIterator[Platform]:
+async def running_platform(
+    faults: FaultConfig | None = None, *, faults_of: Mapping[str, FaultConfig] | None = None
+) -> AsyncIterator[Platform]:
+    """Start it all; ``faults`` apply to every sandbox, ``faults_of`` to the named adapters' sandboxes only."""
     names = builtin_adapters()
-    config = SandboxConfig(faults=faults or FaultConfig())
     async with contextlib.AsyncExitStack() as stack:
-        adapter_settings = await stack.enter_async_context(
-            _start_sandboxes(names, quiet=True, config=config, fixed_ports=False)
-        )
+        adapter_settings: dict[str, AdapterSettings] = {}
+        for name in names:
+            config = SandboxConfig(faults=(faults_of or {}).get(name) or faults or FaultConfig())
+            adapter_settings |= await stack.enter_async_context(
+                _start_sandboxes([name], quiet=True, config=config, fixed_ports=False)
+            )
         settings = load_settings(None, overrides={"gateway.mode": "demo", "audit.store": "memory"})
         settings = dataclasses.replace(settings, adapters=adapter_settings)
         app = create_app(settings, adapters=[make_adapter(s) for s in adapter_settings.values()])

@@ -14,7 +14,8 @@ import pytest
 
 from gateway.federation.plan import Fetch, Flatten, Parallel, PlanNode, Sequence
 from gateway.operations import example_operations
-from tests.e2e.live import Platform
+from gateway.sdk.sandbox import FaultConfig
+from tests.e2e.live import Platform, running_platform
 
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="module")]
 
@@ -244,3 +245,30 @@ async def test_graphiql_opens_the_example_operations_as_tabs_with_a_dev_token_hi
     for name in OPERATIONS:
         assert f"{OPERATIONS[name].kind} {name}(" in page.text
     assert "silkgraph token" in page.text
+
+
+# ------------------------------------------------------------------------------------------ partial results
+
+
+async def test_a_system_down_nulls_only_its_fields_and_says_which_system_and_where() -> None:
+    query = """query CarsOfHaixin($country: CountryCode!, $taxId: TaxId!) {
+      company(country: $country, taxId: $taxId) { name vehicleExports { vin customsDeclaration { id } } }
+    }"""
+    async with running_platform(faults_of={"customs": FaultConfig(error_rate=1.0)}) as platform:
+        body = await platform.post(query, HAIXIN)
+        dossier = await platform.post(OPERATIONS["CompanyDossier"].text, HAIXIN)
+    company = body["data"]["company"]
+    assert company["name"] == "Qingdao Haixin Trading Co., Ltd."  # tax and vehicles answered
+    assert {car["vin"]: car["customsDeclaration"] for car in company["vehicleExports"]} == {
+        "JHMCM56557C404453": None,
+        "LSVAM4187C2184847": None,
+        "LVSHCAMB1CE123456": None,
+    }
+    assert {(e["extensions"]["code"], e["extensions"]["service"]) for e in body["errors"]} == {
+        ("UPSTREAM_UNAVAILABLE", "customs")
+    }
+    paths = sorted(tuple(e["path"]) for e in body["errors"])  # every car's declaration is unknown, not absent
+    assert paths == [("company", "vehicleExports", i, "customsDeclaration") for i in range(3)]
+    # a non-null list from the failed system (Company.declarations) nulls its nullable parent: the whole company
+    assert dossier["data"] == {"company": None}
+    assert ["company", "declarations"] in [e["path"] for e in dossier["errors"]]
