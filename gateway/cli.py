@@ -65,8 +65,14 @@ async def _serve_app(app: Any, host: str, port: int) -> None:
 
 
 @contextlib.asynccontextmanager
-async def _start_sandboxes(names: Sequence[str], *, quiet: bool = False) -> AsyncIterator[dict[str, AdapterSettings]]:
-    """Start every sandbox of the named adapters; yield each adapter's settings pointing at them."""
+async def _start_sandboxes(
+    names: Sequence[str], *, quiet: bool = False, config: SandboxConfig | None = None, fixed_ports: bool = True
+) -> AsyncIterator[dict[str, AdapterSettings]]:
+    """Start every sandbox of the named adapters; yield each adapter's settings pointing at them.
+
+    ``config`` (faults, seed) applies to every sandbox; without ``fixed_ports`` each takes a free port.
+    """
+    config = config or SandboxConfig()
     async with contextlib.AsyncExitStack() as stack:
         settings: dict[str, AdapterSettings] = {}
         for name in names:
@@ -76,10 +82,10 @@ async def _start_sandboxes(names: Sequence[str], *, quiet: bool = False) -> Asyn
             for spec in probe.sandboxes():
                 try:
                     server = await stack.enter_async_context(
-                        serve_sandbox(spec.factory, SandboxConfig(), port=spec.default_port)
+                        serve_sandbox(spec.factory, config, port=spec.default_port if fixed_ports else 0)
                     )
                 except (OSError, SystemExit):
-                    server = await stack.enter_async_context(serve_sandbox(spec.factory, SandboxConfig()))
+                    server = await stack.enter_async_context(serve_sandbox(spec.factory, config))
                 url = server.url + spec.base_path
                 if not quiet:
                     _say(f"  ▸ sandbox {spec.name:<16} {url}")
@@ -89,6 +95,17 @@ async def _start_sandboxes(names: Sequence[str], *, quiet: bool = False) -> Asyn
                     options[spec.setting] = url
             settings[name] = dataclasses.replace(adapter_settings, options={**options})
         yield settings
+
+
+def _examples_banner() -> str:
+    """The example operations GraphiQL opens as tabs, one line each (gateway/operations/*.graphql)."""
+    from gateway.operations import example_operations
+
+    lines = ["Example operations (GraphiQL tabs; files in gateway/operations/):"]
+    for op in example_operations().values():
+        summary = op.description.split(": ", 1)[0].split(". ", 1)[0]
+        lines.append(f"  {op.name:<18} {summary}")
+    return "\n".join(lines)
 
 
 async def _demo(host: str, port: int) -> None:
@@ -107,6 +124,8 @@ async def _demo(host: str, port: int) -> None:
         adapters = [make_adapter(s) for s in adapter_settings.values()]
         app = create_app(settings, adapters=adapters)
         _say(f"  ▸ gateway              http://{host}:{port}/graphql  (GraphiQL in a browser)")
+        _say("")
+        _say(_examples_banner())
         _say("")
         _say("Try:")
         _say(f"  curl -s http://{host}:{port}/graphql -H 'content-type: application/json' \\")

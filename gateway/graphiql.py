@@ -1,14 +1,17 @@
 """The GraphiQL page served on a browser GET of ``/graphql`` (demo and development; off in production).
 
 It loads GraphiQL from a CDN (no front-end build in the gateway) and keeps the ``Authorization`` header in the
-header editor, never in the URL.
+header editor, never in the URL. In demo mode it opens the example operations (:mod:`gateway.operations`) as
+tabs, each with its story variables, and the header editor holds a hint for a dev token (``silkgraph token``).
 """
 
 from __future__ import annotations
 
 import json
 
-__all__ = ["graphiql_page"]
+from gateway.operations import example_operations
+
+__all__ = ["example_tabs", "graphiql_page"]
 
 _TEMPLATE = """<!doctype html>
 <html lang="en">
@@ -44,7 +47,10 @@ _TEMPLATE = """<!doctype html>
 """
 
 _DEFAULT_QUERY = """# Welcome to Silkgraph: one graph over the trade platform's legacy systems.
-# Try the example tabs, or:
+# The other tabs are the example operations: the trade dossier by company, shipment and vehicle, a
+# declaration, a barter contract, an invoice check and a mutation. Run one with the ▶ button.
+# Authenticate: run `silkgraph token` for a dev token and put it in the Headers editor below as
+#   {"Authorization": "Bearer <token>"}
 {
   countries {
     code
@@ -55,12 +61,21 @@ _DEFAULT_QUERY = """# Welcome to Silkgraph: one graph over the trade platform's 
 """
 
 
+def example_tabs() -> list[dict[str, str]]:
+    """A welcome tab, then one GraphiQL tab per example operation with its variables."""
+    tabs = [{"query": _DEFAULT_QUERY}]
+    for op in example_operations().values():
+        tabs.append({"query": op.text, "variables": op.variables_json})
+    return tabs
+
+
 def graphiql_page(*, demo: bool, tabs: list[dict[str, str]] | None = None, headers_hint: str = "") -> str:
+    """The page; in demo mode (and without explicit ``tabs``) it opens the example operations as tabs."""
     config = {
         "defaultQuery": _DEFAULT_QUERY,
         "defaultHeaders": headers_hint
         or ('{\n  "Authorization": "Bearer <token from `silkgraph token`>"\n}' if demo else ""),
-        "tabs": tabs or [],
+        "tabs": tabs if tabs is not None else (example_tabs() if demo else []),
     }
     # JSON inside a <script>: escape "</" so a string can never close the element
     text = json.dumps(config).replace("</", "<\\/")

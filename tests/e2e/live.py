@@ -1,0 +1,72 @@
+"""The whole platform on loopback: every built-in adapter's sandbox(es) and the gateway app in this process.
+
+Shared by the end-to-end tests (``tests/e2e/conftest.py``) and ``bench/dossier.py``: the same start-up as
+``silkgraph demo``, but on free ports and with optional injected faults (e.g. latency) on every sandbox.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+import httpx
+
+from gateway.app import create_app
+from gateway.cli import _start_sandboxes, builtin_adapters
+from gateway.config import load_settings
+from gateway.federation.engine import GraphQLRequest, GraphQLResponse
+from gateway.runtime import Runtime
+from gateway.sdk.adapter import AdapterSettings
+from gateway.sdk.context import ANONYMOUS, RequestContext
+from gateway.sdk.registry import make_adapter
+from gateway.sdk.sandbox import FaultConfig, SandboxConfig, serve_sandbox
+
+__all__ = ["GRAPHQL_RESPONSE", "Platform", "running_platform"]
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+
+
+@dataclasses.dataclass(frozen=True)
+class Platform:
+    """A running platform: an HTTP client on the gateway, and the gateway's runtime for looking inside."""
+
+    client: httpx.AsyncClient
+    runtime: Runtime
+    adapters: tuple[str, ...]
+
+    async def post(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """One operation through ``POST /graphql``; the response body."""
+        response = await self.client.post("/graphql", json={"query": query, "variables": variables or {}})
+        response.raise_for_status()
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def execute(self, query: str, variables: dict[str, Any] | None = None) -> GraphQLResponse:
+        """One operation straight through the federated graph, keeping its plan and fetch records."""
+        request = GraphQLRequest(query=query, variables=variables)
+        return await self.runtime.graph.execute(request, RequestContext(principal=ANONYMOUS))
+
+
+@contextlib.asynccontextmanager
+async def running_platform(
+    faults: FaultConfig | None = None, *, faults_of: Mapping[str, FaultConfig] | None = None
+) -> AsyncIterator[Platform]:
+    """Start it all; ``faults`` apply to every sandbox, ``faults_of`` to the named adapters' sandboxes only."""
+    names = builtin_adapters()
+    async with contextlib.AsyncExitStack() as stack:
+        adapter_settings: dict[str, AdapterSettings] = {}
+        for name in names:
+            config = SandboxConfig(faults=(faults_of or {}).get(name) or faults or FaultConfig())
+            adapter_settings |= await stack.enter_async_context(
+                _start_sandboxes([name], quiet=True, config=config, fixed_ports=False)
+            )
+        settings = load_settings(None, overrides={"gateway.mode": "demo", "audit.store": "memory"})
+        settings = dataclasses.replace(settings, adapters=adapter_settings)
+        app = create_app(settings, adapters=[make_adapter(s) for s in adapter_settings.values()])
+        server = await stack.enter_async_context(serve_sandbox(lambda _: app))
+        client = await stack.enter_async_context(
+            httpx.AsyncClient(base_url=server.url, headers={"accept": GRAPHQL_RESPONSE}, timeout=30)
+        )
+        yield Platform(client=client, runtime=app.state.runtime, adapters=tuple(names))
