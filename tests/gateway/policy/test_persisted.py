@@ -19,7 +19,7 @@ from gateway.policy.persisted import (
 )
 
 QUERY = "{ shipments { awb } }"
-OPERATIONS = Path(__file__).parents[3] / "gateway" / "operations"
+OPERATIONS = Path(__file__).parent / "operations"  # operations on the test graph
 
 
 def ext(digest: str) -> dict[str, Any]:
