@@ -15,6 +15,7 @@ module.exports = {
         avoidOptionals: { field: true, inputValue: false, object: true, defaultValue: true },
         scalars: {
           AWB: "string",
+          BIC: "string",
           CountryCode: "string",
           CurrencyCode: "string",
           Date: "string",
@@ -22,7 +23,9 @@ module.exports = {
           Decimal: "string",
           HSCode: "string",
           Money: { input: "string | { amount: string; currency: string }", output: "{ amount: string; currency: string }" },
+          IBAN: "string",
           TaxId: "string",
+          UETR: "string",
           VIN: "string",
         },
       },
