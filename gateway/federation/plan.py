@@ -69,6 +69,10 @@ class Fetch:
     #: typename returned by the subgraph must not overwrite the runtime one (``@interfaceObject`` outputs)
     keep_typename: bool = False
     id: int = 0
+    #: entity fetches only: the selection inside ``_entities { ... }`` (unindented lines) and the client
+    #: variable definitions it uses, so the executor can send several entity fetches in one request
+    entity_selection: tuple[str, ...] = ()
+    variable_definitions: tuple[str, ...] = ()
 
     @property
     def is_entity_fetch(self) -> bool:

@@ -653,6 +653,8 @@ class _Planning:
                 requires=tuple(r.freeze(cond) for cond, r in group.requires.items()),
                 keep_typename=group.keep_typename,
                 id=group.id,
+                entity_selection=tuple(group.sel.print("")),
+                variable_definitions=tuple(var_defs),
             )
             return Flatten(path=group.path, node=fetch)
         head = group.kind

@@ -95,3 +95,14 @@ async def test_independent_fetches_are_in_flight_together() -> None:
         result = await f.run("{ ledgerPing noticePing }")
         assert result.errors == []
         assert result.data == {"ledgerPing": "ledger", "noticePing": "notice"}
+
+
+async def test_entity_fetches_on_different_paths_of_one_level_share_one_call() -> None:
+    async with federated(g.abstract_graph()) as f:
+        query = "{ documents { ... on Waybill { status } } search { ... on Declaration { risk } ... on Waybill { status } } }"
+        data = await f.data(query)
+        assert data["documents"][0] == {"status": "DEP:w1"}
+        assert data["search"] == [{"risk": "GREEN:d2"}, {"status": "DEP:w2"}]
+        assert f.entity_calls("tracking") == 1  # documents.@ and search.@ in one request
+        body = next(b for b in f.recorders["tracking"].bodies if "_entities" in b["query"])
+        assert "e0: _entities" in body["query"] and "e1: _entities" in body["query"]
