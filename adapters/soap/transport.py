@@ -45,17 +45,17 @@ def http_error(exc: httpx.HTTPError, service: str, address: str) -> Exception:
     """The :mod:`gateway.errors` class for an httpx failure talking to ``address``."""
     if isinstance(exc, httpx.TimeoutException):
         return UpstreamTimeout(
-            f"{service}: no reply from {address} in time ({type(exc).__name__}); "
+            f"the {service} service did not reply in time ({type(exc).__name__}); "
             f"raise adapters.{service}.read_timeout if the system is just slow",
             service=service,
         )
     if isinstance(exc, httpx.ConnectError):
         return UpstreamUnavailable(
-            f"{service}: cannot connect to {address}: check adapters.{service}.url and that the system is up",
+            f"cannot connect to the {service} service: check adapters.{service}.url and that the system is up",
             service=service,
         )
     return UpstreamUnavailable(
-        f"{service}: connection to {address} failed mid-exchange ({type(exc).__name__}: {exc})", service=service
+        f"the connection to the {service} service failed mid-exchange ({type(exc).__name__})", service=service
     )
 
 
@@ -113,13 +113,13 @@ class GuardedTransport(AsyncTransport):
         media = response.headers.get("content-type", "").split(";")[0].strip().lower()
         if response.status_code >= 500 and media not in _SOAP_MEDIA:
             raise UpstreamUnavailable(
-                f"{self.service}: {address} answered HTTP {response.status_code} without a SOAP fault",
+                f"the {self.service} service answered HTTP {response.status_code} without a SOAP fault",
                 service=self.service,
                 httpStatus=response.status_code,
             )
         if response.status_code not in (200, 202) and media not in _SOAP_MEDIA:
             raise UpstreamProtocolError(
-                f"{self.service}: {address} answered HTTP {response.status_code} ({media or 'no content type'}), "
+                f"the {self.service} service answered HTTP {response.status_code} ({media or 'no content type'}), "
                 f"not SOAP: check adapters.{self.service}.url",
                 service=self.service,
                 httpStatus=response.status_code,

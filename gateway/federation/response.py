@@ -297,13 +297,16 @@ class _Shaper:
             if err_path[: len(key)] == key or key[: len(err_path)] == err_path:
                 return
         field = path[-1] if path else "?"
-        self._error(
-            path,
-            f"Cannot return null for non-nullable field {field}"
-            if present
-            else f"Field {field} is missing from the subgraph results",
-        )
+        if present:
+            self._error(path, f"Cannot return null for non-nullable field {field}", "NON_NULL_VIOLATION")
+        else:
+            self._error(
+                path,
+                f"No subgraph supplied the non-nullable field {field}: the subgraph that owns it does not know "
+                f"this object",
+                "NOT_FOUND",
+            )
 
-    def _error(self, path: list[Any], message: str) -> None:
-        self.errors.append({"message": message, "path": list(path)})
+    def _error(self, path: list[Any], message: str, code: str = "INVALID_SUBGRAPH_RESPONSE") -> None:
+        self.errors.append({"message": message, "path": list(path), "extensions": {"code": code}})
         self._error_paths.add(tuple(path))
