@@ -25,6 +25,7 @@ from gateway.federation.engine import GraphQLRequest, GraphQLResponse
 from gateway.graphiql import graphiql_page
 from gateway.http import HttpOptions, graphql_endpoint
 from gateway.observability import Metrics, request_id_var
+from gateway.reload import LiveRuntime, ReloadOptions
 from gateway.runtime import Runtime, build_runtime
 from gateway.sdk.adapter import Adapter
 from gateway.sdk.context import ANONYMOUS, RequestContext, _reset_current, _set_current
@@ -76,32 +77,45 @@ def create_app(
     *,
     adapters: Sequence[Adapter] | None = None,
     runtime_factory: RuntimeFactory | None = None,
+    reload: ReloadOptions | None = None,
 ) -> Starlette:
+    """The gateway app. With ``reload``, the supergraph is rebuilt on config change or SIGHUP (gateway.reload)."""
     metrics = Metrics()
-    state: dict[str, Any] = {"runtime": None, "started": None}
+    state: dict[str, Any] = {"runtime": None, "started": None, "live": None}
+
+    async def build(s: Settings, stack: contextlib.AsyncExitStack) -> Runtime:
+        if runtime_factory is not None:
+            return await runtime_factory(s, stack)
+        return await build_runtime(s, stack, adapters=adapters)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with contextlib.AsyncExitStack() as stack:
-            if runtime_factory is not None:
-                runtime = await runtime_factory(settings, stack)
-            else:
-                runtime = await build_runtime(settings, stack, adapters=adapters)
-            state["runtime"] = runtime
+        live = LiveRuntime(settings, build, options=reload, registry=metrics.registry)
+        async with live.running():
+            state["live"] = live
+            state["runtime"] = live.current
             state["started"] = time.time()
-            app.state.runtime = runtime
+            app.state.live = live
             log.info(
                 "gateway ready",
-                extra={"fields": {"subgraphs": sorted(runtime.supergraph.subgraphs), "mode": settings.gateway.mode}},
+                extra={
+                    "fields": {"subgraphs": sorted(live.current.supergraph.subgraphs), "mode": settings.gateway.mode}
+                },
             )
             yield
-            state["runtime"] = None
+            state["runtime"] = state["live"] = None
 
     def runtime() -> Runtime:
-        rt = state["runtime"]
-        if rt is None:
+        live: LiveRuntime | None = state["live"]
+        if live is None:
             raise RuntimeError("the gateway is not started")
-        return rt  # type: ignore[no-any-return]
+        return live.current
+
+    def _live() -> LiveRuntime:
+        live: LiveRuntime | None = state["live"]
+        if live is None:
+            raise RuntimeError("the gateway is not started")
+        return live
 
     async def handle(request: GraphQLRequest, http_request: Request) -> GraphQLResponse:
         started = time.perf_counter()
@@ -114,7 +128,8 @@ def create_app(
         )
         token = _set_current(context)
         try:
-            result = await runtime().graph.execute(request, context)
+            async with _live().lease() as rt:  # a reload meanwhile lets this request finish on its graph
+                result = await rt.graph.execute(request, context)
         except Exception as exc:  # last line of defence: never a traceback to the client
             log.exception("unhandled error while executing an operation")
             message, extensions = to_graphql_extensions(exc)
@@ -163,9 +178,10 @@ def create_app(
         )
 
     async def readyz(request: Request) -> Response:
-        rt = state["runtime"]
-        if rt is None:
+        live: LiveRuntime | None = state["live"]
+        if live is None:
             return JSONResponse({"status": "starting"}, status_code=503)
+        rt = live.current
         health = await rt.health()
         for name, h in health.items():
             metrics.source_up.labels(name).set(1 if h.ok else 0)
@@ -177,12 +193,13 @@ def create_app(
                 n: {"state": h.state.value, "detail": h.detail, **({"sources": dict(h.sources)} if h.sources else {})}
                 for n, h in health.items()
             },
+            "reload": live.status.as_dict(),
         }
         return JSONResponse(body, status_code=200 if ready else 503)
 
     async def metrics_endpoint(request: Request) -> Response:
-        rt = state["runtime"]
-        if rt is not None:
+        if state["live"] is not None:
+            rt = runtime()
             metrics.plan_cache.labels("hit").set(rt.graph.planner.hits)
             metrics.plan_cache.labels("miss").set(rt.graph.planner.misses)
         return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")

@@ -115,6 +115,7 @@ async def _demo(host: str, port: int) -> None:
 async def _serve(config: str | None, host: str | None, port: int | None, supergraph: str | None) -> None:
     from gateway.app import create_app
     from gateway.observability import configure_logging
+    from gateway.reload import ReloadOptions
 
     overrides: dict[str, Any] = {}
     if host:
@@ -125,7 +126,9 @@ async def _serve(config: str | None, host: str | None, port: int | None, supergr
         overrides["gateway.supergraph"] = supergraph
     settings = load_settings(config, overrides=overrides)
     configure_logging(settings.gateway.log_level)
-    app = create_app(settings)
+    # config or supergraph file changes (and SIGHUP) rebuild the graph without a restart
+    reload = ReloadOptions(load_settings=lambda: load_settings(config, overrides=overrides))
+    app = create_app(settings, reload=reload)
     _say(f"Silkgraph {__version__} serving on http://{settings.gateway.host}:{settings.gateway.port}/graphql")
     await _serve_app(app, settings.gateway.host, settings.gateway.port)
 
