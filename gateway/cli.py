@@ -8,6 +8,7 @@
     silkgraph subgraph NAME [--port N]                one adapter as a standalone Federation v2 subgraph
     silkgraph compose [--check] [--out DIR]           write schema/ (supergraph, API schema, subgraph SDLs)
     silkgraph plan 'QUERY' [--operation-name N]       print the query plan
+    silkgraph new-adapter NAME [--dir PATH]           scaffold a partner adapter package
     silkgraph version
 """
 
@@ -227,6 +228,17 @@ def _plan(query: str, operation_name: str | None, supergraph_file: str | None) -
     print(planner.plan(parse(query), operation_name))
 
 
+def _new_adapter(name: str, directory: str) -> None:
+    from gateway.scaffold import scaffold
+
+    root = scaffold(name, directory)
+    _say(f"created {root}")
+    _say(f"  cd {root} && pip install -e . && pytest      # the adapter contract, green from the start")
+    _say(
+        f"  silkgraph sandbox {name}                      # its legacy sandbox; then [adapters.{name}] in silkgraph.toml"
+    )
+
+
 # -------------------------------------------------------------------------------------------------- main
 
 
@@ -259,6 +271,9 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("query")
     plan.add_argument("--operation-name")
     plan.add_argument("--supergraph", help="plan against this supergraph file instead of the built-in subgraphs")
+    new_adapter = sub.add_parser("new-adapter", help="scaffold a partner adapter package that passes its own tests")
+    new_adapter.add_argument("name", help="adapter name: lower-case letters, digits, underscores (e.g. rail_freight)")
+    new_adapter.add_argument("--dir", default=".", help="where to create the package directory (default: here)")
     sub.add_parser("version", help="print the version and the installed adapters")
     return parser
 
@@ -278,6 +293,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _compose(args.out, args.check)
         elif args.command == "plan":
             _plan(args.query, args.operation_name, args.supergraph)
+        elif args.command == "new-adapter":
+            _new_adapter(args.name, args.dir)
         elif args.command == "version":
             print(f"silkgraph {__version__}")
             print("adapters: " + (", ".join(available_adapters()) or "none"))

@@ -110,7 +110,8 @@ async def test_reloading_under_load_fails_no_request(tmp_path: Path) -> None:
 
             workers = [asyncio.create_task(worker()) for _ in range(12)]
             for round_ in range(6):
-                await until(lambda n=len(outcomes): len(outcomes) > n + 12, "requests between reloads")
+                served = len(outcomes)
+                await until(lambda served=served: len(outcomes) > served + 12, "requests between reloads")
                 rewrite(config, config_text(extras=extras_url) if round_ % 2 == 0 else config_text())
                 assert await live.reload("test")
             stop.set()
