@@ -233,10 +233,8 @@ def _new_adapter(name: str, directory: str) -> None:
 
     root = scaffold(name, directory)
     _say(f"created {root}")
-    _say(f"  cd {root} && pip install -e . && pytest      # the adapter contract, green from the start")
-    _say(
-        f"  silkgraph sandbox {name}                      # its legacy sandbox; then [adapters.{name}] in silkgraph.toml"
-    )
+    _say(f"  cd {root} && pip install -e . && pytest   # the adapter contract, green from the start")
+    _say(f"  silkgraph sandbox {name}   # its legacy sandbox; then configure [adapters.{name}] in silkgraph.toml")
 
 
 # -------------------------------------------------------------------------------------------------- main
