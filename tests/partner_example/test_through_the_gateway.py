@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
-
 from gateway.app import create_app
 from gateway.config import load_settings
 from gateway.sdk.adapter import AdapterSettings
