@@ -134,7 +134,7 @@ async def _serve(config: str | None, host: str | None, port: int | None, supergr
     await _serve_app(app, settings.gateway.host, settings.gateway.port)
 
 
-async def _sandbox(name: str, port: int | None) -> None:
+async def _sandbox(name: str, port: int | None, host: str = "127.0.0.1") -> None:
     cls = load_adapter_class(name)
     specs = list(cls(AdapterSettings(name=name)).sandboxes())
     if not specs:
@@ -142,13 +142,13 @@ async def _sandbox(name: str, port: int | None) -> None:
     async with contextlib.AsyncExitStack() as stack:
         for i, spec in enumerate(specs):
             server = await stack.enter_async_context(
-                serve_sandbox(spec.factory, SandboxConfig(), port=(port + i) if port else spec.default_port)
+                serve_sandbox(spec.factory, SandboxConfig(), host=host, port=(port + i) if port else spec.default_port)
             )
             _say(f"sandbox {spec.name} listening on {server.url}{spec.base_path}")
         await asyncio.Event().wait()
 
 
-async def _subgraph(name: str, port: int | None, config: str | None) -> None:
+async def _subgraph(name: str, port: int | None, config: str | None, host: str = "127.0.0.1") -> None:
     from gateway.runtime import SUBGRAPH_PORTS
     from gateway.subgraph_server import create_subgraph_app
 
@@ -156,8 +156,8 @@ async def _subgraph(name: str, port: int | None, config: str | None) -> None:
     adapter_settings = settings.adapters.get(name) or AdapterSettings(name=name)
     adapter = make_adapter(adapter_settings)
     listen = port or SUBGRAPH_PORTS.get(name, 4300)
-    _say(f"subgraph {name} on http://127.0.0.1:{listen}/graphql (legacy system: {adapter.settings.url or 'none'})")
-    await _serve_app(create_subgraph_app(adapter), "127.0.0.1", listen)
+    _say(f"subgraph {name} on http://{host}:{listen}/graphql (legacy system: {adapter.settings.url or 'none'})")
+    await _serve_app(create_subgraph_app(adapter), host, listen)
 
 
 # ------------------------------------------------------------------------------------------------ schema
@@ -258,9 +258,11 @@ def _parser() -> argparse.ArgumentParser:
     sandbox = sub.add_parser("sandbox", help="run one adapter's legacy sandbox(es)")
     sandbox.add_argument("name", help="adapter name (see `silkgraph version`)")
     sandbox.add_argument("--port", type=int)
+    sandbox.add_argument("--host", default="127.0.0.1", help="interface to listen on (0.0.0.0 in a container)")
     subgraph = sub.add_parser("subgraph", help="serve one built-in adapter as a standalone Federation v2 subgraph")
     subgraph.add_argument("name")
     subgraph.add_argument("--port", type=int)
+    subgraph.add_argument("--host", default="127.0.0.1", help="interface to listen on (0.0.0.0 in a container)")
     subgraph.add_argument("--config", help="silkgraph.toml with [adapters.NAME] (legacy URL, credentials)")
     compose = sub.add_parser("compose", help="compose the built-in subgraphs and write schema/")
     compose.add_argument("--out", default="schema")
@@ -284,9 +286,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "serve":
             asyncio.run(_serve(args.config, args.host, args.port, args.supergraph))
         elif args.command == "sandbox":
-            asyncio.run(_sandbox(args.name, args.port))
+            asyncio.run(_sandbox(args.name, args.port, args.host))
         elif args.command == "subgraph":
-            asyncio.run(_subgraph(args.name, args.port, args.config))
+            asyncio.run(_subgraph(args.name, args.port, args.config, args.host))
         elif args.command == "compose":
             return _compose(args.out, args.check)
         elif args.command == "plan":
