@@ -159,6 +159,7 @@ class AdapterContract:
 
         async def check(running: RunningAdapter) -> None:
             with slow_callbacks(self.slow_callback_seconds) as slow:
+                await asyncio.sleep(0)  # the loop times the steps that start after debug mode is on
                 await check_health(running.adapter)
                 await check_entities_round_trip(running.adapter, samples)
                 for sample in self.tenancy if self.tenant_scoped else ():

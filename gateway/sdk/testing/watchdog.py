@@ -3,7 +3,8 @@
 asyncio in debug mode logs ``Executing <Handle ...> took 0.612 seconds`` for every step that holds the loop
 longer than ``loop.slow_callback_duration``. The threshold is generous (0.5 s by default) so a busy shared
 machine does not make it flaky, while a synchronous HTTP call, ``time.sleep`` or a WSDL parse on the loop
-still shows up. Nothing is patched: the loop measures itself.
+still shows up. Nothing is patched: the loop measures itself. The loop decides whether to time a step when
+the step starts, so the step that enters :func:`slow_callbacks` is not timed: ``await asyncio.sleep(0)`` first.
 """
 
 from __future__ import annotations
