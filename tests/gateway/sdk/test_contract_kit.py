@@ -141,7 +141,7 @@ async def test_a_sample_key_missing_from_the_seed_is_reported() -> None:
 async def test_a_blocking_call_on_the_event_loop_is_reported() -> None:
     with slow_callbacks(0.05) as slow:
         await asyncio.sleep(0)  # the loop measures steps that start once debug mode is on
-        time.sleep(0.1)  # the blocking call under test: holds the loop for this task step
+        time.sleep(0.1)  # noqa: ASYNC251 - the blocking call under test: holds the loop for this step
         await asyncio.sleep(0)
     assert slow and "took" in slow[0]
     assert not asyncio.get_running_loop().get_debug()
