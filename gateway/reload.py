@@ -115,6 +115,7 @@ class LiveRuntime:
         self._retired: set[_Generation] = set()
         self._drain_timeout = drain_timeout if drain_timeout is not None else settings.gateway.subgraph_timeout + 5
         self._mtimes: dict[Path, float | None] = {}
+        registry = registry if registry is not None else CollectorRegistry()  # never the process-global one
         self._reloads = Counter(
             "silkgraph_supergraph_reloads", "Supergraph reload attempts", ["outcome"], registry=registry
         )
