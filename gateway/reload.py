@@ -115,6 +115,8 @@ class LiveRuntime:
         self._retired: set[_Generation] = set()
         self._drain_timeout = drain_timeout if drain_timeout is not None else settings.gateway.subgraph_timeout + 5
         self._mtimes: dict[Path, float | None] = {}
+        #: whether SIGHUP reloads this runtime (only from the main thread's event loop)
+        self.sighup_installed = False
         registry = registry if registry is not None else CollectorRegistry()  # never the process-global one
         self._reloads = Counter(
             "silkgraph_supergraph_reloads", "Supergraph reload attempts", ["outcome"], registry=registry
@@ -154,12 +156,13 @@ class LiveRuntime:
         watcher: asyncio.Task[None] | None = None
         if self.options is not None and self.options.interval > 0:
             watcher = asyncio.create_task(self._watch(self.options.interval), name="silkgraph-reload-watch")
-        sighup = self._install_sighup()
+        sighup = self.sighup_installed = self._install_sighup()
         try:
             yield self
         finally:
             if sighup:
                 asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
+                self.sighup_installed = False
             if watcher is not None:
                 watcher.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

@@ -156,6 +156,7 @@ async def test_sighup_reloads(tmp_path: Path) -> None:
     config = tmp_path / "silkgraph.toml"
     rewrite(config, config_text())
     async with gateway(lambda: load_settings(config), interval=0) as (client, live):
+        assert live.sighup_installed  # else SIGHUP's default action would end this test run
         os.kill(os.getpid(), signal.SIGHUP)
         await until(lambda: live.status.generation == 2, "SIGHUP to reload")
         assert (await ask(client, KZ))["data"]["country"]["name"]

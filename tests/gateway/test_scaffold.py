@@ -27,7 +27,7 @@ def test_new_adapter_scaffolds_a_package_that_passes_its_own_tests(tmp_path: Pat
     # not pip-installed: the package is importable from its directory, Silkgraph from this checkout
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(package), str(ROOT)])}
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=", str(package / "tests")],
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-o", "addopts=", str(package / "tests")],
         cwd=package,
         env=env,
         capture_output=True,
@@ -37,6 +37,7 @@ def test_new_adapter_scaffolds_a_package_that_passes_its_own_tests(tmp_path: Pat
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
     assert "9 passed" in run.stdout
+    assert "silkgraph adapters:" in run.stdout  # the pytest11 entry point loaded the silkgraph plugin
 
 
 def test_the_scaffold_is_lint_clean(tmp_path: Path) -> None:
