@@ -80,6 +80,9 @@ def create_app(
     reload: ReloadOptions | None = None,
 ) -> Starlette:
     """The gateway app. With ``reload``, the supergraph is rebuilt on config change or SIGHUP (gateway.reload)."""
+    if reload is not None and adapters is not None:
+        # each generation needs its own adapter instances (the old one keeps serving while the new one starts)
+        raise ValueError("reload builds adapters from settings on every generation; do not also pass adapters=")
     metrics = Metrics()
     state: dict[str, Any] = {"runtime": None, "started": None, "live": None}
 
