@@ -5,10 +5,12 @@ BIN    := $(VENV)/bin
 
 .PHONY: demo test check lint format compose bench clean
 
-$(BIN)/silkgraph: pyproject.toml
+$(BIN)/silkgraph: pyproject.toml tests/partner_example/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# the example partner package: proves an adapter plugs in by entry point alone (tests/partner_example)
+	$(BIN)/python -m pip install --quiet --no-deps -e tests/partner_example
 	@touch $@
 
 demo: $(BIN)/silkgraph

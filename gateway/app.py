@@ -29,6 +29,7 @@ from gateway.graphiql import graphiql_page
 from gateway.http import HttpOptions, graphql_endpoint
 from gateway.observability import Metrics, request_id_var
 from gateway.policy.gate import Gate, open_gate
+from gateway.reload import LiveRuntime, ReloadOptions
 from gateway.runtime import Runtime, build_runtime
 from gateway.sdk.adapter import Adapter
 from gateway.sdk.calls import LEGACY_CALLS
@@ -92,11 +93,32 @@ def create_app(
     runtime_factory: RuntimeFactory | None = None,
     telemetry: Telemetry | None = None,
     audit_store: AuditStore | None = None,
+    reload: ReloadOptions | None = None,
 ) -> Starlette:
-    """The gateway app. ``telemetry`` and ``audit_store`` override what settings would create (tests, bench)."""
+    """The gateway app. ``telemetry`` and ``audit_store`` override what settings would create (tests, bench);
+    with ``reload``, the supergraph is rebuilt on config change or SIGHUP (gateway.reload)."""
+    if reload is not None and adapters is not None:
+        # each generation needs its own adapter instances (the old one keeps serving while the new one starts)
+        raise ValueError("reload builds adapters from settings on every generation; do not also pass adapters=")
     metrics = Metrics()
     tracing = telemetry or Telemetry(settings.telemetry)
-    state: dict[str, Any] = {"runtime": None, "started": None, "audit": None, "gate": None}
+    state: dict[str, Any] = {"runtime": None, "started": None, "audit": None, "live": None}
+
+    async def build(s: Settings, stack: contextlib.AsyncExitStack) -> Runtime:
+        """One generation of the graph: adapters (+ the audit subgraph), composition, and its security gate."""
+        if runtime_factory is not None:
+            rt = await runtime_factory(s, stack)
+        else:
+            chosen = list(adapters) if adapters is not None else None
+            if state["audit"] is not None and not s.gateway.supergraph:
+                from gateway.audit.subgraph import AuditSubgraph
+
+                if chosen is None:
+                    chosen = [make_adapter(a) for a in s.enabled_adapters()]
+                chosen.append(AuditSubgraph(state["audit"].log))
+            rt = await build_runtime(s, stack, adapters=chosen)
+        rt.gate = await stack.enter_async_context(open_gate(s, rt.graph, rt.http))
+        return rt
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -108,82 +130,82 @@ def create_app(
                 state["audit"] = app.state.audit = await stack.enter_async_context(
                     open_audit_trail(settings.audit, store=audit_store)
                 )
-            if runtime_factory is not None:
-                runtime = await runtime_factory(settings, stack)
-            else:
-                chosen = list(adapters) if adapters is not None else None
-                if state["audit"] is not None and not settings.gateway.supergraph:
-                    from gateway.audit.subgraph import AuditSubgraph
+            live = LiveRuntime(settings, build, options=reload, registry=metrics.registry)
+            async with live.running():
+                state["live"] = app.state.live = live
+                state["runtime"] = app.state.runtime = live.current
+                state["started"] = time.time()
+                log.info(
+                    "gateway ready",
+                    extra={
+                        "fields": {
+                            "subgraphs": sorted(live.current.supergraph.subgraphs),
+                            "mode": settings.gateway.mode,
+                        }
+                    },
+                )
+                yield
+                state["runtime"] = state["live"] = None
 
-                    if chosen is None:
-                        chosen = [make_adapter(a) for a in settings.enabled_adapters()]
-                    chosen.append(AuditSubgraph(state["audit"].log))
-                runtime = await build_runtime(settings, stack, adapters=chosen)
-            state["gate"] = await stack.enter_async_context(open_gate(settings, runtime.graph, runtime.http))
-            state["runtime"] = runtime
-            state["started"] = time.time()
-            app.state.runtime = runtime
-            log.info(
-                "gateway ready",
-                extra={"fields": {"subgraphs": sorted(runtime.supergraph.subgraphs), "mode": settings.gateway.mode}},
-            )
-            yield
-            state["runtime"] = None
+    def _current() -> Runtime | None:
+        live: LiveRuntime | None = state["live"]
+        return live.current if live is not None else None
 
-    def runtime() -> Runtime:
-        rt = state["runtime"]
-        if rt is None:
+    def _live() -> LiveRuntime:
+        live: LiveRuntime | None = state["live"]
+        if live is None:
             raise RuntimeError("the gateway is not started")
-        return rt  # type: ignore[no-any-return]
+        return live
 
     async def handle(request: GraphQLRequest, http_request: Request) -> GraphQLResponse:
         started, started_wall = time.perf_counter(), time.time()
-        gate: Gate = state["gate"]
-        try:
-            request, principal = await gate.admit(
-                request,
-                http_request.headers.get("authorization"),
-                http_request.client.host if http_request.client else "unknown",
-            )
-        except RequestError as exc:
-            refused = gate.refusal(exc)
-            metrics.requests.labels("unknown", "refused").inc()
-            log.info("refused", extra={"fields": {"code": refused.errors[0]["extensions"].get("code")}})
-            return refused
-        audit: AuditTrail | None = state["audit"]
-        if audit is not None and (unavailable := await audit.admit()) is not None:
-            metrics.requests.labels("unknown", "audit_unavailable").inc()
-            return unavailable
-        context = RequestContext(
-            principal=principal,
-            request_id=request_id_var.get(),
-            traceparent=http_request.headers.get("traceparent"),
-            client_name=http_request.headers.get("apollographql-client-name"),
-            client_version=http_request.headers.get("apollographql-client-version"),
-        )
-        token = _set_current(context)
-        with tracing.operation(context, http_request.headers.get("traceparent")) as span:
+        async with _live().lease() as rt:  # a reload meanwhile lets this request finish on its generation
+            gate: Gate = rt.gate
             try:
-                result = await runtime().graph.execute(request, context)
-            except Exception as exc:  # last line of defence: never a traceback to the client
-                log.exception("unhandled error while executing an operation")
-                message, extensions = to_graphql_extensions(exc)
-                result = GraphQLResponse(
-                    errors=[{"message": message, "extensions": extensions}], request_error=True, status=500
+                request, principal = await gate.admit(
+                    request,
+                    http_request.headers.get("authorization"),
+                    http_request.client.host if http_request.client else "unknown",
                 )
-            finally:
-                _reset_current(token)
-            tracing.finish(span, result, started_wall)
-            if audit is not None:  # the response waits for its committed audit record
-                latency_ms = (time.perf_counter() - started) * 1000
-                result = await audit.record(
-                    context=context,
-                    request=request,
-                    result=result,
-                    graph=runtime().graph,
-                    started=started_wall,
-                    latency_ms=latency_ms,
-                )
+            except RequestError as exc:
+                refused = gate.refusal(exc)
+                metrics.requests.labels("unknown", "refused").inc()
+                log.info("refused", extra={"fields": {"code": refused.errors[0]["extensions"].get("code")}})
+                return refused
+            audit: AuditTrail | None = state["audit"]
+            if audit is not None and (unavailable := await audit.admit()) is not None:
+                metrics.requests.labels("unknown", "audit_unavailable").inc()
+                return unavailable
+            context = RequestContext(
+                principal=principal,
+                request_id=request_id_var.get(),
+                traceparent=http_request.headers.get("traceparent"),
+                client_name=http_request.headers.get("apollographql-client-name"),
+                client_version=http_request.headers.get("apollographql-client-version"),
+            )
+            token = _set_current(context)
+            with tracing.operation(context, http_request.headers.get("traceparent")) as span:
+                try:
+                    result = await rt.graph.execute(request, context)
+                except Exception as exc:  # last line of defence: never a traceback to the client
+                    log.exception("unhandled error while executing an operation")
+                    message, extensions = to_graphql_extensions(exc)
+                    result = GraphQLResponse(
+                        errors=[{"message": message, "extensions": extensions}], request_error=True, status=500
+                    )
+                finally:
+                    _reset_current(token)
+                tracing.finish(span, result, started_wall)
+                if audit is not None:  # the response waits for its committed audit record
+                    latency_ms = (time.perf_counter() - started) * 1000
+                    result = await audit.record(
+                        context=context,
+                        request=request,
+                        result=result,
+                        graph=rt.graph,
+                        started=started_wall,
+                        latency_ms=latency_ms,
+                    )
         elapsed = time.perf_counter() - started
         for call in context.extras.get(LEGACY_CALLS, ()):
             metrics.legacy_calls.labels(call.source, "error" if call.error_code else "ok").inc()
@@ -222,12 +244,12 @@ def create_app(
 
     async def healthz(request: Request) -> Response:
         return JSONResponse(
-            {"status": "ok" if state["runtime"] is not None else "starting"},
-            status_code=200 if state["runtime"] is not None else 503,
+            {"status": "ok" if state["live"] is not None else "starting"},
+            status_code=200 if state["live"] is not None else 503,
         )
 
     async def readyz(request: Request) -> Response:
-        rt = state["runtime"]
+        rt = _current()
         if rt is None:
             return JSONResponse({"status": "starting"}, status_code=503)
         health = await rt.health()
@@ -245,18 +267,20 @@ def create_app(
                 for n, h in health.items()
             },
             "audit": audit.status() if audit is not None else {"enabled": False},
+            "reload": _live().status.as_dict(),
         }
         return JSONResponse(body, status_code=200 if ready else 503)
 
     async def metrics_endpoint(request: Request) -> Response:
-        rt = state["runtime"]
+        rt = _current()
         if rt is not None:
             metrics.plan_cache.labels("hit").set(rt.graph.planner.hits)
             metrics.plan_cache.labels("miss").set(rt.graph.planner.misses)
         return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
 
     async def jwks(request: Request) -> Response:
-        gate = state["gate"]
+        rt = _current()
+        gate = rt.gate if rt is not None else None
         if gate is None or gate.jwks is None:
             return JSONResponse({"error": "no demo keys"}, status_code=404)
         return JSONResponse(gate.jwks)

@@ -11,6 +11,7 @@
     silkgraph audit verify|export|tail|prove|keygen   check and read the audit log (see gateway/audit/cli.py)
     silkgraph token --role R [--agency A] [--scope S] a demo bearer token (refused in production mode)
     silkgraph manifest [--operations DIR] [--out F]   write the persisted-query manifest (safelist)
+    silkgraph new-adapter NAME [--dir PATH]           scaffold a partner adapter package
     silkgraph version
 """
 
@@ -139,6 +140,7 @@ async def _demo(host: str, port: int) -> None:
 async def _serve(config: str | None, host: str | None, port: int | None, supergraph: str | None) -> None:
     from gateway.app import create_app
     from gateway.observability import configure_logging
+    from gateway.reload import ReloadOptions
 
     overrides: dict[str, Any] = {}
     if host:
@@ -149,12 +151,14 @@ async def _serve(config: str | None, host: str | None, port: int | None, supergr
         overrides["gateway.supergraph"] = supergraph
     settings = load_settings(config, overrides=overrides)
     configure_logging(settings.gateway.log_level)
-    app = create_app(settings)
+    # config or supergraph file changes (and SIGHUP) rebuild the graph without a restart
+    reload = ReloadOptions(load_settings=lambda: load_settings(config, overrides=overrides))
+    app = create_app(settings, reload=reload)
     _say(f"Silkgraph {__version__} serving on http://{settings.gateway.host}:{settings.gateway.port}/graphql")
     await _serve_app(app, settings.gateway.host, settings.gateway.port)
 
 
-async def _sandbox(name: str, port: int | None) -> None:
+async def _sandbox(name: str, port: int | None, host: str = "127.0.0.1") -> None:
     cls = load_adapter_class(name)
     specs = list(cls(AdapterSettings(name=name)).sandboxes())
     if not specs:
@@ -162,13 +166,13 @@ async def _sandbox(name: str, port: int | None) -> None:
     async with contextlib.AsyncExitStack() as stack:
         for i, spec in enumerate(specs):
             server = await stack.enter_async_context(
-                serve_sandbox(spec.factory, SandboxConfig(), port=(port + i) if port else spec.default_port)
+                serve_sandbox(spec.factory, SandboxConfig(), host=host, port=(port + i) if port else spec.default_port)
             )
             _say(f"sandbox {spec.name} listening on {server.url}{spec.base_path}")
         await asyncio.Event().wait()
 
 
-async def _subgraph(name: str, port: int | None, config: str | None) -> None:
+async def _subgraph(name: str, port: int | None, config: str | None, host: str = "127.0.0.1") -> None:
     from gateway.runtime import SUBGRAPH_PORTS
     from gateway.subgraph_server import create_subgraph_app
 
@@ -176,8 +180,8 @@ async def _subgraph(name: str, port: int | None, config: str | None) -> None:
     adapter_settings = settings.adapters.get(name) or AdapterSettings(name=name)
     adapter = make_adapter(adapter_settings)
     listen = port or SUBGRAPH_PORTS.get(name, 4300)
-    _say(f"subgraph {name} on http://127.0.0.1:{listen}/graphql (legacy system: {adapter.settings.url or 'none'})")
-    await _serve_app(create_subgraph_app(adapter), "127.0.0.1", listen)
+    _say(f"subgraph {name} on http://{host}:{listen}/graphql (legacy system: {adapter.settings.url or 'none'})")
+    await _serve_app(create_subgraph_app(adapter), host, listen)
 
 
 # ------------------------------------------------------------------------------------------------ schema
@@ -298,6 +302,15 @@ def _manifest(operations: str, out: str | None) -> int:
     return 0
 
 
+def _new_adapter(name: str, directory: str) -> None:
+    from gateway.scaffold import scaffold
+
+    root = scaffold(name, directory)
+    _say(f"created {root}")
+    _say(f"  cd {root} && pip install -e . && pytest   # the adapter contract, green from the start")
+    _say(f"  silkgraph sandbox {name}   # its legacy sandbox; then configure [adapters.{name}] in silkgraph.toml")
+
+
 # -------------------------------------------------------------------------------------------------- main
 
 
@@ -319,9 +332,11 @@ def _parser() -> argparse.ArgumentParser:
     sandbox = sub.add_parser("sandbox", help="run one adapter's legacy sandbox(es)")
     sandbox.add_argument("name", help="adapter name (see `silkgraph version`)")
     sandbox.add_argument("--port", type=int)
+    sandbox.add_argument("--host", default="127.0.0.1", help="interface to listen on (0.0.0.0 in a container)")
     subgraph = sub.add_parser("subgraph", help="serve one built-in adapter as a standalone Federation v2 subgraph")
     subgraph.add_argument("name")
     subgraph.add_argument("--port", type=int)
+    subgraph.add_argument("--host", default="127.0.0.1", help="interface to listen on (0.0.0.0 in a container)")
     subgraph.add_argument("--config", help="silkgraph.toml with [adapters.NAME] (legacy URL, credentials)")
     compose = sub.add_parser("compose", help="compose the built-in subgraphs and write schema/")
     compose.add_argument("--out", default="schema")
@@ -340,6 +355,9 @@ def _parser() -> argparse.ArgumentParser:
     manifest = sub.add_parser("manifest", help="write the persisted-query manifest from the example operations")
     manifest.add_argument("--operations", default=str(Path(__file__).parent / "operations"))
     manifest.add_argument("--out", help="file to write (default: stdout)")
+    new_adapter = sub.add_parser("new-adapter", help="scaffold a partner adapter package that passes its own tests")
+    new_adapter.add_argument("name", help="adapter name: lower-case letters, digits, underscores (e.g. rail_freight)")
+    new_adapter.add_argument("--dir", default=".", help="where to create the package directory (default: here)")
     sub.add_parser("version", help="print the version and the installed adapters")
     from gateway.audit.cli import add_audit_parser
 
@@ -355,9 +373,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "serve":
             asyncio.run(_serve(args.config, args.host, args.port, args.supergraph))
         elif args.command == "sandbox":
-            asyncio.run(_sandbox(args.name, args.port))
+            asyncio.run(_sandbox(args.name, args.port, args.host))
         elif args.command == "subgraph":
-            asyncio.run(_subgraph(args.name, args.port, args.config))
+            asyncio.run(_subgraph(args.name, args.port, args.config, args.host))
         elif args.command == "compose":
             return _compose(args.out, args.check)
         elif args.command == "plan":
@@ -370,6 +388,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _token(args)
         elif args.command == "manifest":
             return _manifest(args.operations, args.out)
+        elif args.command == "new-adapter":
+            _new_adapter(args.name, args.dir)
         elif args.command == "version":
             print(f"silkgraph {__version__}")
             print("adapters: " + (", ".join(available_adapters()) or "none"))

@@ -66,6 +66,8 @@ class Runtime:
     adapters: dict[str, Adapter]
     remotes: dict[str, SubgraphSettings]
     http: httpx.AsyncClient
+    #: the security gate of this generation (gateway.policy.gate.Gate), opened by the app
+    gate: Any = None
 
     async def health(self) -> dict[str, Health]:
         """Every configured source, checked concurrently with a short timeout."""

@@ -13,7 +13,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
 from gateway.sdk.adapter import Adapter
@@ -47,6 +47,7 @@ def create_subgraph_app(adapter: Adapter) -> Starlette:
         )
 
     return Starlette(
-        routes=[Route("/healthz", healthz), Mount("/graphql", _SubgraphGraphQL(adapter))],
+        # a Route, not a Mount: a Mount answers POST /graphql with a 307 to /graphql/, which routers do not follow
+        routes=[Route("/healthz", healthz), Route("/graphql", _SubgraphGraphQL(adapter), methods=["GET", "POST"])],
         lifespan=lifespan,
     )

@@ -4,6 +4,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${VENV:-.venv}/bin
 
+if ! "$BIN/python" -c "import kz_customs_partner" 2>/dev/null; then
+  echo "== installing the example partner package (tests/partner_example)"
+  "$BIN/python" -m pip install --quiet --no-deps -e tests/partner_example
+fi
 echo "== ruff format --check"; "$BIN/ruff" format --check gateway adapters tests bench
 echo "== ruff check";          "$BIN/ruff" check gateway adapters tests bench
 echo "== mypy (strict)";       "$BIN/mypy"

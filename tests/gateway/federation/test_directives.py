@@ -99,7 +99,10 @@ async def test_independent_fetches_are_in_flight_together() -> None:
 
 async def test_entity_fetches_on_different_paths_of_one_level_share_one_call() -> None:
     async with federated(g.abstract_graph()) as f:
-        query = "{ documents { ... on Waybill { status } } search { ... on Declaration { risk } ... on Waybill { status } } }"
+        query = (
+            "{ documents { ... on Waybill { status } } "
+            "search { ... on Declaration { risk } ... on Waybill { status } } }"
+        )
         data = await f.data(query)
         assert data["documents"][0] == {"status": "DEP:w1"}
         assert data["search"] == [{"risk": "GREEN:d2"}, {"status": "DEP:w2"}]

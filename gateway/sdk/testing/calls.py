@@ -1,4 +1,4 @@
-"""Test kit for adapter authors: run a subgraph in-process with the context the gateway would give it.
+"""Calling an adapter in-process with the context the gateway would give it.
 
 ::
 
@@ -22,7 +22,7 @@ from graphql import ExecutionResult
 from gateway.sdk.adapter import Adapter
 from gateway.sdk.context import ANONYMOUS, Principal, RequestContext, SubgraphContext
 
-__all__ = ["entities", "execute", "principal", "subgraph_context"]
+__all__ = ["entities", "error_codes", "execute", "principal", "subgraph_context"]
 
 
 def principal(
@@ -67,4 +67,15 @@ async def entities(
 ) -> ExecutionResult:
     """Send ``_entities`` with ``representations``; ``selection`` is e.g. ``"... on Payment { status }"``."""
     query = f"query($representations: [_Any!]!) {{ _entities(representations: $representations) {{ {selection} }} }}"
-    return await execute(adapter, query, {"representations": list(representations)}, who=who)
+    # copies: strawberry pops "__typename" from each representation it resolves
+    return await execute(adapter, query, {"representations": [dict(r) for r in representations]}, who=who)
+
+
+def error_codes(result: ExecutionResult, service: str = "subgraph") -> list[str]:
+    """The ``extensions.code`` of each error, exactly as the gateway's in-process transport gives it to clients."""
+    from gateway.federation.transports import error_to_dict
+
+    return [
+        str(error_to_dict(e, service)["extensions"].get("code", "GRAPHQL_VALIDATION_FAILED"))
+        for e in result.errors or ()
+    ]
