@@ -8,8 +8,9 @@ from __future__ import annotations
 from adapters.barter import BarterAdapter
 from adapters.cargo import CargoAdapter
 from adapters.customs import CustomsAdapter
+from adapters.payments import PaymentsAdapter
 from adapters.reference import ReferenceAdapter
-from adapters.story import ASTANA_GRAIN, HAIXIN, HORGOS, PUDONG
+from adapters.story import ALMATY_AUTO, ASTANA_GRAIN, HAIXIN, HORGOS, PUDONG
 from adapters.tax import TaxAdapter
 from adapters.vehicles import VehiclesAdapter
 from gateway.sdk.testing import AdapterContract, Probe, TenancySample
@@ -104,4 +105,20 @@ class TestVehiclesContract(AdapterContract):
         TenancySample(
             typename="Company", key=company(HAIXIN), visible_to=QD, hidden_from=RU, selection="vehicleExports { vin }"
         ),
+    ]
+
+
+class TestPaymentsContract(AdapterContract):
+    adapter_class = PaymentsAdapter
+    adapter_options = {"idempotency_store": "sqlite://:memory:"}
+    sample_keys = {
+        "Payment": [{"uetr": "6513270e-269e-4d37-b2a7-4de452e6b438"}, {"uetr": "d23f0824-128b-4f33-8c5c-7fd0a6a3a450"}],
+        "Company": [company(ALMATY_AUTO)],
+    }
+    bad_input = Probe(query='{ payment(uetr: "not-a-uetr") { status } }')
+    upstream_probe = Probe(query='{ payment(uetr: "6513270e-269e-4d37-b2a7-4de452e6b438") { status } }')
+    tenancy = [
+        TenancySample(
+            typename="Payment", key={"uetr": "6513270e-269e-4d37-b2a7-4de452e6b438"}, visible_to=KZ, hidden_from=RU
+        )
     ]
