@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import itertools
+import re
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 
@@ -42,6 +43,7 @@ from graphql.language import OperationType
 
 from gateway.errors import PlanningError
 from gateway.federation.plan import (
+    Condition,
     Fetch,
     Flatten,
     Parallel,
@@ -629,9 +631,8 @@ class _Planning:
     def _tree(self, group: _Group, members: list[_Group]) -> PlanNode | None:
         children = [g for g in members if group.id in g.deps]
         own = self.fetch_node(group)
-        if not children:
-            return own
-        return _seq([own, _par([self._tree(c, members) for c in children])])
+        node = own if not children else _seq([own, _par([self._tree(c, members) for c in children])])
+        return _conditional(group, node)
 
     def fetch_node(self, group: _Group) -> PlanNode:
         used = group.sel.variables()
@@ -669,6 +670,27 @@ class _Planning:
             variable_usages=tuple(sorted(used)),
             id=group.id,
         )
+
+
+_CONDITION = re.compile(r"^ @(skip|include)\(if: \$(\w+)\)$")
+
+
+def _conditional(group: _Group, node: PlanNode | None) -> PlanNode | None:
+    """Wrap a fetch (and what depends on it) in a Condition when every client field it fetches carries the same
+    ``@skip``/``@include`` on a variable: the fetch is then not sent at all when the branch is off."""
+    if node is None:
+        return None
+    selections = [group.sel] if group.kind != "entity" else list(group.sel.fragments.values())
+    directives = {f.directives for sel in selections for key, f in sel.fields.items() if key != "__typename"}
+    if len(directives) != 1:
+        return node
+    match = _CONDITION.match(directives.pop())
+    if match is None:
+        return node
+    kind, variable = match.groups()
+    if kind == "include":
+        return Condition(condition=variable, if_clause=node, else_clause=None)
+    return Condition(condition=variable, if_clause=None, else_clause=node)
 
 
 def _seq(nodes: list[PlanNode | None]) -> PlanNode | None:

@@ -127,3 +127,23 @@ async def test_entities_with_a_null_key_are_not_fetched(graph: Graph) -> None:
     result = await graph.run('{ shipment(awb: "x") { duty } }')
     assert graph.calls("customs") == []
     assert result.data == {"shipment": {"duty": None}}
+
+
+async def test_a_fetch_under_an_include_is_planned_as_a_condition_and_not_sent_when_off(graph: Graph) -> None:
+    query = 'query($d: Boolean!) { shipment(awb: "999-12345675") { awb duty @include(if: $d) } }'
+    off = await graph.run(query, {"d": False})
+    assert off.data == {"shipment": {"awb": "999-12345675"}}
+    assert "Condition(if: $d)" in str(off.plan)
+    assert graph.calls("customs") == []  # the skipped branch was not fetched
+    on = await graph.run(query, {"d": True})
+    assert on.data == {"shipment": {"awb": "999-12345675", "duty": 184.05}}
+    assert len(graph.calls("customs")) == 1
+
+
+async def test_skip_on_a_root_field_skips_its_whole_fetch(graph: Graph) -> None:
+    query = 'query($s: Boolean!) { shipment(awb: "999-12345675") @skip(if: $s) { awb duty } }'
+    skipped = await graph.run(query, {"s": True})
+    assert skipped.data == {}
+    assert graph.calls("cargo") == [] and graph.calls("customs") == []
+    shown = await graph.run(query, {"s": False})
+    assert shown.data == {"shipment": {"awb": "999-12345675", "duty": 184.05}}
