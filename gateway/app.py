@@ -33,7 +33,7 @@ from gateway.reload import LiveRuntime, ReloadOptions
 from gateway.runtime import Runtime, build_runtime
 from gateway.sdk.adapter import Adapter
 from gateway.sdk.calls import LEGACY_CALLS
-from gateway.sdk.context import RequestContext, _reset_current, _set_current
+from gateway.sdk.context import ANONYMOUS, RequestContext, _reset_current, _set_current
 from gateway.sdk.registry import make_adapter
 from gateway.telemetry import Telemetry
 
@@ -171,6 +171,24 @@ def create_app(
                 refused = gate.refusal(exc)
                 metrics.requests.labels("unknown", "refused").inc()
                 log.info("refused", extra={"fields": {"code": refused.errors[0]["extensions"].get("code")}})
+                refusal_audit: AuditTrail | None = state["audit"]
+                if refusal_audit is not None and await refusal_audit.admit() is None:
+                    # auditors see who was turned away too (bad token, rate limit, unknown persisted query)
+                    anonymous = RequestContext(
+                        principal=ANONYMOUS,
+                        request_id=request_id_var.get(),
+                        traceparent=http_request.headers.get("traceparent"),
+                        client_name=http_request.headers.get("apollographql-client-name"),
+                        client_version=http_request.headers.get("apollographql-client-version"),
+                    )
+                    refused = await refusal_audit.record(
+                        context=anonymous,
+                        request=request,
+                        result=refused,
+                        graph=rt.graph,
+                        started=started_wall,
+                        latency_ms=(time.perf_counter() - started) * 1000,
+                    )
                 return refused
             audit: AuditTrail | None = state["audit"]
             if audit is not None and (unavailable := await audit.admit()) is not None:

@@ -183,3 +183,14 @@ async def test_records_answered_before_a_crash_survive_it(tmp_path: Path) -> Non
     report = await asyncio.to_thread(verify, db)
     assert report.ok, report.problems
     assert report.size == 12
+
+
+async def test_requests_turned_away_by_the_security_gate_are_audited_too(tmp_path: Path) -> None:
+    async with gateway(settings(tmp_path, **{"auth.demo_key_file": str(tmp_path / "dev.pem")})) as (client, _, _):
+        refused = await client.post("/graphql", json={"query": QUERY}, headers={"authorization": "Bearer forged"})
+        assert refused.status_code == 401
+    records = await asyncio.to_thread(read_in_another_process, tmp_path / "audit.sqlite3")
+    assert len(records) == 1
+    assert records[0]["principal"]["subject"] == "anonymous"
+    assert records[0]["outcome"] == "error"
+    assert records[0]["error_codes"] == ["UNAUTHENTICATED"]
