@@ -73,8 +73,9 @@ def graphiql_page(*, demo: bool, tabs: list[dict[str, str]] | None = None, heade
     """The page; in demo mode (and without explicit ``tabs``) it opens the example operations as tabs."""
     config = {
         "defaultQuery": _DEFAULT_QUERY,
-        "defaultHeaders": headers_hint
-        or ('{\n  "Authorization": "Bearer <token from `silkgraph token`>"\n}' if demo else ""),
+        # empty: anonymous reads work in demo mode, and a placeholder token would be refused as invalid (401);
+        # the welcome tab says how to paste a real one from `silkgraph token`
+        "defaultHeaders": headers_hint,
         "tabs": tabs if tabs is not None else (example_tabs() if demo else []),
     }
     # JSON inside a <script>: escape "</" so a string can never close the element
