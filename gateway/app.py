@@ -30,6 +30,7 @@ from gateway.http import HttpOptions, graphql_endpoint
 from gateway.observability import Metrics, request_id_var
 from gateway.policy.gate import Gate, open_gate
 from gateway.reload import LiveRuntime, ReloadOptions
+from gateway.resilience import registry as resilience_registry
 from gateway.runtime import Runtime, build_runtime
 from gateway.sdk.adapter import Adapter
 from gateway.sdk.calls import LEGACY_CALLS
@@ -277,6 +278,9 @@ def create_app(
         if audit is not None:
             await audit.log.probe(interval=0)
         ready = all(h.ok for h in health.values()) and (audit is None or audit.ready)
+        breakers = resilience_registry().status()
+        for name, status in breakers.items():
+            metrics.breaker_open.labels(name).set(1 if status["breaker"] == "open" else 0)
         body = {
             "status": "ready" if ready else "unavailable",
             "supergraph": rt.supergraph.hash[:16],
@@ -286,6 +290,7 @@ def create_app(
             },
             "audit": audit.status() if audit is not None else {"enabled": False},
             "reload": _live().status.as_dict(),
+            "breakers": breakers,
         }
         return JSONResponse(body, status_code=200 if ready else 503)
 

@@ -73,6 +73,12 @@ class Metrics:
         self.plan_cache = Gauge(
             "silkgraph_plan_cache_lookups", "Plan cache lookups since start", ["result"], registry=self.registry
         )
+        self.breaker_open = Gauge(
+            "silkgraph_breaker_open",
+            "Whether a legacy source's circuit breaker is open (1) or not (0)",
+            ["source"],
+            registry=self.registry,
+        )
         self.source_up = Gauge(
             "silkgraph_source_up",
             "Whether a legacy source / subgraph answered its last health check (1 = up)",

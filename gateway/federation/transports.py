@@ -25,6 +25,7 @@ from gateway.errors import (
     UpstreamUnavailable,
     to_graphql_extensions,
 )
+from gateway.resilience import registry
 from gateway.sdk.adapter import Adapter
 from gateway.sdk.context import RequestContext, SubgraphContext
 
@@ -148,10 +149,16 @@ class HttpTransport:
         if operation_name:
             body["operationName"] = operation_name
         content = json.dumps(body, default=str).encode()
-        if isinstance(self.client, httpx.AsyncClient):
-            status, reason, raw = await self._post_httpx(content, headers)
-        else:
-            status, reason, raw = await self._post_aiohttp(content, headers)
+        guard = registry().guard(f"subgraph {self.name}", address=self.url)
+        async with guard.call(self.name):  # breaker + bulkhead for this subgraph (gateway.resilience)
+            if isinstance(self.client, httpx.AsyncClient):
+                status, reason, raw = await self._post_httpx(content, headers)
+            else:
+                status, reason, raw = await self._post_aiohttp(content, headers)
+            if status in (502, 503, 504):
+                guard.breaker.record_failure()
+            else:
+                guard.breaker.record_success()
         if len(raw) > self.max_response_bytes:
             raise UpstreamProtocolError(
                 f"subgraph {self.name!r} response exceeds {self.max_response_bytes} bytes", service=self.name

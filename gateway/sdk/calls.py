@@ -33,6 +33,7 @@ import httpx
 from opentelemetry import trace
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
+from gateway.resilience import GuardedTransport, guard_settings, registry
 from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.context import current_request
 
@@ -267,7 +268,16 @@ def legacy_http_client(
             pool=settings.connect_timeout,
         ),
     )
-    inner = transport or httpx.AsyncHTTPTransport()
+    # breaker + bulkhead per legacy source (gateway.resilience); the recording layer sits outside it, so a call
+    # refused by an open breaker is audited too
+    address = str(kwargs.get("base_url") or settings.url or "")
+    guard = registry().guard(source, guard_settings(settings.options), address=address)
+    inner = GuardedTransport(transport or httpx.AsyncHTTPTransport(), guard, service=settings.name)
+    if breaker is None:
+
+        def breaker() -> str | None:
+            return guard.breaker.state.value
+
     if settings.url is not None:
         kwargs.setdefault("base_url", settings.url)
     return httpx.AsyncClient(
