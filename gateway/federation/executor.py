@@ -10,6 +10,7 @@ applies null propagation over the merged result.
 from __future__ import annotations
 
 import asyncio
+import copy
 import dataclasses
 import json
 import time
@@ -81,6 +82,51 @@ class PlanExecutor:
     ) -> None:
         self.transports = transports
         self._include = include_subgraph_errors
+        #: identical subgraph queries in flight (any request): the later callers share the first one's answer
+        self._inflight: dict[tuple[Any, ...], asyncio.Future[Any]] = {}
+        self._waiters: dict[tuple[Any, ...], int] = {}
+        self.deduplicated = 0
+
+    async def fetch_shared(
+        self, service: str, transport: Transport, operation: str, variables: Mapping[str, Any], context: RequestContext
+    ) -> Mapping[str, Any]:
+        """Fetch, sharing the answer with identical queries already in flight.
+
+        Identical means same subgraph, operation and variables, asked with the same authorization (agency,
+        roles, scopes): tenants never share answers. Mutations are never shared.
+        """
+        if operation.lstrip().startswith("mutation"):
+            return await transport.fetch(operation, variables, context)
+        who = context.principal
+        key = (
+            service,
+            operation,
+            json.dumps(variables, sort_keys=True, default=str),
+            who.agency,
+            tuple(sorted(who.roles)),
+            tuple(sorted(who.scopes)),
+        )
+        shared = self._inflight.get(key)
+        if shared is not None:
+            self.deduplicated += 1
+            self._waiters[key] = self._waiters.get(key, 0) + 1
+            result = await asyncio.shield(shared)
+            return copy.deepcopy(result)  # each request merges into its own copy
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._inflight[key] = future
+        try:
+            answer = await transport.fetch(operation, variables, context)
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: no "never retrieved" warning when nobody else waited
+            raise
+        else:
+            # the first caller goes on to merge into ``answer``: waiters get a snapshot taken now
+            future.set_result(copy.deepcopy(answer) if self._waiters.get(key) else answer)
+            return answer
+        finally:
+            self._inflight.pop(key, None)
+            self._waiters.pop(key, None)
 
     def _pass_messages(self, service: str) -> bool:
         return self._include(service) if callable(self._include) else bool(self._include)
@@ -155,7 +201,9 @@ class _Run:
             if transport is None:
                 raise SubgraphError(f"subgraph {fetch.service!r} has no transport", service=fetch.service)
             with fetch_scope(record, self.context):  # span + lets legacy calls find their fetch
-                response = await transport.fetch(fetch.operation, variables, self.context)
+                response = await self.executor.fetch_shared(
+                    fetch.service, transport, fetch.operation, variables, self.context
+                )
         except SilkgraphError as exc:
             record.ok, record.error_code = False, exc.code
             return exc

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from gateway.errors import UpstreamUnavailable
+from gateway.federation.engine import GraphQLRequest
 from tests.gateway.federation.conftest import Graph
 
 
@@ -147,3 +150,53 @@ async def test_skip_on_a_root_field_skips_its_whole_fetch(graph: Graph) -> None:
     assert graph.calls("cargo") == [] and graph.calls("customs") == []
     shown = await graph.run(query, {"s": False})
     assert shown.data == {"shipment": {"awb": "999-12345675", "duty": 184.05}}
+
+
+class _SlowCargo:
+    """A cargo subgraph that answers after a barrier: concurrent identical queries overlap for sure."""
+
+    def __init__(self, inner: object, gate: asyncio.Event) -> None:
+        self.inner = inner
+        self.gate = gate
+        self.calls = 0
+
+    async def fetch(self, operation: str, variables: object, context: object, operation_name: object = None) -> object:
+        self.calls += 1
+        await self.gate.wait()
+        return await self.inner.fetch(operation, variables, context, operation_name)  # type: ignore[attr-defined]
+
+
+async def test_identical_queries_in_flight_share_one_subgraph_call_and_their_own_results(graph: Graph) -> None:
+    gate = asyncio.Event()
+    slow = _SlowCargo(graph.transports["cargo"], gate)
+    graph.graph.executor.transports = {**graph.transports, "cargo": slow}  # type: ignore[dict-item]
+    query = '{ shipment(awb: "999-12345675") { awb duty } }'
+    first = asyncio.create_task(graph.run(query))
+    second = asyncio.create_task(graph.run(query))
+    for _ in range(5):
+        await asyncio.sleep(0)
+    gate.set()
+    a, b = await asyncio.gather(first, second)
+    assert slow.calls == 1  # one cargo call for both requests
+    assert a.data == b.data == {"shipment": {"awb": "999-12345675", "duty": 184.05}}
+    assert graph.graph.executor.deduplicated == 1
+
+
+async def test_different_tenants_never_share_a_call(graph: Graph) -> None:
+    from gateway.sdk.context import Principal, RequestContext
+
+    gate = asyncio.Event()
+    slow = _SlowCargo(graph.transports["cargo"], gate)
+    graph.graph.executor.transports = {**graph.transports, "cargo": slow}  # type: ignore[dict-item]
+    query = '{ shipment(awb: "999-12345675") { awb } }'
+
+    async def as_agency(agency: str) -> object:
+        context = RequestContext(principal=Principal(subject="u", agency=agency))
+        return await graph.graph.execute(GraphQLRequest(query=query), context)
+
+    tasks = [asyncio.create_task(as_agency(a)) for a in ("kz-trade-agency", "qingdao-broker")]
+    for _ in range(5):
+        await asyncio.sleep(0)
+    gate.set()
+    await asyncio.gather(*tasks)
+    assert slow.calls == 2
