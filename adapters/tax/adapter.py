@@ -10,8 +10,9 @@ import strawberry
 from adapters.soap import Scope, SoapClient
 from adapters.tax import sandbox
 from adapters.tax.client import ENDPOINT, TaxClient
-from adapters.tax.loaders import TaxLoaders
+from adapters.tax.loaders import TaxLoaders, taxpayer_from_json, taxpayer_to_json
 from adapters.tax.subgraph import build_schema
+from gateway.cache import Cache, open_cache
 from gateway.errors import SubgraphError
 from gateway.sdk.adapter import Adapter, AdapterSettings, Health, HealthState, SandboxSpec
 from gateway.sdk.context import RequestContext
@@ -32,6 +33,7 @@ class TaxAdapter(Adapter):
         super().__init__(settings)
         self._sleep = sleep
         self._client: TaxClient | None = None
+        self._cache: Cache | None = None
 
     def build_schema(self) -> strawberry.federation.Schema:
         return build_schema()
@@ -39,12 +41,21 @@ class TaxAdapter(Adapter):
     @contextlib.asynccontextmanager
     async def lifespan(self) -> AsyncIterator[None]:
         soap = SoapClient(self.settings, ENDPOINT, sleep=self._sleep)
-        async with soap.open():
+        # taxpayer registrations change rarely: cache them per tenant (memory, or Redis shared by replicas)
+        cache = open_cache(
+            self.settings.option("cache_url"),
+            ttl=float(self.settings.option("cache_ttl", 300.0)),
+            encode=taxpayer_to_json,
+            decode=taxpayer_from_json,
+        )
+        async with soap.open(), cache as opened:
+            self._cache = opened
             self._client = TaxClient(soap)
             try:
                 yield
             finally:
                 self._client = None
+                self._cache = None
 
     @property
     def client(self) -> TaxClient:
@@ -53,7 +64,8 @@ class TaxAdapter(Adapter):
         return self._client
 
     def request_state(self, request: RequestContext) -> TaxLoaders:
-        return TaxLoaders(self.client, Scope(agency=request.principal.agency, traceparent=request.traceparent))
+        scope = Scope(agency=request.principal.agency, traceparent=request.traceparent)
+        return TaxLoaders(self.client, scope, cache=self._cache)
 
     async def health(self) -> Health:
         if self._client is None:

@@ -6,22 +6,37 @@ or by exporter → ``GetExportRebateStatus``.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 from strawberry.dataloader import DataLoader
 
 from adapters.soap import Scope
 from adapters.tax.client import BATCH, TaxClient
 from adapters.tax.records import InvoiceRecord, RebateRecord, Taxpayer
+from gateway.cache import Cache, cache_key
 
-__all__ = ["TaxLoaders"]
+__all__ = ["TaxLoaders", "taxpayer_from_json", "taxpayer_to_json"]
+
+
+def taxpayer_to_json(taxpayer: Taxpayer) -> dict[str, Any]:
+    data = dataclasses.asdict(taxpayer)
+    data["registered_on"] = taxpayer.registered_on.isoformat()
+    return data
+
+
+def taxpayer_from_json(data: dict[str, Any]) -> Taxpayer:
+    return Taxpayer(**{**data, "registered_on": dt.date.fromisoformat(data["registered_on"])})
 
 
 class TaxLoaders:
-    def __init__(self, client: TaxClient, scope: Scope) -> None:
+    def __init__(self, client: TaxClient, scope: Scope, cache: Cache | None = None) -> None:
         self.client = client
         self.scope = scope
+        self.cache = cache
         self.taxpayer: DataLoader[tuple[str, str], Taxpayer | None] = DataLoader(load_fn=self._taxpayers)
         self.invoice: DataLoader[tuple[str, str], InvoiceRecord | None] = DataLoader(load_fn=self._invoices)
         self.rebate: DataLoader[str, RebateRecord | None] = DataLoader(load_fn=self._rebates, max_batch_size=BATCH)
@@ -30,8 +45,16 @@ class TaxLoaders:
         )
 
     async def _taxpayers(self, keys: Sequence[tuple[str, str]]) -> list[Taxpayer | None]:
-        found = await self.client.taxpayers(keys, self.scope)
-        return [found.get(key) for key in keys]
+        if self.cache is None:
+            found = await self.client.taxpayers(keys, self.scope)
+            return [found.get(key) for key in keys]
+        # the tenant is part of the cache key: an agency never sees another agency's entries
+        names = {key: cache_key("tax.taxpayer", self.scope.agency, *key) for key in keys}
+        cached = await self.cache.get_many(list(names.values()))
+        missing = [key for key in keys if names[key] not in cached]
+        loaded = await self.client.taxpayers(missing, self.scope) if missing else {}
+        await self.cache.set_many({names[k]: v for k, v in loaded.items() if k in names})
+        return [cached.get(names[key]) or loaded.get(key) for key in keys]
 
     async def _invoices(self, keys: Sequence[tuple[str, str]]) -> list[InvoiceRecord | None]:
         found = await self.client.invoices(keys, self.scope)
