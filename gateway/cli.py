@@ -22,6 +22,8 @@ import asyncio
 import contextlib
 import dataclasses
 import difflib
+import json
+import os
 import sys
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
@@ -137,11 +139,7 @@ async def _demo(host: str, port: int) -> None:
         await _serve_app(app, host, port)
 
 
-async def _serve(config: str | None, host: str | None, port: int | None, supergraph: str | None) -> None:
-    from gateway.app import create_app
-    from gateway.observability import configure_logging
-    from gateway.reload import ReloadOptions
-
+def _serve_overrides(host: str | None, port: int | None, supergraph: str | None) -> dict[str, Any]:
     overrides: dict[str, Any] = {}
     if host:
         overrides["gateway.host"] = host
@@ -149,6 +147,50 @@ async def _serve(config: str | None, host: str | None, port: int | None, supergr
         overrides["gateway.port"] = port
     if supergraph:
         overrides["gateway.supergraph"] = supergraph
+    return overrides
+
+
+def worker_app() -> Any:
+    """The app of one `silkgraph serve --workers N` worker process (uvicorn's factory): same config, own state."""
+    from gateway.app import create_app
+    from gateway.observability import configure_logging
+    from gateway.reload import ReloadOptions
+
+    config = os.environ.get("SILKGRAPH_CONFIG") or None
+    overrides = json.loads(os.environ.get("SILKGRAPH_SERVE_OVERRIDES", "{}"))
+    settings = load_settings(config, overrides=overrides)
+    configure_logging(settings.gateway.log_level)
+    return create_app(settings, reload=ReloadOptions(load_settings=lambda: load_settings(config, overrides=overrides)))
+
+
+def _serve_workers(config: str | None, overrides: dict[str, Any], workers: int) -> None:
+    """Several worker processes on one port (uvicorn's supervisor); shared state belongs in PostgreSQL/Redis."""
+    import uvicorn
+
+    settings = load_settings(config, overrides=overrides)
+    os.environ["SILKGRAPH_CONFIG"] = config or ""
+    os.environ["SILKGRAPH_SERVE_OVERRIDES"] = json.dumps(overrides)
+    _say(
+        f"Silkgraph {__version__} serving on http://{settings.gateway.host}:{settings.gateway.port}/graphql "
+        f"with {workers} workers"
+    )
+    uvicorn.run(
+        "gateway.cli:worker_app",
+        factory=True,
+        host=settings.gateway.host,
+        port=settings.gateway.port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+    )
+
+
+async def _serve(config: str | None, host: str | None, port: int | None, supergraph: str | None) -> None:
+    from gateway.app import create_app
+    from gateway.observability import configure_logging
+    from gateway.reload import ReloadOptions
+
+    overrides = _serve_overrides(host, port, supergraph)
     settings = load_settings(config, overrides=overrides)
     configure_logging(settings.gateway.log_level)
     # config or supergraph file changes (and SIGHUP) rebuild the graph without a restart
@@ -329,6 +371,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.add_argument("--supergraph", help="run this supergraph file over remote subgraphs only")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="worker processes (one per core; see docs/resilience.md, Sizing)"
+    )
     sandbox = sub.add_parser("sandbox", help="run one adapter's legacy sandbox(es)")
     sandbox.add_argument("name", help="adapter name (see `silkgraph version`)")
     sandbox.add_argument("--port", type=int)
@@ -371,7 +416,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             asyncio.run(_demo(args.host, args.port))
         elif args.command == "serve":
-            asyncio.run(_serve(args.config, args.host, args.port, args.supergraph))
+            if args.workers > 1:
+                _serve_workers(args.config, _serve_overrides(args.host, args.port, args.supergraph), args.workers)
+            else:
+                asyncio.run(_serve(args.config, args.host, args.port, args.supergraph))
         elif args.command == "sandbox":
             asyncio.run(_sandbox(args.name, args.port, args.host))
         elif args.command == "subgraph":
