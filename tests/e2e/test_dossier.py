@@ -211,8 +211,12 @@ async def test_company_dossier_fetches_every_system_concurrently_after_the_tax_r
     root, then = response.plan.node.nodes[0], response.plan.node.nodes[1]
     assert isinstance(root, Fetch) and root.service == "tax"
     assert isinstance(then, Parallel)
-    assert {_first_service(branch) for branch in then.nodes} == {"customs", "cargo", "barter", "vehicles"}
-    assert set(response.plan.services()) == {"tax", "customs", "cargo", "barter", "vehicles"}
+    assert {_first_service(branch) for branch in then.nodes} == {"customs", "cargo", "barter", "vehicles", "payments"}
+    assert set(response.plan.services()) == {"tax", "customs", "cargo", "barter", "vehicles", "payments"}
+    payments = response.data["company"]["payments"] if response.data else []
+    incoming = next(p for p in payments if p["uetr"] == "6513270e-269e-4d37-b2a7-4de452e6b438")
+    assert incoming["debtor"]["company"]["name"] == "Almaty Auto Import LLP"  # the buyer of the cars paid
+    assert incoming["amount"] == {"amount": "86000.00", "currency": "CNY"}
 
 
 @pytest.mark.parametrize("name", [n for n, op in OPERATIONS.items() if op.kind == "query"])
