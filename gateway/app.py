@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from gateway.audit.store import AuditStore
 from gateway.audit.trail import AuditTrail, open_audit_trail
 from gateway.config import Settings
+from gateway.console import console_routes
 from gateway.errors import RequestError, to_graphql_extensions
 from gateway.federation.engine import GraphQLRequest, GraphQLResponse
 from gateway.graphiql import graphiql_page
@@ -310,6 +311,7 @@ def create_app(
 
     routes = [
         Route("/graphql", graphql_endpoint(handle, options), methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
+        *console_routes(),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics_endpoint, methods=["GET"]),
