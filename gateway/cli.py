@@ -127,9 +127,7 @@ async def _demo(host: str, port: int) -> None:
         adapters = [make_adapter(s) for s in adapter_settings.values()]
         app = create_app(settings, adapters=adapters)
         _say(f"  ▸ gateway              http://{host}:{port}/graphql  (GraphiQL in a browser)")
-        _say(
         _say(f"  ▸ audit console        http://{host}:{port}/console  (token: silkgraph token --role auditor)")
-        )
         _say("")
         _say(_examples_banner())
         _say("")
