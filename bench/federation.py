@@ -12,16 +12,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import tempfile
 import time
-from pathlib import Path
 
-import httpx
 from graphql import parse
 
 from bench.loadgen import cpu_seconds, rss_mb, run_load, spawn, wait_for
-from bench.mock_subgraphs import SUBGRAPHS
-from gateway.federation.compose import SubgraphSource, compose
+from bench.mock_subgraphs import compose_mock_supergraph
 from gateway.federation.engine import FederatedGraph
 from gateway.federation.planner import plan_cache_key
 from gateway.federation.supergraph import load_supergraph
@@ -41,23 +37,7 @@ async def main(seconds: float, concurrency: list[int], latency_ms: float) -> Non
     subs = spawn(["-m", "bench.mock_subgraphs", str(sub_port), str(latency_ms)])
     gateway = None
     try:
-        urls = {name: f"http://127.0.0.1:{sub_port + i}/graphql" for i, name in enumerate(SUBGRAPHS)}
-        async with httpx.AsyncClient() as client:
-            deadline = time.monotonic() + 30
-            sdls = {}
-            for name, url in urls.items():
-                while True:
-                    try:
-                        r = await client.post(url, json={"query": "{ _service { sdl } }"})
-                        sdls[name] = r.json()["data"]["_service"]["sdl"]
-                        break
-                    except httpx.HTTPError:
-                        if time.monotonic() > deadline:
-                            raise
-                        await asyncio.sleep(0.1)
-        supergraph_sdl = compose([SubgraphSource(name=n, url=urls[n], sdl=s) for n, s in sdls.items()])
-        path = Path(tempfile.mkdtemp()) / "supergraph.graphql"
-        path.write_text(supergraph_sdl)
+        supergraph_sdl, path = await compose_mock_supergraph(sub_port)
         gateway = spawn(
             ["-m", "gateway.cli", "serve", "--supergraph", str(path), "--port", str(gw_port)],
             env={

@@ -10,6 +10,9 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+import tempfile
+import time
+from pathlib import Path
 from typing import Any
 
 from graphql import GraphQLSchema, build_schema, execute, parse, validate
@@ -107,8 +110,14 @@ def subgraph_app(name: str, latency_ms: float = 0.0) -> Starlette:
             t.resolve_type = lambda value, _info, _t: value["__typename"]  # type: ignore[attr-defined]
     root = _root(name, public_sdl)
     documents: dict[str, Any] = {}
+    served = [0]
+
+    async def count(_: Request) -> Response:
+        """How many GraphQL requests this subgraph answered (the gateway's real fan-out, dedup included)."""
+        return Response(str(served[0]), media_type="text/plain")
 
     async def graphql(request: Request) -> Response:
+        served[0] += 1
         body = json.loads(await request.body())
         query = body["query"]
         doc = documents.get(query)
@@ -126,7 +135,41 @@ def subgraph_app(name: str, latency_ms: float = 0.0) -> Starlette:
             out["errors"] = [e.formatted for e in result.errors]  # type: ignore[union-attr]
         return Response(json.dumps(out), media_type="application/json")
 
-    return Starlette(routes=[Route("/graphql", graphql, methods=["POST"])])
+    return Starlette(routes=[Route("/graphql", graphql, methods=["POST"]), Route("/count", count)])
+
+
+async def compose_mock_supergraph(base_port: int, wait_seconds: float = 30.0) -> tuple[str, Path]:
+    """Wait for the mock subgraphs on ``base_port``…, compose them; return the supergraph SDL and its file."""
+    import httpx
+
+    from gateway.federation.compose import SubgraphSource, compose
+
+    urls = {name: f"http://127.0.0.1:{base_port + i}/graphql" for i, name in enumerate(SUBGRAPHS)}
+    sdls: dict[str, str] = {}
+    deadline = time.monotonic() + wait_seconds
+    async with httpx.AsyncClient() as client:
+        for name, url in urls.items():
+            while name not in sdls:
+                try:
+                    r = await client.post(url, json={"query": "{ _service { sdl } }"})
+                    sdls[name] = r.json()["data"]["_service"]["sdl"]
+                except httpx.HTTPError:
+                    if time.monotonic() > deadline:
+                        raise
+                    await asyncio.sleep(0.1)
+    sdl = compose([SubgraphSource(name=n, url=urls[n], sdl=s) for n, s in sdls.items()])
+    path = Path(tempfile.mkdtemp()) / "supergraph.graphql"
+    path.write_text(sdl)
+    return sdl, path
+
+
+async def subgraph_requests(base_port: int) -> int:
+    """Requests the mock subgraphs answered so far, all of them together."""
+    import httpx
+
+    async with httpx.AsyncClient() as client:
+        counts = [await client.get(f"http://127.0.0.1:{base_port + i}/count") for i in range(len(SUBGRAPHS))]
+    return sum(int(r.text) for r in counts)
 
 
 async def serve_all(base_port: int, latency_ms: float) -> None:

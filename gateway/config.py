@@ -166,6 +166,8 @@ class GatewaySettings:
     introspection: bool | None = None
     graphiql: bool | None = None
     include_subgraph_errors: bool = False
+    #: identical subgraph queries in flight share one call (same operation, variables, agency, roles, scopes)
+    deduplicate_fetches: bool = True
     plan_cache_size: int = 512
     subgraph_timeout: float = 30.0
     limits: LimitSettings = dataclasses.field(default_factory=LimitSettings)
@@ -402,6 +404,7 @@ def _gateway(s: _Section) -> GatewaySettings:
         introspection=s.get("introspection", bool, None),
         graphiql=s.get("graphiql", bool, None),
         include_subgraph_errors=s.get("include_subgraph_errors", bool, False),
+        deduplicate_fetches=s.get("deduplicate_fetches", bool, True),
         plan_cache_size=s.positive("plan_cache_size", int, 512),
         subgraph_timeout=s.positive("subgraph_timeout", float, 30.0),
         limits=limits,

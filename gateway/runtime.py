@@ -195,5 +195,6 @@ async def build_runtime(
         max_tokens=gw.limits.max_tokens,
         plan_cache_size=gw.plan_cache_size,
         include_subgraph_errors=gw.include_subgraph_errors or not gw.production,
+        deduplicate_fetches=gw.deduplicate_fetches,
     )
     return Runtime(settings=settings, supergraph=supergraph, graph=graph, adapters=live, remotes=remotes, http=http)

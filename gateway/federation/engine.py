@@ -144,6 +144,7 @@ class FederatedGraph:
         plan_cache_size: int = 512,
         document_cache_size: int = 1024,
         include_subgraph_errors: bool = True,
+        deduplicate_fetches: bool = True,
         pre_validation: list[PreValidationCheck] | None = None,
         authorize: Authorizer | None = None,
         operation_checks: list[OperationCheck] | None = None,
@@ -152,7 +153,9 @@ class FederatedGraph:
         self.supergraph = supergraph
         self.schema = supergraph.api_schema
         self.planner = QueryPlanner(supergraph, plan_cache_size)
-        self.executor = PlanExecutor(transports, include_subgraph_errors=include_subgraph_errors)
+        self.executor = PlanExecutor(
+            transports, include_subgraph_errors=include_subgraph_errors, deduplicate=deduplicate_fetches
+        )
         self.transports = transports
         self.introspection = introspection
         self.max_tokens = max_tokens

@@ -79,9 +79,11 @@ class PlanExecutor:
         transports: Mapping[str, Transport],
         *,
         include_subgraph_errors: Callable[[str], bool] | bool = True,
+        deduplicate: bool = True,
     ) -> None:
         self.transports = transports
         self._include = include_subgraph_errors
+        self.deduplicate = deduplicate
         #: identical subgraph queries in flight (any request): the later callers share the first one's answer
         self._inflight: dict[tuple[Any, ...], asyncio.Future[Any]] = {}
         self._waiters: dict[tuple[Any, ...], int] = {}
@@ -95,7 +97,7 @@ class PlanExecutor:
         Identical means same subgraph, operation and variables, asked with the same authorization (agency,
         roles, scopes): tenants never share answers. Mutations are never shared.
         """
-        if operation.lstrip().startswith("mutation"):
+        if not self.deduplicate or operation.lstrip().startswith("mutation"):
             return await transport.fetch(operation, variables, context)
         who = context.principal
         key = (
@@ -436,30 +438,44 @@ def _collect(
     at: Path,
     requires: tuple[RequiresType, ...],
     out: list[tuple[Path, dict[str, Any], RequiresType]],
+    depth: int = 0,
 ) -> None:
     """Every object at ``path`` (``@`` = each list element) whose ``__typename`` a requires type accepts."""
+    # walk the plain keys without recursion; recurse only into lists (each element has its own path)
+    while depth < len(path):
+        if value is None:
+            return
+        head = path[depth]
+        if head == "@":
+            if isinstance(value, list):
+                last = depth + 1 == len(path)
+                single = requires[0] if len(requires) == 1 else None
+                for i, item in enumerate(value):
+                    if last and single is not None and item.__class__ is dict:
+                        # the common case inline (a list of objects of one entity type): no call per element
+                        typename = item.get("__typename")
+                        if typename is None or typename in single.typenames:
+                            out.append(([*at, i], item, single))
+                        continue
+                    _collect(item, path, [*at, i], requires, out, depth + 1)
+            return
+        if not isinstance(value, dict) or head not in value:
+            return
+        value = value[head]
+        at = [*at, head]
+        depth += 1
     if value is None:
         return
-    if not path:
-        if isinstance(value, list):
-            for i, item in enumerate(value):
-                _collect(item, path, [*at, i], requires, out)
-            return
-        if isinstance(value, dict):
-            typename = value.get("__typename")
-            for req in requires:
-                if typename in req.typenames or (typename is None and len(requires) == 1):
-                    out.append((at, value, req))
-                    break
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            _collect(item, path, [*at, i], requires, out, depth)
         return
-    head, rest = path[0], path[1:]
-    if head == "@":
-        if isinstance(value, list):
-            for i, item in enumerate(value):
-                _collect(item, rest, [*at, i], requires, out)
-        return
-    if isinstance(value, dict) and head in value:
-        _collect(value[head], rest, [*at, head], requires, out)
+    if isinstance(value, dict):
+        typename = value.get("__typename")
+        for req in requires:
+            if typename in req.typenames or (typename is None and len(requires) == 1):
+                out.append((at, value, req))
+                break
 
 
 _MISSING = object()
@@ -522,8 +538,11 @@ def _merge(target: dict[str, Any], source: Mapping[str, Any], *, keep_typename: 
 
 
 def _fingerprint(rep: dict[str, Any]) -> Hashable:
-    """An identity for deduplicating representations: a tuple for flat ones, canonical JSON for nested ones."""
-    items = tuple(sorted(rep.items()))
+    """An identity for deduplicating representations: a tuple for flat ones, canonical JSON for nested ones.
+
+    Representations are built field by field in the requires' order, so their items need no sorting.
+    """
+    items = tuple(rep.items())
     try:
         hash(items)
     except TypeError:

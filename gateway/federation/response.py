@@ -21,7 +21,6 @@ from graphql import (
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
-    GraphQLOutputType,
     GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
@@ -102,6 +101,31 @@ class _Entry:
     unconditional: bool = True
     sub: tuple[SelectionNode, ...] = ()
     nodes: tuple[FieldNode, ...] = ()
+    #: how to shape the value: one of the ``_KIND_*`` constants, decided once per (selection set, type)
+    kind: int = 0
+    #: the field's output type on the runtime type (``None`` for ``__typename`` and unknown fields)
+    type: Any = None
+    #: a plain leaf (scalar, not an enum, not a list) in a non-null position
+    non_null: bool = False
+
+
+_KIND_VALUE, _KIND_LEAF, _KIND_TYPENAME, _KIND_INTROSPECTION, _KIND_UNKNOWN = range(5)
+
+
+def _kind(type_: Any, name: str) -> tuple[int, Any, bool]:
+    """(kind, field type, non-null leaf) of field ``name`` on ``type_``."""
+    if name == "__typename":
+        return _KIND_TYPENAME, None, False
+    if name in ("__schema", "__type"):
+        return _KIND_INTROSPECTION, None, False
+    field_def = type_.fields.get(name)
+    if field_def is None:
+        return _KIND_UNKNOWN, None, False
+    field_type = field_def.type
+    inner = field_type.of_type if isinstance(field_type, GraphQLNonNull) else field_type
+    if is_leaf_type(inner) and not isinstance(inner, GraphQLEnumType):
+        return _KIND_LEAF, field_type, isinstance(field_type, GraphQLNonNull)
+    return _KIND_VALUE, field_type, False
 
 
 class ShapeCache:
@@ -142,6 +166,7 @@ class _Shaper:
                 entry.unconditional = all(not o.conditions for o in entry.occurrences)
                 entry.nodes = tuple(o.node for o in entry.occurrences)
                 entry.sub = self._sub(list(entry.nodes))
+                entry.kind, entry.type, entry.non_null = _kind(type_, entry.name)
             entries = self.cache.entries[key] = list(by_key.values())
         return entries
 
@@ -181,20 +206,6 @@ class _Shaper:
                 if self._applies(frag.type_condition.name.value, type_, virtual):
                     self._compile_into(out, type_, frag.selection_set.selections, virtual, conds, visited | {name})
 
-    def collect(
-        self, type_: Any, selections: tuple[SelectionNode, ...], virtual: bool = False
-    ) -> list[tuple[str, str, tuple[SelectionNode, ...], tuple[FieldNode, ...]]]:
-        """(response key, field name, merged sub-selections, field nodes) of the fields that apply, in order."""
-        out = []
-        for entry in self.compile(type_, selections, virtual):
-            if entry.unconditional:
-                out.append((entry.key, entry.name, entry.sub, entry.nodes))
-                continue
-            nodes = [o.node for o in entry.occurrences if all(self._included(c) for c in o.conditions)]
-            if nodes:
-                out.append((entry.key, entry.name, self._sub(nodes), tuple(nodes)))
-        return out
-
     def _applies(self, cond: str, type_: Any, virtual: bool) -> bool:
         if cond == type_.name:
             return True
@@ -216,60 +227,78 @@ class _Shaper:
         path: list[Any],
         virtual: bool = False,
     ) -> dict[str, Any]:
+        # the hot loop of every response: plain leaves (most fields) take the short way, without a path list
         result: dict[str, Any] = {}
-        fields = type_.fields
-        for key, name, sub, nodes in self.collect(type_, selections, virtual):
-            if name == "__typename":
+        denied = self.denied
+        for entry in self.compile(type_, selections, virtual):
+            key = entry.key
+            if entry.unconditional:
+                sub, nodes = entry.sub, entry.nodes
+            else:
+                included_nodes = [o.node for o in entry.occurrences if all(self._included(c) for c in o.conditions)]
+                if not included_nodes:
+                    continue
+                sub, nodes = self._sub(included_nodes), tuple(included_nodes)
+            kind = entry.kind
+            if kind == _KIND_TYPENAME:
                 result[key] = type_.name
                 continue
-            if name in ("__schema", "__type"):
+            if kind == _KIND_INTROSPECTION:
                 result[key] = data.get(key)
                 continue
-            field_def = fields.get(name)
-            if field_def is None:
+            if kind == _KIND_UNKNOWN:
                 continue
-            refusal = next((self.denied[id(n)] for n in nodes if id(n) in self.denied), None) if self.denied else None
-            if refusal is not None:
-                self.errors.append({**refusal, "path": [*path, key]})
-                self._error_paths.add((*path, key))
-                result[key] = None
-                if isinstance(field_def.type, GraphQLNonNull):
+            if denied:
+                refusal = next((denied[id(n)] for n in nodes if id(n) in denied), None)
+                if refusal is not None:
+                    self.errors.append({**refusal, "path": [*path, key]})
+                    self._error_paths.add((*path, key))
+                    result[key] = None
+                    if isinstance(entry.type, GraphQLNonNull):
+                        raise _Null
+                    continue
+            if kind == _KIND_LEAF:
+                leaf = data.get(key)
+                result[key] = leaf
+                if leaf is None and entry.non_null:
+                    self._null_error([*path, key], key in data)
                     raise _Null
                 continue
             try:
-                result[key] = self.value(field_def.type, sub, data.get(key), [*path, key], present=key in data)
+                result[key] = self.value(entry.type, sub, data.get(key), [*path, key], present=key in data)
             except _Null:
                 result[key] = None
-                if isinstance(field_def.type, GraphQLNonNull):
+                if isinstance(entry.type, GraphQLNonNull):
                     raise
         return result
 
     def value(
         self,
-        type_: GraphQLOutputType,
+        type_: Any,
         sub: tuple[SelectionNode, ...],
         value: Any,
         path: list[Any],
         present: bool = True,
     ) -> Any:
-        if isinstance(type_, GraphQLNonNull):
+        if type_.__class__ is GraphQLNonNull:
             if value is None:
                 self._null_error(path, present)
                 raise _Null
-            try:
-                return self.value(type_.of_type, sub, value, path)
-            except _Null:
-                raise
-        if value is None:
+            type_ = type_.of_type
+        elif value is None:
             return None
-        if isinstance(type_, GraphQLList):
+        cls = type_.__class__
+        if cls is GraphQLObjectType and value.__class__ is dict:
+            return self.object(type_, sub, value, path)  # the common case, first
+        if cls is GraphQLList:
             if not isinstance(value, list):
                 self._error(path, "Expected a list from the subgraph")
                 return None
+            item_type = type_.of_type
             out = []
             for i, item in enumerate(value):
                 try:
-                    out.append(self.value(type_.of_type, sub, item, [*path, i]))
+                    out.append(self.value(item_type, sub, item, [*path, i]))
                 except _Null:
                     raise _Null from None  # a null in a non-null list item nulls the list
             return out

@@ -66,6 +66,22 @@ async def test_an_unsampled_caller_still_gets_a_trace_id_but_no_exported_spans()
     assert legacy.headers[0]["traceparent"].startswith(f"00-{TRACE}-")
 
 
+async def test_with_nothing_to_export_no_span_is_recorded_but_ids_still_reach_legacy_systems_and_audit() -> None:
+    telemetry = Telemetry()
+    assert telemetry.recording is False
+    settings = load_settings(None, overrides={"audit.store": "memory"})
+    async with gateway(settings, telemetry=telemetry) as (client, legacy, app):
+        r = await client.post("/graphql", json={"query": QUERY}, headers={"traceparent": f"00-{TRACE}-{PARENT}-01"})
+        assert r.status_code == 200 and "errors" not in r.json()
+        record = (await app.state.audit.log.store.rows(0, 1))[0].record()
+    assert record["trace_id"] == TRACE
+    sent = legacy.headers[0]["traceparent"]
+    _, trace_id, span_id, _ = sent.split("-")
+    assert trace_id == TRACE and span_id not in (PARENT, "0" * 16)
+    # the legacy call's record names the span id the legacy system was given
+    assert record["legacy_calls"][0]["span_id"] == span_id
+
+
 async def test_legacy_calls_are_counted_per_source_in_metrics() -> None:
     settings = load_settings(None, overrides={"audit.store": "memory"})
     async with gateway(settings) as (client, _, _):

@@ -182,6 +182,21 @@ async def test_identical_queries_in_flight_share_one_subgraph_call_and_their_own
     assert graph.graph.executor.deduplicated == 1
 
 
+async def test_deduplication_can_be_switched_off(graph: Graph) -> None:
+    gate = asyncio.Event()
+    slow = _SlowCargo(graph.transports["cargo"], gate)
+    graph.graph.executor.transports = {**graph.transports, "cargo": slow}  # type: ignore[dict-item]
+    graph.graph.executor.deduplicate = False
+    query = '{ shipment(awb: "999-12345675") { awb } }'
+    tasks = [asyncio.create_task(graph.run(query)) for _ in range(2)]
+    for _ in range(5):
+        await asyncio.sleep(0)
+    gate.set()
+    await asyncio.gather(*tasks)
+    assert slow.calls == 2
+    assert graph.graph.executor.deduplicated == 0
+
+
 async def test_different_tenants_never_share_a_call(graph: Graph) -> None:
     from gateway.sdk.context import Principal, RequestContext
 
