@@ -27,7 +27,7 @@ pytestmark = pytest.mark.slow
 
 QUERY = """{ vehicle(vin: "LSVAM4187C2184847") {
   vin manufacturer exporter { name } customsDeclaration { id status } } }"""
-OPTIONS = {"breaker_failures": 2, "breaker_reset": 0.4, "retries": 0}
+OPTIONS = {"breaker_failures": 2, "breaker_reset": 0.4, "retry_attempts": 1}
 
 
 @dataclasses.dataclass

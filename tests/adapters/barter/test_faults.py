@@ -9,6 +9,7 @@ from adapters.barter import BarterAdapter
 from adapters.barter.client import BarterClient
 from gateway.errors import UpstreamUnavailable, to_graphql_extensions
 from gateway.sdk import FaultConfig, HealthState, SandboxServer
+from gateway.sdk.retry import ReadRetry
 from gateway.sdk.testing import entities, execute
 from tests.adapters.barter.conftest import error_extensions
 
@@ -55,7 +56,7 @@ async def test_reads_are_retried_on_unavailability_and_writes_are_not(sandbox: S
         slept.append(seconds)
 
     async with httpx.AsyncClient(base_url=sandbox.url) as http:
-        client = BarterClient(http, retries=2, sleep=sleep)
+        client = BarterClient(http, retry=ReadRetry(attempts=3, sleep=sleep))
         with pytest.raises(UpstreamUnavailable):
             await client.contracts_by_id(["BC-2026-0001"], agency=None)
         assert len(slept) == 2
@@ -72,7 +73,7 @@ async def test_a_read_succeeds_once_the_register_recovers(sandbox: SandboxServer
         sandbox.faults.reconfigure(FaultConfig())
 
     async with httpx.AsyncClient(base_url=sandbox.url) as http:
-        client = BarterClient(http, retries=1, sleep=sleep)
+        client = BarterClient(http, retry=ReadRetry(attempts=2, sleep=sleep))
         found = await client.contracts_by_id(["BC-2026-0001"], agency=None)
     assert [c.id for c in found] == ["BC-2026-0001"]
 
