@@ -237,10 +237,18 @@ class SourceRegistry:
     def __init__(self) -> None:
         self._guards: dict[tuple[str, str], SourceGuard] = {}
 
-    def guard(self, name: str, settings: GuardSettings | None = None, *, address: str = "") -> SourceGuard:
+    def guard(
+        self,
+        name: str,
+        settings: GuardSettings | None = None,
+        *,
+        address: str = "",
+        clock: Callable[[], float] = time.monotonic,
+    ) -> SourceGuard:
+        """The guard of ``name`` at ``address``; the first caller's settings (and clock, for tests) make it."""
         guard = self._guards.get((name, address))
         if guard is None:
-            guard = self._guards[(name, address)] = SourceGuard(name, settings or GuardSettings())
+            guard = self._guards[(name, address)] = SourceGuard(name, settings or GuardSettings(), clock=clock)
         return guard
 
     def guards(self) -> list[SourceGuard]:
