@@ -118,7 +118,8 @@ class ReadRetry:
         ``legacy_http_client``) only the attempt and time bounds apply.
         """
         if self.attempts <= 1:
-            return await read()
+            with retry_attempt(False):  # a first attempt, even inside another source's retry
+                return await read()
         extra: dict[str, Any] = {"sleep": self.sleep} if self.sleep is not None else {}
         retrying = AsyncRetrying(
             stop=_StopUnlessAdmitted(stop_after_attempt(self.attempts) | stop_before_delay(self.max_delay), guard),
