@@ -7,11 +7,12 @@ A subclass names its system, builds its client around the audited, guarded HTTP 
         name = "barter"
         system = "the barter system"
 
-        def make_client(self, http: httpx.AsyncClient, retries: int) -> BarterClient:
-            return BarterClient(http, retries=retries)
+        def make_client(self, http: httpx.AsyncClient, retry: ReadRetry) -> BarterClient:
+            return BarterClient(http, retry=retry)
 
-Options: ``today`` (ISO date the adapter treats as today, for demos and tests; default the real date) and
-``retries`` (extra attempts for reads, 0-5, default 2).
+Options: ``today`` (ISO date the adapter treats as today, for demos and tests; default the real date), and the
+options every adapter shares (docs/resilience.md): ``retry_attempts`` and ``retry_max_delay`` for reads, the
+breaker, bulkhead and retry budget.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from gateway.errors import ConfigError, SubgraphError, UpstreamUnavailable
 from gateway.sdk.adapter import Adapter, AdapterSettings, Health, HealthState
 from gateway.sdk.calls import legacy_http_client
 from gateway.sdk.context import current_request
+from gateway.sdk.retry import ReadRetry, Sleep
 
 __all__ = ["RestLegacyAdapter"]
 
@@ -43,18 +45,15 @@ class RestLegacyAdapter(Adapter, Generic[ClientT]):
     #: how messages name the legacy system, e.g. "the barter system"
     system: ClassVar[str]
 
-    def __init__(self, settings: AdapterSettings | None = None) -> None:
+    def __init__(self, settings: AdapterSettings | None = None, *, sleep: Sleep | None = None) -> None:
         super().__init__(settings)
         self._today = _date_option(self.settings, "today")
-        retries = self.settings.option("retries", 2)
-        if not isinstance(retries, int) or isinstance(retries, bool) or not 0 <= retries <= 5:
-            raise ConfigError(f"adapters.{self.name}.options.retries", f"must be an integer 0-5, got {retries!r}")
-        self._retries = retries
+        self._retry = ReadRetry.from_settings(self.settings, sleep=sleep)
         self._client: ClientT | None = None
 
     @abc.abstractmethod
-    def make_client(self, http: httpx.AsyncClient, retries: int) -> ClientT:
-        """The adapter's client for its legacy system over ``http``."""
+    def make_client(self, http: httpx.AsyncClient, retry: ReadRetry) -> ClientT:
+        """The adapter's client for its legacy system over ``http``; its reads retry with ``retry``."""
 
     @contextlib.asynccontextmanager
     async def lifespan(self) -> AsyncIterator[None]:
@@ -65,7 +64,7 @@ class RestLegacyAdapter(Adapter, Generic[ClientT]):
         async with legacy_http_client(
             s, source=self.name, timeout=timeout, event_hooks={"request": [_propagate_trace]}
         ) as http:
-            self._client = self.make_client(http, self._retries)
+            self._client = self.make_client(http, self._retry)
             try:
                 yield
             finally:

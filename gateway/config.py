@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from gateway.errors import ConfigError
+from gateway.resilience import guard_settings, retry_settings
 from gateway.sdk.adapter import AdapterSettings
 
 __all__ = [
@@ -482,6 +483,9 @@ def _adapter(name: str, s: _Section, env: Mapping[str, str]) -> AdapterSettings:
         raise ConfigError(s.key("total_timeout"), f"must be >= read_timeout ({read}), got {total}")
     enabled = s.get("enabled", bool, True)
     options = s.finish(allow_extra=True)
+    # the resilience options every adapter shares (docs/resilience.md): checked here, so a bad one fails at load
+    guard_settings(options, where=s.prefix)
+    retry_settings(options, where=s.prefix)
     return AdapterSettings(
         name=name,
         enabled=enabled,

@@ -1,4 +1,5 @@
-"""Structured JSON logs with a request id, and Prometheus metrics for requests and subgraph fetches."""
+"""Structured JSON logs with a request id, and Prometheus metrics for requests, subgraph fetches and the
+resilience of legacy sources (retries, retry budget, breaker and bulkhead refusals)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,17 @@ import json
 import logging
 import sys
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily
+from prometheus_client.registry import Collector
 
-__all__ = ["Metrics", "configure_logging", "request_id_var"]
+from gateway.resilience import SourceRegistry
+from gateway.resilience import registry as resilience_registry
+
+__all__ = ["Metrics", "ResilienceCollector", "configure_logging", "request_id_var"]
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("silkgraph_request_id", default="-")
 
@@ -46,11 +53,45 @@ def configure_logging(level: str = "info") -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
+class ResilienceCollector(Collector):
+    """Counters of the process's source guards, read at scrape time (the guards count; this only reports).
+
+    One series per source name (the guards of one source at several addresses are summed):
+    ``silkgraph_legacy_retries_total`` (retries sent), ``silkgraph_retry_budget_exhausted_total`` (retries refused
+    because the source's budget was spent), ``silkgraph_breaker_rejections_total`` (calls failed fast while the
+    breaker was open) and ``silkgraph_bulkhead_rejections_total`` (calls refused with the bulkhead full).
+    """
+
+    _FAMILIES = (
+        ("silkgraph_legacy_retries", "Retries of idempotent reads sent to a legacy source"),
+        ("silkgraph_retry_budget_exhausted", "Retries refused because the source's retry budget was spent"),
+        ("silkgraph_breaker_rejections", "Calls failed fast because the source's circuit breaker was open"),
+        ("silkgraph_bulkhead_rejections", "Calls refused because the source's bulkhead was full"),
+    )
+
+    def __init__(self, sources: SourceRegistry | None = None) -> None:
+        self.sources = sources
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        totals: dict[str, list[int]] = {}
+        for guard in (self.sources or resilience_registry()).guards():
+            counts = (guard.budget.spent, guard.budget.refused, guard.rejected_open, guard.rejected_full)
+            row = totals.setdefault(guard.name, [0, 0, 0, 0])
+            for i, n in enumerate(counts):
+                row[i] += n
+        for i, (name, documentation) in enumerate(self._FAMILIES):
+            family = CounterMetricFamily(name, documentation, labels=["source"])
+            for source, row in sorted(totals.items()):
+                family.add_metric([source], row[i])
+            yield family
+
+
 class Metrics:
     """The gateway's Prometheus metrics (one registry per app, so tests and replicas stay independent)."""
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
+        self.registry.register(ResilienceCollector())
         self.requests = Counter(
             "silkgraph_requests", "GraphQL operations served", ["operation_type", "outcome"], registry=self.registry
         )

@@ -1,4 +1,5 @@
-"""Per-source circuit breakers and bulkheads, so one slow or failing legacy system cannot take others down.
+"""Per-source circuit breakers, bulkheads and retry budgets, so one slow or failing legacy system cannot take
+others down.
 
 Every legacy source (an adapter's legacy system, a remote subgraph) gets a :class:`SourceGuard`:
 
@@ -6,12 +7,19 @@ Every legacy source (an adapter's legacy system, a remote subgraph) gets a :clas
   it opens and calls fail fast with ``UPSTREAM_UNAVAILABLE``; after ``reset_timeout`` seconds one probe call is let
   through (half-open); its success closes the breaker, its failure opens it again;
 - a **bulkhead**: at most ``max_concurrent`` calls in flight, a caller waits at most ``max_wait`` seconds for a
-  slot, then fails fast instead of queueing behind a stuck system.
+  slot, then fails fast instead of queueing behind a stuck system;
+- a **retry budget** (:class:`RetryBudget`): retries of the source's reads, by every caller together, may be at
+  most ``retry_percent`` % of its requests in the last ``window`` seconds plus ``retry_min_per_second`` per
+  second, so a dead system is not hammered × attempts.
 
 Guards live in a :class:`SourceRegistry` (one per process, like a connection pool: a breaker's memory is the
 process's experience of that system). ``/readyz`` and ``/metrics`` read their states. Adapters get the guard
 through :func:`gateway.sdk.calls.legacy_http_client`, which wraps its transport in :class:`GuardedTransport`.
-Retries stay with the callers (reads only, with tenacity); the breaker counts each attempt.
+Retries are decided by one policy, :class:`gateway.sdk.retry.ReadRetry` (idempotent reads only), which asks
+:meth:`SourceGuard.admit_retry` before each retry; the breaker counts each attempt.
+
+The options of all this (``breaker_*``, ``max_concurrent``, ``bulkhead_wait``, ``retry_*``) are common to every
+adapter; :func:`guard_settings` and :func:`retry_settings` read and validate them.
 """
 
 from __future__ import annotations
@@ -21,22 +29,43 @@ import contextlib
 import dataclasses
 import enum
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 import httpx
 
-from gateway.errors import UpstreamUnavailable
+from gateway.errors import ConfigError, UpstreamUnavailable
+from gateway.retry_budget import RetryBudget, is_retry_attempt, retry_attempt
 
 __all__ = [
+    "RESILIENCE_OPTIONS",
     "BreakerState",
     "CircuitBreaker",
     "GuardSettings",
     "GuardedTransport",
+    "RetryBudget",
+    "RetrySettings",
     "SourceGuard",
     "SourceRegistry",
+    "guard_settings",
     "registry",
+    "retry_attempt",
+    "retry_settings",
 ]
+
+#: the adapter options read here, common to every adapter (an adapter that whitelists its options adds these)
+RESILIENCE_OPTIONS = frozenset(
+    {
+        "breaker_failures",
+        "breaker_reset",
+        "max_concurrent",
+        "bulkhead_wait",
+        "retry_attempts",
+        "retry_max_delay",
+        "retry_budget_percent",
+        "retry_min_per_second",
+    }
+)
 
 _FAILURE_STATUS = frozenset({502, 503, 504})
 
@@ -49,12 +78,24 @@ class BreakerState(enum.Enum):
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class GuardSettings:
-    """Defaults from the platform's resilience reference: 5 failures, 30 s open, a bounded bulkhead."""
+    """Defaults from the platform's resilience reference: 5 failures, 30 s open, a bounded bulkhead, and a retry
+    budget of 10 % of requests plus 10 per second over 10 s (Grafbase's ``retry_percent``/``min_per_second``)."""
 
     failure_threshold: int = 5
     reset_timeout: float = 30.0
     max_concurrent: int = 32
     max_wait: float = 2.0
+    retry_percent: float = 10.0
+    retry_min_per_second: float = 10.0
+    retry_window: float = 10.0
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class RetrySettings:
+    """How one adapter retries its idempotent reads: tries in all (the first included) and the total time."""
+
+    attempts: int = 3
+    max_delay: float = 2.0
 
 
 class CircuitBreaker:
@@ -114,7 +155,7 @@ class CircuitBreaker:
 
 
 class SourceGuard:
-    """Breaker + bulkhead for one legacy source."""
+    """Breaker + bulkhead + retry budget for one legacy source."""
 
     def __init__(self, name: str, settings: GuardSettings, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.name = name
@@ -122,15 +163,34 @@ class SourceGuard:
         self.breaker = CircuitBreaker(
             name, failure_threshold=settings.failure_threshold, reset_timeout=settings.reset_timeout, clock=clock
         )
+        self.budget = RetryBudget(
+            percent=settings.retry_percent,
+            min_per_second=settings.retry_min_per_second,
+            window=settings.retry_window,
+            clock=clock,
+        )
         self._slots = asyncio.Semaphore(settings.max_concurrent)
         self.in_flight = 0
-        self.rejected = 0
+        #: calls refused because the breaker was open / the bulkhead was full
+        self.rejected_open = 0
+        self.rejected_full = 0
+
+    @property
+    def rejected(self) -> int:
+        return self.rejected_open + self.rejected_full
+
+    def admit_retry(self) -> bool:
+        """Whether a read that just failed may be tried again: not while the breaker is open (fail fast), and
+        only within the source's retry budget."""
+        if self.breaker.state is BreakerState.OPEN:
+            return False
+        return self.budget.try_spend()
 
     @contextlib.asynccontextmanager
     async def call(self, service: str) -> AsyncIterator[None]:
         """Admit one call or fail fast; the body reports failure by raising (or via :meth:`failed`)."""
         if not self.breaker.allow():
-            self.rejected += 1
+            self.rejected_open += 1
             raise UpstreamUnavailable(
                 f"{self.name} is failing: calls are paused for {self.breaker.retry_in():.0f} s (circuit open)",
                 service=service,
@@ -140,7 +200,7 @@ class SourceGuard:
             async with asyncio.timeout(self.settings.max_wait):
                 await self._slots.acquire()
         except TimeoutError:
-            self.rejected += 1
+            self.rejected_full += 1
             self.breaker._probing = False
             raise UpstreamUnavailable(
                 f"{self.name} has {self.settings.max_concurrent} calls in flight already (bulkhead full)",
@@ -148,6 +208,8 @@ class SourceGuard:
                 bulkhead="full",
             ) from None
         self.in_flight += 1
+        if not is_retry_attempt():
+            self.budget.record_request()
         try:
             yield
         except BaseException:
@@ -162,7 +224,10 @@ class SourceGuard:
             "breaker": self.breaker.state.value,
             "in_flight": self.in_flight,
             "rejected": self.rejected,
+            "rejected_open": self.rejected_open,
+            "rejected_full": self.rejected_full,
             "opened": self.breaker.opened_count,
+            "retry_budget": self.budget.status(),
         }
 
 
@@ -172,11 +237,22 @@ class SourceRegistry:
     def __init__(self) -> None:
         self._guards: dict[tuple[str, str], SourceGuard] = {}
 
-    def guard(self, name: str, settings: GuardSettings | None = None, *, address: str = "") -> SourceGuard:
+    def guard(
+        self,
+        name: str,
+        settings: GuardSettings | None = None,
+        *,
+        address: str = "",
+        clock: Callable[[], float] = time.monotonic,
+    ) -> SourceGuard:
+        """The guard of ``name`` at ``address``; the first caller's settings (and clock, for tests) make it."""
         guard = self._guards.get((name, address))
         if guard is None:
-            guard = self._guards[(name, address)] = SourceGuard(name, settings or GuardSettings())
+            guard = self._guards[(name, address)] = SourceGuard(name, settings or GuardSettings(), clock=clock)
         return guard
+
+    def guards(self) -> list[SourceGuard]:
+        return list(self._guards.values())
 
     def status(self) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
@@ -221,14 +297,52 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         await self.inner.aclose()
 
 
-def guard_settings(options: dict[str, Any] | Any) -> GuardSettings:
+def guard_settings(options: Mapping[str, Any], *, where: str = "adapters") -> GuardSettings:
     """Guard settings from an adapter's options (``breaker_failures``, ``breaker_reset``, ``max_concurrent``,
-    ``bulkhead_wait``), defaults otherwise."""
-    defaults = GuardSettings()
-    get = options.get if hasattr(options, "get") else (lambda key, default=None: default)
+    ``bulkhead_wait``, ``retry_budget_percent``, ``retry_min_per_second``), defaults otherwise.
+
+    ``where`` prefixes the key in a :class:`ConfigError` (``adapters.<name>``)."""
+    d = GuardSettings()
+    read = _Options(options, where)
     return GuardSettings(
-        failure_threshold=int(get("breaker_failures", defaults.failure_threshold)),
-        reset_timeout=float(get("breaker_reset", defaults.reset_timeout)),
-        max_concurrent=int(get("max_concurrent", defaults.max_concurrent)),
-        max_wait=float(get("bulkhead_wait", defaults.max_wait)),
+        failure_threshold=read.integer("breaker_failures", d.failure_threshold, 1, 1000),
+        reset_timeout=read.number("breaker_reset", d.reset_timeout, 0.0, 3600.0, open_low=True),
+        max_concurrent=read.integer("max_concurrent", d.max_concurrent, 1, 10_000),
+        max_wait=read.number("bulkhead_wait", d.max_wait, 0.0, 300.0, open_low=True),
+        retry_percent=read.number("retry_budget_percent", d.retry_percent, 0.0, 100.0),
+        retry_min_per_second=read.number("retry_min_per_second", d.retry_min_per_second, 0.0, 10_000.0),
     )
+
+
+def retry_settings(options: Mapping[str, Any], *, where: str = "adapters") -> RetrySettings:
+    """An adapter's read retry settings (``retry_attempts``: tries in all, 1-10; ``retry_max_delay``: seconds a
+    read may spend, its tries and waits together), defaults otherwise."""
+    d = RetrySettings()
+    read = _Options(options, where)
+    return RetrySettings(
+        attempts=read.integer("retry_attempts", d.attempts, 1, 10),
+        max_delay=read.number("retry_max_delay", d.max_delay, 0.0, 300.0, open_low=True),
+    )
+
+
+class _Options:
+    """Typed, range-checked reads of adapter options, failing with the exact key."""
+
+    def __init__(self, options: Mapping[str, Any], where: str) -> None:
+        self.options = options
+        self.where = where
+
+    def integer(self, key: str, default: int, low: int, high: int) -> int:
+        value = self.options.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise ConfigError(f"{self.where}.{key}", f"must be a whole number from {low} to {high}, got {value!r}")
+        return value
+
+    def number(self, key: str, default: float, low: float, high: float, *, open_low: bool = False) -> float:
+        value = self.options.get(key, default)
+        ok = isinstance(value, int | float) and not isinstance(value, bool) and value <= high
+        ok = ok and (value > low if open_low else value >= low)
+        if not ok:
+            bound = f"more than {low:g}" if open_low else f"at least {low:g}"
+            raise ConfigError(f"{self.where}.{key}", f"must be a number {bound} and at most {high:g}, got {value!r}")
+        return float(value)

@@ -14,6 +14,7 @@ from adapters.barter.subgraph import build_schema
 from adapters.rest import RestLegacyAdapter
 from gateway.sdk.adapter import SandboxSpec
 from gateway.sdk.context import RequestContext
+from gateway.sdk.retry import ReadRetry
 
 __all__ = ["BarterAdapter"]
 
@@ -22,7 +23,7 @@ class BarterAdapter(RestLegacyAdapter[BarterClient]):
     """Barter contracts, their goods lists, deliveries and balance ledger.
 
     Settings: ``url`` (the register's base URL), timeouts; options ``today`` (ISO date the adapter treats as
-    today, for demos and tests; default the real date) and ``retries`` (extra attempts for reads, default 2).
+    today, for demos and tests; default the real date), and the shared resilience options (docs/resilience.md).
     """
 
     name = "barter"
@@ -32,8 +33,8 @@ class BarterAdapter(RestLegacyAdapter[BarterClient]):
     def build_schema(self) -> strawberry.federation.Schema:
         return build_schema()
 
-    def make_client(self, http: httpx.AsyncClient, retries: int) -> BarterClient:
-        return BarterClient(http, retries=retries)
+    def make_client(self, http: httpx.AsyncClient, retry: ReadRetry) -> BarterClient:
+        return BarterClient(http, retry=retry)
 
     def request_state(self, request: RequestContext) -> BarterState:
         return make_state(self.client, agency=request.principal.agency, today=self.today())

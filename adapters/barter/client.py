@@ -1,20 +1,19 @@
 """The barter system's REST client: one method per legacy call, every failure mapped to ``gateway.errors``.
 
-Reads (listing, one contract, batch) are idempotent and retried on connection loss and 502/503/504 with a
-bounded back-off; writes (propose, record a delivery) are never retried, since the register may have done
-the work before the reply was lost.
+Reads (listing, one contract, batch) are idempotent and retried by the shared read policy
+(:class:`gateway.sdk.retry.ReadRetry`: connection loss, timeouts, 502/503/504, within the source's retry budget);
+writes (propose, record a delivery) are never retried, since the register may have done the work before the reply
+was lost.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
 import httpx
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from adapters.barter.mapping import SERVICE, contract_from_json, contracts_from_json
 from adapters.barter.model import Contract
@@ -28,6 +27,8 @@ from gateway.errors import (
     UpstreamTimeout,
     UpstreamUnavailable,
 )
+from gateway.sdk.calls import guard_of
+from gateway.sdk.retry import ReadRetry
 
 __all__ = ["BarterClient"]
 
@@ -39,16 +40,10 @@ _DELIVERY_FIELDS = {"date": "deliveredOn"}
 class BarterClient:
     """Calls the barter register over an injected ``httpx.AsyncClient`` (owned by the adapter's lifespan)."""
 
-    def __init__(
-        self,
-        http: httpx.AsyncClient,
-        *,
-        retries: int = 2,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> None:
+    def __init__(self, http: httpx.AsyncClient, *, retry: ReadRetry | None = None) -> None:
         self._http = http
-        self._retries = retries
-        self._sleep = sleep
+        self._retry = retry or ReadRetry()
+        self._guard = guard_of(http)
 
     # -- calls --------------------------------------------------------------------------------------------
     async def contracts(
@@ -88,17 +83,7 @@ class BarterClient:
 
     # -- transport ----------------------------------------------------------------------------------------
     async def _read(self, method: str, path: str, **kwargs: Any) -> Any:
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(self._retries + 1),
-            wait=wait_exponential(multiplier=0.05, max=0.5),
-            retry=retry_if_exception_type(UpstreamUnavailable),
-            sleep=self._sleep,
-            reraise=True,
-        )
-        async for attempt in retrying:
-            with attempt:
-                return await self._call(method, path, **kwargs)
-        raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
+        return await self._retry.call(lambda: self._call(method, path, **kwargs), guard=self._guard)
 
     async def _call(
         self,

@@ -2,7 +2,9 @@
 
 Settings (``[adapters.cargo]``): ``url`` — the ONE Record server; options ``legacy_url`` — the Cargo-XML airline
 system, ``airlines`` — AWB prefix → ``"one-record"`` | ``"cargo-xml"`` (default ``{"999": "one-record",
-"784": "cargo-xml"}``), ``read_attempts`` — tries for idempotent reads while an airline is unavailable (3).
+"784": "cargo-xml"}``), and the resilience options every adapter shares (``retry_attempts``, ``retry_max_delay``,
+breaker, bulkhead, retry budget: docs/resilience.md). Each airline interface is its own source, with its own
+breaker and retry budget.
 """
 
 from __future__ import annotations
@@ -27,12 +29,13 @@ from adapters.cargo.model import Interface
 from adapters.cargo.one_record_client import OneRecordClient
 from adapters.cargo.one_record_sandbox import create_one_record_app
 from adapters.cargo.subgraph import build_schema
-from adapters.cargo.transport import SERVICE, ReadRetry
+from adapters.cargo.transport import SERVICE
 from adapters.cargo.webhook import NotificationInbox, webhook_app
 from gateway.errors import ConfigError, SilkgraphError, UpstreamUnavailable
 from gateway.sdk.adapter import Adapter, AdapterSettings, Health, HealthState, SandboxSpec
 from gateway.sdk.calls import legacy_http_client
 from gateway.sdk.context import RequestContext
+from gateway.sdk.retry import ReadRetry
 
 __all__ = ["CargoAdapter"]
 
@@ -57,10 +60,8 @@ class CargoAdapter(Adapter):
     def __init__(self, settings: AdapterSettings | None = None, *, retry: ReadRetry | None = None) -> None:
         super().__init__(settings)
         self.interfaces = parse_interfaces(self.settings.option("airlines"))
-        attempts = self.settings.option("read_attempts", 3)
-        if not isinstance(attempts, int) or isinstance(attempts, bool) or not 1 <= attempts <= 10:
-            raise ConfigError("adapters.cargo.read_attempts", f"must be a whole number from 1 to 10, not {attempts!r}")
-        self.retry = retry or ReadRetry(attempts=attempts)
+        policy = ReadRetry.from_settings(self.settings)  # validates the options even when a test injects one
+        self.retry = retry or policy
         legacy = self.settings.option("legacy_url")
         if legacy is not None and not isinstance(legacy, str):
             raise ConfigError("adapters.cargo.legacy_url", "must be the Cargo-XML system's base URL")

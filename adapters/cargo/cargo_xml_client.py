@@ -12,8 +12,9 @@ from lxml import etree
 from adapters.cargo import xfsu, xfwb
 from adapters.cargo.cargo_xml import BATCH, RSM_FSU, RSM_FWB, CargoXmlError, parse, q, to_bytes
 from adapters.cargo.model import CargoEvent, ShipmentRecord, assign_flights
-from adapters.cargo.transport import SERVICE, ReadRetry, read, request
+from adapters.cargo.transport import SERVICE, read, request
 from gateway.errors import BadUserInput, Conflict, Forbidden, UpstreamProtocolError
+from gateway.sdk.retry import ReadRetry
 
 __all__ = ["CargoXmlClient", "read_mailbox"]
 

@@ -11,8 +11,9 @@ import httpx
 from adapters.cargo import one_record
 from adapters.cargo.jsonld import JsonLdError, Node, normalise
 from adapters.cargo.model import ShipmentRecord
-from adapters.cargo.transport import SERVICE, ReadRetry, read, request
+from adapters.cargo.transport import SERVICE, read, request
 from gateway.errors import BadUserInput, Conflict, Forbidden, UpstreamFault, UpstreamProtocolError
+from gateway.sdk.retry import ReadRetry
 
 __all__ = ["MEDIA_TYPE", "OneRecordClient"]
 

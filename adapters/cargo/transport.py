@@ -1,61 +1,30 @@
-"""One HTTP call to an airline system, with every httpx failure mapped onto the gateway's error tree."""
+"""One HTTP call to an airline system, with every httpx failure mapped onto the gateway's error tree.
+
+Reads retry with the shared policy (:class:`gateway.sdk.retry.ReadRetry`) within the airline source's retry
+budget; faults and malformed replies are not retried (asking again gets the same answer). Writes (bookings,
+subscriptions) never retry: a lost reply may hide a booking that was made.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
-import tenacity
 
 from gateway.errors import UpstreamFault, UpstreamProtocolError, UpstreamTimeout, UpstreamUnavailable
+from gateway.sdk.calls import guard_of
+from gateway.sdk.retry import ReadRetry
 
-__all__ = ["SERVICE", "ReadRetry", "read", "request"]
+__all__ = ["SERVICE", "read", "request"]
 
 SERVICE = "cargo"
 
 
-class ReadRetry:
-    """Retry policy for idempotent reads: up to ``attempts`` tries while the airline is *unavailable*.
-
-    Timeouts are not retried (the caller's budget is already spent) and neither are faults or malformed
-    replies (asking again gets the same answer). Writes (bookings, subscriptions) never retry: a lost reply
-    may hide a booking that was made. ``sleep`` is injectable so tests do not wait.
-    """
-
-    def __init__(
-        self,
-        *,
-        attempts: int = 3,
-        first_wait: float = 0.05,
-        max_wait: float = 0.5,
-        sleep: Callable[[float], Awaitable[None]] | None = None,
-    ) -> None:
-        self.attempts, self.first_wait, self.max_wait = attempts, first_wait, max_wait
-        self.sleep = sleep
-
-    def __repr__(self) -> str:
-        return f"ReadRetry(attempts={self.attempts}, first_wait={self.first_wait}, max_wait={self.max_wait})"
-
-    def retrying(self) -> tenacity.AsyncRetrying:
-        extra: dict[str, Any] = {"sleep": self.sleep} if self.sleep else {}
-        return tenacity.AsyncRetrying(
-            stop=tenacity.stop_after_attempt(self.attempts),
-            wait=tenacity.wait_exponential(multiplier=self.first_wait, max=self.max_wait),
-            retry=tenacity.retry_if_exception_type(UpstreamUnavailable),
-            reraise=True,
-            **extra,
-        )
-
-
 async def read(client: httpx.AsyncClient, url: str, *, retry: ReadRetry | None, **kwargs: Any) -> httpx.Response:
     """``GET`` with the read retry policy (none: a single try)."""
-    if retry is None or retry.attempts <= 1:
+    if retry is None:
         return await request(client, "GET", url, **kwargs)
-    async for attempt in retry.retrying():
-        with attempt:
-            return await request(client, "GET", url, **kwargs)
-    raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
+    return await retry.call(lambda: request(client, "GET", url, **kwargs), guard=guard_of(client))
 
 
 async def request(

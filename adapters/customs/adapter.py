@@ -15,12 +15,14 @@ from adapters.soap import Scope, SoapClient
 from gateway.errors import SubgraphError
 from gateway.sdk.adapter import Adapter, AdapterSettings, Health, HealthState, SandboxSpec
 from gateway.sdk.context import RequestContext
+from gateway.sdk.retry import ReadRetry
 
 __all__ = ["CustomsAdapter"]
 
 
 class CustomsAdapter(Adapter):
-    """Options: ``soap_version`` ("1.1" | "1.2"), ``retries`` (reads), ``max_response_bytes``, ``wsdl`` (path).
+    """Options: ``soap_version`` ("1.1" | "1.2"), ``max_response_bytes``, ``wsdl`` (path), and the
+    resilience options every adapter shares (``retry_attempts``, ``retry_max_delay`` for reads; docs/resilience.md).
     Credentials: ``username``, ``password`` (WS-Security UsernameToken, PasswordDigest)."""
 
     name = "customs"
@@ -31,6 +33,7 @@ class CustomsAdapter(Adapter):
     ) -> None:
         super().__init__(settings)
         self._sleep = sleep
+        ReadRetry.from_settings(self.settings)  # bad or retired retry options fail at start-up, not at first use
         self._client: CustomsClient | None = None
 
     def build_schema(self) -> strawberry.federation.Schema:

@@ -7,8 +7,9 @@ Settings: ``url`` — the rail's base URL; timeouts from ``[adapters.payments]``
 * ``idempotency_store`` — ``sqlite:///path`` (default ``sqlite:///var/payments-idempotency.sqlite3``),
   ``sqlite://:memory:`` or ``postgresql://...``; ``idempotency_table`` (default ``payment_idempotency``);
   ``idempotency_lease`` seconds after which an abandoned in-progress key may be taken over (default 60);
-* ``retry_budget`` — seconds a read may spend retrying (default 2); ``max_sends`` — sends of one payment per
-  call, each after an inquiry (default 3).
+* ``max_sends`` — sends of one payment per call, each after an inquiry (default 3);
+* the resilience options every adapter shares (docs/resilience.md): ``retry_attempts`` and ``retry_max_delay``
+  for reads (sends are never retried: they inquire with pacs.028), breaker, bulkhead and retry budget.
 """
 
 from __future__ import annotations
@@ -27,10 +28,12 @@ from adapters.payments.sandbox import SANDBOX
 from adapters.payments.subgraph import build_schema
 from adapters.payments.submission import Submitter
 from gateway.errors import BadUserInput, ConfigError, SubgraphError
+from gateway.resilience import RESILIENCE_OPTIONS
 from gateway.sdk.adapter import Adapter, AdapterSettings, Health, HealthState, SandboxSpec
 from gateway.sdk.calls import legacy_http_client
 from gateway.sdk.context import RequestContext
 from gateway.sdk.identifiers import parse_bic
+from gateway.sdk.retry import ReadRetry, Sleep
 
 __all__ = ["PaymentsAdapter"]
 
@@ -40,8 +43,8 @@ _OPTIONS = {
     "idempotency_store",
     "idempotency_table",
     "idempotency_lease",
-    "retry_budget",
     "max_sends",
+    *RESILIENCE_OPTIONS,
 }
 
 
@@ -49,9 +52,10 @@ class PaymentsAdapter(Adapter):
     name = "payments"
     description = "Cross-border payment and settlement rail (ISO 20022 pacs/camt)"
 
-    def __init__(self, settings: AdapterSettings | None = None) -> None:
+    def __init__(self, settings: AdapterSettings | None = None, *, sleep: Sleep | None = None) -> None:
         super().__init__(settings)
         opts = self.settings.options
+        self.retry = ReadRetry.from_settings(self.settings, sleep=sleep)  # first: it names the retired options
         unknown = sorted(set(opts) - _OPTIONS)
         if unknown:
             raise ConfigError(
@@ -66,7 +70,6 @@ class PaymentsAdapter(Adapter):
         self.store_table = str(opts.get("idempotency_table", "payment_idempotency"))
         try:
             self.store_lease = float(opts.get("idempotency_lease", 60.0))
-            self.retry_budget = float(opts.get("retry_budget", 2.0))
             self.max_sends = int(opts.get("max_sends", 3))
         except (TypeError, ValueError) as exc:
             raise ConfigError("adapters.payments", f"numeric option expected: {exc}") from None
@@ -110,7 +113,7 @@ class PaymentsAdapter(Adapter):
                     participant_bic=self.participant_bic,
                     rail_bic=self.rail_bic,
                     service=self.name,
-                    retry_budget=self.retry_budget,
+                    retry=self.retry,
                 )
                 self._store = store
                 yield

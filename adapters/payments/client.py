@@ -1,8 +1,9 @@
 """The adapter's client of the payment rail: ISO 20022 over httpx, with the rail's errors mapped.
 
-Reads (pacs.028 inquiries, statements, returns, account directory, tracker, FX) retry with tenacity, bounded
-(3 attempts within ``retry_budget`` seconds, full-jitter backoff, injectable sleep), and only when the request
-never reached the rail (``ConnectError``, ``ConnectTimeout``, ``PoolTimeout``) or the rail said 502/503/504.
+Reads (pacs.028 inquiries, statements, returns, account directory, tracker, FX) retry with the shared read policy
+(:class:`gateway.sdk.retry.ReadRetry`: ``retry_attempts`` within ``retry_max_delay`` seconds, full-jitter backoff,
+injectable sleep, the rail source's retry budget and breaker), and only when the request never reached the rail
+(``ConnectError``, ``ConnectTimeout``, ``PoolTimeout``) or the rail said 502/503/504.
 Writes (pacs.008, camt.056) are never retried here: a reply lost after sending is an unknown outcome, reported
 as :class:`UncertainDelivery` so the caller can ask the rail (pacs.028) before it resends
 (:mod:`.submission`). Rejects (pacs.002 RJCT, camt.029 RJCR) are data, not errors.
@@ -10,7 +11,6 @@ as :class:`UncertainDelivery` so the caller can ask the rail (pacs.028) before i
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import itertools
 import secrets
@@ -19,13 +19,6 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
-from tenacity import (
-    AsyncRetrying,
-    retry_if_exception,
-    stop_after_attempt,
-    stop_before_delay,
-    wait_random_exponential,
-)
 
 from adapters.payments import fx
 from adapters.payments.messages import camt029, camt053, camt056, pacs002, pacs004, pacs008, pacs028
@@ -39,6 +32,8 @@ from adapters.payments.model import (
     TransactionReport,
 )
 from gateway.errors import SubgraphError, UpstreamFault, UpstreamProtocolError, UpstreamTimeout, UpstreamUnavailable
+from gateway.sdk.calls import guard_of
+from gateway.sdk.retry import ReadRetry
 
 __all__ = ["RailClient", "UncertainDelivery"]
 
@@ -62,6 +57,7 @@ class _Retryable5xx(Exception):
 
 
 def _retryable(exc: BaseException) -> bool:
+    """The rail's reads retry only what surely never reached it, or a 502/503/504 it answered."""
     return isinstance(exc, (*_NEVER_SENT, _Retryable5xx))
 
 
@@ -75,16 +71,15 @@ class RailClient:
         participant_bic: str,
         rail_bic: str,
         service: str = "payments",
-        retry_budget: float = 2.0,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        retry: ReadRetry | None = None,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     ) -> None:
         self.http = http
         self.participant_bic = participant_bic
         self.rail_bic = rail_bic
         self.service = service
-        self.retry_budget = retry_budget
-        self.sleep = sleep
+        self.retry = retry or ReadRetry()
+        self._guard = guard_of(http)
         self.clock = clock
         self._ids = itertools.count(1)
         self._instance = secrets.token_hex(3).upper()
@@ -127,15 +122,7 @@ class RailClient:
 
     async def _read(self, call: Callable[[], Awaitable[httpx.Response]], what: str) -> httpx.Response:
         try:
-            async for attempt in AsyncRetrying(
-                stop=stop_after_attempt(3) | stop_before_delay(self.retry_budget),
-                wait=wait_random_exponential(multiplier=0.05, max=1.0),
-                retry=retry_if_exception(_retryable),
-                reraise=True,
-                sleep=self.sleep,
-            ):
-                with attempt:
-                    response = await call()
+            response = await self.retry.call(call, guard=self._guard, retry_on=_retryable)
         except (httpx.HTTPError, _Retryable5xx) as exc:
             raise self._map(exc, what) from None
         if response.status_code >= 500:

@@ -14,8 +14,9 @@
   (zeep #1288) and ``bind`` only knows the WSDL's address. Per-call HTTP headers (``X-Agency-Id``,
   ``traceparent``) ride in the proxy's binding options, so no request state lives in the shared client;
 * every call carries a digest UsernameToken (``settings.credentials`` ``username`` / ``password``);
-* reads (``read=True``) retry transient failures with tenacity, bounded by attempts and the total timeout;
-  writes never retry;
+* reads (``read=True``) retry with the shared read policy (:class:`gateway.sdk.retry.ReadRetry`: transient
+  failures and SOAP ``Server`` faults, ``retry_attempts`` within ``retry_max_delay``, the service's retry budget
+  and breaker); writes never retry;
 * zeep, lxml and httpx exceptions become :mod:`gateway.errors` here and nowhere else.
 """
 
@@ -24,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -33,7 +34,6 @@ import httpx
 import zeep
 import zeep.exceptions
 from lxml import etree
-from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, stop_before_delay, wait_random_exponential
 from zeep.proxy import AsyncServiceProxy
 from zeep.wsse.username import UsernameToken
 
@@ -48,12 +48,13 @@ from gateway.errors import (
     UpstreamTimeout,
     UpstreamUnavailable,
 )
+from gateway.resilience import SourceGuard
 from gateway.sdk.adapter import AdapterSettings
-from gateway.sdk.calls import legacy_http_client
+from gateway.sdk.calls import guard_of, legacy_http_client
+from gateway.sdk.retry import ReadRetry, Sleep, transient
 
 __all__ = ["Scope", "SoapClient", "SoapEndpoint"]
 
-Sleep = Callable[[float], Awaitable[None]]
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -81,14 +82,13 @@ class SoapClient:
         self.service = settings.name
         self.settings = settings
         self.endpoint = endpoint
-        self._sleep = sleep or asyncio.sleep
         version = str(settings.option("soap_version", "1.1"))
         if version not in endpoint.bindings:
             raise ConfigError(f"adapters.{self.service}.soap_version", f"must be one of {sorted(endpoint.bindings)}")
         self.soap_version = version
         wsdl = settings.option("wsdl")
         self.wsdl = Path(wsdl) if wsdl else endpoint.wsdl
-        self.retries = int(settings.option("retries", 3))
+        self.retry = ReadRetry.from_settings(settings, sleep=sleep)
         self.max_bytes = int(settings.option("max_response_bytes", DEFAULT_MAX_BYTES))
         if settings.url is None:
             raise ConfigError(f"adapters.{self.service}.url", "is required: the SOAP service's base URL")
@@ -96,6 +96,7 @@ class SoapClient:
         self._credentials = self._username_password(settings)
         self._client: zeep.AsyncClient | None = None
         self._binding: Any = None
+        self._guard: SourceGuard | None = None
 
     def _username_password(self, settings: AdapterSettings) -> tuple[str, str]:
         creds = settings.credentials
@@ -114,6 +115,7 @@ class SoapClient:
             connect=self.settings.connect_timeout, read=self.settings.read_timeout, write=10.0, pool=2.0
         )
         async with legacy_http_client(self.settings, source=self.service, timeout=timeout) as http:
+            self._guard = guard_of(http)
             transport = GuardedTransport(
                 http, service=self.service, documents=self.wsdl.parent, max_bytes=self.max_bytes
             )
@@ -171,17 +173,9 @@ class SoapClient:
         )
         if not read:
             return await self._once(proxy, operation, arguments)
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(max(1, self.retries)) | stop_before_delay(self.settings.total_timeout),
-            wait=wait_random_exponential(multiplier=0.2, max=2),
-            retry=retry_if_exception(_transient),
-            sleep=self._sleep,
-            reraise=True,
+        return await self.retry.call(
+            lambda: self._once(proxy, operation, arguments), guard=self._guard, retry_on=_transient
         )
-        async for attempt in retrying:
-            with attempt:
-                return await self._once(proxy, operation, arguments)
-        raise AssertionError("unreachable: tenacity reraises the last error")  # pragma: no cover
 
     async def _once(self, proxy: Any, operation: str, arguments: Mapping[str, Any]) -> Any:
         try:
@@ -248,7 +242,8 @@ def _detail(node: Any) -> dict[str, str]:
 
 
 def _transient(exc: BaseException) -> bool:
-    """Worth retrying a read: the system was unreachable, dropped the line, or said it was briefly overloaded."""
-    if isinstance(exc, UpstreamUnavailable):
+    """Worth retrying a read: unreachable, dropped the line, timed out, or said it was briefly overloaded (a SOAP
+    ``Server`` fault; ``Client`` faults and authentication failures would only repeat)."""
+    if transient(exc):
         return True
     return isinstance(exc, UpstreamFault) and exc.extensions.get("faultCode") == "Server"

@@ -16,12 +16,14 @@ from gateway.cache import Cache, open_cache
 from gateway.errors import SubgraphError
 from gateway.sdk.adapter import Adapter, AdapterSettings, Health, HealthState, SandboxSpec
 from gateway.sdk.context import RequestContext
+from gateway.sdk.retry import ReadRetry
 
 __all__ = ["TaxAdapter"]
 
 
 class TaxAdapter(Adapter):
-    """Options: ``soap_version`` ("1.1" | "1.2"), ``retries``, ``max_response_bytes``, ``wsdl`` (path).
+    """Options: ``soap_version`` ("1.1" | "1.2"), ``max_response_bytes``, ``wsdl`` (path), and the
+    resilience options every adapter shares (``retry_attempts``, ``retry_max_delay`` for reads; docs/resilience.md).
     Credentials: ``username``, ``password`` (WS-Security UsernameToken, PasswordDigest)."""
 
     name = "tax"
@@ -32,6 +34,7 @@ class TaxAdapter(Adapter):
     ) -> None:
         super().__init__(settings)
         self._sleep = sleep
+        ReadRetry.from_settings(self.settings)  # bad or retired retry options fail at start-up, not at first use
         self._client: TaxClient | None = None
         self._cache: Cache | None = None
 

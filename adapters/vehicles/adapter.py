@@ -14,6 +14,7 @@ from adapters.vehicles.sandbox import create_app
 from adapters.vehicles.subgraph import build_schema
 from gateway.sdk.adapter import SandboxSpec
 from gateway.sdk.context import RequestContext
+from gateway.sdk.retry import ReadRetry
 
 __all__ = ["VehiclesAdapter"]
 
@@ -22,7 +23,7 @@ class VehiclesAdapter(RestLegacyAdapter[VehiclesClient]):
     """Used-car export filings by VIN: decoding, the export procedure, and the export rules they break.
 
     Settings: ``url`` (the export system's base URL), timeouts; options ``today`` (ISO date the adapter treats as
-    today, for demos and tests; default the real date) and ``retries`` (extra attempts per legacy call, default 2).
+    today, for demos and tests; default the real date), and the shared resilience options (docs/resilience.md).
     """
 
     name = "vehicles"
@@ -32,8 +33,8 @@ class VehiclesAdapter(RestLegacyAdapter[VehiclesClient]):
     def build_schema(self) -> strawberry.federation.Schema:
         return build_schema()
 
-    def make_client(self, http: httpx.AsyncClient, retries: int) -> VehiclesClient:
-        return VehiclesClient(http, retries=retries)
+    def make_client(self, http: httpx.AsyncClient, retry: ReadRetry) -> VehiclesClient:
+        return VehiclesClient(http, retry=retry)
 
     def request_state(self, request: RequestContext) -> VehiclesState:
         return make_state(self.client, agency=request.principal.agency, today=self.today())

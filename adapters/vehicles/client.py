@@ -1,21 +1,22 @@
 """The vehicle export system's REST client: the paged listing and the batch query, failures mapped.
 
-Every call is a read, so each is retried on connection loss and 502/503/504 with a bounded back-off.
+Every call is a read, so each is retried by the shared read policy (:class:`gateway.sdk.retry.ReadRetry`:
+connection loss, timeouts, 502/503/504, within the source's retry budget).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from adapters.vehicles.legacy import SERVICE, Page, page_from_legacy
 from adapters.vehicles.model import ExportFiling
 from gateway.errors import UpstreamFault, UpstreamProtocolError, UpstreamTimeout, UpstreamUnavailable
+from gateway.sdk.calls import guard_of
+from gateway.sdk.retry import ReadRetry
 
 __all__ = ["VehiclesClient"]
 
@@ -25,16 +26,10 @@ _RETRYABLE_STATUS = frozenset({502, 503, 504})
 class VehiclesClient:
     """Calls the export system over an injected ``httpx.AsyncClient`` (owned by the adapter's lifespan)."""
 
-    def __init__(
-        self,
-        http: httpx.AsyncClient,
-        *,
-        retries: int = 2,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> None:
+    def __init__(self, http: httpx.AsyncClient, *, retry: ReadRetry | None = None) -> None:
         self._http = http
-        self._retries = retries
-        self._sleep = sleep
+        self._retry = retry or ReadRetry()
+        self._guard = guard_of(http)
 
     async def exports(
         self,
@@ -74,17 +69,9 @@ class VehiclesClient:
     async def _read(
         self, method: str, path: str, *, agency: str | None, params: Sequence[tuple[str, str]] = (), body: Any = None
     ) -> Any:
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(self._retries + 1),
-            wait=wait_exponential(multiplier=0.05, max=0.5),
-            retry=retry_if_exception_type(UpstreamUnavailable),
-            sleep=self._sleep,
-            reraise=True,
+        return await self._retry.call(
+            lambda: self._call(method, path, agency=agency, params=params, body=body), guard=self._guard
         )
-        async for attempt in retrying:
-            with attempt:
-                return await self._call(method, path, agency=agency, params=params, body=body)
-        raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
 
     async def _call(
         self, method: str, path: str, *, agency: str | None, params: Sequence[tuple[str, str]], body: Any

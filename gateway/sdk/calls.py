@@ -26,6 +26,7 @@ import contextvars
 import dataclasses
 import hashlib
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -33,11 +34,18 @@ import httpx
 from opentelemetry import trace
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
-from gateway.resilience import GuardedTransport, guard_settings, registry
+from gateway.resilience import GuardedTransport, SourceGuard, guard_settings, registry
 from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.context import current_request
 
-__all__ = ["LEGACY_CALLS", "LegacyCall", "current_fetch", "legacy_http_client", "record_legacy_call"]
+__all__ = [
+    "LEGACY_CALLS",
+    "LegacyCall",
+    "current_fetch",
+    "guard_of",
+    "legacy_http_client",
+    "record_legacy_call",
+]
 
 #: key of the list of :class:`LegacyCall` in ``RequestContext.extras``
 LEGACY_CALLS = "legacy_calls"
@@ -46,6 +54,16 @@ TRACER = "otel.tracer"
 
 #: The subgraph fetch being served by this task (set by the gateway's executor), if any.
 current_fetch: contextvars.ContextVar[Any] = contextvars.ContextVar("silkgraph_fetch", default=None)
+
+#: the guard behind each client :func:`legacy_http_client` made (weak: a closed, dropped client leaves no entry)
+_GUARDS: weakref.WeakKeyDictionary[httpx.AsyncClient, SourceGuard] = weakref.WeakKeyDictionary()
+
+
+def guard_of(client: httpx.AsyncClient) -> SourceGuard | None:
+    """The breaker, bulkhead and retry budget of the source behind ``client`` (``None`` for a plain client).
+
+    :class:`gateway.sdk.retry.ReadRetry` takes it, so retries see the breaker and share the source's budget."""
+    return _GUARDS.get(client)
 
 
 @dataclasses.dataclass(kw_only=True)
@@ -257,7 +275,8 @@ def legacy_http_client(
     """A drop-in for ``httpx.AsyncClient(base_url=settings.url, timeout=...)`` that records every call.
 
     ``breaker`` (optional) returns the circuit breaker's state for the record; ``transport`` wraps another
-    transport (default: httpx's own). Other keyword arguments go to ``httpx.AsyncClient``.
+    transport (default: httpx's own). Other keyword arguments go to ``httpx.AsyncClient``. The source's guard
+    (:func:`guard_of`) is shared by every client of the same source and address.
     """
     timeout = kwargs.pop(
         "timeout",
@@ -271,7 +290,8 @@ def legacy_http_client(
     # breaker + bulkhead per legacy source (gateway.resilience); the recording layer sits outside it, so a call
     # refused by an open breaker is audited too
     address = str(kwargs.get("base_url") or settings.url or "")
-    guard = registry().guard(source, guard_settings(settings.options), address=address)
+    options = guard_settings(settings.options, where=f"adapters.{settings.name}")
+    guard = registry().guard(source, options, address=address)
     inner = GuardedTransport(transport or httpx.AsyncHTTPTransport(), guard, service=settings.name)
     if breaker is None:
 
@@ -280,8 +300,10 @@ def legacy_http_client(
 
     if settings.url is not None:
         kwargs.setdefault("base_url", settings.url)
-    return httpx.AsyncClient(
+    client = httpx.AsyncClient(
         transport=LegacyTransport(inner, source=source, total_timeout=settings.total_timeout, breaker=breaker),
         timeout=timeout,
         **kwargs,
     )
+    _GUARDS[client] = guard
+    return client

@@ -76,7 +76,7 @@ class TestCargoContract(AdapterContract):
 
 class TestBarterContract(AdapterContract):
     adapter_class = BarterAdapter
-    adapter_options = {"retries": 0, "today": "2026-11-28"}
+    adapter_options = {"retry_attempts": 1, "today": "2026-11-28"}
     sandbox_options = {"today": "2026-11-28"}
     sample_keys = {
         "BarterContract": [{"id": "BC-2026-0001"}],

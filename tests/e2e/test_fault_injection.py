@@ -27,7 +27,7 @@ pytestmark = pytest.mark.slow
 
 QUERY = """{ vehicle(vin: "LSVAM4187C2184847") {
   vin manufacturer exporter { name } customsDeclaration { id status } } }"""
-OPTIONS = {"breaker_failures": 2, "breaker_reset": 0.4, "retries": 0}
+OPTIONS = {"breaker_failures": 2, "breaker_reset": 0.4, "retry_attempts": 1}
 
 
 @dataclasses.dataclass
@@ -93,6 +93,9 @@ async def test_a_system_down_degrades_the_answer_and_its_breaker_opens_then_reco
         assert open_["data"]["vehicle"]["manufacturer"] == "SAIC Volkswagen"
         ready = (await s.client.get("/readyz")).json()
         assert any(b["breaker"] == "open" for b in ready["breakers"].values())
+        metrics = (await s.client.get("/metrics")).text
+        assert 'silkgraph_breaker_rejections_total{source="customs"}' in metrics
+        assert 'silkgraph_breaker_rejections_total{source="customs"} 0.0' not in metrics  # the fast failure counted
 
         s.fault("customs", FaultConfig())  # customs is back
         await asyncio.sleep(0.45)  # the breaker's reset time: the next call is the probe

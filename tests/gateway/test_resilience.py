@@ -62,6 +62,7 @@ async def test_an_open_breaker_fails_fast_naming_the_source() -> None:
     assert refused.value.code == "UPSTREAM_UNAVAILABLE"
     assert "customs" in refused.value.message and "circuit open" in refused.value.message
     assert guard.status()["breaker"] == "open" and guard.status()["rejected"] == 1
+    assert guard.status()["rejected_open"] == 1 and guard.status()["rejected_full"] == 0
 
 
 async def test_the_bulkhead_caps_calls_in_flight_and_refuses_instead_of_queueing_forever() -> None:
@@ -79,6 +80,7 @@ async def test_the_bulkhead_caps_calls_in_flight_and_refuses_instead_of_queueing
     with pytest.raises(UpstreamUnavailable, match="bulkhead full"):
         async with guard.call("tax"):
             pytest.fail("a third call must not get a slot")
+    assert guard.rejected_full == 1 and guard.rejected_open == 0
     release.set()
     await asyncio.gather(*holders)
     async with guard.call("tax"):
@@ -126,3 +128,23 @@ async def test_readyz_reports_breaker_states() -> None:
         body = (await client.get("/readyz")).json()
     assert "breakers" in body
     assert isinstance(body["breakers"], dict)
+
+
+async def test_metrics_export_the_resilience_counters_per_source() -> None:
+    from tests.gateway.test_http import running
+
+    calls: list[str] = []
+    async with serve_sandbox(lambda _: _legacy_app(calls), None) as server:
+        settings = AdapterSettings(name="barter", url=server.url, options={"breaker_failures": 1, "breaker_reset": 60})
+        server.faults.reconfigure(FaultConfig(error_rate=1.0))
+        async with legacy_http_client(settings, source="metrics-test-source") as client:
+            assert (await client.get("/status")).status_code == 503  # opens the breaker
+            for _ in range(2):
+                with pytest.raises(UpstreamUnavailable, match="circuit open"):
+                    await client.get("/status")
+    async with running() as gateway:
+        text = (await gateway.get("/metrics")).text
+    assert 'silkgraph_breaker_rejections_total{source="metrics-test-source"} 2.0' in text
+    assert 'silkgraph_bulkhead_rejections_total{source="metrics-test-source"} 0.0' in text
+    assert 'silkgraph_legacy_retries_total{source="metrics-test-source"} 0.0' in text
+    assert 'silkgraph_retry_budget_exhausted_total{source="metrics-test-source"} 0.0' in text

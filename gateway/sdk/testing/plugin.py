@@ -49,7 +49,7 @@ class AdapterContract:
 
     #: the adapter under test
     adapter_class: ClassVar[type[Adapter]]
-    #: ``[adapters.<name>]`` options for the test (e.g. ``{"retries": 0}`` so fault checks do not back off)
+    #: ``[adapters.<name>]`` options for the test (e.g. ``{"retry_attempts": 1}`` so fault checks do not back off)
     adapter_options: ClassVar[Mapping[str, Any]] = {}
     #: ``SandboxConfig.options`` for every sandbox
     sandbox_options: ClassVar[Mapping[str, Any]] = {}

@@ -26,7 +26,7 @@ def make_adapter(url: str, **options: Any) -> BarterAdapter:
             url=url,
             read_timeout=0.5,
             total_timeout=2.0,
-            options={"today": TODAY, "retries": 0, **options},
+            options={"today": TODAY, "retry_attempts": 1, **options},
         )
     )
 

@@ -8,7 +8,9 @@ import pytest
 from adapters.barter import BarterAdapter
 from adapters.barter.client import BarterClient
 from gateway.errors import UpstreamUnavailable, to_graphql_extensions
-from gateway.sdk import FaultConfig, HealthState, SandboxServer
+from gateway.sdk import AdapterSettings, FaultConfig, HealthState, SandboxServer
+from gateway.sdk.calls import guard_of
+from gateway.sdk.retry import ReadRetry
 from gateway.sdk.testing import entities, execute
 from tests.adapters.barter.conftest import error_extensions
 
@@ -55,7 +57,7 @@ async def test_reads_are_retried_on_unavailability_and_writes_are_not(sandbox: S
         slept.append(seconds)
 
     async with httpx.AsyncClient(base_url=sandbox.url) as http:
-        client = BarterClient(http, retries=2, sleep=sleep)
+        client = BarterClient(http, retry=ReadRetry(attempts=3, sleep=sleep))
         with pytest.raises(UpstreamUnavailable):
             await client.contracts_by_id(["BC-2026-0001"], agency=None)
         assert len(slept) == 2
@@ -72,7 +74,7 @@ async def test_a_read_succeeds_once_the_register_recovers(sandbox: SandboxServer
         sandbox.faults.reconfigure(FaultConfig())
 
     async with httpx.AsyncClient(base_url=sandbox.url) as http:
-        client = BarterClient(http, retries=1, sleep=sleep)
+        client = BarterClient(http, retry=ReadRetry(attempts=2, sleep=sleep))
         found = await client.contracts_by_id(["BC-2026-0001"], agency=None)
     assert [c.id for c in found] == ["BC-2026-0001"]
 
@@ -90,3 +92,34 @@ async def test_an_adapter_without_lifespan_reports_itself_not_started() -> None:
     result = await execute(adapter, QUERY)
     assert error_extensions(result)["code"] == "UPSTREAM_UNAVAILABLE"
     assert "not started" in result.errors[0].message
+
+
+async def test_the_adapter_retries_reads_with_the_shared_policy_and_counts_them(sandbox: SandboxServer) -> None:
+    """Through GraphQL: a 503 then recovery costs one retry, charged to the barter source's budget."""
+    sandbox.faults.reconfigure(FaultConfig(error_rate=1.0, error_status=503))
+
+    async def sleep(seconds: float) -> None:
+        sandbox.faults.reconfigure(FaultConfig())
+
+    settings = AdapterSettings(
+        name="barter", url=sandbox.url, options={"today": "2026-11-28", "retry_attempts": 3, "retry_max_delay": 5.0}
+    )
+    adapter = BarterAdapter(settings, sleep=sleep)
+    async with adapter.lifespan():
+        guard = guard_of(adapter.client()._http)
+        assert guard is not None
+        result = await execute(adapter, QUERY)
+    assert result.errors is None
+    assert result.data == {"barterContract": {"id": "BC-2026-0001"}}
+    assert guard.budget.spent == 1
+
+
+async def test_writes_are_never_retried_even_with_budget_left(sandbox: SandboxServer) -> None:
+    sandbox.faults.reconfigure(FaultConfig(error_rate=1.0, error_status=503, paths=("/contracts/BC-2026-0001",)))
+    settings = AdapterSettings(name="barter", url=sandbox.url, options={"today": "2026-11-28", "retry_attempts": 5})
+    adapter = BarterAdapter(settings)
+    async with adapter.lifespan():
+        guard = guard_of(adapter.client()._http)
+        with pytest.raises(UpstreamUnavailable):
+            await adapter.client().record_delivery("BC-2026-0001", {}, agency=None)
+    assert guard is not None and guard.budget.spent == 0

@@ -104,8 +104,12 @@ async def test_one_contract_and_the_call_counter_are_served(http: httpx.AsyncCli
 
 def test_adapter_settings_are_validated_at_construction() -> None:
     with pytest.raises(ConfigError) as retries:
-        BarterAdapter(AdapterSettings(name="barter", options={"retries": "3"}))
-    assert retries.value.key == "adapters.barter.options.retries"
+        BarterAdapter(AdapterSettings(name="barter", options={"retry_attempts": "3"}))
+    assert retries.value.key == "adapters.barter.retry_attempts"
+    with pytest.raises(ConfigError) as retired:
+        BarterAdapter(AdapterSettings(name="barter", options={"retries": 2}))
+    assert retired.value.key == "adapters.barter.retries"
+    assert "retry_attempts" in retired.value.message
     with pytest.raises(ConfigError) as today:
         BarterAdapter(AdapterSettings(name="barter", options={"today": "28/11/2026"}))
     assert today.value.key == "adapters.barter.options.today"

@@ -10,9 +10,9 @@ import pytest
 from graphql import ExecutionResult
 
 from adapters.cargo import CargoAdapter, create_cargo_xml_app, create_one_record_app
-from adapters.cargo.transport import ReadRetry
 from gateway.errors import to_graphql_extensions
 from gateway.sdk.adapter import AdapterSettings
+from gateway.sdk.retry import ReadRetry
 from gateway.sdk.sandbox import SandboxServer, serve_sandbox
 
 

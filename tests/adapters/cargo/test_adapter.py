@@ -30,7 +30,8 @@ def test_airlines_default_to_air_china_on_one_record_and_china_southern_on_cargo
         ({"airlines": {"99": "one-record"}}, "adapters.cargo.airlines"),
         ({"airlines": ["999"]}, "adapters.cargo.airlines"),
         ({"legacy_url": 4105}, "adapters.cargo.legacy_url"),
-        ({"read_attempts": 0}, "adapters.cargo.read_attempts"),
+        ({"retry_attempts": 0}, "adapters.cargo.retry_attempts"),
+        ({"read_attempts": 3}, "adapters.cargo.read_attempts"),  # retired: named, with its replacement
     ],
 )
 def test_a_bad_option_names_its_key(options: dict[str, object], key: str) -> None:

@@ -7,7 +7,7 @@ import pytest
 from adapters.cargo import CargoAdapter
 from adapters.cargo.jsonld import JsonLdError, Node, normalise
 from adapters.cargo.one_record import read_waybill
-from adapters.cargo.transport import ReadRetry
+from gateway.sdk.retry import ReadRetry
 from gateway.sdk.sandbox import FaultConfig, SandboxServer
 from gateway.sdk.testing import execute
 

@@ -97,7 +97,11 @@ def make_adapter(url: str, tmp_path: Path, **options: Any) -> PaymentsAdapter:
         url=url,
         read_timeout=2.0,
         total_timeout=3.0,
-        options={"idempotency_store": f"sqlite:///{tmp_path / 'idempotency.sqlite3'}", "retry_budget": 0.5, **options},
+        options={
+            "idempotency_store": f"sqlite:///{tmp_path / 'idempotency.sqlite3'}",
+            "retry_max_delay": 0.5,
+            **options,
+        },
     )
     return PaymentsAdapter(settings)
 

@@ -45,6 +45,8 @@ def test_sdl_declares_the_entities_and_root_fields():
         ({"retry_budgett": 1}, "adapters.payments.retry_budgett"),
         ({"participant_bic": "NOTABIC"}, "adapters.payments.participant_bic/rail_bic"),
         ({"max_sends": "many"}, "adapters.payments"),
+        ({"retry_budget": 2.0}, "adapters.payments.retry_budget"),  # retired: now retry_max_delay
+        ({"retry_max_delay": 0}, "adapters.payments.retry_max_delay"),
     ],
 )
 def test_bad_options_fail_at_start_up_naming_the_key(options, key):

@@ -6,6 +6,7 @@ import pytest
 
 from adapters.payments.client import RailClient, UncertainDelivery
 from gateway.errors import UpstreamFault, UpstreamProtocolError, UpstreamTimeout, UpstreamUnavailable
+from gateway.sdk.retry import ReadRetry
 from gateway.sdk.sandbox import FaultConfig, free_port
 
 from .conftest import SETTLED_UETR, initiate, make_adapter, payment_input
@@ -23,8 +24,8 @@ class Sleeps:
 
 
 def _client(http, sleep=None) -> RailClient:
-    kwargs = {"sleep": sleep} if sleep else {}
-    return RailClient(http, participant_bic="SLKGCNQDXXX", rail_bic="SGRLCNSHXXX", retry_budget=5.0, **kwargs)
+    retry = ReadRetry(attempts=3, max_delay=5.0, sleep=sleep)
+    return RailClient(http, participant_bic="SLKGCNQDXXX", rail_bic="SGRLCNSHXXX", retry=retry)
 
 
 async def test_read_retries_safe_5xx_three_times_then_fails(http, rail):
@@ -59,7 +60,7 @@ async def test_lost_reply_to_a_send_is_an_uncertain_delivery(http, rail):
 
 
 async def test_unreachable_rail_is_upstream_unavailable(tmp_path):
-    adapter = make_adapter(f"http://127.0.0.1:{free_port()}", tmp_path, retry_budget=0.2)
+    adapter = make_adapter(f"http://127.0.0.1:{free_port()}", tmp_path, retry_max_delay=0.2)
     async with adapter.lifespan():
         result = await initiate(adapter, payment_input())
         assert result.errors[0].original_error.code == "UPSTREAM_UNAVAILABLE"

@@ -9,6 +9,7 @@ from adapters.vehicles import VehiclesAdapter
 from adapters.vehicles.client import VehiclesClient
 from gateway.errors import UpstreamFault, UpstreamUnavailable
 from gateway.sdk import FaultConfig, HealthState, SandboxServer
+from gateway.sdk.retry import ReadRetry
 from gateway.sdk.testing import execute
 from tests.adapters.vehicles.conftest import error_extensions
 
@@ -39,7 +40,7 @@ async def test_legacy_failures_map_to_upstream_codes_naming_the_service(
 
 async def test_a_legacy_error_reply_names_its_code(sandbox: SandboxServer) -> None:
     async with httpx.AsyncClient(base_url=sandbox.url) as http:
-        client = VehiclesClient(http, retries=0)
+        client = VehiclesClient(http, retry=ReadRetry(attempts=1))
         with pytest.raises(UpstreamFault) as caught:
             await client.exports(page=1, page_size=500, agency=None)
     assert "E002" in caught.value.message
@@ -55,7 +56,7 @@ async def test_calls_are_retried_on_unavailability_with_the_injected_sleep(sandb
             sandbox.faults.reconfigure(FaultConfig())
 
     async with httpx.AsyncClient(base_url=sandbox.url) as http:
-        client = VehiclesClient(http, retries=2, sleep=sleep)
+        client = VehiclesClient(http, retry=ReadRetry(attempts=3, sleep=sleep))
         found = await client.by_vin(["LSVAM4187C2184847"], agency=None)
         assert [f.vin for f in found] == ["LSVAM4187C2184847"]
         assert len(slept) == 2

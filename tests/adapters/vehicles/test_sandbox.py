@@ -36,7 +36,7 @@ async def test_the_nightly_job_marks_exited_cars_overdue_after_two_months() -> N
 
 def test_adapter_settings_are_validated_at_construction() -> None:
     with pytest.raises(ConfigError) as caught:
-        VehiclesAdapter(AdapterSettings(name="vehicles", options={"retries": 9}))
-    assert caught.value.key == "adapters.vehicles.options.retries"
+        VehiclesAdapter(AdapterSettings(name="vehicles", options={"retry_attempts": 11}))
+    assert caught.value.key == "adapters.vehicles.retry_attempts"
     (spec,) = VehiclesAdapter().sandboxes()
     assert (spec.name, spec.default_port, spec.setting) == ("vehicles-rest", 4107, "url")
