@@ -49,8 +49,7 @@ async def list_shipments(
 ) -> list[ShipmentRecord]:
     """Every shipment the caller may see, filtered, ordered by AWB (the cursor order)."""
     interfaces = [_connected(loaders, airline, "filter.airline")] if airline else loaders.airlines.connected
-    records = await loaders.airlines.all(interfaces, loaders.agency)
-    loaders.prime(records)
+    records = await loaders.listing(interfaces)
     selected = [
         r
         for r in records
@@ -162,4 +161,5 @@ async def book(loaders: CargoLoaders, order: BookingOrder, *, airports: Containe
         awb = await client.book(draft, carrier=_DESIGNATORS.get(order.airline, "XX"), agency=loaders.agency)
     if not awb.startswith(order.airline + "-"):
         raise UpstreamProtocolError(f"airline {order.airline} issued AWB {awb} of another airline", service=SERVICE)
+    loaders.forget_listings()
     return awb

@@ -74,27 +74,56 @@ class Airlines:
     async def _waybills(self, interface: Interface, awbs: list[str], agency: str | None) -> dict[str, ShipmentRecord]:
         return await self.client(interface).waybills(awbs, agency)
 
-    async def involving(self, parties: Sequence[tuple[str, str]], agency: str | None) -> list[ShipmentRecord]:
-        replies = await asyncio.gather(*(self.client(i).involving(parties, "ANY", agency) for i in self.connected))
+    async def involving(
+        self, parties: Sequence[tuple[str, str]], agency: str | None, interfaces: Sequence[Interface] | None = None
+    ) -> list[ShipmentRecord]:
+        """Shipments of these companies (either role), one concurrent call per interface (default: all connected)."""
+        asked = self.connected if interfaces is None else interfaces
+        replies = await asyncio.gather(*(self.client(i).involving(parties, "ANY", agency) for i in asked))
         return [r for reply in replies for r in reply if r.prefix in self.interfaces]
 
-    async def all(self, interfaces: Sequence[Interface], agency: str | None) -> list[ShipmentRecord]:
+    async def listings(
+        self, interfaces: Sequence[Interface], agency: str | None
+    ) -> dict[Interface, list[ShipmentRecord]]:
+        """Every shipment each interface shows this caller, one concurrent call per interface."""
         replies = await asyncio.gather(*(self.client(i).all(agency) for i in interfaces))
-        return [r for reply in replies for r in reply if r.prefix in self.interfaces]
+        return {
+            i: [r for r in reply if r.prefix in self.interfaces] for i, reply in zip(interfaces, replies, strict=True)
+        }
 
 
 @dataclasses.dataclass
 class CargoLoaders:
-    """Per-request DataLoaders (``info.context.state``); the caller's agency scopes every legacy call."""
+    """Per-request DataLoaders (``info.context.state``); the caller's agency scopes every legacy call.
+
+    Once a ``shipments`` listing has read an interface's every shipment (it reads whole interfaces and filters
+    here), a company's shipments on that interface are answered from it: asking the airline again for a subset
+    of what this request already holds would cost one call per interface for nothing.
+    """
 
     airlines: Airlines
     agency: str | None
     shipments: DataLoader[str, ShipmentRecord | None] = dataclasses.field(init=False)
     by_company: DataLoader[CompanyKey, list[ShipmentRecord]] = dataclasses.field(init=False)
+    #: each interface's complete listing, as read in this request
+    listed: dict[Interface, list[ShipmentRecord]] = dataclasses.field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.shipments = DataLoader(load_fn=self._load_shipments)
         self.by_company = DataLoader(load_fn=self._load_by_company)
+
+    async def listing(self, interfaces: Sequence[Interface]) -> list[ShipmentRecord]:
+        """Every shipment of these interfaces this caller may see; kept for the rest of the request."""
+        listings = await self.airlines.listings(interfaces, self.agency)
+        self.listed.update(listings)
+        records = [r for found in listings.values() for r in found]
+        self.prime(records)
+        return records
+
+    def forget_listings(self) -> None:
+        """After a booking: the listings read earlier lack the new shipment."""
+        self.listed.clear()
+        self.by_company.clear_all()
 
     async def _load_shipments(self, awbs: list[str]) -> list[ShipmentRecord | SilkgraphError | None]:
         found = await self.airlines.waybills(awbs, self.agency)
@@ -102,7 +131,16 @@ class CargoLoaders:
 
     async def _load_by_company(self, keys: list[CompanyKey]) -> list[list[ShipmentRecord]]:
         parties = list(dict.fromkeys((country, tax_id) for country, tax_id, _ in keys))
-        records = sorted(await self.airlines.involving(parties, self.agency), key=lambda r: r.awb)
+        unlisted = [i for i in self.airlines.connected if i not in self.listed]
+        records = [
+            r
+            for found in self.listed.values()
+            for r in found
+            if any(r.involves(country, tax_id, "ANY") for country, tax_id in parties)
+        ]
+        if unlisted:
+            records += await self.airlines.involving(parties, self.agency, unlisted)
+        records.sort(key=lambda r: r.awb)
         for record in records:
             self.shipments.prime(record.awb, record)
         return [[r for r in records if r.involves(country, tax_id, role)] for country, tax_id, role in keys]

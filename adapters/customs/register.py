@@ -143,7 +143,16 @@ def _path(submission: Submission) -> list[str]:
 
 
 class DeclarationRegister:
-    def __init__(self, *, clock: Callable[[], dt.datetime], progress: str = "new") -> None:
+    """``seed``: the declarations on file at start (the story's; a bench or test may pass more, on the story's
+    offices and declarants, to load the register without changing the demo)."""
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], dt.datetime],
+        progress: str = "new",
+        seed: Iterable[story.Declaration] = story.DECLARATIONS,
+    ) -> None:
         if progress not in ("new", "all", "none"):
             raise ValueError(f"customs sandbox option progress must be new, all or none, not {progress!r}")
         self._clock = clock
@@ -151,7 +160,7 @@ class DeclarationRegister:
         self._entries: dict[str, Entry] = {}
         self._by_lrn: dict[tuple[tuple[str, str], str], str] = {}
         self._sequence = 1000
-        for declaration in story.DECLARATIONS:
+        for declaration in seed:
             self._add(_seed(declaration))
 
     def _add(self, entry: Entry) -> None:

@@ -4,7 +4,8 @@ Operations (document/literal, namespace ``urn:silkgraph:customs:declaration:1``)
 GetDeclarationStatus, GetDeclarationStatuses, ListDeclarations — see :mod:`adapters.customs.register` for the
 state machine and how declarations progress. Options (``SandboxConfig.options``): ``username`` / ``password``
 (WS-Security, default ``silkgraph`` / ``demo-secret``), ``progress``, ``clock`` (a callable returning an aware
-datetime, for tests), ``malformed_reply`` and ``server_fault`` (see :class:`adapters.soap.SoapSwitches`).
+datetime, for tests), ``malformed_reply`` and ``server_fault`` (see :class:`adapters.soap.SoapSwitches`),
+``declarations`` (the :class:`adapters.story.Declaration` records on file at start; default the story's).
 """
 
 from __future__ import annotations
@@ -255,7 +256,12 @@ def create_app(config: SandboxConfig) -> Starlette:
     """The customs sandbox (SandboxSpec ``customs-soap``, default port 4102)."""
     options = config.options
     clock: Callable[[], dt.datetime] = options.get("clock") or (lambda: dt.datetime.now(dt.UTC))
-    handlers = CustomsHandlers(DeclarationRegister(clock=clock, progress=str(options.get("progress", "new"))))
+    register = DeclarationRegister(
+        clock=clock,
+        progress=str(options.get("progress", "new")),
+        seed=options.get("declarations", story.DECLARATIONS),
+    )
+    handlers = CustomsHandlers(register)
     service = SoapService(
         endpoint=ENDPOINT,
         wsdl=WSDL_DIR / "customs.wsdl",

@@ -20,7 +20,8 @@ Side APIs (JSON unless noted): ``GET /iso20022/statements?account=&date=`` (camt
 ``GET /tracker/payments?party=CC:TAXID&status=`` (UETRs per party), ``GET /fx/quote?from=&to=&amount=``, and for
 tests ``GET /_sandbox/ledger`` (settlements per UETR, inquiry counts) and
 ``POST /_sandbox/compliance/{uetr}?decision=release|reject``. ``X-Agency-Id`` limits every answer to the
-companies of that agency. Options (``SandboxConfig.options``): see :class:`.rail.RailSettings`. With
+companies of that agency. Options (``SandboxConfig.options``): see :class:`.rail.RailSettings`, and
+``payments`` (the :class:`adapters.story.Payment` records the rail starts with; default the story's). With
 ``SandboxConfig.callback_url`` set, every booked entry is pushed there as a camt.054 (:mod:`.notifications`).
 """
 
@@ -41,6 +42,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from adapters import story
 from adapters.payments import fx
 from adapters.payments.messages import camt029, camt053, camt056, pacs002, pacs004, pacs008, pacs028
 from adapters.payments.messages.envelope import InvalidMessage, Message, parse_message, render_message
@@ -311,8 +313,9 @@ async def health(request: Request) -> Response:
 
 
 def create_app(config: SandboxConfig) -> Starlette:
-    """The payment rail sandbox. ``config.options`` takes :class:`.rail.RailSettings` keys."""
-    rail = Rail(RailSettings.from_options(config.options))
+    """The payment rail sandbox. ``config.options`` takes :class:`.rail.RailSettings` keys and ``payments``."""
+    switches = {k: v for k, v in config.options.items() if k != "payments"}
+    rail = Rail(RailSettings.from_options(switches), seed=config.options.get("payments", story.PAYMENTS))
     service = RailService(rail)
     notifier = (
         Notifier(rail, config.callback_url, next_id=service.next_id, calls=service.calls)

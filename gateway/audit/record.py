@@ -8,7 +8,8 @@ The record is plain JSON (canonicalised with RFC 8785 before hashing)::
     operation   {type, name, document_hash (SHA-256 of the text sent), document (normalised), variables (redacted)}
     outcome     ok | partial | error,   error_codes [...]
     plan        {services, fetches}
-    fetches     [{service, path, entity, representations, started, duration_ms, ok, error_code}]
+    fetches     [{service, path, entity, representations, started, duration_ms, ok, error_code, call}]
+                 (``call``: fetches sent in one subgraph request share it — one level's ``_entities``, batched)
     legacy_calls[{source, operation, endpoint, method, status, latency_ms, retries, breaker,
                   request_digest, response_digest, error_code, span_id, fetch}]
     lineage     [{path, service, fetch, legacy_calls}]
@@ -80,6 +81,10 @@ class RecordBuilder:
         principal = context.principal
         operation = _operation(document, request.operation_name)
         fetch_index = {id(f): i for i, f in enumerate(result.fetches)}
+        # fetches batched into one subgraph request: a legacy call made for it served every one of them
+        sharing: dict[int, list[int]] = {}
+        for i, f in enumerate(result.fetches):
+            sharing.setdefault(f.call, []).append(i)
         calls: Sequence[LegacyCall] = context.extras.get(LEGACY_CALLS, ())
         calls_json: list[dict[str, Any]] = []
         by_fetch: dict[int, list[int]] = {}
@@ -87,7 +92,8 @@ class RecordBuilder:
             index = fetch_index.get(id(call.fetch)) if call.fetch is not None else None
             calls_json.append({**call.to_json(), "fetch": index})
             if index is not None:
-                by_fetch.setdefault(index, []).append(i)
+                for served in sharing[result.fetches[index].call]:
+                    by_fetch.setdefault(served, []).append(i)
         codes = sorted({str((e.get("extensions") or {}).get("code", "UNKNOWN")) for e in result.errors})
         return {
             "v": RECORD_VERSION,
@@ -128,6 +134,7 @@ class RecordBuilder:
                     "duration_ms": round(f.duration_ms, 3),
                     "ok": f.ok,
                     "error_code": f.error_code,
+                    "call": f.call,
                 }
                 for f in result.fetches
             ],

@@ -404,12 +404,14 @@ class _EntityBatcher:
         total = sum(len(reps) for _, _, reps, _, _ in batch)
         records: list[FetchRecord] = []
         result = await self.run._call(combined, variables, batch[0][3], total, records)
-        # one record per batched fetch (lineage follows paths), all naming the one call they shared
+        # one record per batched fetch (lineage follows paths), all naming the one call they shared; the first
+        # stays the very record the call ran under, since the legacy calls it made point at that object
         shared = records[0]
         at = next(i for i, r in enumerate(self.run.fetches) if r is shared)
-        self.run.fetches[at : at + 1] = [
-            dataclasses.replace(shared, path=path, representations=len(reps)) for _, _, reps, path, _ in batch
+        self.run.fetches[at + 1 : at + 1] = [
+            dataclasses.replace(shared, path=path, representations=len(reps)) for _, _, reps, path, _ in batch[1:]
         ]
+        shared.representations = len(batch[0][2])
         if isinstance(result, SilkgraphError):
             for *_, future in batch:
                 future.set_result(result)

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 
 from gateway.app import create_app
+from gateway.audit.trail import AuditTrail
 from gateway.cli import _start_sandboxes, builtin_adapters
 from gateway.config import load_settings
 from gateway.federation.engine import GraphQLRequest, GraphQLResponse
@@ -35,6 +36,8 @@ class Platform:
     client: httpx.AsyncClient
     runtime: Runtime
     adapters: tuple[str, ...]
+    #: the gateway's audit trail (in memory): one record per operation, with its fetches and legacy calls
+    audit: AuditTrail | None = None
 
     async def post(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         """One operation through ``POST /graphql``; the response body."""
@@ -42,6 +45,15 @@ class Platform:
         response.raise_for_status()
         body: dict[str, Any] = response.json()
         return body
+
+    async def last_record(self) -> dict[str, Any]:
+        """The audit record of the latest operation: what it fetched from which subgraph, and every legacy call."""
+        assert self.audit is not None, "the platform runs without an audit trail"
+        store = self.audit.log.store
+        size = await store.size()
+        assert size, "no operation has been recorded yet"
+        (row,) = await store.rows(size - 1, size)
+        return row.record()
 
     async def execute(self, query: str, variables: dict[str, Any] | None = None) -> GraphQLResponse:
         """One operation straight through the federated graph, keeping its plan and fetch records."""
@@ -51,14 +63,23 @@ class Platform:
 
 @contextlib.asynccontextmanager
 async def running_platform(
-    faults: FaultConfig | None = None, *, faults_of: Mapping[str, FaultConfig] | None = None
+    faults: FaultConfig | None = None,
+    *,
+    faults_of: Mapping[str, FaultConfig] | None = None,
+    options_of: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> AsyncIterator[Platform]:
-    """Start it all; ``faults`` apply to every sandbox, ``faults_of`` to the named adapters' sandboxes only."""
+    """Start it all; ``faults`` apply to every sandbox, ``faults_of`` to the named adapters' sandboxes only.
+
+    ``options_of`` gives the named adapters' sandboxes their ``SandboxConfig.options`` (e.g. a larger seed).
+    """
     names = builtin_adapters()
     async with contextlib.AsyncExitStack() as stack:
         adapter_settings: dict[str, AdapterSettings] = {}
         for name in names:
-            config = SandboxConfig(faults=(faults_of or {}).get(name) or faults or FaultConfig())
+            config = SandboxConfig(
+                faults=(faults_of or {}).get(name) or faults or FaultConfig(),
+                options=dict((options_of or {}).get(name) or {}),
+            )
             adapter_settings |= await stack.enter_async_context(
                 _start_sandboxes([name], quiet=True, config=config, fixed_ports=False)
             )
@@ -69,4 +90,4 @@ async def running_platform(
         client = await stack.enter_async_context(
             httpx.AsyncClient(base_url=server.url, headers={"accept": GRAPHQL_RESPONSE}, timeout=30)
         )
-        yield Platform(client=client, runtime=app.state.runtime, adapters=tuple(names))
+        yield Platform(client=client, runtime=app.state.runtime, adapters=tuple(names), audit=app.state.audit)

@@ -175,6 +175,31 @@ async def test_company_shipments_by_role_in_one_call_per_interface(
     assert calls(cargo_xml)["messages"] == 1
 
 
+async def test_company_shipments_come_from_the_listing_the_request_already_read(
+    adapter: CargoAdapter, one_record: SandboxServer, cargo_xml: SandboxServer
+) -> None:
+    query = "{ shipments { edges { node { awb shipper { shipments { awb } } } } } }"
+    result = await execute(adapter, query)
+    assert result.errors is None
+    edges = result.data["shipments"]["edges"]  # type: ignore[index]
+    sent = {e["node"]["awb"]: [s["awb"] for s in e["node"]["shipper"]["shipments"]] for e in edges}
+    assert sent["999-12345675"] == ["784-30791202", "999-12345675"]  # Pudong's, on both airlines
+    assert sent["999-20260030"] == ["999-20260030"]  # Mumbai's one
+    assert calls(one_record)["search"] == 1 and calls(cargo_xml)["messages"] == 1  # the listing, nothing more
+
+
+async def test_company_shipments_ask_only_the_airlines_a_filtered_listing_did_not_read(
+    adapter: CargoAdapter, one_record: SandboxServer, cargo_xml: SandboxServer
+) -> None:
+    query = '{ shipments(filter: {airline: "784"}) { edges { node { shipper { shipments { awb } } } } } }'
+    result = await execute(adapter, query)
+    assert result.errors is None
+    companies = [e["node"]["shipper"]["shipments"] for e in result.data["shipments"]["edges"]]  # type: ignore[index]
+    assert [[s["awb"] for s in c] for c in companies] == [["784-20260026"], ["784-30791202", "999-12345675"]]
+    assert calls(cargo_xml)["messages"] == 1  # the listing of 784 answers for its own shipments
+    assert calls(one_record)["search"] == 1  # one call for both companies' 999 shipments
+
+
 async def test_a_partner_agency_sees_only_its_companies_shipments(adapter: CargoAdapter) -> None:
     ru = principal(agency="ru-export-center")
     result = await execute(adapter, "{ shipments { edges { node { awb } } } }", who=ru)

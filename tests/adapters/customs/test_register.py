@@ -109,3 +109,11 @@ def test_search_combines_criteria_and_tenancy() -> None:
 def test_unknown_progress_mode_is_refused() -> None:
     with pytest.raises(ValueError, match="progress"):
         register("sometimes")
+
+
+def test_a_seed_option_puts_other_declarations_on_file_instead_of_the_story() -> None:
+    extra = dataclasses.replace(story.DECLARATIONS[0], id="26CN4201E700000000", lrn="BULK-E-0000", awb="784-50000016")
+    reg = DeclarationRegister(clock=lambda: NOW, seed=(extra,))
+    entry = reg.by_mrn(extra.id, None)
+    assert entry is not None and entry.submission.awb == "784-50000016"
+    assert reg.by_mrn(story.DECLARATIONS[0].id, None) is None

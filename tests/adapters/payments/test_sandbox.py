@@ -10,10 +10,13 @@ from decimal import Decimal
 import httpx
 import pytest
 
+from adapters import story
 from adapters.payments.client import RailClient
 from adapters.payments.messages import pacs002, pacs008
 from adapters.payments.messages.envelope import parse_message, render_message
 from adapters.payments.model import CreditTransfer, Party
+from adapters.payments.sandbox import create_app
+from gateway.sdk.sandbox import SandboxConfig
 
 from .conftest import HAIXIN_ACCOUNT, HORGOS_ACCOUNT, SETTLED_UETR, rail_ledger
 
@@ -198,3 +201,11 @@ async def test_compliance_release_settles_a_pending_payment(http, client, rail):
     assert released.json()["status"] == "ACSP"
     assert (await client.inquire([ct.uetr]))[ct.uetr].status == "ACSC"
     assert (await rail_ledger(rail))["settlements"][ct.uetr] == 1
+
+
+def test_the_payments_option_seeds_the_rail_and_other_options_stay_checked() -> None:
+    (first, *_) = story.PAYMENTS
+    app = create_app(SandboxConfig(options={"payments": (first,), "step_delay": 0}))
+    assert set(app.state.rail.rail.transactions) == {first.uetr}
+    with pytest.raises(ValueError, match="unknown payments-rail option"):
+        create_app(SandboxConfig(options={"payment": (first,)}))

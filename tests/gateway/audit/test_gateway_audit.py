@@ -82,6 +82,22 @@ async def test_every_operation_leaves_a_committed_record_with_fetches_legacy_cal
     assert sent[1] == TRACE and sent[2] == call["span_id"]
 
 
+async def test_fetches_batched_into_one_call_share_it_and_its_legacy_calls(tmp_path: Path) -> None:
+    query = '{ a: shipment(awb: "999-12345675") { duty } b: shipments { duty } }'
+    async with gateway(settings(tmp_path)) as (client, _, _):
+        r = await client.post("/graphql", json={"query": query})
+        assert "errors" not in r.json()
+    (record,) = await asyncio.to_thread(read_in_another_process, tmp_path / "audit.sqlite3")
+    customs = [(i, f) for i, f in enumerate(record["fetches"]) if f["service"] == "customs"]
+    assert [f["path"] for _, f in customs] == [["a"], ["b", "@"]]  # two plan fetches of one level...
+    assert len({f["call"] for _, f in customs}) == 1  # ...sent as one _entities request
+    assert {f["call"] for f in record["fetches"]} == {record["fetches"][0]["call"], customs[0][1]["call"]}
+    calls = record["legacy_calls"]
+    assert calls and {c["fetch"] for c in calls} == {customs[0][0]}  # each names the fetch it ran under
+    lineage = {e["path"]: e["legacy_calls"] for e in record["lineage"]}
+    assert lineage["a.duty"] == lineage["b.@.duty"] == list(range(len(calls)))  # and served both paths
+
+
 async def test_variables_are_redacted_but_equal_values_still_match(tmp_path: Path) -> None:
     query = "query S($awb: ID!) { shipment(awb: $awb) { awb } }"
     async with gateway(settings(tmp_path)) as (client, _, app):
