@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypeVar, cast
@@ -20,6 +21,8 @@ from gateway.sdk import identifiers as ids
 from gateway.sdk.context import SubgraphContext
 from gateway.sdk.scalars import AWB, VIN, CountryCode, HSCode, Money, MoneyValue, TaxId
 from gateway.sdk.schema import federation_schema
+
+_MRN = re.compile(r"[0-9A-Za-z]{1,35}")
 
 __all__ = ["build_schema"]
 
@@ -319,7 +322,11 @@ def _draft(data: SubmitDeclarationInput) -> DeclarationDraft:
 class Query:
     @_field("A customs declaration by MRN.")
     async def declaration(self, info: Info, id: strawberry.ID) -> CustomsDeclaration | None:
-        record = await _loaders(info).by_mrn.load(str(id))
+        mrn = str(id).strip()
+        if not _MRN.fullmatch(mrn):
+            # refused here, before the customs system is asked for a reference it could never have issued
+            raise BadUserInput("id must be a movement reference number (MRN): 1-35 letters and digits", field="id")
+        record = await _loaders(info).by_mrn.load(mrn)
         return CustomsDeclaration.of(record) if record is not None else None
 
     @_field("Declarations matching every given filter field, oldest first, paged.")

@@ -70,6 +70,16 @@ async def test_unknown_mrn_is_null(customs: CustomsAdapter) -> None:
     assert result.data == {"declaration": None}
 
 
+async def test_a_malformed_mrn_is_refused_before_the_customs_system_is_asked(customs: CustomsAdapter) -> None:
+    for bad in ("", "   ", "26CN4201E00000001'; --", "X" * 36):
+        result = await execute(customs, DECLARATION, {"id": bad})
+        assert result.data == {"declaration": None}
+        assert result.errors is not None
+        error = result.errors[0]
+        assert error.extensions is not None and error.extensions["code"] == "BAD_USER_INPUT", bad
+        assert "MRN" in error.message
+
+
 async def test_submit_returns_an_18_character_mrn_and_dmsrcv(customs: CustomsAdapter) -> None:
     result = await execute(customs, SUBMIT, {"input": car_export()})
     assert result.errors is None
