@@ -280,8 +280,6 @@ def create_app(
             await audit.log.probe(interval=0)
         ready = all(h.ok for h in health.values()) and (audit is None or audit.ready)
         breakers = resilience_registry().status()
-        for name, status in breakers.items():
-            metrics.breaker_open.labels(name).set(1 if status["breaker"] == "open" else 0)
         body = {
             "status": "ready" if ready else "unavailable",
             "supergraph": rt.supergraph.hash[:16],

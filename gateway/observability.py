@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-from prometheus_client.core import CounterMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from gateway.resilience import SourceRegistry
@@ -59,7 +59,8 @@ class ResilienceCollector(Collector):
     One series per source name (the guards of one source at several addresses are summed):
     ``silkgraph_legacy_retries_total`` (retries sent), ``silkgraph_retry_budget_exhausted_total`` (retries refused
     because the source's budget was spent), ``silkgraph_breaker_rejections_total`` (calls failed fast while the
-    breaker was open) and ``silkgraph_bulkhead_rejections_total`` (calls refused with the bulkhead full).
+    breaker was open) and ``silkgraph_bulkhead_rejections_total`` (calls refused with the bulkhead full); and the
+    gauge ``silkgraph_breaker_open`` (1 while any breaker of the source is open), current at every scrape.
     """
 
     _FAMILIES = (
@@ -72,9 +73,12 @@ class ResilienceCollector(Collector):
     def __init__(self, sources: SourceRegistry | None = None) -> None:
         self.sources = sources
 
-    def collect(self) -> Iterator[CounterMetricFamily]:
+    def collect(self) -> Iterator[CounterMetricFamily | GaugeMetricFamily]:
         totals: dict[str, list[int]] = {}
+        open_now: dict[str, int] = {}
         for guard in (self.sources or resilience_registry()).guards():
+            is_open = guard.status()["breaker"] == "open"
+            open_now[guard.name] = max(open_now.get(guard.name, 0), int(is_open))
             counts = (guard.budget.spent, guard.budget.refused, guard.rejected_open, guard.rejected_full)
             row = totals.setdefault(guard.name, [0, 0, 0, 0])
             for i, n in enumerate(counts):
@@ -84,6 +88,14 @@ class ResilienceCollector(Collector):
             for source, row in sorted(totals.items()):
                 family.add_metric([source], row[i])
             yield family
+        gauge = GaugeMetricFamily(
+            "silkgraph_breaker_open",
+            "Whether a legacy source's circuit breaker is open (1) or not (0)",
+            labels=["source"],
+        )
+        for source, value in sorted(open_now.items()):
+            gauge.add_metric([source], value)
+        yield gauge
 
 
 class Metrics:
@@ -113,12 +125,6 @@ class Metrics:
         )
         self.plan_cache = Gauge(
             "silkgraph_plan_cache_lookups", "Plan cache lookups since start", ["result"], registry=self.registry
-        )
-        self.breaker_open = Gauge(
-            "silkgraph_breaker_open",
-            "Whether a legacy source's circuit breaker is open (1) or not (0)",
-            ["source"],
-            registry=self.registry,
         )
         self.source_up = Gauge(
             "silkgraph_source_up",

@@ -91,6 +91,8 @@ async def test_a_system_down_degrades_the_answer_and_its_breaker_opens_then_reco
         open_ = await s.ask()  # two failures: the breaker is open, customs is not called
         assert "circuit open" in open_["errors"][0]["message"]
         assert open_["data"]["vehicle"]["manufacturer"] == "SAIC Volkswagen"
+        # the gauge is current at every scrape, whether or not anyone asked /readyz
+        assert 'silkgraph_breaker_open{source="customs"} 1.0' in (await s.client.get("/metrics")).text
         ready = (await s.client.get("/readyz")).json()
         assert any(b["breaker"] == "open" for b in ready["breakers"].values())
         metrics = (await s.client.get("/metrics")).text
@@ -102,6 +104,7 @@ async def test_a_system_down_degrades_the_answer_and_its_breaker_opens_then_reco
         recovered = await s.ask()
         assert "errors" not in recovered, recovered
         assert recovered["data"]["vehicle"]["customsDeclaration"]["status"]
+        assert 'silkgraph_breaker_open{source="customs"} 0.0' in (await s.client.get("/metrics")).text
 
 
 @pytest.mark.timeout(60)
