@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zlib
 from typing import Any
 
 import asyncpg
@@ -27,7 +28,10 @@ class PostgresIdempotencyStore(SqlIdempotencyStore):
 
     async def open(self) -> None:
         self._pool = await asyncpg.create_pool(self.url, min_size=1, max_size=5)
-        async with self._pool.acquire() as conn:
+        # replicas starting at once would race on CREATE TABLE IF NOT EXISTS (a unique violation in pg_type):
+        # creation is serialised by an advisory lock keyed by the table
+        async with self._pool.acquire() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", zlib.crc32(f"silkgraph.idem.{self.table}".encode()))
             await conn.execute(self._ddl())
 
     async def close(self) -> None:

@@ -146,6 +146,24 @@ async def test_postgres_store_follows_the_idempotency_rules():
 
 
 @pytest.mark.postgres
+async def test_replicas_opening_the_postgres_store_at_once_all_start():
+    """Eight stores creating one new table at the same moment: none fails on the DDL race."""
+    import asyncio
+
+    from adapters.payments.idempotency_pg import PostgresIdempotencyStore
+
+    table = f"payment_idem_{uuid.uuid4().hex[:12]}"
+    stores = [PostgresIdempotencyStore(_postgres_url(), table=table) for _ in range(8)]
+    try:
+        results = await asyncio.gather(*(s.open() for s in stores), return_exceptions=True)
+        assert [r for r in results if isinstance(r, BaseException)] == []
+    finally:
+        await stores[0].drop()
+        for s in stores:
+            await s.close()
+
+
+@pytest.mark.postgres
 async def test_initiate_payment_is_idempotent_on_postgres(rail, tmp_path):
     from adapters.payments.idempotency_pg import PostgresIdempotencyStore
 
