@@ -171,6 +171,8 @@ class GatewaySettings:
     deduplicate_fetches: bool = True
     plan_cache_size: int = 512
     subgraph_timeout: float = 30.0
+    #: seconds a query may take in all; past it the data fetched so far is returned with GATEWAY_TIMEOUT
+    request_timeout: float = 60.0
     limits: LimitSettings = dataclasses.field(default_factory=LimitSettings)
     cors: CorsSettings = dataclasses.field(default_factory=CorsSettings)
     cost: CostSettings = dataclasses.field(default_factory=CostSettings)
@@ -396,6 +398,14 @@ def _gateway(s: _Section) -> GatewaySettings:
         }
     )
     lim.finish()
+    subgraph_timeout = s.positive("subgraph_timeout", float, 30.0)
+    request_timeout = s.positive("request_timeout", float, 60.0)
+    if request_timeout < subgraph_timeout:
+        raise ConfigError(
+            s.key("request_timeout"),
+            f"must be at least subgraph_timeout ({subgraph_timeout:g} s), got {request_timeout:g}: a query could "
+            "never wait for its slowest subgraph",
+        )
     settings = GatewaySettings(
         host=s.get("host", str, "127.0.0.1"),
         port=port,
@@ -407,7 +417,8 @@ def _gateway(s: _Section) -> GatewaySettings:
         include_subgraph_errors=s.get("include_subgraph_errors", bool, False),
         deduplicate_fetches=s.get("deduplicate_fetches", bool, True),
         plan_cache_size=s.positive("plan_cache_size", int, 512),
-        subgraph_timeout=s.positive("subgraph_timeout", float, 30.0),
+        subgraph_timeout=subgraph_timeout,
+        request_timeout=request_timeout,
         limits=limits,
         cors=_cors(s.sub("cors")),
         cost=_cost(s.sub("cost")),

@@ -196,5 +196,6 @@ async def build_runtime(
         plan_cache_size=gw.plan_cache_size,
         include_subgraph_errors=gw.include_subgraph_errors or not gw.production,
         deduplicate_fetches=gw.deduplicate_fetches,
+        request_timeout=gw.request_timeout,
     )
     return Runtime(settings=settings, supergraph=supergraph, graph=graph, adapters=live, remotes=remotes, http=http)

@@ -145,6 +145,7 @@ class FederatedGraph:
         document_cache_size: int = 1024,
         include_subgraph_errors: bool = True,
         deduplicate_fetches: bool = True,
+        request_timeout: float | None = None,
         pre_validation: list[PreValidationCheck] | None = None,
         authorize: Authorizer | None = None,
         operation_checks: list[OperationCheck] | None = None,
@@ -154,7 +155,10 @@ class FederatedGraph:
         self.schema = supergraph.api_schema
         self.planner = QueryPlanner(supergraph, plan_cache_size)
         self.executor = PlanExecutor(
-            transports, include_subgraph_errors=include_subgraph_errors, deduplicate=deduplicate_fetches
+            transports,
+            include_subgraph_errors=include_subgraph_errors,
+            deduplicate=deduplicate_fetches,
+            deadline=request_timeout,
         )
         self.transports = transports
         self.introspection = introspection

@@ -80,10 +80,13 @@ class PlanExecutor:
         *,
         include_subgraph_errors: Callable[[str], bool] | bool = True,
         deduplicate: bool = True,
+        deadline: float | None = None,
     ) -> None:
         self.transports = transports
         self._include = include_subgraph_errors
         self.deduplicate = deduplicate
+        #: seconds a query may take in all (``None``: no limit beyond each fetch's own timeout)
+        self.deadline = deadline
         #: identical subgraph queries in flight (any request): the later callers share the first one's answer
         self._inflight: dict[tuple[Any, ...], asyncio.Future[Any]] = {}
         self._waiters: dict[tuple[Any, ...], int] = {}
@@ -112,12 +115,22 @@ class PlanExecutor:
         if shared is not None:
             self.deduplicated += 1
             self._waiters[key] = self._waiters.get(key, 0) + 1
-            result = await asyncio.shield(shared)
+            try:
+                result = await asyncio.shield(shared)
+            except asyncio.CancelledError:
+                task = asyncio.current_task()
+                if shared.cancelled() and task is not None and not task.cancelling():
+                    # the request that was fetching gave up (its deadline): this one asks for itself
+                    return await transport.fetch(operation, variables, context)
+                raise
             return copy.deepcopy(result)  # each request merges into its own copy
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
         try:
             answer = await transport.fetch(operation, variables, context)
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
         except BaseException as exc:
             future.set_exception(exc)
             future.exception()  # retrieved: no "never retrieved" warning when nobody else waited
@@ -141,8 +154,24 @@ class PlanExecutor:
         data: dict[str, Any] | None = None,
     ) -> ExecutionOutcome:
         run = _Run(self, variables, context, data if data is not None else {})
-        if plan.node is not None:
+        if plan.node is None:
+            pass
+        elif self.deadline is None or plan.operation_kind == "mutation":
+            # mutations run to the end: cutting one short could leave a write half-done upstream
             await run.node(plan.node)
+        else:
+            try:
+                async with asyncio.timeout(self.deadline):
+                    await run.node(plan.node)
+            except TimeoutError:
+                # merges are synchronous, so what arrived is whole: answer with it and say what is missing
+                run.errors.append(
+                    {
+                        "message": f"the operation did not finish within {self.deadline:g} s "
+                        "(gateway.request_timeout); the data fetched by then is returned",
+                        "extensions": {"code": "GATEWAY_TIMEOUT"},
+                    }
+                )
         return ExecutionOutcome(data=run.data, errors=run.errors, fetches=run.fetches)
 
 

@@ -217,3 +217,11 @@ def test_bad_environment_overrides_name_the_key(env: dict[str, Any], key: str) -
     with pytest.raises(ConfigError) as info:
         load_settings(environ={"SILKGRAPH_GATEWAY__PORT": "4000", **env})
     assert info.value.key == key
+
+
+def test_the_request_deadline_cannot_be_shorter_than_one_subgraph_fetch(tmp_path: Path) -> None:
+    err = _error(tmp_path, "[gateway]\nsubgraph_timeout = 30\nrequest_timeout = 10\n")
+    assert err.key == "gateway.request_timeout"
+    assert "subgraph_timeout" in str(err)
+    settings = load_settings(None, overrides={"gateway.request_timeout": 45})
+    assert settings.gateway.request_timeout == 45.0

@@ -215,3 +215,52 @@ async def test_different_tenants_never_share_a_call(graph: Graph) -> None:
     gate.set()
     await asyncio.gather(*tasks)
     assert slow.calls == 2
+
+
+class _Stuck:
+    """A subgraph that never answers (until cancelled)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def fetch(self, operation: str, variables: object, context: object, operation_name: object = None) -> object:
+        self.calls += 1
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+
+async def test_a_query_past_its_deadline_returns_what_arrived_with_gateway_timeout(graph: Graph) -> None:
+    graph.graph.executor.transports = {**graph.transports, "customs": _Stuck()}  # type: ignore[dict-item]
+    graph.graph.executor.deadline = 0.2
+    result = await graph.run('{ shipment(awb: "999-12345675") { awb duty } }')
+    # cargo answered: its field stays; customs never did: its field is null, and the error says why
+    assert result.data == {"shipment": {"awb": "999-12345675", "duty": None}}
+    assert [e["extensions"]["code"] for e in result.errors] == ["GATEWAY_TIMEOUT"]
+    assert "gateway.request_timeout" in result.errors[0]["message"]
+
+
+async def test_a_query_within_its_deadline_is_untouched(graph: Graph) -> None:
+    graph.graph.executor.deadline = 5.0
+    result = await graph.run('{ shipment(awb: "999-12345675") { awb duty } }')
+    assert result.errors == []
+    assert result.data == {"shipment": {"awb": "999-12345675", "duty": 184.05}}
+
+
+async def test_when_the_sharing_request_gives_up_its_waiters_fetch_for_themselves(graph: Graph) -> None:
+    gate = asyncio.Event()
+    slow = _SlowCargo(graph.transports["cargo"], gate)
+    graph.graph.executor.transports = {**graph.transports, "cargo": slow}  # type: ignore[dict-item]
+    query = '{ shipment(awb: "999-12345675") { awb } }'
+    leader = asyncio.create_task(graph.run(query))
+    for _ in range(5):
+        await asyncio.sleep(0)
+    waiter = asyncio.create_task(graph.run(query))
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert graph.graph.executor.deduplicated == 1  # the second request is waiting on the first one's call
+    leader.cancel()
+    gate.set()
+    result = await waiter
+    assert result.errors == []
+    assert result.data == {"shipment": {"awb": "999-12345675"}}
+    assert slow.calls == 2  # the waiter asked cargo itself
