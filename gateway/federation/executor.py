@@ -164,6 +164,7 @@ class PlanExecutor:
                 async with asyncio.timeout(self.deadline):
                     await run.node(plan.node)
             except TimeoutError:
+                await run.abandon()
                 # merges are synchronous, so what arrived is whole: answer with it and say what is missing
                 run.errors.append(
                     {
@@ -186,6 +187,13 @@ class _Run:
         self.errors: list[dict[str, Any]] = []
         self.fetches: list[FetchRecord] = []
         self._batchers: dict[str, _EntityBatcher] = {}
+
+    async def abandon(self) -> None:
+        """Cancel the entity fetches still out (batched sends run in tasks of their own) and wait for them."""
+        tasks = [t for b in self._batchers.values() for t in b._flushing if not t.done()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     def _batcher(self, service: str) -> _EntityBatcher:
         batcher = self._batchers.get(service)
@@ -238,6 +246,10 @@ class _Run:
         except SilkgraphError as exc:
             record.ok, record.error_code = False, exc.code
             return exc
+        except asyncio.CancelledError:
+            # the query's deadline passed while this fetch was out: the audit record says so
+            record.ok, record.error_code = False, "GATEWAY_TIMEOUT"
+            raise
         except Exception:  # a transport bug must not crash the request: mask it, keep the service name
             record.ok, record.error_code = False, "SUBREQUEST_FAILED"
             return SubgraphError(f"request to subgraph {fetch.service!r} failed", service=fetch.service)

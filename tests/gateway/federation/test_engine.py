@@ -237,6 +237,11 @@ async def test_a_query_past_its_deadline_returns_what_arrived_with_gateway_timeo
     assert result.data == {"shipment": {"awb": "999-12345675", "duty": None}}
     assert [e["extensions"]["code"] for e in result.errors] == ["GATEWAY_TIMEOUT"]
     assert "gateway.request_timeout" in result.errors[0]["message"]
+    # the fetch that was still out is in the record, failed with the same code
+    assert [(f.service, f.ok, f.error_code) for f in result.fetches] == [
+        ("cargo", True, None),
+        ("customs", False, "GATEWAY_TIMEOUT"),
+    ]
 
 
 async def test_a_query_within_its_deadline_is_untouched(graph: Graph) -> None:
