@@ -45,7 +45,9 @@ class System:
 
 
 @contextlib.asynccontextmanager
-async def system(tmp_path: Path) -> AsyncIterator[System]:
+async def system(
+    tmp_path: Path, *, read_timeout: float = 0.5, total_timeout: float = 1.0, gateway: dict[str, Any] | None = None
+) -> AsyncIterator[System]:
     async with contextlib.AsyncExitStack() as stack:
         sandboxes: dict[str, SandboxServer] = {}
         adapters: dict[str, AdapterSettings] = {}
@@ -54,7 +56,11 @@ async def system(tmp_path: Path) -> AsyncIterator[System]:
             server = await stack.enter_async_context(serve_sandbox(spec.factory, SandboxConfig()))
             sandboxes[name] = server
             adapters[name] = AdapterSettings(
-                name=name, url=server.url + spec.base_path, read_timeout=0.5, total_timeout=1.0, options=OPTIONS
+                name=name,
+                url=server.url + spec.base_path,
+                read_timeout=read_timeout,
+                total_timeout=total_timeout,
+                options=OPTIONS,
             )
         settings = load_settings(
             None,
@@ -62,6 +68,7 @@ async def system(tmp_path: Path) -> AsyncIterator[System]:
                 "gateway.mode": "demo",
                 "audit.store": "memory",
                 "auth.demo_key_file": str(tmp_path / "dev.pem"),
+                **(gateway or {}),
             },
         )
         settings = dataclasses.replace(settings, adapters=adapters)
@@ -130,3 +137,17 @@ async def test_each_fault_of_the_customs_system_is_contained_to_its_fields(
         assert vehicle["customsDeclaration"] is None
         assert codes(body), body
         assert set(codes(body).values()) <= expected, body["errors"]
+
+
+@pytest.mark.timeout(60)
+async def test_a_query_past_the_gateway_deadline_answers_with_what_arrived(tmp_path: Path) -> None:
+    # customs takes 3 s, within its own 10 s timeout, but the query may take 1.5 s in all
+    deadline = {"gateway.subgraph_timeout": 1.5, "gateway.request_timeout": 1.5}
+    async with system(tmp_path, read_timeout=10.0, total_timeout=10.0, gateway=deadline) as s:
+        s.sandboxes["customs"].faults.reconfigure(FaultConfig(latency_ms=3000))
+        body = await s.ask()
+    vehicle = body["data"]["vehicle"]
+    assert vehicle["manufacturer"] == "SAIC Volkswagen"  # vehicles answered
+    assert vehicle["exporter"]["name"] == "Qingdao Haixin Trading Co., Ltd."  # tax answered
+    assert vehicle["customsDeclaration"] is None  # customs was still out
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["GATEWAY_TIMEOUT"]
