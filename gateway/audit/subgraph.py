@@ -15,6 +15,7 @@ from strawberry.types import Info
 
 from gateway.audit.log import AuditLog
 from gateway.audit.merkle import ProofError
+from gateway.audit.record import utc_iso
 from gateway.audit.store import Row, SearchFilter
 from gateway.audit.verify import prove
 from gateway.errors import BadUserInput, Forbidden
@@ -49,6 +50,8 @@ class AuditLegacyCall:
     operation: str
     endpoint: str
     method: str
+    #: when the call was sent (ISO 8601, UTC, milliseconds)
+    started: str | None
     status: int | None
     latency_ms: float
     retries: int
@@ -151,6 +154,7 @@ def _calls(raw: list[dict[str, Any]]) -> list[AuditLegacyCall]:
             operation=c.get("operation", ""),
             endpoint=c.get("endpoint", ""),
             method=c.get("method", ""),
+            started=utc_iso(c["started"]) if isinstance(c.get("started"), int | float) else None,
             status=c.get("status"),
             latency_ms=c.get("latency_ms", 0.0),
             retries=c.get("retries", 0),

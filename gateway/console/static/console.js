@@ -3,7 +3,7 @@
 const RECORD_FIELDS = `seq time traceId operationType operationName outcome errorCodes latencyMs services
   principal { subject agency roles scopes }
   fetches { index service path entity representations started durationMs ok errorCode
-    legacyCalls { index source operation endpoint status latencyMs retries breaker errorCode } }
+    legacyCalls { index source operation endpoint started status latencyMs retries breaker errorCode } }
   lineage { path service fetch legacyCalls } leafHash chainHash`;
 
 let token = sessionStorage.getItem("silkgraph-auditor-token") || "";
@@ -111,8 +111,9 @@ function show(r) {
       sub.className = "row";
       sub.setAttribute("role", "listitem");
       sub.append(text("span", `  ↳ ${c.source} ${c.operation}`, { class: "label" }));
-      bar(sub, offset, c.latencyMs, total, c.errorCode ? "legacy error" : "legacy",
-          `legacy call to ${c.source} ${c.operation}: ${c.latencyMs.toFixed(1)} ms, status ${c.status ?? "none"}, ` +
+      const at = c.started ? Math.max(Date.parse(c.started) - start, 0) : offset;
+      bar(sub, at, c.latencyMs, total, c.errorCode ? "legacy error" : "legacy",
+          `legacy call to ${c.source} ${c.operation}: ${c.latencyMs.toFixed(1)} ms from ${at.toFixed(1)} ms, status ${c.status ?? "none"}, ` +
           `${c.retries} retries, breaker ${c.breaker || "n/a"}` + (c.errorCode ? `, error ${c.errorCode}` : ""));
       waterfall.append(sub);
     }

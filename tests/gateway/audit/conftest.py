@@ -26,7 +26,7 @@ def sample(i: int, *, subject: str = "alice", agency: str | None = None, outcome
         "operation": {"type": "query", "name": f"Op{i % 3}", "document_hash": "x", "variables": {}},
         "outcome": outcome,
         "fetches": [{"service": "cargo" if i % 2 else "customs", "path": []}],
-        "legacy_calls": [{"source": "cargo-xml"}] if i % 2 else [],
+        "legacy_calls": [{"source": "cargo-xml", "started": 1795000000.25}] if i % 2 else [],
     }
 
 

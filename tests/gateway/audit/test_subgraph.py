@@ -46,9 +46,10 @@ async def test_only_auditors_see_the_trail(subgraph: AuditSubgraph) -> None:
 
 async def test_search_pages_newest_first(subgraph: AuditSubgraph) -> None:
     query = """query($before: Int) { auditRecords(subgraph: "cargo", first: 2, before: $before) {
-        records { seq principal { subject } services legacyCalls { source fetch } } nextBefore } }"""
+        records { seq principal { subject } services legacyCalls { source fetch started } } nextBefore } }"""
     first = (await run(subgraph, query))["auditRecords"]
     assert [r["seq"] for r in first["records"]] == [5, 3]
+    assert first["records"][0]["legacyCalls"][0]["started"] == "2026-11-18T11:06:40.250Z"
     second = (await run(subgraph, query, before=first["nextBefore"]))["auditRecords"]
     assert [r["seq"] for r in second["records"]] == [1]
     assert second["nextBefore"] is None
