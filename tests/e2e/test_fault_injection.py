@@ -19,6 +19,7 @@ import pytest
 
 from gateway.app import create_app
 from gateway.config import load_settings
+from gateway.resilience import registry as resilience_registry
 from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.registry import load_adapter_class, make_adapter
 from gateway.sdk.sandbox import FaultConfig, SandboxConfig, SandboxServer, serve_sandbox
@@ -48,6 +49,8 @@ class System:
 async def system(
     tmp_path: Path, *, read_timeout: float = 0.5, total_timeout: float = 1.0, gateway: dict[str, Any] | None = None
 ) -> AsyncIterator[System]:
+    # the guards are per process: forget other tests' sources, so the metrics speak of this system only
+    resilience_registry().clear()
     async with contextlib.AsyncExitStack() as stack:
         sandboxes: dict[str, SandboxServer] = {}
         adapters: dict[str, AdapterSettings] = {}
