@@ -3,8 +3,10 @@
 Fetch results are merged into one data tree under the client's response keys. Errors from a subgraph are
 re-pathed into client space (``["_entities", 3, "duty"]`` → ``["shipments", 7, "duty"]`` for every position that
 used representation 3) and carry ``extensions.serviceName``. A failed fetch yields errors at the paths it would
-have filled and leaves those fields missing; the response shaping (:mod:`gateway.federation.response`) then
-applies null propagation over the merged result.
+have filled and leaves those fields missing; so does an error at an entity itself (``["_entities", 3]``, its
+reference did not resolve), which goes to the first field that fetch would have filled at each position, not to
+the object, which stays with its key. The response shaping (:mod:`gateway.federation.response`) then applies null
+propagation over the merged result.
 """
 
 from __future__ import annotations
@@ -301,8 +303,11 @@ class _Run:
             if isinstance(sub_path, list) and len(sub_path) >= 2 and sub_path[0] == "_entities":
                 i = sub_path[1]
                 if isinstance(i, int) and 0 <= i < len(positions):
+                    # at the entity itself (its reference did not resolve, e.g. its system is down): the object
+                    # stays in the client's tree with its key; the fields this fetch would fill are what is lost
+                    rest = sub_path[2:] or [f for f in (_first_entity_field(fetch.operation),) if f]
                     for obj_path, _ in positions[i]:
-                        self._subgraph_error(fetch.service, err, [*obj_path, *sub_path[2:]])
+                        self._subgraph_error(fetch.service, err, [*obj_path, *rest])
                     continue
             # no usable path: attach to the Flatten path of the first entity
             self._subgraph_error(fetch.service, err, positions[0][0][0])
