@@ -25,7 +25,7 @@ def state(info: Info) -> BarterState:
     return cast(BarterState, info.context.state)
 
 
-async def _barter_contracts(root: Company, info: Info) -> list[BarterContract]:
+async def _barter_contracts(root: Company, info: Info) -> list[BarterContract] | None:
     st = state(info)
     contracts = await st.by_party.load(Party(country=root.country, tax_id=root.tax_id))
     return [contract_to_graphql(c, st.today) for c in contracts]
@@ -35,7 +35,7 @@ async def _barter_contracts(root: Company, info: Info) -> list[BarterContract]:
 class Company:
     country: CountryCode
     tax_id: TaxId
-    barter_contracts: list[BarterContract] = strawberry.field(
+    barter_contracts: list[BarterContract] | None = strawberry.field(
         resolver=_barter_contracts, description="Barter contracts this company is a party to."
     )
 

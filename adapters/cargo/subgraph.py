@@ -196,7 +196,7 @@ class Company:
         return cls(country=CountryCode(country), tax_id=TaxId(taxId))
 
     @_described("Air shipments this company sends or receives.")
-    async def shipments(self, info: Info, role: ShipmentRole = ShipmentRole.ANY) -> list[Shipment]:
+    async def shipments(self, info: Info, role: ShipmentRole = ShipmentRole.ANY) -> list[Shipment] | None:
         records = await _loaders(info).by_company.load((str(self.country), str(self.tax_id), role.value))
         return [Shipment(awb=AWB(r.awb), record=r) for r in records]
 

@@ -175,7 +175,7 @@ class Company:
     tax_id: TaxId
 
     @_field("Declarations this company lodged as declarant, oldest first.")
-    async def declarations(self, info: Info) -> list[CustomsDeclaration]:
+    async def declarations(self, info: Info) -> list[CustomsDeclaration] | None:
         records = await _loaders(info).by_declarant.load((str(self.country), str(self.tax_id)))
         return [CustomsDeclaration.of(r) for r in records]
 
@@ -189,7 +189,7 @@ class Shipment:
     awb: AWB
 
     @_field("Customs declarations naming this air waybill.")
-    async def customs(self, info: Info) -> list[CustomsDeclaration]:
+    async def customs(self, info: Info) -> list[CustomsDeclaration] | None:
         return [CustomsDeclaration.of(r) for r in await _loaders(info).by_awb.load(str(self.awb))]
 
     @classmethod
@@ -216,7 +216,7 @@ class BarterContract:
     id: strawberry.ID
 
     @_field("Declarations lodged under this barter contract (procedure 0130/4019).")
-    async def declarations(self, info: Info) -> list[CustomsDeclaration]:
+    async def declarations(self, info: Info) -> list[CustomsDeclaration] | None:
         return [CustomsDeclaration.of(r) for r in await _loaders(info).by_barter_contract.load(str(self.id))]
 
     @classmethod

@@ -164,12 +164,12 @@ class Company:
         return cls(country=CountryCode(rep["country"]), tax_id=TaxId(rep["taxId"]))
 
     @resolver("The company's accounts on the payment rail.")
-    async def accounts(self, info: strawberry.Info) -> list[PaymentAccount]:
+    async def accounts(self, info: strawberry.Info) -> list[PaymentAccount] | None:
         records = await state_of(info).accounts.load((str(self.country), str(self.tax_id)))
         return [PaymentAccount.from_record(r) for r in records]
 
     @resolver("Payments where the company is debtor or creditor, oldest first.")
-    async def payments(self, info: strawberry.Info, status: PaymentStatus | None = None) -> list[Payment]:
+    async def payments(self, info: strawberry.Info, status: PaymentStatus | None = None) -> list[Payment] | None:
         state = state_of(info)
         uetrs = await state.party_payments.load((str(self.country), str(self.tax_id)))
         reports = await state.payments.load_many(uetrs)

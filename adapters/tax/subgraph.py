@@ -83,13 +83,13 @@ class CustomsDeclaration:
 class Company:
     country: CountryCode
     tax_id: TaxId
-    name: str
+    name: str | None
     name_local: str | None
     city: str | None
     address: str | None
-    registered_on: dt.date
-    status: TaxpayerStatus
-    vat_payer_type: VatPayerType
+    registered_on: dt.date | None
+    status: TaxpayerStatus | None
+    vat_payer_type: VatPayerType | None
 
     @classmethod
     def of(cls, t: Taxpayer) -> Company:
@@ -106,7 +106,7 @@ class Company:
         )
 
     @_field("Export VAT rebates this company filed, by rebate id.")
-    async def export_rebates(self, info: Info) -> list[ExportRebate]:
+    async def export_rebates(self, info: Info) -> list[ExportRebate] | None:
         records = await _loaders(info).rebates_of.load((str(self.country), str(self.tax_id)))
         return [ExportRebate.of(r) for r in records]
 

@@ -25,7 +25,7 @@ def state(info: Info) -> VehiclesState:
     return cast(VehiclesState, info.context.state)
 
 
-async def _vehicle_exports(root: Company, info: Info) -> list[Vehicle]:
+async def _vehicle_exports(root: Company, info: Info) -> list[Vehicle] | None:
     st = state(info)
     filings = await st.by_company.load(Party(country=root.country, tax_id=root.tax_id))
     return [vehicle_to_graphql(f, st) for f in filings]
@@ -35,7 +35,7 @@ async def _vehicle_exports(root: Company, info: Info) -> list[Vehicle]:
 class Company:
     country: CountryCode
     tax_id: TaxId
-    vehicle_exports: list[Vehicle] = strawberry.field(
+    vehicle_exports: list[Vehicle] | None = strawberry.field(
         resolver=_vehicle_exports, description="Used-car export filings naming this company as exporter or buyer."
     )
 

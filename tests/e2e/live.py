@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Collection, Mapping
 from typing import Any
 
 import httpx
@@ -21,8 +21,8 @@ from gateway.federation.engine import GraphQLRequest, GraphQLResponse
 from gateway.runtime import Runtime
 from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.context import ANONYMOUS, RequestContext
-from gateway.sdk.registry import make_adapter
-from gateway.sdk.sandbox import FaultConfig, SandboxConfig, serve_sandbox
+from gateway.sdk.registry import load_adapter_class, make_adapter
+from gateway.sdk.sandbox import FaultConfig, SandboxConfig, free_port, serve_sandbox
 
 __all__ = ["GRAPHQL_RESPONSE", "Platform", "running_platform"]
 
@@ -67,15 +67,21 @@ async def running_platform(
     *,
     faults_of: Mapping[str, FaultConfig] | None = None,
     options_of: Mapping[str, Mapping[str, Any]] | None = None,
+    unreachable: Collection[str] = (),
 ) -> AsyncIterator[Platform]:
     """Start it all; ``faults`` apply to every sandbox, ``faults_of`` to the named adapters' sandboxes only.
 
     ``options_of`` gives the named adapters' sandboxes their ``SandboxConfig.options`` (e.g. a larger seed).
+    The ``unreachable`` adapters' sandboxes are not started: their URLs name a loopback port nobody listens on,
+    so every call to that legacy system is refused at connect, as when the system is down.
     """
     names = builtin_adapters()
     async with contextlib.AsyncExitStack() as stack:
         adapter_settings: dict[str, AdapterSettings] = {}
         for name in names:
+            if name in unreachable:
+                adapter_settings[name] = _refusing_settings(name)
+                continue
             config = SandboxConfig(
                 faults=(faults_of or {}).get(name) or faults or FaultConfig(),
                 options=dict((options_of or {}).get(name) or {}),
@@ -91,3 +97,16 @@ async def running_platform(
             httpx.AsyncClient(base_url=server.url, headers={"accept": GRAPHQL_RESPONSE}, timeout=30)
         )
         yield Platform(client=client, runtime=app.state.runtime, adapters=tuple(names), audit=app.state.audit)
+
+
+def _refusing_settings(name: str) -> AdapterSettings:
+    """The adapter's settings with every sandbox URL pointing at a closed loopback port (connection refused)."""
+    settings = AdapterSettings(name=name)
+    options: dict[str, Any] = {}
+    for spec in load_adapter_class(name)(settings).sandboxes():
+        url = f"http://127.0.0.1:{free_port()}{spec.base_path}"
+        if spec.setting == "url":
+            settings = dataclasses.replace(settings, url=url)
+        else:
+            options[spec.setting] = url
+    return dataclasses.replace(settings, options=options)

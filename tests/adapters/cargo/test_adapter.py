@@ -49,7 +49,7 @@ def test_the_subgraph_owns_shipment_and_extends_company_with_shipments() -> None
     sdl = CargoAdapter().sdl()
     assert 'type Shipment @key(fields: "awb")' in sdl
     assert 'type Company @key(fields: "country taxId")' in sdl
-    assert "shipments(role: ShipmentRole! = ANY): [Shipment!]!" in sdl
+    assert "shipments(role: ShipmentRole! = ANY): [Shipment!]\n" in sdl  # nullable: cargo may be down
     assert "bookShipment(input: BookShipmentInput!): Shipment!" in sdl
     for code in ("BKD", "RCS", "FOH", "DLV", "OCI"):
         assert f"  {code}\n" in sdl

@@ -7,7 +7,7 @@ import strawberry
 from strawberry.federation import Schema
 from strawberry.types import Info
 
-from gateway.errors import UpstreamTimeout
+from gateway.errors import UpstreamTimeout, UpstreamUnavailable
 from gateway.sdk.adapter import Adapter
 
 WEIGHTS = {"999-12345675": 1840.5, "784-30791202": 4210.0, "999-20260015": 2960.0}
@@ -22,6 +22,8 @@ class Recorder:
     representations: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     fail_with: Exception | None = None
     unknown: set[str] = dataclasses.field(default_factory=set)
+    #: keys whose reference resolution fails (the entity's own system is down for them)
+    failing: set[str] = dataclasses.field(default_factory=set)
 
     def check(self) -> None:
         if self.fail_with is not None:
@@ -89,6 +91,8 @@ def customs_schema(rec: Recorder) -> Schema:
             rec.representations.append({"awb": awb, "weight": weight})
             if awb in rec.unknown:
                 return None
+            if awb in rec.failing:
+                raise UpstreamUnavailable("customs SOAP service is down", service="customs")
             return Shipment(awb=awb, weight=weight)
 
     @strawberry.type

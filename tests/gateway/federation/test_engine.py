@@ -58,6 +58,18 @@ async def test_unknown_entity_leaves_its_fields_null(graph: Graph) -> None:
     assert result.data == {"shipment": {"awb": "999-12345675", "duty": None}}
 
 
+async def test_an_entity_that_fails_to_resolve_is_kept_and_the_error_points_at_the_entity(graph: Graph) -> None:
+    graph.customs.failing.add("784-30791202")
+    result = await graph.run("{ shipments { awb status d: duty } }")
+    shipments = result.data["shipments"] if result.data else None
+    assert shipments is not None
+    assert shipments[1] == {"awb": "784-30791202", "status": "ARR", "d": None}  # cargo's fields stay
+    assert shipments[0]["d"] == 184.05  # the other positions resolved
+    # the subgraph's error at ["_entities", i] goes to that entity's place in the response, as federation routers do
+    assert [e["path"] for e in result.errors] == [["shipments", 1]]
+    assert result.errors[0]["extensions"]["code"] == "UPSTREAM_UNAVAILABLE"
+
+
 async def test_aliases_and_conflicting_response_keys(graph: Graph) -> None:
     result = await graph.run('{ s: shipment(awb: "999-12345675") { awb: status code: awb d: duty } }')
     assert result.errors == []
