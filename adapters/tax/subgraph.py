@@ -132,7 +132,9 @@ class ExportRebate:
     id: strawberry.ID
     status: ExportRebateStatus
     amount: Money
-    declaration: CustomsDeclaration = strawberry.field(description="The customs export declaration it is matched to")
+    declaration: CustomsDeclaration | None = strawberry.field(
+        description="The customs export declaration it is matched to"
+    )
     history: list[ExportRebateStep]
     remark: str | None
     exporter_key: strawberry.Private[tuple[str, str]]
