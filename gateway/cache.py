@@ -9,6 +9,10 @@ Adapters create a cache in their lifespan with :func:`open_cache` and consult it
     missing = [k for k in keys if k not in hits]
     ... load missing from the legacy system ...
     await cache.set_many({k: v for k, v in loaded.items() if v is not None})
+
+**Stale if error.** An entry outlives its ``ttl`` by ``stale_ttl`` seconds; :meth:`Cache.get_stale_many` returns
+such entries. When the legacy system fails (down, timing out, its breaker open), an adapter may answer from them
+rather than with an error — a taxpayer registration an hour old beats none. Fresh reads never see them.
 """
 
 from __future__ import annotations
@@ -33,15 +37,28 @@ class Cache(Protocol):
 
     async def set_many(self, items: Mapping[str, Any]) -> None: ...
 
+    async def get_stale_many(self, keys: Sequence[str]) -> dict[str, Any]:
+        """Entries still kept, fresh or past their ``ttl`` (within ``stale_ttl``): for when the source fails."""
+        ...
+
 
 class MemoryCache:
     """A bounded LRU of values with a time to live; the clock is injectable."""
 
-    def __init__(self, *, ttl: float = 300.0, max_entries: int = 10_000, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        *,
+        ttl: float = 300.0,
+        stale_ttl: float = 0.0,
+        max_entries: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.ttl = ttl
+        self.stale_ttl = stale_ttl
         self.max_entries = max_entries
         self._clock = clock
-        self._entries: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+        #: key -> (fresh until, kept until, value)
+        self._entries: OrderedDict[str, tuple[float, float, Any]] = OrderedDict()
         self.hits = 0
         self.misses = 0
 
@@ -51,51 +68,83 @@ class MemoryCache:
         for key in keys:
             entry = self._entries.get(key)
             if entry is None or entry[0] <= now:
-                self._entries.pop(key, None)
+                if entry is not None and entry[1] <= now:
+                    self._entries.pop(key, None)
                 self.misses += 1
                 continue
             self._entries.move_to_end(key)
-            found[key] = entry[1]
+            found[key] = entry[2]
             self.hits += 1
         return found
 
+    async def get_stale_many(self, keys: Sequence[str]) -> dict[str, Any]:
+        now = self._clock()
+        return {k: e[2] for k in keys if (e := self._entries.get(k)) is not None and e[1] > now}
+
     async def set_many(self, items: Mapping[str, Any]) -> None:
-        expires = self._clock() + self.ttl
+        now = self._clock()
+        fresh, kept = now + self.ttl, now + self.ttl + self.stale_ttl
         for key, value in items.items():
-            self._entries[key] = (expires, value)
+            self._entries[key] = (fresh, kept, value)
             self._entries.move_to_end(key)
         while len(self._entries) > self.max_entries:
             self._entries.popitem(last=False)
 
 
 class RedisCache:
-    """The same contract over Redis (shared by replicas). Values are stored as JSON through ``encode``/``decode``."""
+    """The same contract over Redis (shared by replicas).
+
+    Each value is stored as JSON (through ``encode``/``decode``) with the time it was written,
+    ``{"at": <unix seconds>, "v": <value>}``, and Redis keeps it for ``ttl + stale_ttl``: whether it is fresh is
+    decided on read, so replicas agree whatever their own clocks did since.
+    """
 
     def __init__(
         self,
         client: Any,
         *,
         ttl: float = 300.0,
+        stale_ttl: float = 0.0,
         encode: Callable[[Any], Any] = lambda v: v,
         decode: Callable[[Any], Any] = lambda v: v,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.client = client
         self.ttl = ttl
+        self.stale_ttl = stale_ttl
         self.encode = encode
         self.decode = decode
+        self._clock = clock
 
-    async def get_many(self, keys: Sequence[str]) -> dict[str, Any]:
+    async def _read(self, keys: Sequence[str]) -> dict[str, tuple[float, Any]]:
         if not keys:
             return {}
-        values = await self.client.mget(list(keys))
-        return {k: self.decode(json.loads(v)) for k, v in zip(keys, values, strict=True) if v is not None}
+        out: dict[str, tuple[float, Any]] = {}
+        for key, raw in zip(keys, await self.client.mget(list(keys)), strict=True):
+            if raw is None:
+                continue
+            try:
+                envelope = json.loads(raw)
+                out[key] = (float(envelope["at"]), self.decode(envelope["v"]))
+            except (ValueError, KeyError, TypeError):
+                continue  # not an entry of this format (an older writer): a miss, rewritten on the next load
+        return out
+
+    async def get_many(self, keys: Sequence[str]) -> dict[str, Any]:
+        now = self._clock()
+        return {k: v for k, (at, v) in (await self._read(keys)).items() if now - at < self.ttl}
+
+    async def get_stale_many(self, keys: Sequence[str]) -> dict[str, Any]:
+        return {k: v for k, (_, v) in (await self._read(keys)).items()}
 
     async def set_many(self, items: Mapping[str, Any]) -> None:
         if not items:
             return
+        now = self._clock()
+        keep_ms = int((self.ttl + self.stale_ttl) * 1000)
         async with self.client.pipeline(transaction=False) as pipe:
             for key, value in items.items():
-                pipe.set(key, json.dumps(self.encode(value), default=str), px=int(self.ttl * 1000))
+                pipe.set(key, json.dumps({"at": now, "v": self.encode(value)}, default=str), px=keep_ms)
             await pipe.execute()
 
 
@@ -104,17 +153,18 @@ async def open_cache(
     url: str | None,
     *,
     ttl: float = 300.0,
+    stale_ttl: float = 0.0,
     encode: Callable[[Any], Any] = lambda v: v,
     decode: Callable[[Any], Any] = lambda v: v,
 ) -> AsyncIterator[Cache]:
     """``None`` or ``"memory"``: an in-process cache; ``redis://...``: a shared one (closed on exit)."""
     if not url or url == "memory":
-        yield MemoryCache(ttl=ttl)
+        yield MemoryCache(ttl=ttl, stale_ttl=stale_ttl)
         return
     import redis.asyncio
 
     client = redis.asyncio.from_url(url)
     try:
-        yield RedisCache(client, ttl=ttl, encode=encode, decode=decode)
+        yield RedisCache(client, ttl=ttl, stale_ttl=stale_ttl, encode=encode, decode=decode)
     finally:
         await client.aclose()  # type: ignore[attr-defined]

@@ -48,6 +48,8 @@ class TaxAdapter(Adapter):
         cache = open_cache(
             self.settings.option("cache_url"),
             ttl=float(self.settings.option("cache_ttl", 300.0)),
+            # kept an hour longer, to answer from when the tax register is down (stale if error)
+            stale_ttl=float(self.settings.option("cache_stale_ttl", 3600.0)),
             encode=taxpayer_to_json,
             decode=taxpayer_from_json,
         )

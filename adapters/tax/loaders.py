@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -18,8 +19,11 @@ from adapters.soap import Scope
 from adapters.tax.client import BATCH, TaxClient
 from adapters.tax.records import InvoiceRecord, RebateRecord, Taxpayer
 from gateway.cache import Cache, cache_key
+from gateway.errors import UpstreamTimeout, UpstreamUnavailable
 
 __all__ = ["TaxLoaders", "taxpayer_from_json", "taxpayer_to_json"]
+
+log = logging.getLogger("silkgraph.adapters.tax")
 
 
 def taxpayer_to_json(taxpayer: Taxpayer) -> dict[str, Any]:
@@ -44,7 +48,7 @@ class TaxLoaders:
             load_fn=self._rebates_of, max_batch_size=BATCH
         )
 
-    async def _taxpayers(self, keys: Sequence[tuple[str, str]]) -> list[Taxpayer | None]:
+    async def _taxpayers(self, keys: Sequence[tuple[str, str]]) -> list[Taxpayer | BaseException | None]:
         if self.cache is None:
             found = await self.client.taxpayers(keys, self.scope)
             return [found.get(key) for key in keys]
@@ -52,7 +56,20 @@ class TaxLoaders:
         names = {key: cache_key("tax.taxpayer", self.scope.agency, *key) for key in keys}
         cached = await self.cache.get_many(list(names.values()))
         missing = [key for key in keys if names[key] not in cached]
-        loaded = await self.client.taxpayers(missing, self.scope) if missing else {}
+        try:
+            loaded = await self.client.taxpayers(missing, self.scope) if missing else {}
+        except (UpstreamUnavailable, UpstreamTimeout) as exc:
+            # the register is down: answer from registrations past their TTL where we still have them
+            stale = await self.cache.get_stale_many([names[key] for key in missing])
+            if not stale:
+                raise
+            log.warning(
+                "tax register unavailable (%s): %d of %d taxpayer registrations answered from the stale cache",
+                exc.code,
+                len(stale),
+                len(missing),
+            )
+            return [cached.get(names[key]) or stale.get(names[key]) or exc for key in keys]
         await self.cache.set_many({names[k]: v for k, v in loaded.items() if k in names})
         return [cached.get(names[key]) or loaded.get(key) for key in keys]
 
