@@ -124,7 +124,9 @@ def fetch_scope(record: Any, context: RequestContext) -> Iterator[None]:
     token = current_fetch.set(record)
     tracer = context.extras.get(TRACER)
     try:
-        if tracer is None:
+        if tracer is None or not trace.get_current_span().is_recording():
+            # an unrecorded operation records no child either (nothing exports it, or the caller did not
+            # sample it): its legacy calls hang on the operation's span context, which carries the trace id
             yield
             return
         with tracer.start_as_current_span(

@@ -272,13 +272,14 @@ class _Run:
 
     async def root_fetch(self, fetch: Fetch) -> None:
         result = await self._call(fetch, self._variables(fetch), (), 0)
-        keys = _top_level_keys(fetch.operation)
         if isinstance(result, SilkgraphError):
+            keys = _top_level_keys(fetch.operation)
             for key in keys:
                 self._error_from_exception(result, [key])
             return
         data = result.get("data")
         if data is not None and not isinstance(data, dict):
+            keys = _top_level_keys(fetch.operation)
             self._error_from_exception(
                 SubgraphError(
                     "subgraph returned non-object data", service=fetch.service, code="SUBREQUEST_MALFORMED_RESPONSE"
