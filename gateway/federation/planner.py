@@ -533,6 +533,9 @@ class _Planning:
                 group, sel, type_name, path, target, {type_name}, tag="" if shared else "#provide", hops=hops + 1
             )
             deps.add(provider)
+            if target.routing.requires:
+                # the input is itself computed from inputs (@requires on a field another @requires needs)
+                self.add_requires(group, sel, provider, type_name, path, target)
             frag = provider.sel.fragment(target.cond)
             fs = frag.add_internal_field(name, args, composite=field.selection_set is not None, variables=variables)
             if field.selection_set is not None and fs.sub is not None:

@@ -1,0 +1,26 @@
+"""Federation corner cases found by running a public gateway conformance audit against Silkgraph; each test
+uses our own small subgraphs (``audit_graphs``) served over loopback HTTP."""
+
+from __future__ import annotations
+
+from tests.gateway.federation import audit_graphs as g
+from tests.gateway.federation.harness import Federated, federated
+
+
+def _representations(f: Federated, subgraph: str) -> list[object]:
+    """Every representation a subgraph was sent (batched levels use $representations, $r0, $r1, ...)."""
+    return [
+        r
+        for b in f.recorders[subgraph].bodies
+        for v in b.get("variables", {}).values()
+        if isinstance(v, list)
+        for r in v
+    ]
+
+
+async def test_a_requires_input_that_is_itself_computed_from_requires_gets_its_own_inputs() -> None:
+    # duty.insured needs tariff.freight, which needs depot.kg: the tariff fetch must carry kg
+    async with federated(g.chained_requires_graph()) as f:
+        data = await f.data('{ a: parcel(id: "p1") { insured } b: parcel(id: "p2") { kg insured } }')
+        assert data == {"a": {"insured": False}, "b": {"kg": 30.0, "insured": True}}
+        assert {"__typename": "Parcel", "id": "p1", "kg": 12.0} in _representations(f, "tariff")
