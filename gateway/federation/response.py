@@ -311,14 +311,20 @@ class _Shaper:
             self._error(path, "Expected an object from the subgraph")
             return None
         if is_abstract_type(type_):
-            runtime = self.schema.get_type(str(value.get("__typename")))
+            typename = value.get("__typename")
+            runtime = self.schema.get_type(typename) if isinstance(typename, str) else None
             if isinstance(runtime, GraphQLObjectType) and self.schema.is_sub_type(type_, runtime):
                 return self.object(runtime, sub, value, path)
-            if runtime is type_:
+            if runtime is type_ or (typename is None and not self._asks_typename(type_, sub)):
+                # an @interfaceObject subgraph does not know concrete types: when the selection needs none,
+                # the fields of the interface itself are all there is to shape
                 return self.object(type_, sub, value, path, virtual=True)
             self._error(path, f"Abstract type {type_.name} resolved to an unknown or inaccessible type")
             return None
         return self.object(type_, sub, value, path)
+
+    def _asks_typename(self, type_: Any, sub: tuple[SelectionNode, ...]) -> bool:
+        return any(e.kind == _KIND_TYPENAME for e in self.compile(type_, sub, True))
 
     def _null_error(self, path: list[Any], present: bool) -> None:
         key = tuple(path)

@@ -4,6 +4,7 @@ uses our own small subgraphs (``audit_graphs``) served over loopback HTTP."""
 from __future__ import annotations
 
 from tests.gateway.federation import audit_graphs as g
+from tests.gateway.federation import directive_graphs as dg
 from tests.gateway.federation.harness import Federated, federated
 
 
@@ -24,3 +25,12 @@ async def test_a_requires_input_that_is_itself_computed_from_requires_gets_its_o
         data = await f.data('{ a: parcel(id: "p1") { insured } b: parcel(id: "p2") { kg insured } }')
         assert data == {"a": {"insured": False}, "b": {"kg": 30.0, "insured": True}}
         assert {"__typename": "Parcel", "id": "p1", "kg": 12.0} in _representations(f, "tariff")
+
+
+async def test_an_interface_object_field_needing_no_concrete_type_is_shaped_from_the_interface() -> None:
+    # the interface-object subgraph answers without __typename; nothing in the selection needs the concrete type
+    async with federated(dg.interface_object_graph()) as f:
+        result = await f.run("{ riskyAccounts { id riskScore } }")
+        assert result.errors == []
+        assert result.data == {"riskyAccounts": [{"id": "a2", "riskScore": 70}]}
+        assert f.entity_calls("bank") == 0
