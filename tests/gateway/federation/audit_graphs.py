@@ -1,6 +1,7 @@
 """Small subgraph sets for federation corner cases found by measuring the gateway against a public
 conformance audit; each set is our own trade-flavoured schema, served over loopback by ``test_audit_cases``."""
 
+import enum
 from typing import Any
 
 import strawberry
@@ -84,3 +85,47 @@ def chained_requires_graph() -> dict[str, Any]:
         "tariff": Schema(query=TariffQuery, types=[TariffParcel], federation_version=V),
         "duty": Schema(query=DutyQuery, types=[DutyParcel], federation_version=V),
     }
+
+
+# ------------------------------------------------------------------ @inaccessible types and enum values at run time
+
+
+@strawberry.enum(name="Stage")
+class ArchiveStage(enum.Enum):
+    OPEN = "OPEN"
+    CLOSED = "CLOSED"
+    PURGED = strawberry.federation.enum_value("PURGED", inaccessible=True)
+
+
+@strawberry.interface(name="Record")
+class ArchiveRecord:
+    ref: strawberry.ID
+
+
+@strawberry.type(name="Invoice")
+class ArchiveInvoice(ArchiveRecord):
+    total: int
+
+
+@strawberry.federation.type(name="Draft", inaccessible=True)
+class ArchiveDraft(ArchiveRecord):
+    author: str
+
+
+@strawberry.type(name="Query")
+class ArchiveQuery:
+    @strawberry.field
+    def records(self) -> list[ArchiveRecord | None]:
+        return [ArchiveInvoice(ref="i1", total=40), ArchiveDraft(ref="d1", author="clerk")]
+
+    @strawberry.field
+    def stages(self) -> list[ArchiveStage | None]:
+        return [ArchiveStage.OPEN, ArchiveStage.PURGED]
+
+    @strawberry.field
+    def required_stage(self) -> ArchiveStage:
+        return ArchiveStage.PURGED
+
+
+def inaccessible_values_graph() -> dict[str, Any]:
+    return {"archive": Schema(query=ArchiveQuery, types=[ArchiveInvoice, ArchiveDraft], federation_version=V)}

@@ -34,3 +34,15 @@ async def test_an_interface_object_field_needing_no_concrete_type_is_shaped_from
         assert result.errors == []
         assert result.data == {"riskyAccounts": [{"id": "a2", "riskScore": 70}]}
         assert f.entity_calls("bank") == 0
+
+
+async def test_inaccessible_object_types_and_enum_values_read_as_null_without_leaking() -> None:
+    async with federated(g.inaccessible_values_graph()) as f:
+        result = await f.run("{ records { ref ... on Invoice { total } } stages }")
+        assert result.errors == []
+        assert result.data == {"records": [{"ref": "i1", "total": 40}, None], "stages": ["OPEN", None]}
+        # in a non-null position the null still propagates, with an error
+        result = await f.run("{ requiredStage }")
+        assert result.data is None
+        assert [e["extensions"]["code"] for e in result.errors] == ["NON_NULL_VIOLATION"]
+        assert "PURGED" not in str(result.errors)
