@@ -102,12 +102,14 @@ class _ReqFieldBuilder:
     sub: OrderedDict[str, _ReqFieldBuilder] | None = None
     #: the fetched field the value is read from; its response key may still change (alias conflicts)
     source: FieldSelection | None = None
+    type_condition: str | None = None
 
     def freeze(self) -> RequiresField:
         return RequiresField(
             name=self.name,
             data_key=self.source.response_key if self.source is not None else self.data_key,
             sub=None if self.sub is None else tuple(f.freeze() for f in self.sub.values()),
+            type_condition=self.type_condition,
         )
 
 
@@ -756,20 +758,34 @@ def _merge_req_fields(into: OrderedDict[str, _ReqFieldBuilder], new: Mapping[str
         existing = into.get(name)
         if existing is None:
             into[name] = f
-        elif f.sub is not None:
+            continue
+        if f.type_condition is None:
+            existing.type_condition = None  # wanted for every type, not only under a fragment
+        if f.sub is not None:
             if existing.sub is None:
                 existing.sub = OrderedDict()
             _merge_req_fields(existing.sub, f.sub)
 
 
-def _req_from_selection(selection_set: SelectionSetNode) -> OrderedDict[str, _ReqFieldBuilder]:
+def _req_from_selection(
+    selection_set: SelectionSetNode, type_condition: str | None = None
+) -> OrderedDict[str, _ReqFieldBuilder]:
+    """How to read a ``@requires`` selection from the fetched data; fields under an inline fragment are kept
+    with its type condition (present only for objects of that type)."""
     out: OrderedDict[str, _ReqFieldBuilder] = OrderedDict()
     for s in selection_set.selections:
         if isinstance(s, FieldNode):
             key = s.alias.value if s.alias else s.name.value
-            out[s.name.value] = _ReqFieldBuilder(
-                name=s.name.value, data_key=key, sub=_req_from_selection(s.selection_set) if s.selection_set else None
+            field = _ReqFieldBuilder(
+                name=s.name.value,
+                data_key=key,
+                sub=_req_from_selection(s.selection_set) if s.selection_set else None,
+                type_condition=type_condition,
             )
+            _merge_req_fields(out, {s.name.value: field})
+        elif isinstance(s, InlineFragmentNode):
+            cond = s.type_condition.name.value if s.type_condition else None
+            _merge_req_fields(out, _req_from_selection(s.selection_set, cond or type_condition))
     return out
 
 

@@ -129,3 +129,95 @@ class ArchiveQuery:
 
 def inaccessible_values_graph() -> dict[str, Any]:
     return {"archive": Schema(query=ArchiveQuery, types=[ArchiveInvoice, ArchiveDraft], federation_version=V)}
+
+
+# ------------------------------------------------------------------ @requires selecting through type conditions
+
+
+@strawberry.interface(name="Paper")
+class DocsPaper:
+    ref: strawberry.ID
+
+
+@strawberry.federation.type(name="Invoice", shareable=True)
+class DocsInvoice(DocsPaper):
+    amount: int
+
+
+@strawberry.federation.type(name="Permit", shareable=True)
+class DocsPermit(DocsPaper):
+    authority: str
+
+
+PAPERS: dict[str, DocsPaper] = {
+    "c1": DocsInvoice(ref="inv-1", amount=120),
+    "c2": DocsPermit(ref="pm-7", authority="KZ"),
+}
+
+
+@strawberry.federation.type(keys=["id"], name="Consignment")
+class DocsConsignment:
+    id: strawberry.ID
+
+    @strawberry.field
+    def paper(self) -> DocsPaper:
+        return PAPERS[self.id]
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID) -> "DocsConsignment":
+        return DocsConsignment(id=id)
+
+
+@strawberry.type(name="Query")
+class DocsQuery:
+    @strawberry.field
+    def docs_version(self) -> str:
+        return "1"
+
+
+@strawberry.interface(name="Paper")
+class FeePaper:
+    ref: strawberry.ID
+
+
+@strawberry.federation.type(name="Invoice", shareable=True)
+class FeeInvoice(FeePaper):
+    amount: int
+
+
+@strawberry.federation.type(name="Permit", shareable=True)
+class FeePermit(FeePaper):
+    authority: str
+
+
+@strawberry.federation.type(keys=["id"], name="Consignment")
+class FeeConsignment:
+    id: strawberry.ID
+    paper: FeePaper | None = strawberry.federation.field(external=True)
+    sent: strawberry.Private[dict[str, Any] | None] = None
+
+    @strawberry.federation.field(requires=["paper { ref ... on Invoice { amount } ... on Permit { authority } }"])
+    def fee(self) -> str:
+        sent = self.sent or {}
+        detail = sent.get("amount", sent.get("authority"))
+        if detail is None:
+            raise ValueError(f"the fragment fields of paper were not sent: {sent}")
+        return f"{sent['ref']}:{detail}"
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID, paper: dict[str, Any] | None = None) -> "FeeConsignment":
+        return FeeConsignment(id=id, paper=None, sent=paper)
+
+
+@strawberry.type(name="Query")
+class FeeQuery:
+    @strawberry.field
+    def consignments(self) -> list[FeeConsignment]:
+        return [FeeConsignment(id="c1", paper=None), FeeConsignment(id="c2", paper=None)]
+
+
+def requires_fragments_graph() -> dict[str, Any]:
+    return {
+        "docs": Schema(query=DocsQuery, types=[DocsConsignment, DocsInvoice, DocsPermit], federation_version=V),
+        "fees": Schema(query=FeeQuery, types=[FeeInvoice, FeePermit], federation_version=V),
+    }

@@ -46,3 +46,12 @@ async def test_inaccessible_object_types_and_enum_values_read_as_null_without_le
         assert result.data is None
         assert [e["extensions"]["code"] for e in result.errors] == ["NON_NULL_VIOLATION"]
         assert "PURGED" not in str(result.errors)
+
+
+async def test_requires_with_inline_fragments_sends_each_objects_own_fields() -> None:
+    async with federated(g.requires_fragments_graph()) as f:
+        data = await f.data("{ consignments { id fee } }")
+        assert data == {"consignments": [{"id": "c1", "fee": "inv-1:120"}, {"id": "c2", "fee": "pm-7:KZ"}]}
+        papers = [r.get("paper") for r in _representations(f, "fees") if isinstance(r, dict)]
+        assert {"__typename": "Invoice", "ref": "inv-1", "amount": 120} in papers
+        assert {"__typename": "Permit", "ref": "pm-7", "authority": "KZ"} in papers
