@@ -84,6 +84,9 @@ class _ReqBuilder:
     typenames: set[str]
     fields: OrderedDict[str, _ReqFieldBuilder] = dataclasses.field(default_factory=OrderedDict)
     keys: set[str] = dataclasses.field(default_factory=set)
+    #: the @key chosen for the representations, and the parent selections (by id) already fetching it
+    key: str = ""
+    key_in: set[int] = dataclasses.field(default_factory=set)
 
     def freeze(self, cond: str) -> RequiresType:
         return RequiresType(
@@ -450,9 +453,13 @@ class _Planning:
         if req is None:
             req = group.requires[target.cond] = _ReqBuilder(typename=target.cond, typenames=set())
             keys = self.sg.type_graphs(target.cond)[target.graph].resolvable_keys
-            key = min(keys, key=lambda k: (self._key_misses(parent.graph, type_name, k), keys.index(k)))
+            req.key = min(keys, key=lambda k: (self._key_misses(parent.graph, type_name, k), keys.index(k)))
+        if id(parent_sel) not in req.key_in:
+            # the same path can be reached through several fragments of the parent fetch (one per parent
+            # type): each of those selections must fetch the key, not only the first one planned
+            req.key_in.add(id(parent_sel))
             parent_sel.add_typename()
-            fields, deps = self.ensure_fields(parent, parent_sel, type_name, path, key, hops, avoid=group)
+            fields, deps = self.ensure_fields(parent, parent_sel, type_name, path, req.key, hops, avoid=group)
             _merge_req_fields(req.fields, fields)
             req.keys |= set(fields)
             for dep in deps:

@@ -221,3 +221,64 @@ def requires_fragments_graph() -> dict[str, Any]:
         "docs": Schema(query=DocsQuery, types=[DocsConsignment, DocsInvoice, DocsPermit], federation_version=V),
         "fees": Schema(query=FeeQuery, types=[FeeInvoice, FeePermit], federation_version=V),
     }
+
+
+# ------------------------------------------------------------------ one entity path reached through two parent types
+
+
+@strawberry.federation.type(keys=["code"], name="Berth")
+class PortBerth:
+    code: strawberry.ID
+
+
+@strawberry.interface(name="Vessel")
+class PortVessel:
+    imo: strawberry.ID
+
+
+@strawberry.type(name="Tanker")
+class PortTanker(PortVessel):
+    @strawberry.field
+    def berth(self) -> PortBerth:
+        return PortBerth(code=f"T-{self.imo}")
+
+
+@strawberry.type(name="Freighter")
+class PortFreighter(PortVessel):
+    @strawberry.field
+    def berth(self) -> PortBerth:
+        return PortBerth(code=f"F-{self.imo}")
+
+
+@strawberry.type(name="Query")
+class PortQuery:
+    @strawberry.field
+    def vessels(self) -> list[PortVessel]:
+        return [PortTanker(imo="9321483"), PortFreighter(imo="9074729")]
+
+
+@strawberry.federation.type(keys=["code"], name="Berth")
+class HarbourBerth:
+    code: strawberry.ID
+
+    @strawberry.field
+    def depth(self) -> str:
+        return f"{self.code}:14m"
+
+    @classmethod
+    def resolve_reference(cls, code: strawberry.ID) -> "HarbourBerth":
+        return HarbourBerth(code=code)
+
+
+@strawberry.type(name="Query")
+class HarbourQuery:
+    @strawberry.field
+    def harbour_version(self) -> str:
+        return "1"
+
+
+def shared_entity_path_graph() -> dict[str, Any]:
+    return {
+        "ports": Schema(query=PortQuery, types=[PortTanker, PortFreighter], federation_version=V),
+        "harbour": Schema(query=HarbourQuery, types=[HarbourBerth], federation_version=V),
+    }

@@ -55,3 +55,10 @@ async def test_requires_with_inline_fragments_sends_each_objects_own_fields() ->
         papers = [r.get("paper") for r in _representations(f, "fees") if isinstance(r, dict)]
         assert {"__typename": "Invoice", "ref": "inv-1", "amount": 120} in papers
         assert {"__typename": "Permit", "ref": "pm-7", "authority": "KZ"} in papers
+
+
+async def test_an_entity_path_reached_through_two_parent_types_fetches_the_key_in_both() -> None:
+    async with federated(g.shared_entity_path_graph()) as f:
+        data = await f.data("{ vessels { ... on Tanker { berth { depth } } ... on Freighter { berth { depth } } } }")
+        assert data == {"vessels": [{"berth": {"depth": "T-9321483:14m"}}, {"berth": {"depth": "F-9074729:14m"}}]}
+        assert f.entity_calls("harbour") == 1  # both berths in one _entities call
