@@ -402,9 +402,13 @@ class _Planning:
         return min(candidates, key=score)
 
     def _field_type(self, type_name: str, field: str) -> str | None:
-        named = self.schema.get_type(type_name)
-        fdef = getattr(named, "fields", {}).get(field)
-        return get_named_type(fdef.type).name if fdef is not None else None
+        """The named type of ``type.field``; keys and @requires may select @inaccessible fields, which only the
+        supergraph schema has."""
+        for schema in (self.schema, self.sg.schema):
+            fdef = getattr(schema.get_type(type_name), "fields", {}).get(field)
+            if fdef is not None:
+                return get_named_type(fdef.type).name
+        return None
 
     def _local_misses(self, graph: str, type_name: str, selections: list[SelectionNode], depth: int = 0) -> int:
         """How many selected fields ``graph`` cannot resolve itself (a fetch-count estimate)."""

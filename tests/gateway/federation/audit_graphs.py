@@ -282,3 +282,53 @@ def shared_entity_path_graph() -> dict[str, Any]:
         "ports": Schema(query=PortQuery, types=[PortTanker, PortFreighter], federation_version=V),
         "harbour": Schema(query=HarbourQuery, types=[HarbourBerth], federation_version=V),
     }
+
+
+# ------------------------------------------------------------------ @requires on an @inaccessible field
+
+
+@strawberry.federation.type(keys=["id"], name="Lot")
+class LedgerLot:
+    id: strawberry.ID
+    cost: float = strawberry.federation.field(inaccessible=True)
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID) -> "LedgerLot":
+        return LedgerLot(id=id, cost=80.0)
+
+
+@strawberry.type(name="Query")
+class LedgerQuery:
+    @strawberry.field
+    def lot(self) -> LedgerLot:
+        return LedgerLot(id="l1", cost=80.0)
+
+
+@strawberry.federation.type(keys=["id"], name="Lot")
+class PricingLot:
+    id: strawberry.ID
+    cost: float | None = strawberry.federation.field(external=True)
+
+    @strawberry.federation.field(requires=["cost"])
+    def price(self) -> float:
+        if self.cost is None:
+            raise ValueError("cost was not sent in the representation")
+        return self.cost * 1.25
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID, cost: float | None = None) -> "PricingLot":
+        return PricingLot(id=id, cost=cost)
+
+
+@strawberry.type(name="Query")
+class PricingQuery:
+    @strawberry.field
+    def pricing_version(self) -> str:
+        return "1"
+
+
+def requires_inaccessible_graph() -> dict[str, Any]:
+    return {
+        "ledger": Schema(query=LedgerQuery, federation_version=V),
+        "pricing": Schema(query=PricingQuery, types=[PricingLot], federation_version=V),
+    }

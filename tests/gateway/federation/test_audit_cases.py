@@ -62,3 +62,10 @@ async def test_an_entity_path_reached_through_two_parent_types_fetches_the_key_i
         data = await f.data("{ vessels { ... on Tanker { berth { depth } } ... on Freighter { berth { depth } } } }")
         assert data == {"vessels": [{"berth": {"depth": "T-9321483:14m"}}, {"berth": {"depth": "F-9074729:14m"}}]}
         assert f.entity_calls("harbour") == 1  # both berths in one _entities call
+
+
+async def test_requires_may_select_a_field_hidden_from_the_api_schema() -> None:
+    async with federated(g.requires_inaccessible_graph()) as f:
+        assert await f.data("{ lot { id price } }") == {"lot": {"id": "l1", "price": 100.0}}
+        result = await f.run("{ lot { cost } }")  # still hidden from clients
+        assert result.data is None and result.errors[0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
