@@ -407,7 +407,8 @@ class _Planning:
         for schema in (self.schema, self.sg.schema):
             fdef = getattr(schema.get_type(type_name), "fields", {}).get(field)
             if fdef is not None:
-                return get_named_type(fdef.type).name
+                name: str = get_named_type(fdef.type).name
+                return name
         return None
 
     def _local_misses(self, graph: str, type_name: str, selections: list[SelectionNode], depth: int = 0) -> int:
