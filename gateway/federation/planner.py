@@ -618,13 +618,64 @@ class _Planning:
                     else min(candidates, key=lambda g: (self._local_misses(g, child, sub) if child else 0, g))
                 )
                 group = used[0] if used else None
-            if group is None:
-                group = self.new_group(graph, (), kind)
-                roots.append(group)
-            self.plan_object(group, group.sel, root_type.name, OrderedDict([(response_key, nodes)]), (), None)
+            parts = [(graph, nodes)] if kind == "mutation" else self.split_shared_root(graph, candidates, name, nodes)
+            for part_graph, part_nodes in parts:
+                part_group = group if part_graph == graph else None
+                if part_group is None and kind != "mutation":
+                    part_group = next((g for g in roots if g.graph == part_graph), None)
+                if part_group is None:
+                    part_group = self.new_group(part_graph, (), kind)
+                    roots.append(part_group)
+                self.plan_object(
+                    part_group, part_group.sel, root_type.name, OrderedDict([(response_key, part_nodes)]), (), None
+                )
         subtrees = [self.subtree(g) for g in roots]
         node = _seq(subtrees) if kind == "mutation" else _par(subtrees)
         return QueryPlan(node=node, operation_kind=kind)
+
+    def split_shared_root(
+        self, graph: str, candidates: list[str], name: str, nodes: list[FieldNode]
+    ) -> list[tuple[str, list[FieldNode]]]:
+        """A root field several subgraphs share, returning a type without a resolvable @key (a value type): a
+        subfield ``graph`` lacks cannot be fetched by entity, so the same root field is also asked of a
+        subgraph that has it, with just those subfields (the fetches run in parallel; their data merges)."""
+        root_type = self.schema.query_type
+        child = self._field_type(root_type.name, name) if root_type is not None else None
+        named = self.schema.get_type(child) if child else None
+        if not isinstance(named, GraphQLObjectType) or any(
+            t.resolvable_keys for t in self.sg.type_graphs(named.name).values()
+        ):
+            return [(graph, nodes)]
+        sub = [s for n in nodes if n.selection_set for s in n.selection_set.selections]
+        if not sub or not all(isinstance(s, FieldNode) for s in sub):
+            return [(graph, nodes)]  # fragments and directives on them: left to the usual planning
+        assigned: OrderedDict[str, list[SelectionNode]] = OrderedDict([(graph, [])])
+        for fields in self.collect(sub, named.name).values():
+            field = fields[0].name.value
+            owners = self.sg.resolving(named.name, field, self.labels)
+            home = graph
+            if not field.startswith("__") and graph not in owners:
+                home = next((c for c in candidates if c in owners), graph)
+            assigned.setdefault(home, []).extend(fields)
+        if len(assigned) == 1:
+            return [(graph, nodes)]
+        first = nodes[0]
+        return [
+            (
+                g,
+                [
+                    FieldNode(
+                        alias=first.alias,
+                        name=first.name,
+                        arguments=first.arguments,
+                        directives=first.directives,
+                        selection_set=SelectionSetNode(selections=tuple(part)),
+                    )
+                ],
+            )
+            for g, part in assigned.items()
+            if part
+        ]
 
     # ----------------------------------------------------------------------------------------------- to nodes
     def subtree(self, root: _Group) -> PlanNode | None:

@@ -332,3 +332,47 @@ def requires_inaccessible_graph() -> dict[str, Any]:
         "ledger": Schema(query=LedgerQuery, federation_version=V),
         "pricing": Schema(query=PricingQuery, types=[PricingLot], federation_version=V),
     }
+
+
+# ------------------------------------------------------------------ a shared root field returning a value type
+
+
+@strawberry.federation.type(name="Rate", shareable=True)
+class BankRate:
+    pair: str
+    bid: float
+
+
+@strawberry.type(name="Query")
+class BankRateQuery:
+    @strawberry.federation.field(shareable=True)
+    def rate(self) -> BankRate:
+        return BankRate(pair="CNY/KZT", bid=70.1)
+
+    @strawberry.federation.field(shareable=True)
+    def rates(self) -> list[BankRate]:
+        return [BankRate(pair="CNY/KZT", bid=70.1), BankRate(pair="CNY/USD", bid=0.14)]
+
+
+@strawberry.federation.type(name="Rate", shareable=True)
+class ExchangeRate:
+    pair: str
+    ask: float
+
+
+@strawberry.type(name="Query")
+class ExchangeRateQuery:
+    @strawberry.federation.field(shareable=True)
+    def rate(self) -> ExchangeRate:
+        return ExchangeRate(pair="CNY/KZT", ask=70.9)
+
+    @strawberry.federation.field(shareable=True)
+    def rates(self) -> list[ExchangeRate]:
+        return [ExchangeRate(pair="CNY/KZT", ask=70.9), ExchangeRate(pair="CNY/USD", ask=0.15)]
+
+
+def shared_root_value_graph() -> dict[str, Any]:
+    return {
+        "bank": Schema(query=BankRateQuery, federation_version=V),
+        "exchange": Schema(query=ExchangeRateQuery, federation_version=V),
+    }

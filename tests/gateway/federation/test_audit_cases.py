@@ -69,3 +69,13 @@ async def test_requires_may_select_a_field_hidden_from_the_api_schema() -> None:
         assert await f.data("{ lot { id price } }") == {"lot": {"id": "l1", "price": 100.0}}
         result = await f.run("{ lot { cost } }")  # still hidden from clients
         assert result.data is None and result.errors[0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+async def test_a_shared_root_field_of_a_value_type_is_asked_of_each_subgraph_for_its_own_fields() -> None:
+    async with federated(g.shared_root_value_graph()) as f:
+        data = await f.data("{ rate { pair bid ask } rates { ask pair } }")
+        assert data == {
+            "rate": {"pair": "CNY/KZT", "bid": 70.1, "ask": 70.9},
+            "rates": [{"ask": 70.9, "pair": "CNY/KZT"}, {"ask": 0.15, "pair": "CNY/USD"}],
+        }
+        assert len(f.operations("bank")) == 1 and len(f.operations("exchange")) == 1
