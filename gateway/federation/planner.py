@@ -411,8 +411,16 @@ class _Planning:
                 return name
         return None
 
-    def _local_misses(self, graph: str, type_name: str, selections: list[SelectionNode], depth: int = 0) -> int:
-        """How many selected fields ``graph`` cannot resolve itself (a fetch-count estimate)."""
+    def _local_misses(
+        self,
+        graph: str,
+        type_name: str,
+        selections: list[SelectionNode],
+        depth: int = 0,
+        provided: SelectionSetNode | None = None,
+    ) -> int:
+        """How many selected fields ``graph`` cannot resolve itself (a fetch-count estimate); ``provided``: what
+        an ``@provides`` on the way here lets it resolve besides."""
         if depth > 3 or not selections:
             return 0
         named = self.schema.get_type(type_name)
@@ -423,14 +431,27 @@ class _Planning:
             name = nodes[0].name.value
             if name.startswith("__"):
                 continue
-            if graph not in self.sg.resolving(type_name, name, self.labels):
+            provided_here = _provided_field(provided, type_name, name, self)
+            routing = self.sg.resolving(type_name, name, self.labels).get(graph)
+            if routing is None and provided_here is None:
                 misses += 1
                 continue
             child = self._field_type(type_name, name)
             sub = [s for n in nodes if n.selection_set for s in n.selection_set.selections]
             if child and sub:
-                misses += self._local_misses(graph, child, sub, depth + 1)
+                inner = provided_here if isinstance(provided_here, SelectionSetNode) else None
+                if inner is None and routing is not None and routing.provides:
+                    inner = _parse_fieldset(routing.provides)
+                misses += self._local_misses(graph, child, sub, depth + 1, inner)
         return misses
+
+    def _root_misses(self, graph: str, root: str, field: str, sub: list[SelectionNode]) -> int:
+        child = self._field_type(root, field)
+        if not child:
+            return 0
+        routing = self.sg.resolving(root, field, self.labels).get(graph)
+        provides = _parse_fieldset(routing.provides) if routing is not None and routing.provides else None
+        return self._local_misses(graph, child, sub, 0, provides)
 
     def entity_group(
         self,
@@ -610,12 +631,11 @@ class _Planning:
                 group = roots[-1] if roots and roots[-1].graph == graph else None
             else:
                 used = [g for g in roots if g.graph in candidates]
-                child = self._field_type(root_type.name, name)
                 sub = [s for n in nodes if n.selection_set for s in n.selection_set.selections]
                 graph = (
                     used[0].graph
                     if used
-                    else min(candidates, key=lambda g: (self._local_misses(g, child, sub) if child else 0, g))
+                    else min(candidates, key=lambda g: (self._root_misses(g, root_type.name, name, sub), g))
                 )
                 group = used[0] if used else None
             parts = [(graph, nodes)] if kind == "mutation" else self.split_shared_root(graph, candidates, name, nodes)

@@ -376,3 +376,59 @@ def shared_root_value_graph() -> dict[str, Any]:
         "bank": Schema(query=BankRateQuery, federation_version=V),
         "exchange": Schema(query=ExchangeRateQuery, federation_version=V),
     }
+
+
+# ------------------------------------------------------------------ a shared root field whose @provides covers the query
+
+
+@strawberry.federation.type(keys=["id"], name="Carrier")
+class CustomsCarrier:
+    id: strawberry.ID
+    name: str = strawberry.federation.field(external=True)
+
+
+@strawberry.federation.type(keys=["id"], name="Manifest")
+class CustomsManifest:
+    id: strawberry.ID
+    carrier: CustomsCarrier = strawberry.federation.field(external=True)
+
+
+@strawberry.type(name="Query")
+class CustomsManifestQuery:
+    @strawberry.federation.field(shareable=True, provides=["carrier { name }"])
+    def manifests(self) -> list[CustomsManifest]:
+        return [CustomsManifest(id="m1", carrier=CustomsCarrier(id="k1", name="Kazakh Rail"))]
+
+
+@strawberry.federation.type(keys=["id"], name="Carrier")
+class RegistryCarrier:
+    id: strawberry.ID
+    name: str = strawberry.federation.field(shareable=True)
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID) -> "RegistryCarrier":
+        return RegistryCarrier(id=id, name="Kazakh Rail")
+
+
+@strawberry.federation.type(keys=["id"], name="Manifest")
+class RegistryManifest:
+    id: strawberry.ID
+    carrier: RegistryCarrier = strawberry.federation.field(shareable=True)
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID) -> "RegistryManifest":
+        return RegistryManifest(id=id, carrier=RegistryCarrier(id="k1", name="Kazakh Rail"))
+
+
+@strawberry.type(name="Query")
+class RegistryManifestQuery:
+    @strawberry.federation.field(shareable=True)
+    def manifests(self) -> list[RegistryManifest]:
+        raise ValueError("the registry is the slow path: the customs subgraph provides these fields")
+
+
+def root_provides_graph() -> dict[str, Any]:
+    return {
+        "customs": Schema(query=CustomsManifestQuery, federation_version=V),
+        "registry": Schema(query=RegistryManifestQuery, federation_version=V),
+    }

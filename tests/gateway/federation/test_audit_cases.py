@@ -79,3 +79,10 @@ async def test_a_shared_root_field_of_a_value_type_is_asked_of_each_subgraph_for
             "rates": [{"ask": 70.9, "pair": "CNY/KZT"}, {"ask": 0.15, "pair": "CNY/USD"}],
         }
         assert len(f.operations("bank")) == 1 and len(f.operations("exchange")) == 1
+
+
+async def test_a_shared_root_field_counts_its_provides_when_choosing_the_subgraph() -> None:
+    async with federated(g.root_provides_graph()) as f:
+        data = await f.data("{ manifests { id carrier { id name } } }")
+        assert data == {"manifests": [{"id": "m1", "carrier": {"id": "k1", "name": "Kazakh Rail"}}]}
+        assert f.operations("registry") == []  # one fetch, to the subgraph whose @provides covers it all
