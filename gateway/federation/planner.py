@@ -424,8 +424,14 @@ class _Planning:
         if depth > 3 or not selections:
             return 0
         named = self.schema.get_type(type_name)
-        if named is None or is_abstract_type(named):
+        if named is None:
             return 0
+        if is_abstract_type(named):
+            # each concrete type the subgraph can return is planned on its own
+            return sum(
+                self._local_misses(graph, concrete, selections, depth + 1, provided)
+                for concrete in self.sg.possible_types_in_graph(graph, type_name)
+            )
         misses = 0
         for nodes in self.collect(selections, type_name).values():
             name = nodes[0].name.value

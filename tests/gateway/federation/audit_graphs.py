@@ -378,7 +378,7 @@ def shared_root_value_graph() -> dict[str, Any]:
     }
 
 
-# ------------------------------------------------------------------ a shared root field whose @provides covers the query
+# ------------------------------------------------------- a shared root field whose @provides covers the query
 
 
 @strawberry.federation.type(keys=["id"], name="Carrier")
@@ -431,4 +431,48 @@ def root_provides_graph() -> dict[str, Any]:
     return {
         "customs": Schema(query=CustomsManifestQuery, federation_version=V),
         "registry": Schema(query=RegistryManifestQuery, federation_version=V),
+    }
+
+
+# ------------------------------------------------------------------ a shared root field of an abstract type
+
+
+@strawberry.interface(name="Form")
+class ClearanceForm:
+    id: strawberry.ID
+
+
+@strawberry.federation.type(name="Declaration", shareable=True)
+class ClearanceDeclaration(ClearanceForm):
+    pass
+
+
+@strawberry.type(name="Query")
+class ClearanceQuery:
+    @strawberry.federation.field(shareable=True)
+    def form(self) -> ClearanceForm:
+        return ClearanceDeclaration(id="f1")
+
+
+@strawberry.interface(name="Form")
+class PermitForm:
+    id: strawberry.ID
+
+
+@strawberry.federation.type(name="Declaration", shareable=True)
+class PermitDeclaration(PermitForm):
+    status: str
+
+
+@strawberry.type(name="Query")
+class PermitQuery:
+    @strawberry.federation.field(shareable=True)
+    def form(self) -> PermitForm:
+        return PermitDeclaration(id="f1", status="RELEASED")
+
+
+def abstract_root_graph() -> dict[str, Any]:
+    return {
+        "clearance": Schema(query=ClearanceQuery, types=[ClearanceDeclaration], federation_version=V),
+        "permits": Schema(query=PermitQuery, types=[PermitDeclaration], federation_version=V),
     }

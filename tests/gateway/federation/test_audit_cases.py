@@ -86,3 +86,10 @@ async def test_a_shared_root_field_counts_its_provides_when_choosing_the_subgrap
         data = await f.data("{ manifests { id carrier { id name } } }")
         assert data == {"manifests": [{"id": "m1", "carrier": {"id": "k1", "name": "Kazakh Rail"}}]}
         assert f.operations("registry") == []  # one fetch, to the subgraph whose @provides covers it all
+
+
+async def test_a_shared_root_field_of_an_interface_goes_where_its_concrete_fields_are() -> None:
+    async with federated(g.abstract_root_graph()) as f:
+        data = await f.data("{ form { id ... on Declaration { status } } }")
+        assert data == {"form": {"id": "f1", "status": "RELEASED"}}
+        assert f.operations("clearance") == []
