@@ -129,6 +129,18 @@ class _Group:
 
 
 @dataclasses.dataclass(frozen=True)
+class _Parent:
+    """The entity object a value-type object was reached from: where it sits in a fetch, and the field."""
+
+    group: _Group
+    sel: SelectionSet
+    type_name: str
+    path: tuple[str, ...]
+    response_key: str
+    nodes: tuple[FieldNode, ...]
+
+
+@dataclasses.dataclass(frozen=True)
 class _Target:
     graph: str
     cond: str  # type condition in the target subgraph (the type, or its @interfaceObject interface)
@@ -246,12 +258,13 @@ class _Planning:
         selections: list[SelectionNode],
         path: tuple[str, ...],
         provided: SelectionSetNode | None,
+        parent: _Parent | None = None,
     ) -> None:
         named = self.schema.get_type(type_name)
         if named is None:
             raise PlanningError(f"type {type_name} is not in the API schema")
         if not is_abstract_type(named):
-            self.plan_object(group, sel, type_name, self.collect(selections, type_name), path, provided)
+            self.plan_object(group, sel, type_name, self.collect(selections, type_name), path, provided, parent)
             return
         if self.sg.is_interface_object(group.graph, type_name):
             self.plan_interface_object(group, sel, type_name, selections, path, provided)
@@ -306,9 +319,10 @@ class _Planning:
         collected: Mapping[str, list[FieldNode]],
         path: tuple[str, ...],
         provided: SelectionSetNode | None,
+        parent: _Parent | None = None,
     ) -> None:
-        parent = self.schema.get_type(type_name)
-        fields = getattr(parent, "fields", {})
+        fields = getattr(self.schema.get_type(type_name), "fields", {})
+        is_entity = any(t.resolvable_keys for t in self.sg.type_graphs(type_name).values())
         for response_key, nodes in collected.items():
             node = nodes[0]
             name = node.name.value
@@ -335,8 +349,18 @@ class _Planning:
                     child_provided = provided_here if isinstance(provided_here, SelectionSetNode) else None
                     if local.provides and child_provided is None:
                         child_provided = _parse_fieldset(local.provides)
-                    self.plan_selection(group, fs.sub, child_type, sub_selections, child_path, child_provided)
+                    child_parent = (
+                        _Parent(group, sel, type_name, path, response_key, tuple(nodes)) if is_entity else None
+                    )
+                    self.plan_selection(
+                        group, fs.sub, child_type, sub_selections, child_path, child_provided, child_parent
+                    )
                 continue
+            if parent is not None and not self.targets(type_name, name):
+                via = self.parent_target(parent, type_name, name)
+                if via is not None:
+                    self.plan_through_parent(parent, via, type_name, nodes, path)
+                    continue
             target = self.choose_target(group, type_name, name, sub_selections, path)
             child = self.entity_group(group, sel, type_name, path, target, runtime_names={type_name})
             frag = child.sel.fragment(target.cond)
@@ -346,6 +370,26 @@ class _Planning:
             if composite and fs.sub is not None:
                 child_provided = _parse_fieldset(target.routing.provides) if target.routing.provides else None
                 self.plan_selection(child, fs.sub, child_type, sub_selections, child_path, child_provided)
+
+    def parent_target(self, parent: _Parent, type_name: str, field: str) -> _Target | None:
+        """A subgraph that resolves ``type.field`` where ``type`` has no @key, but that can be reached through the
+        entity the object hangs off: it resolves that entity's field too, and the entity has a key there."""
+        owners = self.sg.resolving(type_name, field, self.labels)
+        parent_field = parent.nodes[0].name.value
+        if self._field_type(parent.type_name, parent_field) != type_name:
+            return None
+        options = [t for t in self.targets(parent.type_name, parent_field) if t.graph in owners]
+        return min(options, key=lambda t: t.graph) if options else None
+
+    def plan_through_parent(
+        self, parent: _Parent, target: _Target, type_name: str, nodes: list[FieldNode], path: tuple[str, ...]
+    ) -> None:
+        """Fetch ``parent.field { field }`` from ``target``'s subgraph by the parent entity's key."""
+        child = self.entity_group(parent.group, parent.sel, parent.type_name, parent.path, target, {parent.type_name})
+        frag = child.sel.fragment(target.cond)
+        fs = frag.add_client_field(parent.response_key, parent.nodes[0], True, keep_directives=len(parent.nodes) == 1)
+        assert fs.sub is not None
+        self.plan_selection(child, fs.sub, type_name, list(nodes), path, None)
 
     def local_routing(self, graph: str, type_name: str, field: str, provided: bool) -> FieldRouting | None:
         if provided:

@@ -476,3 +476,63 @@ def abstract_root_graph() -> dict[str, Any]:
         "clearance": Schema(query=ClearanceQuery, types=[ClearanceDeclaration], federation_version=V),
         "permits": Schema(query=PermitQuery, types=[PermitDeclaration], federation_version=V),
     }
+
+
+# ------------------------------------------------------- a value type field reached through its parent entity
+
+
+@strawberry.federation.type(name="Route", shareable=True)
+class DepotRoute:
+    origin: str
+
+
+@strawberry.federation.type(keys=["id"], name="Crate")
+class DepotCrate:
+    id: strawberry.ID
+
+    @strawberry.federation.field(shareable=True)
+    def route(self) -> DepotRoute:
+        return DepotRoute(origin="Urumqi")
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID) -> "DepotCrate":
+        return DepotCrate(id=id)
+
+
+@strawberry.type(name="Query")
+class DepotCrateQuery:
+    @strawberry.field
+    def crates(self) -> list[DepotCrate]:
+        return [DepotCrate(id="k1"), DepotCrate(id="k2")]
+
+
+@strawberry.federation.type(name="Route", shareable=True)
+class TransitRoute:
+    eta: str
+
+
+@strawberry.federation.type(keys=["id"], name="Crate")
+class TransitCrate:
+    id: strawberry.ID
+
+    @strawberry.federation.field(shareable=True)
+    def route(self) -> TransitRoute:
+        return TransitRoute(eta=f"{self.id}:2026-12-03")
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID) -> "TransitCrate":
+        return TransitCrate(id=id)
+
+
+@strawberry.type(name="Query")
+class TransitQuery:
+    @strawberry.field
+    def transit_version(self) -> str:
+        return "1"
+
+
+def parent_entity_graph() -> dict[str, Any]:
+    return {
+        "depot": Schema(query=DepotCrateQuery, federation_version=V),
+        "transit": Schema(query=TransitQuery, types=[TransitCrate], federation_version=V),
+    }

@@ -93,3 +93,16 @@ async def test_a_shared_root_field_of_an_interface_goes_where_its_concrete_field
         data = await f.data("{ form { id ... on Declaration { status } } }")
         assert data == {"form": {"id": "f1", "status": "RELEASED"}}
         assert f.operations("clearance") == []
+
+
+async def test_a_value_type_field_is_fetched_through_the_entity_it_hangs_off() -> None:
+    # Route has no @key: its eta is reached as Crate.route { eta } by the crate's key
+    async with federated(g.parent_entity_graph()) as f:
+        data = await f.data("{ crates { id route { origin eta } } }")
+        assert data == {
+            "crates": [
+                {"id": "k1", "route": {"origin": "Urumqi", "eta": "k1:2026-12-03"}},
+                {"id": "k2", "route": {"origin": "Urumqi", "eta": "k2:2026-12-03"}},
+            ]
+        }
+        assert f.entity_calls("transit") == 1
