@@ -609,6 +609,13 @@ class _Planning:
             target = next(iter(sorted(self.targets(type_name, name), key=lambda t: t.graph)), None)
             if target is None:
                 raise PlanningError(f"no subgraph can provide {type_name}.{name} needed as a key or @requires input")
+            keys = self.sg.type_graphs(target.cond)[target.graph].resolvable_keys
+            if all(name in _top_fields(key) for key in keys):
+                # the only way to that subgraph is by a key made of the very field it should provide
+                raise PlanningError(
+                    f"{type_name}.{name} is needed from subgraph {target.graph}, but {group.graph} cannot supply the "
+                    f"key to reach it there"
+                )
             # join the fetch already going to that subgraph at this path, unless it waits for these fields
             existing = self._entity_index.get((target.graph, path, group.id, ""))
             shared = existing is not None and not (
@@ -680,14 +687,14 @@ class _Planning:
                 graph = candidates[0]
                 group = roots[-1] if roots and roots[-1].graph == graph else None
             else:
-                used = [g for g in roots if g.graph in candidates]
+                # fewest fields the subgraph cannot resolve itself first; then a subgraph already asked
                 sub = [s for n in nodes if n.selection_set for s in n.selection_set.selections]
-                graph = (
-                    used[0].graph
-                    if used
-                    else min(candidates, key=lambda g: (self._root_misses(g, root_type.name, name, sub), g))
+                asked = {g.graph for g in roots}
+                graph = min(
+                    candidates,
+                    key=lambda g: (self._root_misses(g, root_type.name, name, sub), g not in asked, g),
                 )
-                group = used[0] if used else None
+                group = next((g for g in roots if g.graph == graph), None)
             parts = [(graph, nodes)] if kind == "mutation" else self.split_shared_root(graph, candidates, name, nodes)
             for part_graph, part_nodes in parts:
                 part_group = group if part_graph == graph else None
@@ -862,6 +869,10 @@ def _list_depth(type_: object) -> int:
             depth += 1
         type_ = type_.of_type
     return depth
+
+
+def _top_fields(fieldset: str) -> set[str]:
+    return {s.name.value for s in _parse_fieldset(fieldset).selections if isinstance(s, FieldNode)}
 
 
 def _parse_fieldset(fieldset: str) -> SelectionSetNode:

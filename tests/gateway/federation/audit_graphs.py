@@ -536,3 +536,61 @@ def parent_entity_graph() -> dict[str, Any]:
         "depot": Schema(query=DepotCrateQuery, federation_version=V),
         "transit": Schema(query=TransitQuery, types=[TransitCrate], federation_version=V),
     }
+
+
+# ------------------------------------------------------------------ a shared root field each subgraph knows half of
+
+
+@strawberry.interface(name="Asset")
+class HubAsset:
+    id: strawberry.ID
+
+
+@strawberry.federation.type(keys=["id"], name="Truck")
+class HubTruck(HubAsset):
+    plate: str
+
+
+@strawberry.federation.type(keys=["id"], name="Wagon")
+class HubWagon(HubAsset):
+    id: strawberry.ID = strawberry.federation.field(external=True)
+
+
+@strawberry.type(name="Query")
+class HubQuery:
+    @strawberry.federation.field(shareable=True)
+    def asset(self, id: strawberry.ID) -> HubAsset:
+        if id.startswith("t"):
+            return HubTruck(id=id, plate="KZ 123 ABA")
+        return HubWagon(id=strawberry.ID("not-known-here"))
+
+
+@strawberry.interface(name="Asset")
+class YardAsset:
+    id: strawberry.ID
+
+
+@strawberry.federation.type(keys=["id"], name="Truck")
+class YardTruck(YardAsset):
+    id: strawberry.ID = strawberry.federation.field(external=True)
+
+
+@strawberry.federation.type(keys=["id"], name="Wagon")
+class YardWagon(YardAsset):
+    gauge: int
+
+
+@strawberry.type(name="Query")
+class YardQuery:
+    @strawberry.federation.field(shareable=True)
+    def asset(self, id: strawberry.ID) -> YardAsset:
+        if id.startswith("w"):
+            return YardWagon(id=id, gauge=1520)
+        return YardTruck(id=strawberry.ID("not-known-here"))
+
+
+def half_known_root_graph() -> dict[str, Any]:
+    return {
+        "hub": Schema(query=HubQuery, types=[HubTruck, HubWagon], federation_version=V),
+        "yard": Schema(query=YardQuery, types=[YardTruck, YardWagon], federation_version=V),
+    }

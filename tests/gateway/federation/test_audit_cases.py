@@ -106,3 +106,20 @@ async def test_a_value_type_field_is_fetched_through_the_entity_it_hangs_off() -
             ]
         }
         assert f.entity_calls("transit") == 1
+
+
+async def test_each_alias_of_a_shared_root_field_goes_to_the_subgraph_that_knows_its_fragment() -> None:
+    async with federated(g.half_known_root_graph()) as f:
+        query = '{ t: asset(id: "t1") { ... on Truck { plate } } w: asset(id: "w1") { ... on Wagon { id gauge } } }'
+        data = await f.data(query)
+        assert data == {"t": {"plate": "KZ 123 ABA"}, "w": {"id": "w1", "gauge": 1520}}
+        assert f.entity_calls("hub") == 0 and f.entity_calls("yard") == 0
+
+
+async def test_a_key_that_no_subgraph_on_the_way_can_supply_is_a_planning_error() -> None:
+    # whichever subgraph answers asset, the id of the other type is only an @external there
+    async with federated(g.half_known_root_graph()) as f:
+        result = await f.run('{ asset(id: "t1") { id } }')
+        assert result.data is None
+        assert result.errors[0]["extensions"]["code"] == "QUERY_PLANNING_FAILED"
+        assert f.operations("hub") == [] and f.operations("yard") == []
