@@ -589,6 +589,14 @@ class _Planning:
             if field_type is None:
                 raise PlanningError(f"@key/@requires selects {type_name}.{name}, which does not exist")
             variables = frozenset(variables_in(*(field.arguments or ())))
+            fetched = next(
+                (f for f in sel.fields.values() if f.signature == (name, args) and not f.directives and f.sub is None),
+                None,
+            )
+            if fetched is not None and field.selection_set is None:
+                # already in this fetch unconditionally (e.g. an @external leaf its @provides covers)
+                out[name] = _ReqFieldBuilder(name=name, data_key=fetched.response_key, source=fetched)
+                continue
             if self.local_routing(group.graph, type_name, name, provided=False) is not None:
                 fs = sel.add_internal_field(name, args, composite=field.selection_set is not None, variables=variables)
                 builder = _ReqFieldBuilder(name=name, data_key=fs.response_key, source=fs)

@@ -594,3 +594,53 @@ def half_known_root_graph() -> dict[str, Any]:
         "hub": Schema(query=HubQuery, types=[HubTruck, HubWagon], federation_version=V),
         "yard": Schema(query=YardQuery, types=[YardTruck, YardWagon], federation_version=V),
     }
+
+
+# ------------------------------------------------------------------ an @external key field that @provides covers
+
+
+@strawberry.federation.type(keys=["imo"], name="Ship")
+class SlotShip:
+    imo: strawberry.ID = strawberry.federation.field(external=True)
+    name: str = strawberry.federation.field(external=True)
+
+
+@strawberry.type(name="Slot")
+class SlotSlot:
+    window: str
+
+    @strawberry.federation.field(provides=["imo name"])
+    def ship(self) -> SlotShip:
+        return SlotShip(imo=strawberry.ID("9321483"), name="Steppe Star")
+
+
+@strawberry.type(name="Query")
+class SlotQuery:
+    @strawberry.field
+    def slots(self) -> list[SlotSlot]:
+        return [SlotSlot(window="06:00-08:00")]
+
+
+@strawberry.federation.type(keys=["imo"], name="Ship")
+class FlagShip:
+    imo: strawberry.ID
+    name: str = strawberry.federation.field(shareable=True)
+    flag: str
+
+    @classmethod
+    def resolve_reference(cls, imo: strawberry.ID) -> "FlagShip":
+        return FlagShip(imo=imo, name="Steppe Star", flag=f"KZ:{imo}")
+
+
+@strawberry.type(name="Query")
+class FlagQuery:
+    @strawberry.field
+    def flag_version(self) -> str:
+        return "1"
+
+
+def provided_key_graph() -> dict[str, Any]:
+    return {
+        "slots": Schema(query=SlotQuery, types=[SlotShip], federation_version=V),
+        "flags": Schema(query=FlagQuery, types=[FlagShip], federation_version=V),
+    }

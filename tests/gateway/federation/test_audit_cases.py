@@ -123,3 +123,11 @@ async def test_a_key_that_no_subgraph_on_the_way_can_supply_is_a_planning_error(
         assert result.data is None
         assert result.errors[0]["extensions"]["code"] == "QUERY_PLANNING_FAILED"
         assert f.operations("hub") == [] and f.operations("yard") == []
+
+
+async def test_an_external_key_field_covered_by_provides_is_read_from_the_fetch_that_has_it() -> None:
+    async with federated(g.provided_key_graph()) as f:
+        data = await f.data("{ slots { ship { imo name flag } } }")
+        assert data == {"slots": [{"ship": {"imo": "9321483", "name": "Steppe Star", "flag": "KZ:9321483"}}]}
+        assert f.entity_calls("flags") == 1
+        assert {"__typename": "Ship", "imo": "9321483"} in _representations(f, "flags")
