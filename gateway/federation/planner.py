@@ -229,12 +229,15 @@ class _Planning:
             return True
         if virtual:
             return False
-        cond_type = self.schema.get_type(cond)
-        runtime_type = self.schema.get_type(runtime)
+        # an @inaccessible runtime type only occurs in internal selections (@requires inputs): judge it in the
+        # supergraph schema
+        schema = self.schema if self.schema.get_type(runtime) is not None else self.sg.schema
+        cond_type = schema.get_type(cond)
+        runtime_type = schema.get_type(runtime)
         if cond_type is None or runtime_type is None or not is_abstract_type(cond_type):
             return False
         if isinstance(runtime_type, GraphQLObjectType):
-            return self.schema.is_sub_type(cond_type, runtime_type)
+            return schema.is_sub_type(cond_type, runtime_type)
         return False
 
     def has_conditioned_fragments(self, selections: Iterable[SelectionNode], iface: str) -> bool:
@@ -259,7 +262,10 @@ class _Planning:
         path: tuple[str, ...],
         provided: SelectionSetNode | None,
         parent: _Parent | None = None,
+        internal: bool = False,
     ) -> None:
+        """``internal``: a selection the gateway needs itself (a @requires input), which may reach types that
+        are @inaccessible to clients."""
         named = self.schema.get_type(type_name)
         if named is None:
             raise PlanningError(f"type {type_name} is not in the API schema")
@@ -270,11 +276,27 @@ class _Planning:
             self.plan_interface_object(group, sel, type_name, selections, path, provided)
             return
         sel.add_typename()
-        for concrete in self.sg.possible_types_in_graph(group.graph, type_name):
+        concretes = self.sg.possible_types_in_graph(group.graph, type_name)
+        if internal:
+            concretes = concretes + [t for t in self._hidden_members(group.graph, type_name) if t not in concretes]
+        for concrete in concretes:
             collected = self.collect(selections, concrete)
             if not collected:
                 continue
             self.plan_object(group, sel.fragment(concrete), concrete, collected, path, provided)
+
+    def _hidden_members(self, graph: str, abstract: str) -> list[str]:
+        """@inaccessible object types of ``abstract`` that ``graph`` can return."""
+        full = self.sg.schema.get_type(abstract)
+        if full is None or not is_abstract_type(full):
+            return []
+        members = self.sg.union_members.get(abstract, {}).get(graph, set())
+        return [
+            t.name
+            for t in self.sg.schema.get_possible_types(full)
+            if self.schema.get_type(t.name) is None
+            and (t.name in members or abstract in self.sg.implements.get(t.name, {}).get(graph, set()))
+        ]
 
     def plan_interface_object(
         self,
@@ -321,7 +343,7 @@ class _Planning:
         provided: SelectionSetNode | None,
         parent: _Parent | None = None,
     ) -> None:
-        fields = getattr(self.schema.get_type(type_name), "fields", {})
+        fields = getattr(self.schema.get_type(type_name) or self.sg.schema.get_type(type_name), "fields", {})
         is_entity = any(t.resolvable_keys for t in self.sg.type_graphs(type_name).values())
         for response_key, nodes in collected.items():
             node = nodes[0]
@@ -640,7 +662,13 @@ class _Planning:
             fs = frag.add_internal_field(name, args, composite=field.selection_set is not None, variables=variables)
             if field.selection_set is not None and fs.sub is not None:
                 self.plan_selection(
-                    provider, fs.sub, field_type, list(field.selection_set.selections), (*path, fs.response_key), None
+                    provider,
+                    fs.sub,
+                    field_type,
+                    list(field.selection_set.selections),
+                    (*path, fs.response_key),
+                    None,
+                    internal=True,
                 )
             out[name] = _ReqFieldBuilder(
                 name=name,

@@ -644,3 +644,91 @@ def provided_key_graph() -> dict[str, Any]:
         "slots": Schema(query=SlotQuery, types=[SlotShip], federation_version=V),
         "flags": Schema(query=FlagQuery, types=[FlagShip], federation_version=V),
     }
+
+
+# ------------------------------------------------------------------ @requires reaching an @inaccessible member type
+
+
+@strawberry.interface(name="Goods")
+class StockGoods:
+    label: str
+
+
+@strawberry.federation.type(name="Grain", shareable=True)
+class StockGrain(StockGoods):
+    moisture: int
+
+
+@strawberry.federation.type(name="Scrap", shareable=True, inaccessible=True)
+class StockScrap(StockGoods):
+    metal: str
+
+
+@strawberry.federation.type(keys=["id"], name="Pallet")
+class StockPallet:
+    id: strawberry.ID
+
+    @strawberry.field
+    def content(self) -> StockGoods | None:
+        if self.id == "g1":
+            return StockGrain(label="wheat", moisture=12)
+        return StockScrap(label="rebar", metal="steel")
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID) -> "StockPallet":
+        return StockPallet(id=id)
+
+
+@strawberry.type(name="Query")
+class StockQuery:
+    @strawberry.field
+    def stock_version(self) -> str:
+        return "1"
+
+
+@strawberry.interface(name="Goods")
+class LevyGoods:
+    label: str
+
+
+@strawberry.federation.type(name="Grain", shareable=True)
+class LevyGrain(LevyGoods):
+    moisture: int
+
+
+@strawberry.federation.type(name="Scrap", shareable=True, inaccessible=True)
+class LevyScrap(LevyGoods):
+    metal: str
+
+
+@strawberry.federation.type(keys=["id"], name="Pallet")
+class LevyPallet:
+    id: strawberry.ID
+    content: LevyGoods | None = strawberry.federation.field(external=True)
+    sent: strawberry.Private[dict[str, Any] | None] = None
+
+    @strawberry.federation.field(requires=["content { label ... on Grain { moisture } ... on Scrap { metal } }"])
+    def levy(self) -> str:
+        sent = self.sent or {}
+        detail = sent.get("moisture", sent.get("metal"))
+        if "label" not in sent or detail is None:
+            raise ValueError(f"content was not sent in full: {sent}")
+        return f"{sent['label']}:{detail}"
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID, content: dict[str, Any] | None = None) -> "LevyPallet":
+        return LevyPallet(id=id, content=None, sent=content)
+
+
+@strawberry.type(name="Query")
+class LevyQuery:
+    @strawberry.field
+    def pallets(self) -> list[LevyPallet]:
+        return [LevyPallet(id=strawberry.ID("g1"), content=None), LevyPallet(id=strawberry.ID("s1"), content=None)]
+
+
+def requires_hidden_member_graph() -> dict[str, Any]:
+    return {
+        "stock": Schema(query=StockQuery, types=[StockPallet, StockGrain, StockScrap], federation_version=V),
+        "levy": Schema(query=LevyQuery, types=[LevyGrain, LevyScrap], federation_version=V),
+    }

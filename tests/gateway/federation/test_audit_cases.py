@@ -131,3 +131,15 @@ async def test_an_external_key_field_covered_by_provides_is_read_from_the_fetch_
         assert data == {"slots": [{"ship": {"imo": "9321483", "name": "Steppe Star", "flag": "KZ:9321483"}}]}
         assert f.entity_calls("flags") == 1
         assert {"__typename": "Ship", "imo": "9321483"} in _representations(f, "flags")
+
+
+async def test_requires_inputs_reach_member_types_hidden_from_clients() -> None:
+    async with federated(g.requires_hidden_member_graph()) as f:
+        data = await f.data("{ pallets { id levy content { label } } }")
+        # the scrap pallet's content is an @inaccessible type: null for the client, but its levy was computed
+        assert data == {
+            "pallets": [
+                {"id": "g1", "levy": "wheat:12", "content": {"label": "wheat"}},
+                {"id": "s1", "levy": "rebar:steel", "content": None},
+            ]
+        }
