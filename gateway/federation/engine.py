@@ -280,6 +280,7 @@ class FederatedGraph:
             errors,
             prepared.shapes,
             denied=authorization.denied,
+            supergraph_schema=self.supergraph.schema,
         )
         response.errors = errors
         return response

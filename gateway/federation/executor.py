@@ -559,6 +559,8 @@ def _read_object(value: Any, fields: tuple[RequiresField, ...]) -> Any:
     for f in fields:
         v = _read(value, f)
         if v is _MISSING:
+            if f.type_condition is not None:
+                continue  # selected under a fragment for another type
             return _MISSING
         out[f.name] = v
     return out

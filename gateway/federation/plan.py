@@ -26,19 +26,26 @@ __all__ = [
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class RequiresField:
-    """One field of a representation: written as ``name``, read from the data at ``data_key``."""
+    """One field of a representation: written as ``name``, read from the data at ``data_key``.
+
+    ``type_condition``: the field was selected under ``... on T`` in the ``@requires`` field set, so an object
+    of another type simply has no such value (it is left out instead of making the representation incomplete).
+    """
 
     name: str
     data_key: str
     sub: tuple[RequiresField, ...] | None = None
+    type_condition: str | None = None
 
     def text(self, indent: str) -> list[str]:
+        head = indent + (f"... on {self.type_condition} {{ " if self.type_condition else "") + self.name
+        tail = " }" if self.type_condition else ""
         if self.sub is None:
-            return [indent + self.name]
-        lines = [indent + self.name + " {"]
+            return [head + tail]
+        lines = [head + " {"]
         for f in self.sub:
             lines.extend(f.text(indent + "  "))
-        lines.append(indent + "}")
+        lines.append(indent + "}" + tail)
         return lines
 
 

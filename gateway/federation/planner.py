@@ -84,6 +84,9 @@ class _ReqBuilder:
     typenames: set[str]
     fields: OrderedDict[str, _ReqFieldBuilder] = dataclasses.field(default_factory=OrderedDict)
     keys: set[str] = dataclasses.field(default_factory=set)
+    #: the @key chosen for the representations, and the parent selections (by id) already fetching it
+    key: str = ""
+    key_in: set[int] = dataclasses.field(default_factory=set)
 
     def freeze(self, cond: str) -> RequiresType:
         return RequiresType(
@@ -102,12 +105,14 @@ class _ReqFieldBuilder:
     sub: OrderedDict[str, _ReqFieldBuilder] | None = None
     #: the fetched field the value is read from; its response key may still change (alias conflicts)
     source: FieldSelection | None = None
+    type_condition: str | None = None
 
     def freeze(self) -> RequiresField:
         return RequiresField(
             name=self.name,
             data_key=self.source.response_key if self.source is not None else self.data_key,
             sub=None if self.sub is None else tuple(f.freeze() for f in self.sub.values()),
+            type_condition=self.type_condition,
         )
 
 
@@ -121,6 +126,18 @@ class _Group:
     deps: set[int] = dataclasses.field(default_factory=set)
     requires: OrderedDict[str, _ReqBuilder] = dataclasses.field(default_factory=OrderedDict)
     keep_typename: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class _Parent:
+    """The entity object a value-type object was reached from: where it sits in a fetch, and the field."""
+
+    group: _Group
+    sel: SelectionSet
+    type_name: str
+    path: tuple[str, ...]
+    response_key: str
+    nodes: tuple[FieldNode, ...]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -212,12 +229,15 @@ class _Planning:
             return True
         if virtual:
             return False
-        cond_type = self.schema.get_type(cond)
-        runtime_type = self.schema.get_type(runtime)
+        # an @inaccessible runtime type only occurs in internal selections (@requires inputs): judge it in the
+        # supergraph schema
+        schema = self.schema if self.schema.get_type(runtime) is not None else self.sg.schema
+        cond_type = schema.get_type(cond)
+        runtime_type = schema.get_type(runtime)
         if cond_type is None or runtime_type is None or not is_abstract_type(cond_type):
             return False
         if isinstance(runtime_type, GraphQLObjectType):
-            return self.schema.is_sub_type(cond_type, runtime_type)
+            return schema.is_sub_type(cond_type, runtime_type)
         return False
 
     def has_conditioned_fragments(self, selections: Iterable[SelectionNode], iface: str) -> bool:
@@ -241,22 +261,42 @@ class _Planning:
         selections: list[SelectionNode],
         path: tuple[str, ...],
         provided: SelectionSetNode | None,
+        parent: _Parent | None = None,
+        internal: bool = False,
     ) -> None:
+        """``internal``: a selection the gateway needs itself (a @requires input), which may reach types that
+        are @inaccessible to clients."""
         named = self.schema.get_type(type_name)
         if named is None:
             raise PlanningError(f"type {type_name} is not in the API schema")
         if not is_abstract_type(named):
-            self.plan_object(group, sel, type_name, self.collect(selections, type_name), path, provided)
+            self.plan_object(group, sel, type_name, self.collect(selections, type_name), path, provided, parent)
             return
         if self.sg.is_interface_object(group.graph, type_name):
             self.plan_interface_object(group, sel, type_name, selections, path, provided)
             return
         sel.add_typename()
-        for concrete in self.sg.possible_types_in_graph(group.graph, type_name):
+        concretes = self.sg.possible_types_in_graph(group.graph, type_name)
+        if internal:
+            concretes = concretes + [t for t in self._hidden_members(group.graph, type_name) if t not in concretes]
+        for concrete in concretes:
             collected = self.collect(selections, concrete)
             if not collected:
                 continue
             self.plan_object(group, sel.fragment(concrete), concrete, collected, path, provided)
+
+    def _hidden_members(self, graph: str, abstract: str) -> list[str]:
+        """@inaccessible object types of ``abstract`` that ``graph`` can return."""
+        full = self.sg.schema.get_type(abstract)
+        if full is None or not is_abstract_type(full):
+            return []
+        members = self.sg.union_members.get(abstract, {}).get(graph, set())
+        return [
+            t.name
+            for t in self.sg.schema.get_possible_types(full)
+            if self.schema.get_type(t.name) is None
+            and (t.name in members or abstract in self.sg.implements.get(t.name, {}).get(graph, set()))
+        ]
 
     def plan_interface_object(
         self,
@@ -301,9 +341,10 @@ class _Planning:
         collected: Mapping[str, list[FieldNode]],
         path: tuple[str, ...],
         provided: SelectionSetNode | None,
+        parent: _Parent | None = None,
     ) -> None:
-        parent = self.schema.get_type(type_name)
-        fields = getattr(parent, "fields", {})
+        fields = getattr(self.schema.get_type(type_name) or self.sg.schema.get_type(type_name), "fields", {})
+        is_entity = any(t.resolvable_keys for t in self.sg.type_graphs(type_name).values())
         for response_key, nodes in collected.items():
             node = nodes[0]
             name = node.name.value
@@ -330,8 +371,18 @@ class _Planning:
                     child_provided = provided_here if isinstance(provided_here, SelectionSetNode) else None
                     if local.provides and child_provided is None:
                         child_provided = _parse_fieldset(local.provides)
-                    self.plan_selection(group, fs.sub, child_type, sub_selections, child_path, child_provided)
+                    child_parent = (
+                        _Parent(group, sel, type_name, path, response_key, tuple(nodes)) if is_entity else None
+                    )
+                    self.plan_selection(
+                        group, fs.sub, child_type, sub_selections, child_path, child_provided, child_parent
+                    )
                 continue
+            if parent is not None and not self.targets(type_name, name):
+                via = self.parent_target(parent, type_name, name)
+                if via is not None:
+                    self.plan_through_parent(parent, via, type_name, nodes, path)
+                    continue
             target = self.choose_target(group, type_name, name, sub_selections, path)
             child = self.entity_group(group, sel, type_name, path, target, runtime_names={type_name})
             frag = child.sel.fragment(target.cond)
@@ -341,6 +392,26 @@ class _Planning:
             if composite and fs.sub is not None:
                 child_provided = _parse_fieldset(target.routing.provides) if target.routing.provides else None
                 self.plan_selection(child, fs.sub, child_type, sub_selections, child_path, child_provided)
+
+    def parent_target(self, parent: _Parent, type_name: str, field: str) -> _Target | None:
+        """A subgraph that resolves ``type.field`` where ``type`` has no @key, but that can be reached through the
+        entity the object hangs off: it resolves that entity's field too, and the entity has a key there."""
+        owners = self.sg.resolving(type_name, field, self.labels)
+        parent_field = parent.nodes[0].name.value
+        if self._field_type(parent.type_name, parent_field) != type_name:
+            return None
+        options = [t for t in self.targets(parent.type_name, parent_field) if t.graph in owners]
+        return min(options, key=lambda t: t.graph) if options else None
+
+    def plan_through_parent(
+        self, parent: _Parent, target: _Target, type_name: str, nodes: list[FieldNode], path: tuple[str, ...]
+    ) -> None:
+        """Fetch ``parent.field { field }`` from ``target``'s subgraph by the parent entity's key."""
+        child = self.entity_group(parent.group, parent.sel, parent.type_name, parent.path, target, {parent.type_name})
+        frag = child.sel.fragment(target.cond)
+        fs = frag.add_client_field(parent.response_key, parent.nodes[0], True, keep_directives=len(parent.nodes) == 1)
+        assert fs.sub is not None
+        self.plan_selection(child, fs.sub, type_name, list(nodes), path, None)
 
     def local_routing(self, graph: str, type_name: str, field: str, provided: bool) -> FieldRouting | None:
         if provided:
@@ -397,30 +468,62 @@ class _Planning:
         return min(candidates, key=score)
 
     def _field_type(self, type_name: str, field: str) -> str | None:
-        named = self.schema.get_type(type_name)
-        fdef = getattr(named, "fields", {}).get(field)
-        return get_named_type(fdef.type).name if fdef is not None else None
+        """The named type of ``type.field``; keys and @requires may select @inaccessible fields, which only the
+        supergraph schema has."""
+        for schema in (self.schema, self.sg.schema):
+            fdef = getattr(schema.get_type(type_name), "fields", {}).get(field)
+            if fdef is not None:
+                name: str = get_named_type(fdef.type).name
+                return name
+        return None
 
-    def _local_misses(self, graph: str, type_name: str, selections: list[SelectionNode], depth: int = 0) -> int:
-        """How many selected fields ``graph`` cannot resolve itself (a fetch-count estimate)."""
+    def _local_misses(
+        self,
+        graph: str,
+        type_name: str,
+        selections: list[SelectionNode],
+        depth: int = 0,
+        provided: SelectionSetNode | None = None,
+    ) -> int:
+        """How many selected fields ``graph`` cannot resolve itself (a fetch-count estimate); ``provided``: what
+        an ``@provides`` on the way here lets it resolve besides."""
         if depth > 3 or not selections:
             return 0
         named = self.schema.get_type(type_name)
-        if named is None or is_abstract_type(named):
+        if named is None:
             return 0
+        if is_abstract_type(named):
+            # each concrete type the subgraph can return is planned on its own
+            return sum(
+                self._local_misses(graph, concrete, selections, depth + 1, provided)
+                for concrete in self.sg.possible_types_in_graph(graph, type_name)
+            )
         misses = 0
         for nodes in self.collect(selections, type_name).values():
             name = nodes[0].name.value
             if name.startswith("__"):
                 continue
-            if graph not in self.sg.resolving(type_name, name, self.labels):
+            provided_here = _provided_field(provided, type_name, name, self)
+            routing = self.sg.resolving(type_name, name, self.labels).get(graph)
+            if routing is None and provided_here is None:
                 misses += 1
                 continue
             child = self._field_type(type_name, name)
             sub = [s for n in nodes if n.selection_set for s in n.selection_set.selections]
             if child and sub:
-                misses += self._local_misses(graph, child, sub, depth + 1)
+                inner = provided_here if isinstance(provided_here, SelectionSetNode) else None
+                if inner is None and routing is not None and routing.provides:
+                    inner = _parse_fieldset(routing.provides)
+                misses += self._local_misses(graph, child, sub, depth + 1, inner)
         return misses
+
+    def _root_misses(self, graph: str, root: str, field: str, sub: list[SelectionNode]) -> int:
+        child = self._field_type(root, field)
+        if not child:
+            return 0
+        routing = self.sg.resolving(root, field, self.labels).get(graph)
+        provides = _parse_fieldset(routing.provides) if routing is not None and routing.provides else None
+        return self._local_misses(graph, child, sub, 0, provides)
 
     def entity_group(
         self,
@@ -448,9 +551,13 @@ class _Planning:
         if req is None:
             req = group.requires[target.cond] = _ReqBuilder(typename=target.cond, typenames=set())
             keys = self.sg.type_graphs(target.cond)[target.graph].resolvable_keys
-            key = min(keys, key=lambda k: (self._key_misses(parent.graph, type_name, k), keys.index(k)))
+            req.key = min(keys, key=lambda k: (self._key_misses(parent.graph, type_name, k), keys.index(k)))
+        if id(parent_sel) not in req.key_in:
+            # the same path can be reached through several fragments of the parent fetch (one per parent
+            # type): each of those selections must fetch the key, not only the first one planned
+            req.key_in.add(id(parent_sel))
             parent_sel.add_typename()
-            fields, deps = self.ensure_fields(parent, parent_sel, type_name, path, key, hops, avoid=group)
+            fields, deps = self.ensure_fields(parent, parent_sel, type_name, path, req.key, hops, avoid=group)
             _merge_req_fields(req.fields, fields)
             req.keys |= set(fields)
             for dep in deps:
@@ -504,6 +611,14 @@ class _Planning:
             if field_type is None:
                 raise PlanningError(f"@key/@requires selects {type_name}.{name}, which does not exist")
             variables = frozenset(variables_in(*(field.arguments or ())))
+            fetched = next(
+                (f for f in sel.fields.values() if f.signature == (name, args) and not f.directives and f.sub is None),
+                None,
+            )
+            if fetched is not None and field.selection_set is None:
+                # already in this fetch unconditionally (e.g. an @external leaf its @provides covers)
+                out[name] = _ReqFieldBuilder(name=name, data_key=fetched.response_key, source=fetched)
+                continue
             if self.local_routing(group.graph, type_name, name, provided=False) is not None:
                 fs = sel.add_internal_field(name, args, composite=field.selection_set is not None, variables=variables)
                 builder = _ReqFieldBuilder(name=name, data_key=fs.response_key, source=fs)
@@ -524,6 +639,13 @@ class _Planning:
             target = next(iter(sorted(self.targets(type_name, name), key=lambda t: t.graph)), None)
             if target is None:
                 raise PlanningError(f"no subgraph can provide {type_name}.{name} needed as a key or @requires input")
+            keys = self.sg.type_graphs(target.cond)[target.graph].resolvable_keys
+            if all(name in _top_fields(key) for key in keys):
+                # the only way to that subgraph is by a key made of the very field it should provide
+                raise PlanningError(
+                    f"{type_name}.{name} is needed from subgraph {target.graph}, but {group.graph} cannot supply the "
+                    f"key to reach it there"
+                )
             # join the fetch already going to that subgraph at this path, unless it waits for these fields
             existing = self._entity_index.get((target.graph, path, group.id, ""))
             shared = existing is not None and not (
@@ -533,11 +655,20 @@ class _Planning:
                 group, sel, type_name, path, target, {type_name}, tag="" if shared else "#provide", hops=hops + 1
             )
             deps.add(provider)
+            if target.routing.requires:
+                # the input is itself computed from inputs (@requires on a field another @requires needs)
+                self.add_requires(group, sel, provider, type_name, path, target)
             frag = provider.sel.fragment(target.cond)
             fs = frag.add_internal_field(name, args, composite=field.selection_set is not None, variables=variables)
             if field.selection_set is not None and fs.sub is not None:
                 self.plan_selection(
-                    provider, fs.sub, field_type, list(field.selection_set.selections), (*path, fs.response_key), None
+                    provider,
+                    fs.sub,
+                    field_type,
+                    list(field.selection_set.selections),
+                    (*path, fs.response_key),
+                    None,
+                    internal=True,
                 )
             out[name] = _ReqFieldBuilder(
                 name=name,
@@ -592,22 +723,72 @@ class _Planning:
                 graph = candidates[0]
                 group = roots[-1] if roots and roots[-1].graph == graph else None
             else:
-                used = [g for g in roots if g.graph in candidates]
-                child = self._field_type(root_type.name, name)
+                # fewest fields the subgraph cannot resolve itself first; then a subgraph already asked
                 sub = [s for n in nodes if n.selection_set for s in n.selection_set.selections]
-                graph = (
-                    used[0].graph
-                    if used
-                    else min(candidates, key=lambda g: (self._local_misses(g, child, sub) if child else 0, g))
+                asked = {g.graph for g in roots}
+                graph = min(
+                    candidates,
+                    key=lambda g: (self._root_misses(g, root_type.name, name, sub), g not in asked, g),
                 )
-                group = used[0] if used else None
-            if group is None:
-                group = self.new_group(graph, (), kind)
-                roots.append(group)
-            self.plan_object(group, group.sel, root_type.name, OrderedDict([(response_key, nodes)]), (), None)
+                group = next((g for g in roots if g.graph == graph), None)
+            parts = [(graph, nodes)] if kind == "mutation" else self.split_shared_root(graph, candidates, name, nodes)
+            for part_graph, part_nodes in parts:
+                part_group = group if part_graph == graph else None
+                if part_group is None and kind != "mutation":
+                    part_group = next((g for g in roots if g.graph == part_graph), None)
+                if part_group is None:
+                    part_group = self.new_group(part_graph, (), kind)
+                    roots.append(part_group)
+                self.plan_object(
+                    part_group, part_group.sel, root_type.name, OrderedDict([(response_key, part_nodes)]), (), None
+                )
         subtrees = [self.subtree(g) for g in roots]
         node = _seq(subtrees) if kind == "mutation" else _par(subtrees)
         return QueryPlan(node=node, operation_kind=kind)
+
+    def split_shared_root(
+        self, graph: str, candidates: list[str], name: str, nodes: list[FieldNode]
+    ) -> list[tuple[str, list[FieldNode]]]:
+        """A root field several subgraphs share, returning a type without a resolvable @key (a value type): a
+        subfield ``graph`` lacks cannot be fetched by entity, so the same root field is also asked of a
+        subgraph that has it, with just those subfields (the fetches run in parallel; their data merges)."""
+        root_type = self.schema.query_type
+        child = self._field_type(root_type.name, name) if root_type is not None else None
+        named = self.schema.get_type(child) if child else None
+        if not isinstance(named, GraphQLObjectType) or any(
+            t.resolvable_keys for t in self.sg.type_graphs(named.name).values()
+        ):
+            return [(graph, nodes)]
+        sub = [s for n in nodes if n.selection_set for s in n.selection_set.selections]
+        if not sub or not all(isinstance(s, FieldNode) for s in sub):
+            return [(graph, nodes)]  # fragments and directives on them: left to the usual planning
+        assigned: OrderedDict[str, list[SelectionNode]] = OrderedDict([(graph, [])])
+        for fields in self.collect(sub, named.name).values():
+            field = fields[0].name.value
+            owners = self.sg.resolving(named.name, field, self.labels)
+            home = graph
+            if not field.startswith("__") and graph not in owners:
+                home = next((c for c in candidates if c in owners), graph)
+            assigned.setdefault(home, []).extend(fields)
+        if len(assigned) == 1:
+            return [(graph, nodes)]
+        first = nodes[0]
+        return [
+            (
+                g,
+                [
+                    FieldNode(
+                        alias=first.alias,
+                        name=first.name,
+                        arguments=first.arguments,
+                        directives=first.directives,
+                        selection_set=SelectionSetNode(selections=tuple(part)),
+                    )
+                ],
+            )
+            for g, part in assigned.items()
+            if part
+        ]
 
     # ----------------------------------------------------------------------------------------------- to nodes
     def subtree(self, root: _Group) -> PlanNode | None:
@@ -726,6 +907,10 @@ def _list_depth(type_: object) -> int:
     return depth
 
 
+def _top_fields(fieldset: str) -> set[str]:
+    return {s.name.value for s in _parse_fieldset(fieldset).selections if isinstance(s, FieldNode)}
+
+
 def _parse_fieldset(fieldset: str) -> SelectionSetNode:
     try:
         doc = parse("{" + fieldset + "}", no_location=True)
@@ -753,20 +938,34 @@ def _merge_req_fields(into: OrderedDict[str, _ReqFieldBuilder], new: Mapping[str
         existing = into.get(name)
         if existing is None:
             into[name] = f
-        elif f.sub is not None:
+            continue
+        if f.type_condition is None:
+            existing.type_condition = None  # wanted for every type, not only under a fragment
+        if f.sub is not None:
             if existing.sub is None:
                 existing.sub = OrderedDict()
             _merge_req_fields(existing.sub, f.sub)
 
 
-def _req_from_selection(selection_set: SelectionSetNode) -> OrderedDict[str, _ReqFieldBuilder]:
+def _req_from_selection(
+    selection_set: SelectionSetNode, type_condition: str | None = None
+) -> OrderedDict[str, _ReqFieldBuilder]:
+    """How to read a ``@requires`` selection from the fetched data; fields under an inline fragment are kept
+    with its type condition (present only for objects of that type)."""
     out: OrderedDict[str, _ReqFieldBuilder] = OrderedDict()
     for s in selection_set.selections:
         if isinstance(s, FieldNode):
             key = s.alias.value if s.alias else s.name.value
-            out[s.name.value] = _ReqFieldBuilder(
-                name=s.name.value, data_key=key, sub=_req_from_selection(s.selection_set) if s.selection_set else None
+            field = _ReqFieldBuilder(
+                name=s.name.value,
+                data_key=key,
+                sub=_req_from_selection(s.selection_set) if s.selection_set else None,
+                type_condition=type_condition,
             )
+            _merge_req_fields(out, {s.name.value: field})
+        elif isinstance(s, InlineFragmentNode):
+            cond = s.type_condition.name.value if s.type_condition else None
+            _merge_req_fields(out, _req_from_selection(s.selection_set, cond or type_condition))
     return out
 
 

@@ -65,10 +65,13 @@ def shape_response(
     cache: ShapeCache | None = None,
     *,
     denied: Mapping[int, dict[str, Any]] | None = None,
+    supergraph_schema: GraphQLSchema | None = None,
 ) -> dict[str, Any] | None:
     """Shape ``data`` for ``operation``.
 
     ``denied`` holds the fields authorization removed (``id(FieldNode)`` → error): each is ``null`` with its error.
+    ``supergraph_schema`` (the schema before ``@inaccessible`` elements were removed) tells an inaccessible
+    object type or enum value, which a subgraph may legitimately return, from a wrong answer.
     """
     root = {
         "query": schema.query_type,
@@ -78,6 +81,7 @@ def shape_response(
     assert root is not None
     shaper = _Shaper(schema, fragments, variables, errors, cache)
     shaper.denied = denied or {}
+    shaper.full = supergraph_schema
     try:
         return shaper.object(root, tuple(operation.selection_set.selections), data, [])
     except _Null:
@@ -152,6 +156,7 @@ class _Shaper:
         self.cache = cache or ShapeCache()
         self._error_paths = {tuple(e["path"]) for e in errors if isinstance(e.get("path"), list)}
         self.denied: Mapping[int, dict[str, Any]] = {}
+        self.full: GraphQLSchema | None = None
 
     def _included(self, node: Any) -> bool:
         return included(node, self.variables)
@@ -280,7 +285,8 @@ class _Shaper:
         path: list[Any],
         present: bool = True,
     ) -> Any:
-        if type_.__class__ is GraphQLNonNull:
+        non_null = type_.__class__ is GraphQLNonNull
+        if non_null:
             if value is None:
                 self._null_error(path, present)
                 raise _Null
@@ -304,6 +310,9 @@ class _Shaper:
             return out
         if is_leaf_type(type_):
             if isinstance(type_, GraphQLEnumType) and isinstance(value, str) and value not in type_.values:
+                if self._hidden_enum_value(type_.name, value):
+                    self._hidden(path, non_null)
+                    return None
                 self._error(path, f"Enum value {value!r} is not a value of {type_.name} in the API schema")
                 return None
             return value
@@ -311,14 +320,51 @@ class _Shaper:
             self._error(path, "Expected an object from the subgraph")
             return None
         if is_abstract_type(type_):
-            runtime = self.schema.get_type(str(value.get("__typename")))
+            typename = value.get("__typename")
+            runtime = self.schema.get_type(typename) if isinstance(typename, str) else None
             if isinstance(runtime, GraphQLObjectType) and self.schema.is_sub_type(type_, runtime):
                 return self.object(runtime, sub, value, path)
-            if runtime is type_:
+            if runtime is type_ or (typename is None and not self._asks_typename(type_, sub)):
+                # an @interfaceObject subgraph does not know concrete types: when the selection needs none,
+                # the fields of the interface itself are all there is to shape
                 return self.object(type_, sub, value, path, virtual=True)
+            if isinstance(typename, str) and self._hidden_member(type_.name, typename):
+                self._hidden(path, non_null)
+                return None
             self._error(path, f"Abstract type {type_.name} resolved to an unknown or inaccessible type")
             return None
         return self.object(type_, sub, value, path)
+
+    def _asks_typename(self, type_: Any, sub: tuple[SelectionNode, ...]) -> bool:
+        return any(e.kind == _KIND_TYPENAME for e in self.compile(type_, sub, True))
+
+    def _hidden_member(self, abstract: str, typename: str) -> bool:
+        """Is ``typename`` an ``@inaccessible`` object type that belongs to ``abstract`` in the supergraph?"""
+        if self.full is None or self.schema.get_type(typename) is not None:
+            return False
+        full_abstract, full_runtime = self.full.get_type(abstract), self.full.get_type(typename)
+        return (
+            full_abstract is not None
+            and is_abstract_type(full_abstract)
+            and isinstance(full_runtime, GraphQLObjectType)
+            and self.full.is_sub_type(full_abstract, full_runtime)
+        )
+
+    def _hidden_enum_value(self, enum: str, value: str) -> bool:
+        """Is ``value`` an ``@inaccessible`` value of ``enum`` in the supergraph?"""
+        full_enum = self.full.get_type(enum) if self.full is not None else None
+        return isinstance(full_enum, GraphQLEnumType) and value in full_enum.values
+
+    def _hidden(self, path: list[Any], non_null: bool) -> None:
+        """An ``@inaccessible`` type or enum value reads as null, as if the subgraph had not answered it: in a
+        nullable position silently, in a non-null one with the usual null error."""
+        if non_null:
+            self._error(
+                path,
+                "Cannot return null for non-nullable field: the value is not in the API schema",
+                "NON_NULL_VIOLATION",
+            )
+            raise _Null
 
     def _null_error(self, path: list[Any], present: bool) -> None:
         key = tuple(path)

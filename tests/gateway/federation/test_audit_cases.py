@@ -1,0 +1,145 @@
+"""Federation corner cases found by running a public gateway conformance audit against Silkgraph; each test
+uses our own small subgraphs (``audit_graphs``) served over loopback HTTP."""
+
+from __future__ import annotations
+
+from tests.gateway.federation import audit_graphs as g
+from tests.gateway.federation import directive_graphs as dg
+from tests.gateway.federation.harness import Federated, federated
+
+
+def _representations(f: Federated, subgraph: str) -> list[object]:
+    """Every representation a subgraph was sent (batched levels use $representations, $r0, $r1, ...)."""
+    return [
+        r
+        for b in f.recorders[subgraph].bodies
+        for v in b.get("variables", {}).values()
+        if isinstance(v, list)
+        for r in v
+    ]
+
+
+async def test_a_requires_input_that_is_itself_computed_from_requires_gets_its_own_inputs() -> None:
+    # duty.insured needs tariff.freight, which needs depot.kg: the tariff fetch must carry kg
+    async with federated(g.chained_requires_graph()) as f:
+        data = await f.data('{ a: parcel(id: "p1") { insured } b: parcel(id: "p2") { kg insured } }')
+        assert data == {"a": {"insured": False}, "b": {"kg": 30.0, "insured": True}}
+        assert {"__typename": "Parcel", "id": "p1", "kg": 12.0} in _representations(f, "tariff")
+
+
+async def test_an_interface_object_field_needing_no_concrete_type_is_shaped_from_the_interface() -> None:
+    # the interface-object subgraph answers without __typename; nothing in the selection needs the concrete type
+    async with federated(dg.interface_object_graph()) as f:
+        result = await f.run("{ riskyAccounts { id riskScore } }")
+        assert result.errors == []
+        assert result.data == {"riskyAccounts": [{"id": "a2", "riskScore": 70}]}
+        assert f.entity_calls("bank") == 0
+
+
+async def test_inaccessible_object_types_and_enum_values_read_as_null_without_leaking() -> None:
+    async with federated(g.inaccessible_values_graph()) as f:
+        result = await f.run("{ records { ref ... on Invoice { total } } stages }")
+        assert result.errors == []
+        assert result.data == {"records": [{"ref": "i1", "total": 40}, None], "stages": ["OPEN", None]}
+        # in a non-null position the null still propagates, with an error
+        result = await f.run("{ requiredStage }")
+        assert result.data is None
+        assert [e["extensions"]["code"] for e in result.errors] == ["NON_NULL_VIOLATION"]
+        assert "PURGED" not in str(result.errors)
+
+
+async def test_requires_with_inline_fragments_sends_each_objects_own_fields() -> None:
+    async with federated(g.requires_fragments_graph()) as f:
+        data = await f.data("{ consignments { id fee } }")
+        assert data == {"consignments": [{"id": "c1", "fee": "inv-1:120"}, {"id": "c2", "fee": "pm-7:KZ"}]}
+        papers = [r.get("paper") for r in _representations(f, "fees") if isinstance(r, dict)]
+        assert {"__typename": "Invoice", "ref": "inv-1", "amount": 120} in papers
+        assert {"__typename": "Permit", "ref": "pm-7", "authority": "KZ"} in papers
+
+
+async def test_an_entity_path_reached_through_two_parent_types_fetches_the_key_in_both() -> None:
+    async with federated(g.shared_entity_path_graph()) as f:
+        data = await f.data("{ vessels { ... on Tanker { berth { depth } } ... on Freighter { berth { depth } } } }")
+        assert data == {"vessels": [{"berth": {"depth": "T-9321483:14m"}}, {"berth": {"depth": "F-9074729:14m"}}]}
+        assert f.entity_calls("harbour") == 1  # both berths in one _entities call
+
+
+async def test_requires_may_select_a_field_hidden_from_the_api_schema() -> None:
+    async with federated(g.requires_inaccessible_graph()) as f:
+        assert await f.data("{ lot { id price } }") == {"lot": {"id": "l1", "price": 100.0}}
+        result = await f.run("{ lot { cost } }")  # still hidden from clients
+        assert result.data is None and result.errors[0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+async def test_a_shared_root_field_of_a_value_type_is_asked_of_each_subgraph_for_its_own_fields() -> None:
+    async with federated(g.shared_root_value_graph()) as f:
+        data = await f.data("{ rate { pair bid ask } rates { ask pair } }")
+        assert data == {
+            "rate": {"pair": "CNY/KZT", "bid": 70.1, "ask": 70.9},
+            "rates": [{"ask": 70.9, "pair": "CNY/KZT"}, {"ask": 0.15, "pair": "CNY/USD"}],
+        }
+        assert len(f.operations("bank")) == 1 and len(f.operations("exchange")) == 1
+
+
+async def test_a_shared_root_field_counts_its_provides_when_choosing_the_subgraph() -> None:
+    async with federated(g.root_provides_graph()) as f:
+        data = await f.data("{ manifests { id carrier { id name } } }")
+        assert data == {"manifests": [{"id": "m1", "carrier": {"id": "k1", "name": "Kazakh Rail"}}]}
+        assert f.operations("registry") == []  # one fetch, to the subgraph whose @provides covers it all
+
+
+async def test_a_shared_root_field_of_an_interface_goes_where_its_concrete_fields_are() -> None:
+    async with federated(g.abstract_root_graph()) as f:
+        data = await f.data("{ form { id ... on Declaration { status } } }")
+        assert data == {"form": {"id": "f1", "status": "RELEASED"}}
+        assert f.operations("clearance") == []
+
+
+async def test_a_value_type_field_is_fetched_through_the_entity_it_hangs_off() -> None:
+    # Route has no @key: its eta is reached as Crate.route { eta } by the crate's key
+    async with federated(g.parent_entity_graph()) as f:
+        data = await f.data("{ crates { id route { origin eta } } }")
+        assert data == {
+            "crates": [
+                {"id": "k1", "route": {"origin": "Urumqi", "eta": "k1:2026-12-03"}},
+                {"id": "k2", "route": {"origin": "Urumqi", "eta": "k2:2026-12-03"}},
+            ]
+        }
+        assert f.entity_calls("transit") == 1
+
+
+async def test_each_alias_of_a_shared_root_field_goes_to_the_subgraph_that_knows_its_fragment() -> None:
+    async with federated(g.half_known_root_graph()) as f:
+        query = '{ t: asset(id: "t1") { ... on Truck { plate } } w: asset(id: "w1") { ... on Wagon { id gauge } } }'
+        data = await f.data(query)
+        assert data == {"t": {"plate": "KZ 123 ABA"}, "w": {"id": "w1", "gauge": 1520}}
+        assert f.entity_calls("hub") == 0 and f.entity_calls("yard") == 0
+
+
+async def test_a_key_that_no_subgraph_on_the_way_can_supply_is_a_planning_error() -> None:
+    # whichever subgraph answers asset, the id of the other type is only an @external there
+    async with federated(g.half_known_root_graph()) as f:
+        result = await f.run('{ asset(id: "t1") { id } }')
+        assert result.data is None
+        assert result.errors[0]["extensions"]["code"] == "QUERY_PLANNING_FAILED"
+        assert f.operations("hub") == [] and f.operations("yard") == []
+
+
+async def test_an_external_key_field_covered_by_provides_is_read_from_the_fetch_that_has_it() -> None:
+    async with federated(g.provided_key_graph()) as f:
+        data = await f.data("{ slots { ship { imo name flag } } }")
+        assert data == {"slots": [{"ship": {"imo": "9321483", "name": "Steppe Star", "flag": "KZ:9321483"}}]}
+        assert f.entity_calls("flags") == 1
+        assert {"__typename": "Ship", "imo": "9321483"} in _representations(f, "flags")
+
+
+async def test_requires_inputs_reach_member_types_hidden_from_clients() -> None:
+    async with federated(g.requires_hidden_member_graph()) as f:
+        data = await f.data("{ pallets { id levy content { label } } }")
+        # the scrap pallet's content is an @inaccessible type: null for the client, but its levy was computed
+        assert data == {
+            "pallets": [
+                {"id": "g1", "levy": "wheat:12", "content": {"label": "wheat"}},
+                {"id": "s1", "levy": "rebar:steel", "content": None},
+            ]
+        }
