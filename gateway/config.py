@@ -22,7 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from gateway.errors import ConfigError
-from gateway.resilience import guard_settings, retry_settings
+from gateway.resilience import (
+    RESILIENCE_OPTIONS,
+    GuardSettings,
+    RetrySettings,
+    guard_settings,
+    retry_settings,
+)
 from gateway.sdk.adapter import AdapterSettings
 
 __all__ = [
@@ -198,8 +204,14 @@ class SubgraphSettings:
 
     name: str
     url: str
+    #: seconds for one whole fetch, and for opening its connection
     timeout: float = 30.0
+    connect_timeout: float = 5.0
     headers: Mapping[str, str] = dataclasses.field(default_factory=dict, repr=False)
+    #: breaker, bulkhead and retry budget of this subgraph (the adapters' option names: docs/resilience.md)
+    guard: GuardSettings = dataclasses.field(default_factory=GuardSettings)
+    #: how a query's fetch is retried after a transient failure (mutations are sent once)
+    retry: RetrySettings = dataclasses.field(default_factory=RetrySettings)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -519,7 +531,21 @@ def _subgraph(name: str, s: _Section, env: Mapping[str, str]) -> SubgraphSetting
     headers_table = s.sub("headers")
     headers = {k: _secret(headers_table.key(k), v, env) for k, v in headers_table.table.items()}
     headers_table.used.update(headers)
-    settings = SubgraphSettings(name=name, url=url, timeout=s.positive("timeout", float, 30.0), headers=headers)
+    timeout = s.positive("timeout", float, 30.0)
+    connect_timeout = s.positive("connect_timeout", float, min(5.0, timeout))
+    if connect_timeout > timeout:
+        raise ConfigError(s.key("connect_timeout"), f"must be <= timeout ({timeout:g}), got {connect_timeout:g}")
+    options = {k: v for k, v in s.table.items() if k in RESILIENCE_OPTIONS}
+    s.used.update(options)
+    settings = SubgraphSettings(
+        name=name,
+        url=url,
+        timeout=timeout,
+        connect_timeout=connect_timeout,
+        headers=headers,
+        guard=guard_settings(options, where=s.prefix),
+        retry=retry_settings(options, where=s.prefix),
+    )
     s.finish()
     return settings
 

@@ -26,6 +26,7 @@ from gateway.federation.supergraph import Supergraph, load_supergraph
 from gateway.federation.transports import HttpTransport, InProcessTransport
 from gateway.sdk.adapter import Adapter, Health, HealthState
 from gateway.sdk.registry import make_adapter
+from gateway.sdk.retry import ReadRetry
 from gateway.sdk.scalars import SCALAR_RULES
 
 __all__ = [
@@ -168,8 +169,20 @@ async def build_runtime(
     remotes = dict(settings.subgraphs)
     if gw.supergraph:
         supergraph = await asyncio.to_thread(read_supergraph_file, gw.supergraph)
+        unknown = sorted(set(remotes) - set(supergraph.subgraphs))
+        if unknown:
+            raise ConfigError(
+                f"subgraphs.{unknown[0]}",
+                f"is not a subgraph of {gw.supergraph} (it has: {', '.join(sorted(supergraph.subgraphs))})",
+            )
         for name, sub in supergraph.subgraphs.items():
-            transports[name] = HttpTransport(name, sub.url, session, timeout=gw.subgraph_timeout)
+            tuned = remotes.get(name)
+            # a [subgraphs.NAME] table tunes that subgraph of the supergraph: its url replaces the routing url
+            transports[name] = (
+                _remote_transport(tuned, session)
+                if tuned is not None
+                else HttpTransport(name, sub.url, session, timeout=gw.subgraph_timeout)
+            )
         remotes = {}
     else:
         chosen = list(adapters) if adapters is not None else [make_adapter(a) for a in settings.enabled_adapters()]
@@ -179,9 +192,7 @@ async def build_runtime(
             live[adapter.name] = adapter
             transports[adapter.name] = InProcessTransport(adapter)
         for remote in remotes.values():
-            transports[remote.name] = HttpTransport(
-                remote.name, remote.url, http, timeout=remote.timeout, headers=remote.headers
-            )
+            transports[remote.name] = _remote_transport(remote, http)
         if not transports:
             raise ConfigError(
                 "adapters", "no adapter is enabled and no remote subgraph is configured: nothing to serve"
@@ -199,3 +210,17 @@ async def build_runtime(
         request_timeout=gw.request_timeout,
     )
     return Runtime(settings=settings, supergraph=supergraph, graph=graph, adapters=live, remotes=remotes, http=http)
+
+
+def _remote_transport(remote: SubgraphSettings, client: httpx.AsyncClient | aiohttp.ClientSession) -> HttpTransport:
+    """The transport of a configured remote subgraph, with its timeouts, headers, guard and retry settings."""
+    return HttpTransport(
+        remote.name,
+        remote.url,
+        client,
+        timeout=remote.timeout,
+        connect_timeout=remote.connect_timeout,
+        headers=remote.headers,
+        guard=remote.guard,
+        retry=ReadRetry(attempts=remote.retry.attempts, max_delay=remote.retry.max_delay),
+    )

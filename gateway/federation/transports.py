@@ -25,9 +25,10 @@ from gateway.errors import (
     UpstreamUnavailable,
     to_graphql_extensions,
 )
-from gateway.resilience import registry
+from gateway.resilience import GuardSettings, SourceGuard, registry, retry_attempt
 from gateway.sdk.adapter import Adapter
 from gateway.sdk.context import RequestContext, SubgraphContext
+from gateway.sdk.retry import ReadRetry, transient
 
 __all__ = ["HttpTransport", "InProcessTransport", "error_to_dict"]
 
@@ -110,6 +111,11 @@ class HttpTransport:
 
     ``client`` is an ``aiohttp.ClientSession`` (the default: about a quarter of httpx's CPU per call, measured
     in bench/) or an ``httpx.AsyncClient``; both give the same errors and results.
+
+    Every call passes the subgraph's guard (breaker + bulkhead + retry budget, ``guard``). A query's fetch that
+    fails transiently — unreachable, reset, timed out, or a 502/503/504 with no GraphQL body — is tried again under
+    ``retry`` (:class:`gateway.sdk.retry.ReadRetry`: bounded, jittered, within the budget); a mutation's fetch is
+    sent once, since a lost reply may hide a write the subgraph made.
     """
 
     def __init__(
@@ -119,15 +125,26 @@ class HttpTransport:
         client: httpx.AsyncClient | aiohttp.ClientSession,
         *,
         timeout: float = 30.0,
+        connect_timeout: float = 5.0,
         headers: Mapping[str, str] | None = None,
         max_response_bytes: int = 10 * 1024 * 1024,
+        guard: GuardSettings | None = None,
+        retry: ReadRetry | None = None,
     ) -> None:
         self.name = name
         self.url = url
         self.client = client
         self.timeout = timeout
+        self.connect_timeout = min(connect_timeout, timeout)
         self.headers = dict(headers or {})
         self.max_response_bytes = max_response_bytes
+        self.guard_settings = guard
+        self.retry = retry if retry is not None else ReadRetry()
+
+    @property
+    def guard(self) -> SourceGuard:
+        """This subgraph's guard in the process registry (looked up per call: the registry may be reset)."""
+        return registry().guard(f"subgraph {self.name}", self.guard_settings, address=self.url)
 
     async def fetch(
         self,
@@ -149,7 +166,13 @@ class HttpTransport:
         if operation_name:
             body["operationName"] = operation_name
         content = json.dumps(body, default=str).encode()
-        guard = registry().guard(f"subgraph {self.name}", address=self.url)
+        if operation.lstrip().startswith("mutation"):
+            with retry_attempt(False):
+                return await self._send(content, headers, self.guard)
+        guard = self.guard
+        return await self.retry.call(lambda: self._send(content, headers, guard), guard=guard, retry_on=_retryable)
+
+    async def _send(self, content: bytes, headers: dict[str, str], guard: SourceGuard) -> Mapping[str, Any]:
         async with guard.call(self.name):  # breaker + bulkhead for this subgraph (gateway.resilience)
             if isinstance(self.client, httpx.AsyncClient):
                 status, reason, raw = await self._post_httpx(content, headers)
@@ -184,7 +207,10 @@ class HttpTransport:
         assert isinstance(self.client, httpx.AsyncClient)
         try:
             response = await self.client.post(
-                self.url, content=content, headers=headers, timeout=httpx.Timeout(self.timeout, connect=5.0)
+                self.url,
+                content=content,
+                headers=headers,
+                timeout=httpx.Timeout(self.timeout, connect=self.connect_timeout),
             )
         except httpx.TimeoutException:
             raise UpstreamTimeout(f"subgraph {self.name!r} did not answer in time", service=self.name) from None
@@ -203,7 +229,7 @@ class HttpTransport:
                 self.url,
                 data=content,
                 headers=headers,
-                timeout=aiohttp.ClientTimeout(total=self.timeout, connect=5.0),
+                timeout=aiohttp.ClientTimeout(total=self.timeout, connect=self.connect_timeout),
             ) as response:
                 declared = response.content_length
                 if declared is not None and declared > self.max_response_bytes:
@@ -220,3 +246,11 @@ class HttpTransport:
             raise SubgraphError(
                 f"HTTP request to subgraph {self.name!r} failed", service=self.name, code="SUBREQUEST_HTTP_ERROR"
             ) from None
+
+
+def _retryable(exc: BaseException) -> bool:
+    """A remote fetch worth sending again: a transient failure, or a 502/503/504 that carried no GraphQL answer."""
+    if transient(exc):
+        return True
+    http = exc.extensions.get("http") if isinstance(exc, SubgraphError) else None
+    return isinstance(http, dict) and http.get("status") in (502, 503, 504)

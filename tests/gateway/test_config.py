@@ -78,6 +78,7 @@ def test_the_example_partner_subgraph_works_when_uncommented(tmp_path: Path) -> 
     partner_settings = settings.subgraphs["partner"]
     assert partner_settings.url == "https://subgraph.partner.example/graphql"
     assert partner_settings.headers == {"Authorization": "Bearer t"}
+    assert (partner_settings.connect_timeout, partner_settings.retry.attempts) == (2.0, 3)
 
 
 def test_environment_overrides_the_file(tmp_path: Path) -> None:
@@ -170,6 +171,13 @@ BAD_CONFIGS: list[tuple[str, str, str]] = [
     ('[subgraphs.partner]\nurl = "http://p"\nretries = 3\n', "subgraphs.partner.retries", "unknown key"),
     ('[subgraphs.partner]\nurl = "http://p"\nheaders = { X = 1 }\n', "subgraphs.partner.headers.X", "secret"),
     ('[adapters.tax]\n[subgraphs.tax]\nurl = "http://t"\n', "subgraphs.tax", "already used"),
+    ('[subgraphs.partner]\nurl = "http://p"\nretry_attempts = 0\n', "subgraphs.partner.retry_attempts", "from 1 to 10"),
+    ('[subgraphs.partner]\nurl = "http://p"\nmax_concurrent = 0\n', "subgraphs.partner.max_concurrent", "1 to"),
+    (
+        '[subgraphs.partner]\nurl = "http://p"\ntimeout = 2\nconnect_timeout = 3\n',
+        "subgraphs.partner.connect_timeout",
+        "<= timeout",
+    ),
 ]
 
 
@@ -185,6 +193,20 @@ def test_a_disabled_adapter_frees_its_name_for_a_subgraph(tmp_path: Path) -> Non
     settings = _load(tmp_path, '[adapters.tax]\nenabled = false\n[subgraphs.tax]\nurl = "http://t"\n')
     assert settings.enabled_adapters() == []
     assert settings.subgraphs["tax"].url == "http://t"
+
+
+def test_a_remote_subgraph_takes_the_adapters_resilience_options(tmp_path: Path) -> None:
+    settings = _load(
+        tmp_path,
+        '[subgraphs.partner]\nurl = "http://p"\ntimeout = 8\nconnect_timeout = 1.5\nbreaker_failures = 2\n'
+        "max_concurrent = 4\nretry_attempts = 2\nretry_max_delay = 0.5\nretry_budget_percent = 0\n",
+    )
+    partner = settings.subgraphs["partner"]
+    assert (partner.timeout, partner.connect_timeout) == (8.0, 1.5)
+    assert (partner.guard.failure_threshold, partner.guard.max_concurrent, partner.guard.retry_percent) == (2, 4, 0.0)
+    assert (partner.retry.attempts, partner.retry.max_delay) == (2, 0.5)
+    defaults = _load(tmp_path, '[subgraphs.partner]\nurl = "http://p"\ntimeout = 3\n').subgraphs["partner"]
+    assert (defaults.connect_timeout, defaults.guard.failure_threshold, defaults.retry.attempts) == (3.0, 5, 3)
 
 
 def test_adapter_specific_keys_become_options(tmp_path: Path) -> None:
