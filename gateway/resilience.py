@@ -179,6 +179,20 @@ class SourceGuard:
     def rejected(self) -> int:
         return self.rejected_open + self.rejected_full
 
+    def retune(self, settings: GuardSettings) -> None:
+        """Apply new settings (a reloaded config) and keep the state: breaker, calls in flight, budget window.
+
+        The new bulkhead starts with its size less the calls in flight, which give their slots to it as they end.
+        """
+        if settings == self.settings:
+            return
+        self.settings = settings
+        self.breaker.failure_threshold = settings.failure_threshold
+        self.breaker.reset_timeout = settings.reset_timeout
+        self.budget.percent = settings.retry_percent
+        self.budget.min_per_second = settings.retry_min_per_second
+        self._slots = asyncio.Semaphore(max(0, settings.max_concurrent - self.in_flight))
+
     def admit_retry(self) -> bool:
         """Whether a read that just failed may be tried again: not while the breaker is open (fail fast), and
         only within the source's retry budget."""
@@ -196,9 +210,10 @@ class SourceGuard:
                 service=service,
                 breaker="open",
             )
+        slots = self._slots
         try:
             async with asyncio.timeout(self.settings.max_wait):
-                await self._slots.acquire()
+                await slots.acquire()
         except TimeoutError:
             self.rejected_full += 1
             self.breaker._probing = False
@@ -217,7 +232,7 @@ class SourceGuard:
             raise
         finally:
             self.in_flight -= 1
-            self._slots.release()
+            self._slots.release()  # after a retune, into the new bulkhead: it was sized without this call
 
     def status(self) -> dict[str, Any]:
         return {
@@ -245,10 +260,13 @@ class SourceRegistry:
         address: str = "",
         clock: Callable[[], float] = time.monotonic,
     ) -> SourceGuard:
-        """The guard of ``name`` at ``address``; the first caller's settings (and clock, for tests) make it."""
+        """The guard of ``name`` at ``address``, made on first use (``clock`` is for tests); explicit ``settings``
+        that differ from the guard's retune it (a reloaded config), keeping its state."""
         guard = self._guards.get((name, address))
         if guard is None:
             guard = self._guards[(name, address)] = SourceGuard(name, settings or GuardSettings(), clock=clock)
+        elif settings is not None:
+            guard.retune(settings)
         return guard
 
     def guards(self) -> list[SourceGuard]:

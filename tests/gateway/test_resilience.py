@@ -87,6 +87,39 @@ async def test_the_bulkhead_caps_calls_in_flight_and_refuses_instead_of_queueing
         assert guard.in_flight == 1  # slots are released
 
 
+async def test_new_settings_retune_a_guard_and_keep_its_state() -> None:
+    reg = SourceRegistry()
+    guard = reg.guard("rail", GuardSettings(failure_threshold=5, max_concurrent=1, max_wait=0.05))
+    guard.breaker.record_failure()
+    release = asyncio.Event()
+    holding = asyncio.Event()
+
+    async def hold() -> None:
+        async with guard.call("rail"):
+            holding.set()
+            await release.wait()
+
+    holder = asyncio.create_task(hold())
+    await holding.wait()
+    # a reloaded config: two failures open the breaker, two calls may be in flight
+    assert reg.guard("rail", GuardSettings(failure_threshold=2, max_concurrent=2, max_wait=0.05)) is guard
+    async with guard.call("rail"):  # the second slot, while the first call still holds its own
+        with pytest.raises(UpstreamUnavailable, match="bulkhead full"):
+            async with guard.call("rail"):
+                pytest.fail("a third call must not get a slot")
+    release.set()
+    await holder
+    assert guard.in_flight == 0
+    holders = [guard.call("rail") for _ in range(2)]
+    for h in holders:
+        await h.__aenter__()  # both slots are back once the call from before the retune ended
+    for h in holders:
+        await h.__aexit__(None, None, None)
+    guard.breaker.record_failure()  # the failure from before the retune counts
+    assert guard.breaker.state is BreakerState.OPEN
+    assert reg.guard("rail") is guard and guard.settings.failure_threshold == 2  # no settings: no change
+
+
 def _legacy_app(calls: list[str]) -> Starlette:
     async def endpoint(request: Request) -> JSONResponse:
         calls.append(request.url.path)

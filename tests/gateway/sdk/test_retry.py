@@ -175,10 +175,11 @@ async def test_with_the_system_down_legacy_calls_are_bounded_by_the_retry_budget
     20 × 10 % + 5 = 7 retries, so the dead system sees 27, and every read fails with its own error."""
     legacy.then = 503
     name = source()
+    options = {"breaker_failures": 1000, "retry_budget_percent": 10, "retry_min_per_second": 0.5}
     settings = GuardSettings(failure_threshold=1000, retry_percent=10, retry_min_per_second=0.5)
     guard = registry().guard(name, settings, address=server.url, clock=Clock())  # the clock stands still
     retry = ReadRetry(attempts=5, max_delay=60, sleep=Waits())
-    async with legacy_http_client(settings_for(server), source=name) as http:
+    async with legacy_http_client(settings_for(server, **options), source=name) as http:
         assert guard_of(http) is guard
         for _ in range(20):
             with pytest.raises(UpstreamUnavailable, match="HTTP 503"):
