@@ -24,6 +24,8 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any, Protocol
 
+from gateway.redis_store import GuardedRedis, RedisUnavailable, connect
+
 __all__ = ["Cache", "MemoryCache", "RedisCache", "cache_key", "open_cache"]
 
 
@@ -97,6 +99,10 @@ class RedisCache:
     Each value is stored as JSON (through ``encode``/``decode``) with the time it was written,
     ``{"at": <unix seconds>, "v": <value>}``, and Redis keeps it for ``ttl + stale_ttl``: whether it is fresh is
     decided on read, so replicas agree whatever their own clocks did since.
+
+    A Redis that is down or slow is a cache that misses (:mod:`gateway.redis_store`): reads find nothing and
+    writes are dropped, each within one Redis timeout (none at all while its breaker is open), and the adapter
+    asks its legacy system as it would on any miss.
     """
 
     def __init__(
@@ -110,6 +116,7 @@ class RedisCache:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.client = client
+        self.redis = GuardedRedis(client)
         self.ttl = ttl
         self.stale_ttl = stale_ttl
         self.encode = encode
@@ -119,8 +126,12 @@ class RedisCache:
     async def _read(self, keys: Sequence[str]) -> dict[str, tuple[float, Any]]:
         if not keys:
             return {}
+        try:
+            values = await self.redis.run(lambda: self.client.mget(list(keys)), what="cache read")
+        except RedisUnavailable:
+            return {}
         out: dict[str, tuple[float, Any]] = {}
-        for key, raw in zip(keys, await self.client.mget(list(keys)), strict=True):
+        for key, raw in zip(keys, values, strict=True):
             if raw is None:
                 continue
             try:
@@ -142,10 +153,16 @@ class RedisCache:
             return
         now = self._clock()
         keep_ms = int((self.ttl + self.stale_ttl) * 1000)
-        async with self.client.pipeline(transaction=False) as pipe:
-            for key, value in items.items():
-                pipe.set(key, json.dumps({"at": now, "v": self.encode(value)}, default=str), px=keep_ms)
-            await pipe.execute()
+        entries = {k: json.dumps({"at": now, "v": self.encode(v)}, default=str) for k, v in items.items()}
+
+        async def write() -> None:
+            async with self.client.pipeline(transaction=False) as pipe:
+                for key, entry in entries.items():
+                    pipe.set(key, entry, px=keep_ms)
+                await pipe.execute()
+
+        with contextlib.suppress(RedisUnavailable):  # not cached this time: the next read loads it again
+            await self.redis.run(write, what="cache write")
 
 
 @contextlib.asynccontextmanager
@@ -161,10 +178,8 @@ async def open_cache(
     if not url or url == "memory":
         yield MemoryCache(ttl=ttl, stale_ttl=stale_ttl)
         return
-    import redis.asyncio
-
-    client = redis.asyncio.from_url(url)
+    client = connect(url)
     try:
         yield RedisCache(client, ttl=ttl, stale_ttl=stale_ttl, encode=encode, decode=decode)
     finally:
-        await client.aclose()  # type: ignore[attr-defined]
+        await client.aclose()

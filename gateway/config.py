@@ -160,6 +160,8 @@ class RateLimitSettings:
     per_principal: int = 600
     per_agency: int = 3000
     window_seconds: float = 60.0
+    #: when the Redis store cannot answer: let requests through (true) or refuse them with 503 (false)
+    fail_open: bool = True
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -663,6 +665,7 @@ def _rate_limit(s: _Section) -> RateLimitSettings:
         per_principal=s.positive("per_principal", int, 600),
         per_agency=s.positive("per_agency", int, 3000),
         window_seconds=s.positive("window_seconds", float, 60.0),
+        fail_open=s.get("fail_open", bool, True),
     )
     s.finish()
     return settings

@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from gateway import redis_store
 from gateway.config import Settings
 from gateway.errors import RequestError, to_graphql_extensions
 from gateway.federation.engine import FederatedGraph, GraphQLRequest, GraphQLResponse
@@ -111,10 +112,8 @@ async def open_gate(settings: Settings, graph: FederatedGraph, http: httpx.Async
 
         async def redis_for(url: str) -> Any:
             if url not in redis_clients:
-                import redis.asyncio as aioredis
-
-                client = aioredis.from_url(url)
-                stack.push_async_callback(client.aclose)  # type: ignore[attr-defined]
+                client = redis_store.connect(url)
+                stack.push_async_callback(client.aclose)
                 redis_clients[url] = client
             return redis_clients[url]
 
@@ -155,7 +154,9 @@ async def open_gate(settings: Settings, graph: FederatedGraph, http: httpx.Async
         rl = gw.rate_limit
         if rl.enabled:
             limiter: RateLimiter = (
-                MemoryRateLimiter() if rl.store == "memory" else RedisRateLimiter(await redis_for(rl.store))
+                MemoryRateLimiter()
+                if rl.store == "memory"
+                else RedisRateLimiter(await redis_for(rl.store), fail_open=rl.fail_open)
             )
             gate.rate_limits = RateLimits(
                 limiter=limiter,

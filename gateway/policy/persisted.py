@@ -16,6 +16,7 @@ validation cost is paid once per listed operation, never per request.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -37,6 +38,7 @@ from graphql import (
 from graphql.language import Visitor
 
 from gateway.errors import BadRequest, ConfigError, RequestError
+from gateway.redis_store import GuardedRedis, RedisUnavailable
 
 __all__ = [
     "MANIFEST_FORMAT",
@@ -83,21 +85,33 @@ class MemoryQueryStore:
 
 
 class RedisQueryStore:
-    """Query texts in Redis under ``prefix + hash`` with a TTL (shared by every gateway replica)."""
+    """Query texts in Redis under ``prefix + hash`` with a TTL (shared by every gateway replica).
+
+    When Redis cannot answer (:mod:`gateway.redis_store`) a lookup is a miss — the client sends the full query
+    again, as after any eviction — and a registration is dropped.
+    """
 
     def __init__(self, redis: Any, *, ttl_seconds: int = 86_400, prefix: str = "silkgraph:apq:") -> None:
         self.redis = redis
+        self.guarded = GuardedRedis(redis)
         self.ttl = ttl_seconds
         self.prefix = prefix
 
     async def get(self, digest: str) -> str | None:
-        value = await self.redis.get(self.prefix + digest)
+        try:
+            value = await self.guarded.run(lambda: self.redis.get(self.prefix + digest), what="persisted query")
+        except RedisUnavailable:
+            return None
         if value is None:
             return None
         return value.decode("utf-8") if isinstance(value, bytes) else str(value)
 
     async def put(self, digest: str, query: str) -> None:
-        await self.redis.set(self.prefix + digest, query.encode("utf-8"), ex=self.ttl)
+        with contextlib.suppress(RedisUnavailable):
+            await self.guarded.run(
+                lambda: self.redis.set(self.prefix + digest, query.encode("utf-8"), ex=self.ttl),
+                what="persisted query",
+            )
 
 
 class PersistedQueryError(RequestError):

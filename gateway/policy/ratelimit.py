@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from gateway.errors import LimitExceeded
+from gateway.redis_store import GuardedRedis, RedisUnavailable
 from gateway.sdk.context import Principal
 
 __all__ = ["Decision", "MemoryRateLimiter", "RateLimiter", "RateLimits", "RedisRateLimiter"]
@@ -76,16 +77,34 @@ return {count, ttl}
 
 
 class RedisRateLimiter:
-    """Fixed windows in Redis: ``INCR`` + ``PEXPIRE`` in one Lua script (atomic across replicas)."""
+    """Fixed windows in Redis: ``INCR`` + ``PEXPIRE`` in one Lua script (atomic across replicas).
 
-    def __init__(self, redis: Any, *, prefix: str = "silkgraph:rl:") -> None:
+    When Redis cannot answer (:mod:`gateway.redis_store`: down, timed out, breaker open) the request is let
+    through (``fail_open``, the default: a limit is protection, not a reason to stop serving) or refused with
+    ``RATE_LIMIT_UNAVAILABLE`` (HTTP 503).
+    """
+
+    def __init__(self, redis: Any, *, prefix: str = "silkgraph:rl:", fail_open: bool = True) -> None:
         self.redis = redis
+        self.guarded = GuardedRedis(redis)
         self.prefix = prefix
+        self.fail_open = fail_open
         self.script = redis.register_script(_WINDOW_SCRIPT)
 
     async def hit(self, key: str, limit: int, window: float) -> Decision:
         window_ms = max(1, int(window * 1000))
-        count, ttl = await self.script(keys=[self.prefix + key], args=[window_ms])
+        try:
+            count, ttl = await self.guarded.run(
+                lambda: self.script(keys=[self.prefix + key], args=[window_ms]), what="rate limit"
+            )
+        except RedisUnavailable:
+            if self.fail_open:
+                return Decision(True)
+            error = LimitExceeded(
+                "the rate limit store is unavailable; try again shortly", code="RATE_LIMIT_UNAVAILABLE"
+            )
+            error.http_status = 503
+            raise error from None
         if int(count) <= limit:
             return Decision(True)
         return Decision(False, retry_after=max(int(ttl), 1) / 1000)
