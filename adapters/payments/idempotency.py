@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import sqlite3
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -38,6 +39,7 @@ __all__ = [
     "KeyReused",
     "SqlIdempotencyStore",
     "SqliteIdempotencyStore",
+    "StoreUnavailable",
     "fingerprint",
     "open_store",
 ]
@@ -56,6 +58,10 @@ class KeyReused(Exception):
 
 class InProgress(Exception):
     """The key's first request is still being processed."""
+
+
+class StoreUnavailable(Exception):
+    """The store could not be read or written (down, connection lost, timed out): nothing was decided."""
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -250,14 +256,20 @@ class SqliteIdempotencyStore(SqlIdempotencyStore):
         return self._db
 
     async def _execute(self, sql: str, *args: Any) -> int:
-        cursor = await self.db.execute(sql, args)
-        count = cursor.rowcount
-        await cursor.close()
+        try:
+            cursor = await self.db.execute(sql, args)
+            count = cursor.rowcount
+            await cursor.close()
+        except sqlite3.OperationalError as exc:  # disk full, I/O error, locked past the timeout
+            raise StoreUnavailable(f"sqlite {self.path}: {exc}") from exc
         return int(count)
 
     async def _fetchrow(self, sql: str, *args: Any) -> tuple[Any, ...] | None:
-        async with self.db.execute(sql, args) as cursor:
-            row = await cursor.fetchone()
+        try:
+            async with self.db.execute(sql, args) as cursor:
+                row = await cursor.fetchone()
+        except sqlite3.OperationalError as exc:
+            raise StoreUnavailable(f"sqlite {self.path}: {exc}") from exc
         return tuple(row) if row is not None else None
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import asyncpg
 
-from adapters.payments.idempotency import SqlIdempotencyStore
+from adapters.payments.idempotency import SqlIdempotencyStore, StoreUnavailable
 
 __all__ = ["PostgresIdempotencyStore"]
 
@@ -20,6 +20,24 @@ def _numbered(sql: str) -> str:
     return _PLACEHOLDER.sub(lambda _: f"${next(counter)}", sql)
 
 
+CONNECT_TIMEOUT = 5.0
+COMMAND_TIMEOUT = 10.0
+
+#: the server is down, the connection was lost, or it did not answer in time (not: a constraint or SQL error)
+_UNREACHABLE = (
+    OSError,
+    TimeoutError,
+    asyncpg.InterfaceError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.AdminShutdownError,
+)
+
+
+def _reason(exc: BaseException) -> str:
+    return f"postgresql: {type(exc).__name__}: {exc}" if str(exc) else f"postgresql: {type(exc).__name__}"
+
+
 class PostgresIdempotencyStore(SqlIdempotencyStore):
     def __init__(self, url: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -27,7 +45,10 @@ class PostgresIdempotencyStore(SqlIdempotencyStore):
         self._pool: asyncpg.Pool | None = None
 
     async def open(self) -> None:
-        self._pool = await asyncpg.create_pool(self.url, min_size=1, max_size=5)
+        # bounded waits: a PostgreSQL that stops answering costs a payment CONNECT_TIMEOUT or COMMAND_TIMEOUT
+        self._pool = await asyncpg.create_pool(
+            self.url, min_size=1, max_size=5, timeout=CONNECT_TIMEOUT, command_timeout=COMMAND_TIMEOUT
+        )
         # replicas starting at once would race on CREATE TABLE IF NOT EXISTS (a unique violation in pg_type):
         # creation is serialised by an advisory lock keyed by the table
         async with self._pool.acquire() as conn, conn.transaction():
@@ -46,11 +67,17 @@ class PostgresIdempotencyStore(SqlIdempotencyStore):
         return self._pool
 
     async def _execute(self, sql: str, *args: Any) -> int:
-        status = await self.pool.execute(_numbered(sql), *args)
+        try:
+            status = await self.pool.execute(_numbered(sql), *args)
+        except _UNREACHABLE as exc:
+            raise StoreUnavailable(_reason(exc)) from exc
         return int(str(status).rsplit(" ", 1)[-1])
 
     async def _fetchrow(self, sql: str, *args: Any) -> tuple[Any, ...] | None:
-        row = await self.pool.fetchrow(_numbered(sql), *args)
+        try:
+            row = await self.pool.fetchrow(_numbered(sql), *args)
+        except _UNREACHABLE as exc:
+            raise StoreUnavailable(_reason(exc)) from exc
         return tuple(row) if row is not None else None
 
     async def drop(self) -> None:

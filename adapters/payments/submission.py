@@ -7,10 +7,17 @@ message (same MsgId, UETR and payload, BAH ``PssblDplct``) only when the rail an
 it (RJCT NOOR). If even the inquiry fails, the row is marked failed and the error surfaces; a retry with the
 same key starts with the inquiry again. The rail's own duplicate rules back this up: a resend it did receive
 is answered with the first pacs.002.
+
+If the idempotency store itself cannot be reached, nothing is sent that it has not recorded: a claim or an
+attempt it could not write stops the payment before the rail sees it (``UPSTREAM_UNAVAILABLE``, "not sent"). A
+payment the rail took whose outcome the store could not record answers ``UPSTREAM_UNAVAILABLE`` naming its UETR;
+the row stays in progress, so a retry with the same key waits out the lease, then asks the rail (pacs.028)
+and returns that payment instead of sending another.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import secrets
@@ -18,7 +25,14 @@ import uuid
 from collections.abc import Callable
 
 from adapters.payments.client import RailClient, UncertainDelivery
-from adapters.payments.idempotency import IdempotencyRecord, IdempotencyStore, InProgress, KeyReused, fingerprint
+from adapters.payments.idempotency import (
+    IdempotencyRecord,
+    IdempotencyStore,
+    InProgress,
+    KeyReused,
+    StoreUnavailable,
+    fingerprint,
+)
 from adapters.payments.model import AccountRecord, CreditTransfer, Party, StatusEvent, TransactionReport
 from adapters.payments.validation import PaymentRequest
 from gateway.errors import BadUserInput, Conflict, SubgraphError, UpstreamProtocolError, UpstreamUnavailable
@@ -91,6 +105,15 @@ class Submitter:
                 f"a payment with idempotency key {key!r} is still being processed; retry with the same key shortly",
                 reason="IDEMPOTENCY_IN_PROGRESS",
             ) from None
+        except StoreUnavailable as exc:
+            raise self._store_down(exc, "the payment was not sent; retry with the same idempotency key") from None
+
+    def _store_down(self, exc: StoreUnavailable, outcome: str) -> UpstreamUnavailable:
+        return UpstreamUnavailable(
+            f"the payment idempotency store is unavailable ({exc}): {outcome}",
+            service=self.client.service,
+            store="idempotency",
+        )
 
     async def submit(self, record: IdempotencyRecord, ct: CreditTransfer, *, agency: str | None) -> TransactionReport:
         """Deliver the claimed payment once; record the outcome in the store."""
@@ -102,13 +125,22 @@ class Submitter:
                     service=self.client.service,
                 )
         except SubgraphError as exc:
-            await self.store.fail(record.client_id, record.key, f"{exc.code}: {exc.message}")
+            # if even this fails, the row stays in progress: a retry waits out its lease, then asks the rail
+            with contextlib.suppress(StoreUnavailable):
+                await self.store.fail(record.client_id, record.key, f"{exc.code}: {exc.message}")
             raise
-        await self.store.complete(
-            record.client_id,
-            record.key,
-            {"uetr": ct.uetr, "msgId": ct.msg_id, "status": report.status, "reason": report.reason},
-        )
+        try:
+            await self.store.complete(
+                record.client_id,
+                record.key,
+                {"uetr": ct.uetr, "msgId": ct.msg_id, "status": report.status, "reason": report.reason},
+            )
+        except StoreUnavailable as exc:
+            raise self._store_down(
+                exc,
+                f"the payment was sent (UETR {ct.uetr}) but its outcome was not recorded; retry with the same "
+                "idempotency key to get it (no second payment is sent)",
+            ) from None
         return report
 
     async def _deliver(self, record: IdempotencyRecord, ct: CreditTransfer, agency: str | None) -> TransactionReport:
@@ -119,7 +151,16 @@ class Submitter:
                 known = (await self.client.inquire([ct.uetr], agency=agency))[ct.uetr]
                 if known.known:
                     return dataclasses.replace(known, transfer=known.transfer or ct)
-            await self.store.record_attempt(record.client_id, record.key)
+            try:
+                await self.store.record_attempt(record.client_id, record.key)
+            except StoreUnavailable as exc:  # an attempt it cannot record is not made
+                outcome = (
+                    f"the payment (UETR {ct.uetr}) may have reached the rail; retry with the same idempotency key: "
+                    "the rail is asked before anything is sent again"
+                    if sent
+                    else "the payment was not sent; retry with the same idempotency key"
+                )
+                raise self._store_down(exc, outcome) from None
             try:
                 report = await self.client.send_credit_transfer(ct, possible_duplicate=sent, agency=agency)
             except UncertainDelivery as exc:

@@ -1,0 +1,110 @@
+"""The idempotency store (real PostgreSQL behind a TCP fault proxy) failing around a payment: nothing is sent
+that the store has not recorded, and a payment the rail took while the store was away settles once."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+from adapters.payments.idempotency_pg import PostgresIdempotencyStore
+from gateway.sdk.netfaults import FaultProxy, Toxics
+from gateway.sdk.sandbox import FaultConfig, SandboxServer
+
+from .conftest import initiate, make_adapter, payment_input, rail_ledger
+
+pytestmark = [pytest.mark.postgres, pytest.mark.timeout(90)]
+
+SEND = "/iso20022/messages/pacs.008"
+
+
+def _postgres_url() -> str:
+    url = os.environ.get("SILKGRAPH_TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("SILKGRAPH_REQUIRE_SERVICES") == "1":
+            pytest.fail("SILKGRAPH_REQUIRE_SERVICES=1 but SILKGRAPH_TEST_POSTGRES_URL is not set")
+        pytest.skip("set SILKGRAPH_TEST_POSTGRES_URL (e.g. postgresql://postgres@127.0.0.1:5432/test) to run")
+    return url
+
+
+@pytest.fixture
+async def proxied_postgres() -> AsyncIterator[tuple[FaultProxy, str, str]]:
+    """(proxy, URL through the proxy, table of this test), the table dropped afterwards."""
+    real = urlsplit(_postgres_url())
+    table = f"payment_idem_{uuid.uuid4().hex[:12]}"
+    async with FaultProxy((real.hostname or "127.0.0.1", real.port or 5432)) as proxy:
+        yield proxy, urlunsplit(real._replace(netloc=f"{real.username or 'postgres'}@{proxy.address}")), table
+    cleanup = PostgresIdempotencyStore(_postgres_url(), table=table)
+    await cleanup.open()
+    await cleanup.drop()
+    await cleanup.close()
+
+
+def _error(result: Any) -> tuple[str, str]:
+    assert result.errors, result.data
+    error = result.errors[0]
+    return error.extensions["code"], error.message
+
+
+async def _settlements(rail: SandboxServer) -> dict[str, int]:
+    return dict((await rail_ledger(rail))["settlements"])
+
+
+async def test_with_the_store_down_nothing_is_sent_and_the_retry_pays_once(
+    rail: SandboxServer, tmp_path: Path, proxied_postgres: tuple[FaultProxy, str, str]
+) -> None:
+    proxy, url, table = proxied_postgres
+    adapter = make_adapter(rail.url, tmp_path, idempotency_store=url, idempotency_table=table)
+    data = payment_input()
+    async with adapter.lifespan():
+        before = await _settlements(rail)
+        proxy.set(Toxics(down=True))
+        code, message = _error(await initiate(adapter, data, "store-down"))
+        assert code == "UPSTREAM_UNAVAILABLE"
+        assert "idempotency store" in message and "not sent" in message
+        assert await _settlements(rail) == before  # the rail never saw it
+        proxy.clear()
+        for _ in range(3):  # the pool may hand out a connection the outage broke: the client retries
+            result = await initiate(adapter, data, "store-down")
+            if result.errors is None:
+                break
+        assert result.errors is None, result.errors
+    uetr = result.data["initiatePayment"]["uetr"]
+    after = await _settlements(rail)
+    assert after[uetr] == 1 and len(after) == len(before) + 1
+
+
+async def test_a_payment_sent_while_the_store_went_away_settles_once(
+    rail: SandboxServer, tmp_path: Path, proxied_postgres: tuple[FaultProxy, str, str]
+) -> None:
+    proxy, url, table = proxied_postgres
+    adapter = make_adapter(rail.url, tmp_path, idempotency_store=url, idempotency_table=table, idempotency_lease=0.5)
+    data = payment_input()
+    async with adapter.lifespan():
+        before = await _settlements(rail)
+        rail.faults.reconfigure(FaultConfig(latency_ms=600, paths=(SEND,)))  # a slow rail: time to lose the store
+        pending = asyncio.create_task(initiate(adapter, data, "store-lost"))
+        await asyncio.sleep(0.3)  # the claim and the attempt are recorded, the send is on its way
+        proxy.set(Toxics(down=True))
+        code, message = _error(await pending)
+        assert code == "UPSTREAM_UNAVAILABLE"
+        assert "was sent" in message and "not recorded" in message
+        sent = await _settlements(rail)
+        assert len(sent) == len(before) + 1  # the rail took it
+        rail.faults.reconfigure(FaultConfig())
+        proxy.clear()
+        await asyncio.sleep(0.6)  # the row's lease runs out
+        for _ in range(3):
+            result = await initiate(adapter, data, "store-lost")
+            if result.errors is None:
+                break
+        assert result.errors is None, result.errors
+    uetr = result.data["initiatePayment"]["uetr"]
+    assert (await _settlements(rail)) == sent  # no second payment: the rail was asked, not paid again
+    assert sent[uetr] == 1
