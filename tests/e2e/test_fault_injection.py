@@ -1,8 +1,9 @@
 """Legacy systems failing under the gateway: no hung request, partial answers, breakers open and recover.
 
 Three real sandboxes (vehicles REST, tax SOAP, customs SOAP) behind the gateway; faults are switched on and off
-while it runs. One query touches all three: the car (vehicles), its exporter's name (tax) and its declaration
-(customs).
+while it runs — in the sandboxes' HTTP (``FaultConfig``) or, with ``proxied=True``, in the network between
+adapter and sandbox (``FaultProxy``). One query touches all three: the car (vehicles), its exporter's name
+(tax) and its declaration (customs).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from gateway.app import create_app
 from gateway.config import load_settings
 from gateway.resilience import registry as resilience_registry
 from gateway.sdk.adapter import AdapterSettings
+from gateway.sdk.netfaults import FaultProxy, Toxics
 from gateway.sdk.registry import load_adapter_class, make_adapter
 from gateway.sdk.sandbox import FaultConfig, SandboxConfig, SandboxServer, serve_sandbox
 
@@ -35,6 +37,8 @@ OPTIONS = {"breaker_failures": 2, "breaker_reset": 0.4, "retry_attempts": 1}
 class System:
     client: httpx.AsyncClient
     sandboxes: dict[str, SandboxServer]
+    #: the TCP fault proxy in front of each sandbox (``system(..., proxied=True)``)
+    proxies: dict[str, FaultProxy] = dataclasses.field(default_factory=dict)
 
     async def ask(self) -> dict[str, Any]:
         response = await self.client.post("/graphql", json={"query": QUERY})
@@ -47,20 +51,30 @@ class System:
 
 @contextlib.asynccontextmanager
 async def system(
-    tmp_path: Path, *, read_timeout: float = 0.5, total_timeout: float = 1.0, gateway: dict[str, Any] | None = None
+    tmp_path: Path,
+    *,
+    read_timeout: float = 0.5,
+    total_timeout: float = 1.0,
+    gateway: dict[str, Any] | None = None,
+    proxied: bool = False,
 ) -> AsyncIterator[System]:
     # the guards are per process: forget other tests' sources, so the metrics speak of this system only
     resilience_registry().clear()
     async with contextlib.AsyncExitStack() as stack:
         sandboxes: dict[str, SandboxServer] = {}
+        proxies: dict[str, FaultProxy] = {}
         adapters: dict[str, AdapterSettings] = {}
         for name in ("vehicles", "tax", "customs"):
             spec = load_adapter_class(name)(AdapterSettings(name=name)).sandboxes()[0]
             server = await stack.enter_async_context(serve_sandbox(spec.factory, SandboxConfig()))
             sandboxes[name] = server
+            url = server.url
+            if proxied:  # the adapter reaches its sandbox through a TCP fault proxy
+                proxies[name] = await stack.enter_async_context(FaultProxy((server.host, server.port)))
+                url = f"http://{proxies[name].address}"
             adapters[name] = AdapterSettings(
                 name=name,
-                url=server.url + spec.base_path,
+                url=url + spec.base_path,
                 read_timeout=read_timeout,
                 total_timeout=total_timeout,
                 options=OPTIONS,
@@ -78,7 +92,7 @@ async def system(
         app = create_app(settings, adapters=[make_adapter(s) for s in adapters.values()])
         server = await stack.enter_async_context(serve_sandbox(lambda _: app))
         client = await stack.enter_async_context(httpx.AsyncClient(base_url=server.url, timeout=30))
-        yield System(client=client, sandboxes=sandboxes)
+        yield System(client=client, sandboxes=sandboxes, proxies=proxies)
 
 
 def codes(body: dict[str, Any]) -> dict[str, str]:
@@ -154,3 +168,56 @@ async def test_a_query_past_the_gateway_deadline_answers_with_what_arrived(tmp_p
     assert vehicle["exporter"]["name"] == "Qingdao Haixin Trading Co., Ltd."  # tax answered
     assert vehicle["customsDeclaration"] is None  # customs was still out
     assert [e["extensions"]["code"] for e in body["errors"]] == ["GATEWAY_TIMEOUT"]
+
+
+@pytest.mark.timeout(60)
+async def test_slow_sliced_and_throttled_networks_change_nothing_but_time(tmp_path: Path) -> None:
+    async with system(tmp_path, read_timeout=5.0, total_timeout=8.0, proxied=True) as s:
+        healthy = await s.ask()
+        assert "errors" not in healthy, healthy
+        s.proxies["customs"].set(Toxics(latency_ms=40, jitter_ms=20, slicer_bytes=64, slicer_delay_ms=1))
+        s.proxies["tax"].set(Toxics(bandwidth_kbps=64, direction="both"))
+        s.proxies["vehicles"].set(Toxics(slicer_bytes=1, latency_ms=10))  # one byte per TCP segment
+        assert await s.ask() == healthy
+
+
+@pytest.mark.timeout(60)
+async def test_network_faults_under_one_system_are_contained_to_its_fields(tmp_path: Path) -> None:
+    async with system(tmp_path, proxied=True) as s:
+        customs = s.proxies["customs"]
+        faults = {
+            "headers cut short": (Toxics(limit_bytes=60), {"UPSTREAM_UNAVAILABLE", "UPSTREAM_PROTOCOL_ERROR"}),
+            "body cut short": (Toxics(limit_bytes=700), {"UPSTREAM_UNAVAILABLE", "UPSTREAM_PROTOCOL_ERROR"}),
+            "silent network": (Toxics(timeout_ms=0), {"UPSTREAM_TIMEOUT"}),
+            "reset mid-request": (Toxics(limit_bytes=40, direction="upstream"), {"UPSTREAM_UNAVAILABLE"}),
+        }
+        for name, (toxics, expected) in faults.items():
+            resilience_registry().clear()  # each fault starts with a closed breaker
+            customs.set(toxics)
+            body = await asyncio.wait_for(s.ask(), 15)  # bounded by the adapter's own deadline
+            vehicle = body["data"]["vehicle"]
+            assert vehicle["manufacturer"] == "SAIC Volkswagen", name
+            assert vehicle["exporter"]["name"] == "Qingdao Haixin Trading Co., Ltd.", name
+            assert vehicle["customsDeclaration"] is None, name
+            assert set(codes(body).values()) <= expected, (name, body["errors"])
+            assert "Traceback" not in str(body), name
+            customs.clear()
+
+
+@pytest.mark.timeout(60)
+async def test_a_system_whose_network_goes_down_is_not_called_while_its_breaker_is_open(tmp_path: Path) -> None:
+    async with system(tmp_path, proxied=True) as s:
+        assert "errors" not in await s.ask()
+        customs = s.proxies["customs"]
+        customs.set(Toxics(down=True))  # connections refused, open keep-alive connections reset
+        for _ in range(2):
+            down = await s.ask()
+            assert codes(down) == {"vehicle.customsDeclaration": "UPSTREAM_UNAVAILABLE"}, down
+        refused = customs.refused
+        open_ = await s.ask()
+        assert "circuit open" in open_["errors"][0]["message"]
+        assert customs.refused == refused  # failed fast: not even a connection attempt
+        assert open_["data"]["vehicle"]["exporter"]["name"] == "Qingdao Haixin Trading Co., Ltd."
+        customs.clear()
+        await asyncio.sleep(0.45)  # the breaker's reset time
+        assert "errors" not in await s.ask()
