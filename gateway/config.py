@@ -77,6 +77,8 @@ class AuditSettings:
     checkpoint_interval: float = 300.0
     #: an append not committed within this many seconds counts as a store failure
     append_timeout: float = 10.0
+    #: records the store failed to take mid-request wait here (fsync'd) until it is back; "" turns it off
+    spool_path: str | None = "var/audit-spool"
     signing_key: str | None = dataclasses.field(default=None, repr=False)
     #: checkpoint origin line and key name (C2SP tlog-checkpoint)
     origin: str = "silkgraph.local/audit"
@@ -457,6 +459,7 @@ def _audit(s: _Section, env: Mapping[str, str]) -> AuditSettings:
         checkpoint_every=s.positive("checkpoint_every", int, 256),
         checkpoint_interval=s.positive("checkpoint_interval", float, 300.0),
         append_timeout=s.positive("append_timeout", float, 10.0),
+        spool_path=s.get("spool_path", str, "var/audit-spool") or None,
         signing_key=_secret(s.key("signing_key"), key, env) if key is not None else None,
         origin=s.get("origin", str, "silkgraph.local/audit"),
         redaction_key=_secret(s.key("redaction_key"), redaction, env) if redaction is not None else None,

@@ -2,9 +2,10 @@
 
 The HTTP handler calls :meth:`AuditTrail.admit` before executing an operation and :meth:`AuditTrail.record`
 after; ``record`` returns only when the record is committed, so **no response leaves before its audit record is
-durable**. With ``audit.fail_closed`` (the default) a failed append replaces the response with a 503
-``AUDIT_UNAVAILABLE`` error and no data. (A mutation has already run at that point; its effect is in the legacy
-system but the client is told nothing — the admit check keeps that window to a store failing mid-request.)
+durable**. When the store fails between the two (an operation admitted while it was up), the record goes to the
+local spool (:mod:`gateway.audit.spool`, ``audit.spool_path``) — durable too — and the response leaves as
+usual; the spool is appended to the store once it answers again. Only when even the spool cannot take it does
+``audit.fail_closed`` (the default) replace the response with a 503 ``AUDIT_UNAVAILABLE`` error and no data.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from gateway.audit.checkpoint import CheckpointSigner, CheckpointWriter
 from gateway.audit.log import AuditLog, AuditUnavailable
 from gateway.audit.record import RecordBuilder
 from gateway.audit.redaction import Redactor
+from gateway.audit.spool import Spool
 from gateway.audit.store import AuditStore, MemoryStore
 from gateway.config import AuditSettings
 from gateway.errors import ConfigError
@@ -70,12 +72,59 @@ def unavailable_response() -> GraphQLResponse:
 
 class AuditTrail:
     def __init__(
-        self, log: AuditLog, builder: RecordBuilder, *, fail_closed: bool = True, append_timeout: float = 10.0
+        self,
+        log: AuditLog,
+        builder: RecordBuilder,
+        *,
+        fail_closed: bool = True,
+        append_timeout: float = 10.0,
+        spool: Spool | None = None,
     ) -> None:
         self.log = log
         self.builder = builder
         self.fail_closed = fail_closed
         self.append_timeout = append_timeout
+        self.spool = spool
+        self.spooled = 0
+        self._drainer: asyncio.Task[None] | None = None
+
+    async def start_draining(self, interval: float = 1.0) -> None:
+        """Append what an earlier run spooled, then keep draining in the background while anything is spooled."""
+        if self.spool is None:
+            return
+        await self.drain()
+        self._drainer = asyncio.create_task(self._drain_loop(interval), name="audit-spool-drain")
+
+    async def stop_draining(self) -> None:
+        if self._drainer is not None:
+            self._drainer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._drainer
+            self._drainer = None
+
+    async def drain(self) -> int:
+        """Append spooled records while the store takes them; how many went."""
+        if self.spool is None or not await asyncio.to_thread(self.spool.pending):
+            return 0
+        if not await self.log.probe(interval=0):
+            return 0
+        try:
+            done = await self.spool.drain(self._append)
+        except (AuditUnavailable, TimeoutError) as exc:
+            log.warning("audit spool not drained yet", extra={"fields": {"error": str(exc)}})
+            return 0
+        if done:
+            log.info("audit spool drained", extra={"fields": {"records": done}})
+        return done
+
+    async def _drain_loop(self, interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            await self.drain()
+
+    async def _append(self, record: Any) -> int:
+        async with asyncio.timeout(self.append_timeout):
+            return await self.log.append(record)
 
     async def admit(self) -> GraphQLResponse | None:
         """None when operations may run; a 503 response when the log is down and the gateway fails closed."""
@@ -105,12 +154,13 @@ class AuditTrail:
                 latency_ms=latency_ms,
                 http_status=result.status,
             )
-            async with asyncio.timeout(self.append_timeout):
-                seq = await self.log.append(record)
+            seq = await self._append(record)
         except (AuditUnavailable, TimeoutError) as exc:
             if isinstance(exc, TimeoutError):
                 self.log.available = False
                 self.log.last_error = f"append not committed within {self.append_timeout}s"
+            if await self._spool(record, context):
+                return result
             if self.fail_closed:
                 return unavailable_response()
             log.warning("operation not audited", extra={"fields": {"error": str(exc), "trace_id": context.trace_id}})
@@ -118,8 +168,28 @@ class AuditTrail:
         context.extras["audit_seq"] = seq
         return result
 
+    async def _spool(self, record: Any, context: RequestContext) -> bool:
+        """Keep the record on local disk for a later append; whether it is durable there."""
+        if self.spool is None:
+            return False
+        try:
+            path = await asyncio.to_thread(self.spool.put, record)
+        except OSError as exc:
+            log.error("audit record could not be spooled", extra={"fields": {"error": str(exc)}})
+            return False
+        self.spooled += 1
+        context.extras["audit_spooled"] = path.name
+        log.warning(
+            "audit store unavailable: record spooled",
+            extra={"fields": {"file": path.name, "error": self.log.last_error, "trace_id": context.trace_id}},
+        )
+        return True
+
     def status(self) -> dict[str, Any]:
-        return {**self.log.status(), "fail_closed": self.fail_closed}
+        status = {**self.log.status(), "fail_closed": self.fail_closed}
+        if self.spool is not None:
+            status["spool"] = {"path": str(self.spool.directory), "pending": len(self.spool), "spooled": self.spooled}
+        return status
 
     @property
     def ready(self) -> bool:
@@ -157,13 +227,20 @@ async def open_audit_trail(settings: AuditSettings, *, store: AuditStore | None 
         checkpoint_every=settings.checkpoint_every,
         checkpoint_interval=settings.checkpoint_interval,
     )
+    # like checkpoints, a spool belongs to a lasting store: a memory log has nothing to catch up on
+    spool = Spool(settings.spool_path) if settings.spool_path and not isinstance(store, MemoryStore) else None
     await audit_log.start()
+    trail = AuditTrail(
+        audit_log,
+        RecordBuilder(Redactor(redaction, settings.clear_variables)),
+        fail_closed=settings.fail_closed,
+        append_timeout=settings.append_timeout,
+        spool=spool,
+    )
     try:
-        yield AuditTrail(
-            audit_log,
-            RecordBuilder(Redactor(redaction, settings.clear_variables)),
-            fail_closed=settings.fail_closed,
-            append_timeout=settings.append_timeout,
-        )
+        await trail.start_draining()
+        yield trail
     finally:
+        await trail.stop_draining()
+        await trail.drain()
         await audit_log.close()

@@ -13,7 +13,14 @@ from tests.gateway.audit.legacy_graph import gateway
 
 
 async def main(db: str, port: int) -> None:
-    settings = load_settings(None, overrides={"audit.store": f"sqlite:///{db}", "audit.checkpoint_path": db + ".cps"})
+    settings = load_settings(
+        None,
+        overrides={
+            "audit.store": f"sqlite:///{db}",
+            "audit.checkpoint_path": db + ".cps",
+            "audit.spool_path": db + ".spool",
+        },
+    )
     async with gateway(settings, port=port):
         print("ready", flush=True)
         await asyncio.Event().wait()

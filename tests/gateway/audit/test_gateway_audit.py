@@ -26,6 +26,7 @@ def settings(tmp_path: Path, **extra: Any) -> Settings:
         overrides={
             "audit.store": f"sqlite:///{tmp_path / 'audit.sqlite3'}",
             "audit.checkpoint_path": str(tmp_path / "checkpoints"),
+            "audit.spool_path": str(tmp_path / "spool"),
             "audit.signing_key": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
             "audit.origin": "audit.test/log",
             **extra,
@@ -109,16 +110,43 @@ async def test_variables_are_redacted_but_equal_values_still_match(tmp_path: Pat
     assert first == second
 
 
+def _break_store(db: Path) -> None:
+    """The disk refuses new rows, as a full or failing volume would."""
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TRIGGER broken BEFORE INSERT ON audit_event BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+
+
+def _repair_store(db: Path) -> None:
+    with sqlite3.connect(db) as conn:
+        conn.execute("DROP TRIGGER broken")
+
+
+async def test_a_record_the_store_refuses_is_spooled_then_appended_once_it_is_back(tmp_path: Path) -> None:
+    db = tmp_path / "audit.sqlite3"
+    async with gateway(settings(tmp_path)) as (client, _, app):
+        trail = app.state.audit
+        assert (await client.post("/graphql", json={"query": QUERY})).status_code == 200
+        await asyncio.to_thread(_break_store, db)
+        answered = await client.post("/graphql", json={"query": QUERY})
+        assert answered.status_code == 200 and answered.json()["data"]  # its record is durable in the spool
+        assert [p.suffix for p in (tmp_path / "spool").iterdir()] == [".json"]
+        assert (await client.get("/readyz")).json()["audit"]["spool"]["pending"] == 1
+        assert await trail.drain() == 0  # the store still refuses: the record stays spooled
+        await asyncio.to_thread(_repair_store, db)
+        assert await trail.drain() == 1
+        assert list((tmp_path / "spool").iterdir()) == []
+    records = await asyncio.to_thread(read_in_another_process, db)
+    assert len(records) == 2  # every answered operation has its record
+    assert "spooled_at" in records[1] and "spooled_at" not in records[0]
+
+
 async def test_a_failed_append_means_no_response_data_and_an_unready_gateway(tmp_path: Path) -> None:
     db = tmp_path / "audit.sqlite3"
-    async with gateway(settings(tmp_path)) as (client, _, _):
+    async with gateway(settings(tmp_path, **{"audit.spool_path": ""})) as (client, _, _):  # no spool
         assert (await client.post("/graphql", json={"query": QUERY})).status_code == 200
 
-        def break_store() -> None:  # the disk refuses new rows, as a full or failing volume would
-            with sqlite3.connect(db) as conn:
-                conn.execute(
-                    "CREATE TRIGGER broken BEFORE INSERT ON audit_event BEGIN SELECT RAISE(ABORT, 'disk full'); END"
-                )
+        def break_store() -> None:
+            _break_store(db)
 
         await asyncio.to_thread(break_store)
         r = await client.post("/graphql", json={"query": QUERY})
@@ -133,11 +161,7 @@ async def test_a_failed_append_means_no_response_data_and_an_unready_gateway(tmp
         refused = await client.post("/graphql", json={"query": QUERY})
         assert refused.status_code == 503  # refused before execution while the store stays down
 
-        def repair() -> None:
-            with sqlite3.connect(db) as conn:
-                conn.execute("DROP TRIGGER broken")
-
-        await asyncio.to_thread(repair)
+        await asyncio.to_thread(_repair_store, db)
         ready = await client.get("/readyz")
         assert ready.json()["audit"]["available"] is True
         assert (await client.post("/graphql", json={"query": QUERY})).status_code == 200

@@ -110,3 +110,51 @@ async def test_several_processes_write_one_dense_consistent_log(pg_url: str, tmp
         assert published and all(cp.size <= 180 for cp in CheckpointWriter(folder).all())
     finally:
         await store.close()
+
+
+async def test_records_of_operations_caught_by_a_database_outage_are_spooled_then_appended(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """The server goes away between an operation's admission and its record: the answer still leaves (its record
+    fsync'd in the spool), and the record reaches PostgreSQL once the network is back."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    from gateway.audit.trail import open_audit_trail
+    from gateway.config import AuditSettings
+    from gateway.federation.engine import GraphQLRequest
+    from gateway.sdk.context import RequestContext
+    from gateway.sdk.netfaults import FaultProxy, Toxics
+    from tests.gateway.federation.conftest import Graph
+
+    real = urlsplit(pg_url)
+    graph = Graph()
+    request = GraphQLRequest(query='{ shipment(awb: "999-12345675") { awb } }')
+    result = await graph.graph.execute(request, RequestContext())
+    async with FaultProxy((real.hostname or "127.0.0.1", real.port or 5432)) as proxy:
+        via_proxy = urlunsplit(real._replace(netloc=f"{real.username or 'postgres'}@{proxy.address}"))
+        settings = AuditSettings(
+            store=via_proxy, checkpoint_path=None, spool_path=str(tmp_path / "spool"), append_timeout=3.0
+        )
+        async with open_audit_trail(settings) as trail:
+            assert await trail.admit() is None  # admitted while the database is up
+            proxy.set(Toxics(down=True))  # ... which then goes away
+            sent = await trail.record(
+                context=RequestContext(), request=request, result=result, graph=graph.graph, started=0.0, latency_ms=1
+            )
+            assert sent is result and sent.status != 503  # answered as is: the record is in the spool
+            assert trail.status()["spool"]["pending"] == 1
+            assert await trail.drain() == 0  # still down
+            proxy.clear()
+            for _ in range(3):  # the pool may hand out a connection the outage broke first
+                if await trail.drain():
+                    break
+            assert trail.status()["spool"]["pending"] == 0
+    store = PostgresStore.from_url(pg_url)
+    await store.open()
+    try:
+        rows = await store.rows(0, 10)
+        assert len(rows) == 1 and "spooled_at" in rows[0].record()
+        report = await verify_log(store)
+        assert report.ok, report.problems
+    finally:
+        await store.close()
