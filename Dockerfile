@@ -1,6 +1,8 @@
 # Silkgraph gateway with its built-in adapters.
 #   docker build -t silkgraph .
-#   docker run -p 4000:4000 -v $PWD/silkgraph.toml:/etc/silkgraph/silkgraph.toml silkgraph
+#   docker run -p 4000:4000 -v $PWD/silkgraph.toml:/etc/silkgraph/silkgraph.toml \
+#     -v silkgraph-spool:/var/lib/silkgraph/var/audit-spool silkgraph
+# (the audit spool, audit.spool_path, must outlive the container: keep it on a volume of its own per gateway)
 FROM python:3.12-slim AS build
 WORKDIR /src
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -12,7 +14,8 @@ RUN python -m venv /opt/silkgraph && /opt/silkgraph/bin/pip install --upgrade pi
 
 FROM python:3.12-slim AS runtime
 RUN groupadd --system silkgraph && useradd --system --gid silkgraph --home-dir /var/lib/silkgraph \
-      --create-home --shell /usr/sbin/nologin silkgraph
+      --create-home --shell /usr/sbin/nologin silkgraph \
+    && install -d -o silkgraph -g silkgraph /var/lib/silkgraph/var/audit-spool
 COPY --from=build /opt/silkgraph /opt/silkgraph
 COPY schema /opt/silkgraph/schema
 ENV PATH=/opt/silkgraph/bin:$PATH PYTHONUNBUFFERED=1 \

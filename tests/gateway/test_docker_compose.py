@@ -36,7 +36,14 @@ def test_two_gateway_replicas_behind_the_load_balancer_share_one_config() -> Non
     services = compose()["services"]
     gateways = sorted(n for n, s in services.items() if s.get("command", [None])[0] == "serve")
     assert gateways == ["gateway-1", "gateway-2"]
-    assert services["gateway-1"]["volumes"] == services["gateway-2"]["volumes"]
+    configs = [[v for v in services[g]["volumes"] if v.startswith("./")] for g in gateways]
+    assert configs[0] == configs[1]  # one config
+    spools = [
+        [v.split(":")[0] for v in services[g]["volumes"] if v.endswith(":/var/lib/silkgraph/var/audit-spool")]
+        for g in gateways
+    ]
+    assert spools == [["audit-spool-1"], ["audit-spool-2"]]  # an audit spool each, on a named volume
+    assert {"audit-spool-1", "audit-spool-2"} <= set(compose()["volumes"])
     nginx = (ROOT / "examples" / "compose" / "nginx.conf").read_text(encoding="utf-8")
     assert re.findall(r"server (gateway-\d):4000", nginx) == gateways
     assert {"postgres", "redis"} <= set(services)
