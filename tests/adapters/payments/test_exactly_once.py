@@ -7,12 +7,15 @@ the graph shows one Payment for it.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import random
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from gateway.sdk.netfaults import FaultProxy, Toxics
 from gateway.sdk.sandbox import FaultConfig, SandboxServer
 from gateway.sdk.testing import execute
 
@@ -110,3 +113,71 @@ async def test_many_payments_under_random_resets_each_settle_once(rail, tmp_path
     settlements = (await rail_ledger(rail))["settlements"]
     assert len(set(uetrs)) == 6
     assert all(settlements[u] == 1 for u in uetrs)
+
+
+async def test_concurrent_payments_over_a_chaotic_network_each_settle_once(rail, tmp_path: Path):
+    """Eight clients make three payments each at once, retrying each with its key, while for two seconds the
+    network to the rail is reset, cut short, silenced and slowed at random (a TCP fault proxy, switched every
+    15 ms): every payment settles exactly once and every client ends with its own payments."""
+    chaos = [
+        Toxics(),
+        Toxics(reset_ms=0),
+        Toxics(limit_bytes=300),
+        Toxics(limit_bytes=120, direction="upstream"),
+        Toxics(timeout_ms=150),
+        Toxics(latency_ms=60, jitter_ms=30),
+        Toxics(slicer_bytes=50, slicer_delay_ms=1),
+    ]
+    rng = random.Random(20261128)
+    failed: list[str] = []
+    async with FaultProxy((rail.host, rail.port)) as proxy:
+        # the breaker opens under this weather, as it should; a short pause lets the clients keep at it
+        adapter = make_adapter(f"http://{proxy.address}", tmp_path, breaker_reset=0.1)
+        adapter.settings = dataclasses.replace(adapter.settings, read_timeout=0.5, total_timeout=1.0)
+        stop = asyncio.Event()
+
+        async def weather() -> None:  # two seconds of storm, then calm
+            ends = asyncio.get_running_loop().time() + 2.0
+            while not stop.is_set() and asyncio.get_running_loop().time() < ends:
+                proxy.set(rng.choice(chaos))
+                await asyncio.sleep(0.015)
+            proxy.clear()
+
+        async def client(n: int) -> list[str]:
+            uetrs = []
+            for k in range(3):
+                data = payment_input(amount={"amount": f"{300 + 10 * n + k}.00", "currency": "CNY"})
+                for _ in range(300):
+                    result = await initiate(adapter, data, f"chaos-{n}-{k}")
+                    if result.errors is None:
+                        uetrs.append(str(result.data["initiatePayment"]["uetr"]))
+                        break
+                    code = result.errors[0].extensions["code"]
+                    last = result.errors[0].message
+                    # CONFLICT: its own earlier attempt still holds the key
+                    assert code in {
+                        "UPSTREAM_UNAVAILABLE",
+                        "UPSTREAM_TIMEOUT",
+                        "UPSTREAM_PROTOCOL_ERROR",
+                        "CONFLICT",
+                    }, result.errors
+                    failed.append(code)
+                    await asyncio.sleep(0.02)
+                else:
+                    raise AssertionError(f"payment {n}-{k} never completed: {last}")
+            return uetrs
+
+        async with adapter.lifespan():
+            storm = asyncio.create_task(weather())
+            try:
+                uetrs = [u for batch in await asyncio.gather(*(client(n) for n in range(8))) for u in batch]
+            finally:
+                stop.set()
+                await storm
+                proxy.clear()
+            reused = await initiate(adapter, payment_input(), "chaos-0-0")  # the key, with another input
+            assert reused.errors and reused.errors[0].extensions["code"] == "BAD_USER_INPUT"
+    settlements = (await rail_ledger(rail))["settlements"]
+    assert len(failed) >= 10, f"the chaos hardly reached the payments: {failed}"
+    assert len(set(uetrs)) == 24
+    assert all(settlements[u] == 1 for u in uetrs), {u: settlements.get(u) for u in uetrs}
