@@ -7,6 +7,7 @@ real breaker and retry budget. Waits are injected: the tests count tries, they n
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections.abc import AsyncIterator
 from typing import Any
@@ -210,3 +211,25 @@ def test_the_policy_reads_and_validates_its_settings() -> None:
     chosen = ReadRetry.from_settings(AdapterSettings(name="tax", options={"retry_attempts": 5, "retry_max_delay": 4}))
     assert (chosen.attempts, chosen.max_delay) == (5, 4.0)
     assert ReadRetry.from_settings(AdapterSettings(name="tax")) == ReadRetry()
+
+
+@pytest.mark.parametrize(("max_delay", "calls"), [(0.1, 1), (5.0, 2)])
+async def test_the_first_attempts_own_time_counts_against_the_retry_deadline(max_delay: float, calls: int) -> None:
+    """A read that already took longer than ``max_delay`` to fail is not tried again: its caller's time is spent."""
+    made = 0
+
+    async def slow_failure() -> str:
+        nonlocal made
+        made += 1
+        if made == 1:
+            await asyncio.sleep(0.2)
+            raise UpstreamTimeout("took too long", service="legacy")
+        return "answer"
+
+    retry = ReadRetry(attempts=3, max_delay=max_delay, sleep=Waits())
+    if calls == 1:
+        with pytest.raises(UpstreamTimeout):
+            await retry.call(slow_failure, guard=None)
+    else:
+        assert await retry.call(slow_failure, guard=None) == "answer"
+    assert made == calls
