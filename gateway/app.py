@@ -278,10 +278,13 @@ def create_app(
         audit: AuditTrail | None = state["audit"]
         if audit is not None:
             await audit.log.probe(interval=0)
-        ready = all(h.ok for h in health.values()) and (audit is None or audit.ready)
+        # ready = this gateway can serve. A legacy system or subgraph that is down makes the answers partial, not
+        # the gateway unready: taking every replica out of the load balancer would turn one outage into a total one.
+        ready = audit is None or audit.ready  # (a down audit log refuses every operation: fail closed)
+        status = "unavailable" if not ready else "ready" if all(h.ok for h in health.values()) else "degraded"
         breakers = resilience_registry().status()
         body = {
-            "status": "ready" if ready else "unavailable",
+            "status": status,
             "supergraph": rt.supergraph.hash[:16],
             "sources": {
                 n: {"state": h.state.value, "detail": h.detail, **({"sources": dict(h.sources)} if h.sources else {})}

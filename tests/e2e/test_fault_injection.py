@@ -218,6 +218,10 @@ async def test_a_system_whose_network_goes_down_is_not_called_while_its_breaker_
         assert "circuit open" in open_["errors"][0]["message"]
         assert customs.refused == refused  # failed fast: not even a connection attempt
         assert open_["data"]["vehicle"]["exporter"]["name"] == "Qingdao Haixin Trading Co., Ltd."
+        ready = await s.client.get("/readyz")  # the gateway still serves: it stays in its load balancer
+        assert ready.status_code == 200 and ready.json()["status"] == "degraded"
+        assert ready.json()["sources"]["customs"]["state"] == "down"
         customs.clear()
         await asyncio.sleep(0.45)  # the breaker's reset time
         assert "errors" not in await s.ask()
+        assert (await s.client.get("/readyz")).json()["status"] == "ready"
