@@ -12,6 +12,7 @@ import contextlib
 import os
 import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -165,3 +166,23 @@ def test_connect_keeps_timeouts_the_url_sets() -> None:
     assert kwargs["socket_timeout"] == 7.0
     assert kwargs["socket_connect_timeout"] == redis_store.CONNECT_TIMEOUT
     assert kwargs["db"] == 3
+
+
+async def test_through_http_a_lost_rate_limit_store_is_no_limit_or_a_503_as_configured(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.gateway.policy.app import running
+
+    async with proxied_redis(monkeypatch) as (proxy, url):
+        limits = {"gateway.rate_limit.enabled": True, "gateway.rate_limit.store": url}
+        async with (
+            running(tmp_path, **limits) as lenient,
+            running(tmp_path, **limits, **{"gateway.rate_limit.fail_open": False}) as strict,
+        ):
+            assert (await lenient.post({"query": "{ __typename }"})).status_code == 200
+            proxy.set(Toxics(down=True))
+            assert (await lenient.post({"query": "{ __typename }"})).json() == {"data": {"__typename": "Query"}}
+            refused = await strict.post({"query": "{ __typename }"})
+            assert refused.status_code == 503
+            assert refused.json()["errors"][0]["extensions"]["code"] == "RATE_LIMIT_UNAVAILABLE"
+            assert "data" not in refused.json()
