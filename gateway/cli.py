@@ -25,7 +25,7 @@ import difflib
 import json
 import os
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -411,20 +411,30 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _run_server(main: Coroutine[Any, Any, None]) -> None:
+    """Run a server on uvloop where it is installed (as uvicorn's own workers do), else on asyncio's loop."""
+    try:
+        import uvloop
+    except ImportError:  # not on Windows, or not installed
+        asyncio.run(main)
+        return
+    uvloop.run(main)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "demo":
-            asyncio.run(_demo(args.host, args.port))
+            _run_server(_demo(args.host, args.port))
         elif args.command == "serve":
             if args.workers > 1:
                 _serve_workers(args.config, _serve_overrides(args.host, args.port, args.supergraph), args.workers)
             else:
-                asyncio.run(_serve(args.config, args.host, args.port, args.supergraph))
+                _run_server(_serve(args.config, args.host, args.port, args.supergraph))
         elif args.command == "sandbox":
-            asyncio.run(_sandbox(args.name, args.port, args.host))
+            _run_server(_sandbox(args.name, args.port, args.host))
         elif args.command == "subgraph":
-            asyncio.run(_subgraph(args.name, args.port, args.config, args.host))
+            _run_server(_subgraph(args.name, args.port, args.config, args.host))
         elif args.command == "compose":
             return _compose(args.out, args.check)
         elif args.command == "plan":
