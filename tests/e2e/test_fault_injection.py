@@ -57,6 +57,7 @@ async def system(
     total_timeout: float = 1.0,
     gateway: dict[str, Any] | None = None,
     proxied: bool = False,
+    options: dict[str, Any] | None = None,
 ) -> AsyncIterator[System]:
     # the guards are per process: forget other tests' sources, so the metrics speak of this system only
     resilience_registry().clear()
@@ -77,7 +78,7 @@ async def system(
                 url=url + spec.base_path,
                 read_timeout=read_timeout,
                 total_timeout=total_timeout,
-                options=OPTIONS,
+                options=OPTIONS if options is None else options,
             )
         settings = load_settings(
             None,
