@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from collections.abc import AsyncIterator
 
@@ -16,6 +15,7 @@ from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.sandbox import FaultConfig, SandboxServer, serve_sandbox
 from gateway.sdk.testing import entities, principal
 from tests.adapters.soap.kit import service
+from tests.services import redis_url
 
 
 class Clock:
@@ -62,11 +62,7 @@ def test_keys_carry_the_tenant() -> None:
 
 
 async def test_redis_cache_shares_entries_and_separates_tenants() -> None:
-    url = os.environ.get("SILKGRAPH_TEST_REDIS_URL")
-    if not url:
-        if os.environ.get("SILKGRAPH_REQUIRE_SERVICES"):
-            pytest.fail("SILKGRAPH_TEST_REDIS_URL is not set but SILKGRAPH_REQUIRE_SERVICES=1")
-        pytest.skip("SILKGRAPH_TEST_REDIS_URL is not set (a Redis server for the shared cache test)")
+    url = redis_url("a Redis server for the shared cache test")
     run = uuid.uuid4().hex
     mine, theirs = cache_key(run, "agency-a", "x"), cache_key(run, "agency-b", "x")
     async with open_cache(url, ttl=30) as writer, open_cache(url, ttl=30) as reader:  # two replicas
@@ -75,12 +71,7 @@ async def test_redis_cache_shares_entries_and_separates_tenants() -> None:
 
 
 def _redis_url() -> str:
-    url = os.environ.get("SILKGRAPH_TEST_REDIS_URL")
-    if not url:
-        if os.environ.get("SILKGRAPH_REQUIRE_SERVICES"):
-            pytest.fail("SILKGRAPH_TEST_REDIS_URL is not set but SILKGRAPH_REQUIRE_SERVICES=1")
-        pytest.skip("SILKGRAPH_TEST_REDIS_URL is not set (a Redis server for the shared cache test)")
-    return url
+    return redis_url("a Redis server for the shared cache test")
 
 
 async def test_redis_entries_past_their_ttl_serve_stale_reads_and_foreign_values_are_misses() -> None:

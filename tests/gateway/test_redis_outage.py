@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -29,6 +28,7 @@ from gateway.sdk.netfaults import FaultProxy, Toxics
 from gateway.sdk.sandbox import serve_sandbox
 from gateway.sdk.testing import entities
 from tests.adapters.soap.kit import service
+from tests.services import redis_url
 
 pytestmark = [pytest.mark.redis, pytest.mark.timeout(60)]
 
@@ -36,12 +36,7 @@ KNOWN = [{"__typename": "Company", "country": "KZ", "taxId": "240540001232"}]
 
 
 def _redis_url() -> str:
-    url = os.environ.get("SILKGRAPH_TEST_REDIS_URL")
-    if not url:
-        if os.environ.get("SILKGRAPH_REQUIRE_SERVICES"):
-            pytest.fail("SILKGRAPH_TEST_REDIS_URL is not set but SILKGRAPH_REQUIRE_SERVICES=1")
-        pytest.skip("SILKGRAPH_TEST_REDIS_URL is not set (a Redis server to break)")
-    return url
+    return redis_url("a Redis server to break")
 
 
 @contextlib.asynccontextmanager

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import os
 import uuid
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from adapters.payments.idempotency import (
 )
 from gateway.sdk.sandbox import FaultConfig
 from gateway.sdk.testing import principal
+from tests.services import postgres_url
 
 from .conftest import error_code, initiate, make_adapter, payment_input, rail_ledger
 
@@ -123,12 +123,7 @@ async def test_abandoned_in_progress_key_is_taken_over_after_its_lease(tmp_path:
 
 
 def _postgres_url() -> str:
-    url = os.environ.get("SILKGRAPH_TEST_POSTGRES_URL")
-    if not url:
-        if os.environ.get("SILKGRAPH_REQUIRE_SERVICES") == "1":
-            pytest.fail("SILKGRAPH_REQUIRE_SERVICES=1 but SILKGRAPH_TEST_POSTGRES_URL is not set")
-        pytest.skip("set SILKGRAPH_TEST_POSTGRES_URL (e.g. postgresql://postgres@127.0.0.1:5432/test) to run")
-    return url
+    return postgres_url("a PostgreSQL server for the idempotency store")
 
 
 @pytest.mark.postgres

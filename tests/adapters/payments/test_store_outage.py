@@ -4,7 +4,6 @@ that the store has not recorded, and a payment the rail took while the store was
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,6 +15,7 @@ import pytest
 from adapters.payments.idempotency_pg import PostgresIdempotencyStore
 from gateway.sdk.netfaults import FaultProxy, Toxics
 from gateway.sdk.sandbox import FaultConfig, SandboxServer
+from tests.services import postgres_url
 
 from .conftest import initiate, make_adapter, payment_input, rail_ledger
 
@@ -25,12 +25,7 @@ SEND = "/iso20022/messages/pacs.008"
 
 
 def _postgres_url() -> str:
-    url = os.environ.get("SILKGRAPH_TEST_POSTGRES_URL")
-    if not url:
-        if os.environ.get("SILKGRAPH_REQUIRE_SERVICES") == "1":
-            pytest.fail("SILKGRAPH_REQUIRE_SERVICES=1 but SILKGRAPH_TEST_POSTGRES_URL is not set")
-        pytest.skip("set SILKGRAPH_TEST_POSTGRES_URL (e.g. postgresql://postgres@127.0.0.1:5432/test) to run")
-    return url
+    return postgres_url("a PostgreSQL server to put behind the fault proxy")
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 import uuid
 from collections.abc import AsyncIterator
@@ -17,6 +16,7 @@ from gateway.audit.postgres import PostgresStore
 from gateway.audit.store import SearchFilter
 from gateway.audit.verify import verify_log
 from tests.gateway.audit.conftest import SIGNER, sample
+from tests.services import postgres_url
 
 pytestmark = pytest.mark.postgres
 REPO = Path(__file__).parents[3]
@@ -25,11 +25,7 @@ REPO = Path(__file__).parents[3]
 @pytest.fixture
 async def pg_url() -> AsyncIterator[str]:
     """A fresh schema on the test server (``?schema=`` in the store URL), dropped afterwards."""
-    url = os.environ.get("SILKGRAPH_TEST_POSTGRES_URL")
-    if not url:
-        if os.environ.get("SILKGRAPH_REQUIRE_SERVICES") == "1":
-            pytest.fail("SILKGRAPH_TEST_POSTGRES_URL is not set but SILKGRAPH_REQUIRE_SERVICES=1")
-        pytest.skip("SILKGRAPH_TEST_POSTGRES_URL is not set (a PostgreSQL server for the audit store tests)")
+    url = postgres_url("a PostgreSQL server for the audit store tests")
     import asyncpg
 
     schema = f"audit_t{uuid.uuid4().hex[:12]}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -15,6 +14,7 @@ from gateway.sdk.context import Principal, RequestContext
 from gateway.sdk.scalars import SCALAR_RULES
 from tests.gateway.federation.conftest import Graph
 from tests.gateway.federation.supergraphs import CARGO_CUSTOMS_TYPES, HEADER, schema_block
+from tests.services import redis_url
 
 SECURITY_LINKS = """
   @link(url: "https://specs.apollo.dev/authenticated/v0.1", for: SECURITY)
@@ -99,11 +99,7 @@ def secured() -> SecuredGraph:
 @pytest.fixture
 async def redis_client() -> AsyncIterator[Any]:
     """A real Redis at SILKGRAPH_TEST_REDIS_URL (flushed); skipped when unset unless services are required."""
-    url = os.environ.get("SILKGRAPH_TEST_REDIS_URL")
-    if not url:
-        if os.environ.get("SILKGRAPH_REQUIRE_SERVICES") == "1":
-            pytest.fail("SILKGRAPH_TEST_REDIS_URL is not set but SILKGRAPH_REQUIRE_SERVICES=1")
-        pytest.skip("SILKGRAPH_TEST_REDIS_URL is not set (a Redis server for the shared-store tests)")
+    url = redis_url("a Redis server for the shared-store tests")
     import redis.asyncio as aioredis
 
     client = aioredis.from_url(url)
