@@ -261,3 +261,22 @@ def test_unused_external_field() -> None:
         'subgraph "b": field "T.w" is marked @external but no @key, @requires or @provides of this subgraph uses '
         "it; remove it, or drop @external if this subgraph resolves it"
     ]
+
+
+def test_requires_may_pass_through_an_owned_field_but_its_leaves_must_be_external() -> None:
+    problems = problems_of(
+        a='type Query { t: T } type L @key(fields: "id") { id: ID! hs: String qty: Int @shareable }',
+        b="""
+type T @key(fields: "id") {
+  id: ID!
+  lines(limit: Int!): [L]
+  x: Int @requires(fields: "lines(limit: 2) { hs }")
+  y: Int @requires(fields: "lines(limit: 2) { qty }")
+}
+type L @key(fields: "id") { id: ID! hs: String @external qty: Int @shareable }
+""",
+    )
+    assert problems == [
+        'subgraph "b": on field "T.y", @requires(fields: "lines(limit: 2) { qty }"): field "L.qty" is resolved by '
+        "this subgraph; a required field must be marked @external"
+    ]
