@@ -661,6 +661,7 @@ class _Planning:
             frag = provider.sel.fragment(target.cond)
             fs = frag.add_internal_field(name, args, composite=field.selection_set is not None, variables=variables)
             if field.selection_set is not None and fs.sub is not None:
+                before = set(self.groups)
                 self.plan_selection(
                     provider,
                     fs.sub,
@@ -670,6 +671,15 @@ class _Planning:
                     None,
                     internal=True,
                 )
+                # the provider's subgraph may not resolve every nested input itself (``comments(limit: 3)
+                # { authorId }`` with authorId elsewhere): the fetches that bring those in run first too
+                deps |= {
+                    g
+                    for g in self.groups.values()
+                    if g.id not in before
+                    and self.depends_on(g, provider)
+                    and not (avoid is not None and (g is avoid or self.depends_on(g, avoid)))
+                }
             out[name] = _ReqFieldBuilder(
                 name=name,
                 data_key=fs.response_key,

@@ -4,6 +4,7 @@ uses our own small subgraphs (``audit_graphs``) served over loopback HTTP."""
 from __future__ import annotations
 
 from tests.gateway.federation import audit_graphs as g
+from tests.gateway.federation import audit_nested_graphs as ng
 from tests.gateway.federation import directive_graphs as dg
 from tests.gateway.federation.harness import Federated, federated
 
@@ -143,3 +144,17 @@ async def test_requires_inputs_reach_member_types_hidden_from_clients() -> None:
                 {"id": "s1", "levy": "rebar:steel", "content": None},
             ]
         }
+
+
+async def test_requires_through_an_owned_field_with_arguments_waits_for_the_nested_external_inputs() -> None:
+    # classing needs lines(limit: 2) { hsCode }: it owns lines, but hsCode comes from registry, and the client
+    # asks for lines with another limit in the same fetch
+    async with federated(ng.requires_through_owned_field_graph()) as f:
+        data = await f.data("{ manifests { id dutyClass lines(limit: 1) { id } } }")
+        assert data == {
+            "manifests": [
+                {"id": "m1", "dutyClass": "metals", "lines": [{"id": "l1"}]},
+                {"id": "m2", "dutyClass": "general", "lines": [{"id": "l4"}]},
+            ]
+        }
+        assert f.entity_calls("registry") == 1
