@@ -130,14 +130,17 @@ class _Group:
 
 @dataclasses.dataclass(frozen=True)
 class _Parent:
-    """The entity object a value-type object was reached from: where it sits in a fetch, and the field."""
+    """The entity object an object was reached from: where it sits in a fetch, and the fields from it down to
+    the object (one for ``crate { route }``, more when value types nest: ``crate { route { leg } }``)."""
 
     group: _Group
     sel: SelectionSet
     type_name: str
     path: tuple[str, ...]
-    response_key: str
-    nodes: tuple[FieldNode, ...]
+    hops: tuple[tuple[str, tuple[FieldNode, ...]], ...]
+
+    def below(self, response_key: str, nodes: Iterable[FieldNode]) -> _Parent:
+        return dataclasses.replace(self, hops=(*self.hops, (response_key, tuple(nodes))))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -372,46 +375,84 @@ class _Planning:
                     if local.provides and child_provided is None:
                         child_provided = _parse_fieldset(local.provides)
                     child_parent = (
-                        _Parent(group, sel, type_name, path, response_key, tuple(nodes)) if is_entity else None
+                        _Parent(group, sel, type_name, path, ((response_key, tuple(nodes)),))
+                        if is_entity
+                        else parent.below(response_key, nodes)
+                        if parent is not None
+                        else None
                     )
                     self.plan_selection(
                         group, fs.sub, child_type, sub_selections, child_path, child_provided, child_parent
                     )
                 continue
-            if parent is not None and not self.targets(type_name, name):
+            if parent is not None and not self.reachable_by_key(type_name, name):
                 via = self.parent_target(parent, type_name, name)
                 if via is not None:
                     self.plan_through_parent(parent, via, type_name, nodes, path)
                     continue
             target = self.choose_target(group, type_name, name, sub_selections, path)
-            child = self.entity_group(group, sel, type_name, path, target, runtime_names={type_name})
+            child = self.entity_group(group, sel, type_name, path, target, runtime_names={type_name}, via_parent=parent)
             frag = child.sel.fragment(target.cond)
             if target.routing.requires:
                 self.add_requires(group, sel, child, type_name, path, target)
             fs = frag.add_client_field(response_key, node, composite, keep_directives=len(nodes) == 1)
             if composite and fs.sub is not None:
                 child_provided = _parse_fieldset(target.routing.provides) if target.routing.provides else None
-                self.plan_selection(child, fs.sub, child_type, sub_selections, child_path, child_provided)
+                child_parent = _Parent(child, frag, type_name, path, ((response_key, tuple(nodes)),))
+                self.plan_selection(child, fs.sub, child_type, sub_selections, child_path, child_provided, child_parent)
+
+    def reachable_by_key(self, type_name: str, field: str) -> bool:
+        """Can an entity fetch bring ``type.field`` in? Not when no subgraph that resolves it has a resolvable key
+        for the type, nor when each of those keys is made of the field itself (it would be needed to get it)."""
+        for target in self.targets(type_name, field):
+            keys = self.sg.type_graphs(target.cond)[target.graph].resolvable_keys
+            if any(field not in _top_fields(key) for key in keys):
+                return True
+        return False
 
     def parent_target(self, parent: _Parent, type_name: str, field: str) -> _Target | None:
-        """A subgraph that resolves ``type.field`` where ``type`` has no @key, but that can be reached through the
-        entity the object hangs off: it resolves that entity's field too, and the entity has a key there."""
+        """A subgraph that resolves ``type.field`` where ``type`` cannot be reached by a key of its own, but that
+        can be reached through the entity the object hangs off: it resolves that entity's field and every field
+        down to the object too, and the entity has a key there."""
         owners = self.sg.resolving(type_name, field, self.labels)
-        parent_field = parent.nodes[0].name.value
-        if self._field_type(parent.type_name, parent_field) != type_name:
-            return None
-        options = [t for t in self.targets(parent.type_name, parent_field) if t.graph in owners]
+        chain: list[tuple[str, str]] = []  # (type, field) from the entity down to the object
+        current = parent.type_name
+        for _, nodes in parent.hops:
+            name = nodes[0].name.value
+            chain.append((current, name))
+            following = self._field_type(current, name)
+            if following is None:
+                return None
+            current = following
+        if current != type_name:
+            return None  # reached through an abstract type: its concrete objects are not planned this way
+
+        def resolves_chain(graph: str) -> bool:
+            return all(graph in self.sg.resolving(t, f, self.labels) for t, f in chain[1:])
+
+        options = [
+            t for t in self.targets(parent.type_name, chain[0][1]) if t.graph in owners and resolves_chain(t.graph)
+        ]
         return min(options, key=lambda t: t.graph) if options else None
+
+    def through_parent(self, parent: _Parent, target: _Target) -> tuple[_Group, SelectionSet, _Parent]:
+        """The fetch of ``entity.field { ... }`` from ``target``'s subgraph by the parent entity's key, the
+        selection of the object at the end of the parent's fields in it, and that object's parent there."""
+        child = self.entity_group(parent.group, parent.sel, parent.type_name, parent.path, target, {parent.type_name})
+        frag = child.sel.fragment(target.cond)
+        current = frag
+        for response_key, nodes in parent.hops:
+            fs = current.add_client_field(response_key, nodes[0], True, keep_directives=len(nodes) == 1)
+            assert fs.sub is not None
+            current = fs.sub
+        return child, current, dataclasses.replace(parent, group=child, sel=frag)
 
     def plan_through_parent(
         self, parent: _Parent, target: _Target, type_name: str, nodes: list[FieldNode], path: tuple[str, ...]
     ) -> None:
         """Fetch ``parent.field { field }`` from ``target``'s subgraph by the parent entity's key."""
-        child = self.entity_group(parent.group, parent.sel, parent.type_name, parent.path, target, {parent.type_name})
-        frag = child.sel.fragment(target.cond)
-        fs = frag.add_client_field(parent.response_key, parent.nodes[0], True, keep_directives=len(parent.nodes) == 1)
-        assert fs.sub is not None
-        self.plan_selection(child, fs.sub, type_name, list(nodes), path, None)
+        child, sel, there = self.through_parent(parent, target)
+        self.plan_selection(child, sel, type_name, list(nodes), path, None, there)
 
     def local_routing(self, graph: str, type_name: str, field: str, provided: bool) -> FieldRouting | None:
         if provided:
@@ -535,6 +576,7 @@ class _Planning:
         runtime_names: set[str],
         tag: str = "",
         hops: int = 0,
+        via_parent: _Parent | None = None,
     ) -> _Group:
         if hops > _MAX_HOPS:
             raise PlanningError(f"no path of entity fetches reaches subgraph {target.graph} for {type_name}")
@@ -557,7 +599,9 @@ class _Planning:
             # type): each of those selections must fetch the key, not only the first one planned
             req.key_in.add(id(parent_sel))
             parent_sel.add_typename()
-            fields, deps = self.ensure_fields(parent, parent_sel, type_name, path, req.key, hops, avoid=group)
+            fields, deps = self.ensure_fields(
+                parent, parent_sel, type_name, path, req.key, hops, avoid=group, parent=via_parent
+            )
             _merge_req_fields(req.fields, fields)
             req.keys |= set(fields)
             for dep in deps:
@@ -565,6 +609,18 @@ class _Planning:
                     group.deps.add(dep.id)
         req.typenames |= runtime_names | {target.cond}
         return group
+
+    def _sent_leaf(self, group: _Group, type_name: str, path: tuple[str, ...], name: str) -> _ReqFieldBuilder | None:
+        """The representation field of an entity fetch that already brings ``type.name`` (a key field, even one
+        that is only @external in the fetch's subgraph) to the objects at the fetch's own path."""
+        if group.kind != "entity" or path != group.path:
+            return None
+        for req in group.requires.values():
+            if type_name in req.typenames or req.typename == type_name:
+                sent = req.fields.get(name)
+                if sent is not None and sent.sub is None and sent.type_condition is None:
+                    return sent
+        return None
 
     def _key_misses(self, graph: str, type_name: str, key: str) -> int:
         doc = _parse_fieldset(key)
@@ -583,11 +639,13 @@ class _Planning:
         fieldset: str,
         hops: int,
         avoid: _Group | None = None,
+        parent: _Parent | None = None,
     ) -> tuple[OrderedDict[str, _ReqFieldBuilder], set[_Group]]:
         """Make the fields of ``fieldset`` (on ``type_name`` at ``path``) available in the data; returns how to
         read them for a representation and the fetches that must run first (never ``avoid`` or one that
-        depends on it: that is the fetch waiting for these fields)."""
-        return self._ensure(group, sel, type_name, _parse_fieldset(fieldset).selections, path, hops, avoid)
+        depends on it: that is the fetch waiting for these fields). ``parent``: the entity the object was
+        reached from, a way to fields no key of the object's own can reach."""
+        return self._ensure(group, sel, type_name, _parse_fieldset(fieldset).selections, path, hops, avoid, parent)
 
     def _ensure(
         self,
@@ -598,6 +656,7 @@ class _Planning:
         path: tuple[str, ...],
         hops: int,
         avoid: _Group | None = None,
+        parent: _Parent | None = None,
     ) -> tuple[OrderedDict[str, _ReqFieldBuilder], set[_Group]]:
         out: OrderedDict[str, _ReqFieldBuilder] = OrderedDict()
         deps: set[_Group] = set()
@@ -619,6 +678,11 @@ class _Planning:
                 # already in this fetch unconditionally (e.g. an @external leaf its @provides covers)
                 out[name] = _ReqFieldBuilder(name=name, data_key=fetched.response_key, source=fetched)
                 continue
+            sent = self._sent_leaf(group, type_name, path, name) if not args and field.selection_set is None else None
+            if sent is not None:
+                # this entity fetch's representations carry it: the object already has it in the data
+                out[name] = dataclasses.replace(sent)
+                continue
             if self.local_routing(group.graph, type_name, name, provided=False) is not None:
                 fs = sel.add_internal_field(name, args, composite=field.selection_set is not None, variables=variables)
                 builder = _ReqFieldBuilder(name=name, data_key=fs.response_key, source=fs)
@@ -635,6 +699,34 @@ class _Planning:
                     builder.sub = inner_sub
                     deps |= inner_deps
                 out[name] = builder
+                continue
+            via = self.parent_target(parent, type_name, name) if parent is not None else None
+            if parent is not None and via is not None and not self.reachable_by_key(type_name, name):
+                # no key of the object's own reaches it (often: it is that key): fetch it through the entity the
+                # object hangs off, as parent.field { name }
+                provider, there, _ = self.through_parent(parent, via)
+                before = set(self.groups)
+                fs = there.add_internal_field(
+                    name, args, composite=field.selection_set is not None, variables=variables
+                )
+                if field.selection_set is not None and fs.sub is not None:
+                    self.plan_selection(
+                        provider,
+                        fs.sub,
+                        field_type,
+                        list(field.selection_set.selections),
+                        (*path, fs.response_key),
+                        None,
+                        internal=True,
+                    )
+                deps.add(provider)
+                deps |= {g for g in self.groups.values() if g.id not in before and self.depends_on(g, provider)}
+                out[name] = _ReqFieldBuilder(
+                    name=name,
+                    data_key=fs.response_key,
+                    sub=_req_from_selection(field.selection_set) if field.selection_set else None,
+                    source=fs,
+                )
                 continue
             target = next(iter(sorted(self.targets(type_name, name), key=lambda t: t.graph)), None)
             if target is None:

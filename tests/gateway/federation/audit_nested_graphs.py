@@ -5,6 +5,7 @@ from typing import Any
 
 import strawberry
 from strawberry.federation import Schema
+from strawberry.federation.schema_directives import Key
 
 from gateway.sdk.schema import FEDERATION_VERSION
 
@@ -85,4 +86,109 @@ def requires_through_owned_field_graph() -> dict[str, Any]:
     return {
         "registry": Schema(query=RegistryQuery, types=[RegistryLine], federation_version=V),
         "classing": Schema(query=ClassingQuery, types=[ClassingManifest], federation_version=V),
+    }
+
+
+# ------------------------- a key that only a parent entity call brings in, below a value type under the entity
+# hub answers shipments; papers and customs each add part of shipment.dossier { declaration { ... } } by the
+# shipment's key; customs knows the declaration's id (a key it cannot resolve by), registry resolves by it.
+
+SHIPMENT_DECLARATION = {"s1": "d7", "s2": "d9"}
+
+
+@strawberry.federation.type(keys=["id"], name="Shipment")
+class HubShipment:
+    id: strawberry.ID
+    ref: str
+
+
+@strawberry.type(name="Query")
+class HubQuery:
+    @strawberry.field
+    def shipments(self) -> list[HubShipment]:
+        return [HubShipment(id=strawberry.ID(s), ref=f"AWB-{s}") for s in SHIPMENT_DECLARATION]
+
+
+@strawberry.type(name="Declaration")
+class PapersDeclaration:
+    remarks: str
+
+
+@strawberry.federation.type(name="Dossier", shareable=True)
+class PapersDossier:
+    declaration: PapersDeclaration
+
+
+@strawberry.federation.type(keys=["id"], name="Shipment")
+class PapersShipment:
+    id: strawberry.ID = strawberry.federation.field(external=True)
+
+    @strawberry.federation.field(shareable=True)
+    def dossier(self) -> PapersDossier:
+        return PapersDossier(declaration=PapersDeclaration(remarks=f"remarks for {self.id}"))
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID) -> "PapersShipment":
+        return PapersShipment(id=id)
+
+
+@strawberry.type(name="Query")
+class PapersQuery:
+    @strawberry.field
+    def papers_version(self) -> str:
+        return "1"
+
+
+@strawberry.federation.type(keys=[Key(fields="id", resolvable=False)], name="Declaration")
+class CustomsDeclaration:
+    id: strawberry.ID = strawberry.federation.field(shareable=True)
+
+
+@strawberry.federation.type(name="Dossier", shareable=True)
+class CustomsDossier:
+    declaration: CustomsDeclaration
+
+
+@strawberry.federation.type(keys=["id"], name="Shipment")
+class CustomsShipment:
+    id: strawberry.ID = strawberry.federation.field(external=True)
+
+    @strawberry.federation.field(shareable=True)
+    def dossier(self) -> CustomsDossier:
+        return CustomsDossier(declaration=CustomsDeclaration(id=strawberry.ID(SHIPMENT_DECLARATION[self.id])))
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID) -> "CustomsShipment":
+        return CustomsShipment(id=id)
+
+
+@strawberry.type(name="Query")
+class CustomsQuery:
+    @strawberry.field
+    def customs_version(self) -> str:
+        return "1"
+
+
+@strawberry.federation.type(keys=["id"], name="Declaration")
+class RegistryDeclaration:
+    id: strawberry.ID
+
+    @strawberry.field
+    def status(self) -> str:
+        return f"{self.id}:RELEASED"
+
+
+@strawberry.type(name="Query")
+class DeclarationRegistryQuery:
+    @strawberry.field
+    def registry_version(self) -> str:
+        return "1"
+
+
+def parent_entity_key_graph() -> dict[str, Any]:
+    return {
+        "hub": Schema(query=HubQuery, federation_version=V),
+        "papers": Schema(query=PapersQuery, types=[PapersShipment], federation_version=V),
+        "customs": Schema(query=CustomsQuery, types=[CustomsShipment], federation_version=V),
+        "registry": Schema(query=DeclarationRegistryQuery, types=[RegistryDeclaration], federation_version=V),
     }

@@ -158,3 +158,27 @@ async def test_requires_through_an_owned_field_with_arguments_waits_for_the_nest
             ]
         }
         assert f.entity_calls("registry") == 1
+
+
+async def test_a_key_only_a_parent_entity_call_supplies_is_fetched_through_the_parent_two_levels_down() -> None:
+    # Declaration.id comes from customs as shipment.dossier.declaration.id (customs cannot resolve Declaration by
+    # it); registry's status is reached by that id; papers adds remarks through the shipment's key too
+    async with federated(ng.parent_entity_key_graph()) as f:
+        data = await f.data("{ shipments { ref dossier { declaration { id status remarks } } } }")
+        assert data == {
+            "shipments": [
+                {
+                    "ref": "AWB-s1",
+                    "dossier": {"declaration": {"id": "d7", "status": "d7:RELEASED", "remarks": "remarks for s1"}},
+                },
+                {
+                    "ref": "AWB-s2",
+                    "dossier": {"declaration": {"id": "d9", "status": "d9:RELEASED", "remarks": "remarks for s2"}},
+                },
+            ]
+        }
+        assert f.entity_calls("registry") == 1
+        assert _representations(f, "registry") == [
+            {"__typename": "Declaration", "id": "d7"},
+            {"__typename": "Declaration", "id": "d9"},
+        ]
