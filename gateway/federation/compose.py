@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from gateway.errors import CompositionError
 
-from ._compose_fieldset import FieldSetCheck, check_field_sets
+from ._compose_fieldset import FieldSetCheck, check_field_sets, named_type
 from ._compose_merge import Merger
 from ._compose_model import Kind, Subgraph, TypeDef
 from ._compose_print import SupergraphDocument, SupergraphField, SupergraphType
@@ -165,13 +165,19 @@ def _check_implementations(types: list[SupergraphType], by_name: dict[str, Super
 
 def _check_resolvable_entities(merger: Merger, checks: dict[str, FieldSetCheck]) -> list[str]:
     """Fields a subgraph adds to an entity it declares only with ``@key(resolvable: false)`` cannot be fetched
-    from anywhere else: the gateway has no way into that subgraph for the entity."""
+    from anywhere else: the gateway has no way into that subgraph for the entity, unless the subgraph's own root
+    fields lead to it (then those fields answer them)."""
     problems: list[str] = []
+    reachable: dict[str, set[str]] = {}
     for name, sources in merger.by_name.items():
         if len(sources) < 2:
             continue
         for subgraph, type_def in sources:
             if not type_def.keys or any(key.resolvable for key in type_def.keys):
+                continue
+            if subgraph.name not in reachable:
+                reachable[subgraph.name] = _reachable_from_roots(subgraph)
+            if name in reachable[subgraph.name]:
                 continue
             elsewhere = {
                 f
@@ -192,6 +198,22 @@ def _check_resolvable_entities(merger: Merger, checks: dict[str, FieldSetCheck])
                     f'in "{subgraph.name}"'
                 )
     return problems
+
+
+def _reachable_from_roots(subgraph: Subgraph) -> set[str]:
+    """The types a subgraph's own Query and Mutation fields lead to, through the fields it resolves."""
+    roots = [subgraph.types[r] for r in ("Query", "Mutation") if r in subgraph.types]
+    seen = {t.name for t in roots}
+    stack = list(roots)
+    while stack:
+        type_def = stack.pop()
+        nexts = [named_type(f.type) for f in type_def.fields.values() if not f.external] + type_def.members
+        for target in nexts:
+            found = subgraph.types.get(target)
+            if found is not None and target not in seen:
+                seen.add(target)
+                stack.append(found)
+    return seen
 
 
 def _composed_directives(subgraphs: list[Subgraph], problems: list[str]) -> tuple[dict[str, list[str]], dict[str, str]]:

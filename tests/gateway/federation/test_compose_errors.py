@@ -166,6 +166,18 @@ type Company @key(fields: "id", resolvable: false) { id: ID! }
     assert '@join__type(graph: PAYMENTS, key: "id", resolvable: false)' in problems_free
 
 
+def test_fields_behind_a_non_resolvable_key_are_fine_when_the_subgraphs_own_roots_reach_them() -> None:
+    composed = compose_bodies(
+        tax='type Query { company: Company } type Company @key(fields: "id") { id: ID! name: String }',
+        payments="""
+type Query { payer: Payer }
+type Payer { company: Company }
+type Company @key(fields: "id", resolvable: false) { id: ID! accounts: [String!] }
+""",
+    )
+    assert '@join__type(graph: PAYMENTS, key: "id", resolvable: false)' in composed
+
+
 def test_type_kind_mismatch() -> None:
     problems = problems_of(a="type Query { t: T } type T { x: Int }", b="interface T { x: Int }")
     assert problems == [
