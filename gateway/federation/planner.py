@@ -282,11 +282,29 @@ class _Planning:
         concretes = self.sg.possible_types_in_graph(group.graph, type_name)
         if internal:
             concretes = concretes + [t for t in self._hidden_members(group.graph, type_name) if t not in concretes]
+        if not concretes:
+            self._check_reachable_without_members(group, type_name, selections)
         for concrete in concretes:
             collected = self.collect(selections, concrete)
             if not collected:
                 continue
             self.plan_object(group, sel.fragment(concrete), concrete, collected, path, provided)
+
+    def _check_reachable_without_members(self, group: _Group, abstract: str, selections: list[SelectionNode]) -> None:
+        """``group``'s subgraph returns ``abstract`` but knows none of its object types: a field selected on the
+        abstract type itself that the subgraph does not resolve could only come from an entity fetch by the
+        abstract type's own key; with no resolvable key for it anywhere, the operation cannot be planned (rather
+        than quietly dropping the field)."""
+        for nodes in self.collect(selections, abstract, virtual=True).values():
+            name = nodes[0].name.value
+            if name.startswith("__") or group.graph in self.sg.resolving(abstract, name, self.labels):
+                continue
+            if not self.targets(abstract, name):
+                owners = ", ".join(sorted(self.sg.resolving(abstract, name, self.labels))) or "no subgraph"
+                raise PlanningError(
+                    f"{abstract}.{name} cannot be reached from subgraph {group.graph}: it knows no object type of "
+                    f"{abstract}, and {owners} has no resolvable @key for {abstract}"
+                )
 
     def _hidden_members(self, graph: str, abstract: str) -> list[str]:
         """@inaccessible object types of ``abstract`` that ``graph`` can return."""

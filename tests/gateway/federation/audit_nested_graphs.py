@@ -192,3 +192,43 @@ def parent_entity_key_graph() -> dict[str, Any]:
         "customs": Schema(query=CustomsQuery, types=[CustomsShipment], federation_version=V),
         "registry": Schema(query=DeclarationRegistryQuery, types=[RegistryDeclaration], federation_version=V),
     }
+
+
+# ----------------------------------------- an @interfaceObject behind a key that is not resolvable (notes)
+# registry owns the Permit interface entity but none of its object types; notes adds Permit.remark through an
+# @interfaceObject whose key it cannot resolve by, and answers it from its own root field only.
+
+
+@strawberry.federation.interface(keys=["id"], name="Permit")
+class RegistryPermit:
+    id: strawberry.ID
+
+
+@strawberry.type(name="Query")
+class PermitRegistryQuery:
+    @strawberry.field
+    def latest_permit(self) -> RegistryPermit | None:
+        raise ValueError("registry knows no permit type to return")
+
+
+@strawberry.federation.interface_object(keys=[Key(fields="id", resolvable=False)], name="Permit")
+class NotesPermit:
+    id: strawberry.ID
+
+    @strawberry.field
+    def remark(self) -> str:
+        return f"remark on {self.id}"
+
+
+@strawberry.type(name="Query")
+class NotesQuery:
+    @strawberry.field
+    def pinned_permit(self) -> NotesPermit:
+        return NotesPermit(id=strawberry.ID("pm-1"))
+
+
+def non_resolvable_interface_object_graph() -> dict[str, Any]:
+    return {
+        "registry": Schema(query=PermitRegistryQuery, types=[RegistryPermit], federation_version=V),
+        "notes": Schema(query=NotesQuery, federation_version=V),
+    }

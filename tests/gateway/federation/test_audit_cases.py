@@ -182,3 +182,16 @@ async def test_a_key_only_a_parent_entity_call_supplies_is_fetched_through_the_p
             {"__typename": "Declaration", "id": "d7"},
             {"__typename": "Declaration", "id": "d9"},
         ]
+
+
+async def test_a_field_behind_a_non_resolvable_interface_object_is_answered_from_its_own_root_only() -> None:
+    async with federated(ng.non_resolvable_interface_object_graph()) as f:
+        assert await f.data("{ pinnedPermit { id remark } }") == {
+            "pinnedPermit": {"id": "pm-1", "remark": "remark on pm-1"}
+        }
+        # registry returns Permit but knows none of its types, and notes cannot be entered by Permit's key
+        result = await f.run("{ latestPermit { remark } }")
+        assert result.data is None
+        assert result.errors[0]["extensions"]["code"] == "QUERY_PLANNING_FAILED"
+        assert "Permit.remark" in result.errors[0]["message"]
+        assert f.operations("registry") == []
