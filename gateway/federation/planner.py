@@ -757,12 +757,15 @@ class _Planning:
                     f"key to reach it there"
                 )
             # join the fetch already going to that subgraph at this path, unless it waits for these fields
-            existing = self._entity_index.get((target.graph, path, group.id, ""))
-            shared = existing is not None and not (
-                avoid is not None and (existing == avoid.id or self.depends_on(self.groups[existing], avoid))
-            )
             provider = self.entity_group(
-                group, sel, type_name, path, target, {type_name}, tag="" if shared else "#provide", hops=hops + 1
+                group,
+                sel,
+                type_name,
+                path,
+                target,
+                {type_name},
+                tag=self._provider_tag(group, target, path, avoid),
+                hops=hops + 1,
             )
             deps.add(provider)
             if target.routing.requires:
@@ -797,6 +800,21 @@ class _Planning:
                 source=fs,
             )
         return out, deps
+
+    def _provider_tag(self, group: _Group, target: _Target, path: tuple[str, ...], avoid: _Group | None) -> str:
+        """The fetch to ``target``'s subgraph at ``path`` that can bring an input in: the one already going there
+        unless it waits for that input (``avoid``, or one depending on it), else a separate one."""
+
+        def usable(tag: str) -> bool:
+            gid = self._entity_index.get((target.graph, path, group.id, tag))
+            return gid is None or avoid is None or (gid != avoid.id and not self.depends_on(self.groups[gid], avoid))
+
+        if (target.graph, path, group.id, "") in self._entity_index and usable(""):
+            return ""
+        n = 0
+        while not usable(f"#provide{n or ''}"):
+            n += 1
+        return f"#provide{n or ''}"
 
     def add_requires(
         self,

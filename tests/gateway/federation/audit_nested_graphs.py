@@ -232,3 +232,83 @@ def non_resolvable_interface_object_graph() -> dict[str, Any]:
         "registry": Schema(query=PermitRegistryQuery, types=[RegistryPermit], federation_version=V),
         "notes": Schema(query=NotesQuery, federation_version=V),
     }
+
+
+# ------------------------- a @requires input computed by a @requires whose own input comes back from the first
+# ledger: invoice.cleared needs risky (from risk); risk computes risky from issuer { yearsTrading }, and
+# yearsTrading lives in ledger again. Two fetches to risk at the same path, one waiting for the other.
+
+INVOICE_ISSUER = {"i1": "c1", "i2": "c2"}
+YEARS_TRADING = {"c1": 2, "c2": 15}
+
+
+@strawberry.federation.type(keys=["id"], name="Company")
+class LedgerCompany:
+    id: strawberry.ID
+
+    @strawberry.field
+    def years_trading(self) -> int:
+        return YEARS_TRADING[self.id]
+
+
+@strawberry.federation.type(keys=["id"], name="Invoice")
+class LedgerInvoice:
+    id: strawberry.ID
+    risky: bool | None = strawberry.federation.field(external=True, default=None)
+
+    @strawberry.federation.field(requires=["risky"])
+    def cleared(self) -> bool:
+        if self.risky is None:
+            raise ValueError("risky was not sent in the representation")
+        return not self.risky
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID, risky: bool | None = None) -> "LedgerInvoice":
+        return LedgerInvoice(id=id, risky=risky)
+
+
+@strawberry.type(name="Query")
+class LedgerQuery:
+    @strawberry.field
+    def invoices(self) -> list[LedgerInvoice]:
+        return [LedgerInvoice(id=strawberry.ID(i)) for i in INVOICE_ISSUER]
+
+
+@strawberry.federation.type(keys=["id"], name="Company")
+class RiskCompany:
+    id: strawberry.ID
+    years_trading: int | None = strawberry.federation.field(external=True, default=None)
+
+
+@strawberry.federation.type(keys=["id"], name="Invoice")
+class RiskInvoice:
+    id: strawberry.ID
+    issuer_years: strawberry.Private[int | None] = None
+
+    @strawberry.field
+    def issuer(self) -> RiskCompany:
+        return RiskCompany(id=strawberry.ID(INVOICE_ISSUER[self.id]), years_trading=self.issuer_years)
+
+    @strawberry.federation.field(requires=["issuer { yearsTrading }"])
+    def risky(self) -> bool:
+        if self.issuer_years is None:
+            raise ValueError("issuer { yearsTrading } was not sent in the representation")
+        return self.issuer_years < 5
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID, issuer: dict[str, Any] | None = None) -> "RiskInvoice":
+        return RiskInvoice(id=id, issuer_years=None if issuer is None else issuer["yearsTrading"])
+
+
+@strawberry.type(name="Query")
+class RiskQuery:
+    @strawberry.field
+    def risk_version(self) -> str:
+        return "1"
+
+
+def requires_round_trip_graph() -> dict[str, Any]:
+    return {
+        "ledger": Schema(query=LedgerQuery, types=[LedgerCompany], federation_version=V),
+        "risk": Schema(query=RiskQuery, types=[RiskInvoice], federation_version=V),
+    }

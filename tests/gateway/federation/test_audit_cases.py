@@ -195,3 +195,12 @@ async def test_a_field_behind_a_non_resolvable_interface_object_is_answered_from
         assert result.errors[0]["extensions"]["code"] == "QUERY_PLANNING_FAILED"
         assert "Permit.remark" in result.errors[0]["message"]
         assert f.operations("registry") == []
+
+
+async def test_a_requires_input_whose_own_input_comes_back_from_the_first_subgraph_is_planned_in_order() -> None:
+    async with federated(ng.requires_round_trip_graph()) as f:
+        assert await f.data("{ invoices { id cleared } }") == {
+            "invoices": [{"id": "i1", "cleared": False}, {"id": "i2", "cleared": True}]
+        }
+        # risk is asked twice at that path: for issuer { id }, then for risky with the issuers' yearsTrading
+        assert f.entity_calls("risk") == 2
