@@ -22,6 +22,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 
 from graphql import (
+    DirectiveNode,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -200,7 +201,7 @@ class _Planning:
         selections and those on the interface itself apply.
         """
         out: OrderedDict[str, list[FieldNode]] = OrderedDict()
-        self._collect_into(out, selections, runtime, virtual, set())
+        self._collect_into(out, selections, runtime, virtual, set(), ())
         return out
 
     def _collect_into(
@@ -210,22 +211,36 @@ class _Planning:
         runtime: str,
         virtual: bool,
         visited: set[str],
+        conditions: tuple[DirectiveNode, ...],
     ) -> None:
+        """``conditions``: the ``@skip``/``@include`` of the fragments around; they go on each field so the
+        subgraph is not asked for what the client skips (its errors would reach the answer)."""
         for s in selections:
             if isinstance(s, FieldNode):
                 key = s.alias.value if s.alias else s.name.value
-                out.setdefault(key, []).append(s)
+                field = s
+                if conditions:
+                    field = FieldNode(
+                        alias=s.alias,
+                        name=s.name,
+                        arguments=s.arguments,
+                        directives=(*(s.directives or ()), *conditions),
+                        selection_set=s.selection_set,
+                    )
+                out.setdefault(key, []).append(field)
             elif isinstance(s, InlineFragmentNode):
                 cond = s.type_condition.name.value if s.type_condition else None
                 if self.applies(cond, runtime, virtual):
-                    self._collect_into(out, s.selection_set.selections, runtime, virtual, visited)
+                    inner = (*conditions, *_conditions_of(s))
+                    self._collect_into(out, s.selection_set.selections, runtime, virtual, visited, inner)
             elif isinstance(s, FragmentSpreadNode):
                 name = s.name.value
                 frag = self.fragments.get(name)
                 if frag is None or name in visited:
                     continue
                 if self.applies(frag.type_condition.name.value, runtime, virtual):
-                    self._collect_into(out, frag.selection_set.selections, runtime, virtual, visited | {name})
+                    inner = (*conditions, *_conditions_of(s))
+                    self._collect_into(out, frag.selection_set.selections, runtime, virtual, visited | {name}, inner)
 
     def applies(self, cond: str | None, runtime: str, virtual: bool = False) -> bool:
         if cond is None or cond == runtime:
@@ -1034,6 +1049,10 @@ def _par(nodes: list[PlanNode | None]) -> PlanNode | None:
     if not flat:
         return None
     return flat[0] if len(flat) == 1 else Parallel(tuple(flat))
+
+
+def _conditions_of(node: InlineFragmentNode | FragmentSpreadNode) -> tuple[DirectiveNode, ...]:
+    return tuple(d for d in node.directives or () if d.name.value in ("skip", "include"))
 
 
 def _list_depth(type_: object) -> int:

@@ -1,5 +1,6 @@
 """More subgraph sets for federation corner cases a public conformance audit found (see ``audit_graphs``): inputs
-and keys that sit more than one level below the entity that needs them. Our own trade-flavoured schemas."""
+and keys that sit below the entity that needs them, non-resolvable keys, conditional fragments. Our own
+trade-flavoured schemas."""
 
 from typing import Any
 
@@ -312,3 +313,26 @@ def requires_round_trip_graph() -> dict[str, Any]:
         "ledger": Schema(query=LedgerQuery, types=[LedgerCompany], federation_version=V),
         "risk": Schema(query=RiskQuery, types=[RiskInvoice], federation_version=V),
     }
+
+
+# ------------------------------------------------- a field the client skips through its fragment's @skip/@include
+
+
+@strawberry.federation.type(keys=["id"], name="Container")
+class YardContainer:
+    id: strawberry.ID
+
+    @strawberry.field
+    def seal_audit(self) -> str:
+        raise ValueError("the seal audit is only read when asked for")
+
+
+@strawberry.type(name="Query")
+class ContainerYardQuery:
+    @strawberry.field
+    def container(self) -> YardContainer:
+        return YardContainer(id=strawberry.ID("MSKU1234565"))
+
+
+def conditional_fragment_graph() -> dict[str, Any]:
+    return {"yard": Schema(query=ContainerYardQuery, federation_version=V)}

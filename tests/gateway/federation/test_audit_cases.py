@@ -204,3 +204,19 @@ async def test_a_requires_input_whose_own_input_comes_back_from_the_first_subgra
         }
         # risk is asked twice at that path: for issuer { id }, then for risky with the issuers' yearsTrading
         assert f.entity_calls("risk") == 2
+
+
+async def test_skip_and_include_on_fragments_reach_the_subgraph_so_skipped_fields_are_not_resolved() -> None:
+    async with federated(ng.conditional_fragment_graph()) as f:
+        result = await f.run("{ container { id ... @skip(if: true) { sealAudit } } }")
+        assert (result.data, result.errors) == ({"container": {"id": "MSKU1234565"}}, [])
+        query = (
+            "query ($full: Boolean!) { container { id ...Seal @include(if: $full) } } "
+            "fragment Seal on Container { sealAudit }"
+        )
+        result = await f.run(query, {"full": False})
+        assert (result.data, result.errors) == ({"container": {"id": "MSKU1234565"}}, [])
+        assert "@include(if: $full)" in f.operations("yard")[-1]
+        result = await f.run(query, {"full": True})
+        # asked for: the subgraph's error reaches the answer (and the non-null nulls propagate to the root)
+        assert result.data is None and result.errors[0]["path"] == ["container", "sealAudit"]
