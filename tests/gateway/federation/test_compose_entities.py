@@ -62,6 +62,20 @@ def test_extend_type_and_extends_mark_the_join_type_as_extension() -> None:
     ]
 
 
+def test_external_key_fields_of_an_extension_are_resolved_by_it_in_federation_2_too() -> None:
+    # the Fed 1 habit: an extension marks its key fields @external, yet it resolves them (its root field
+    # returns them); composition treats them as its own, so the gateway may read the key from it
+    supergraph = compose_bodies(
+        products=PRODUCT_OWNER,
+        catalogue="""
+type Query { top: [Product] }
+type Product @extends @key(fields: "id") { id: ID! @external rank: Int }
+""",
+        ranking='extend type Product @key(fields: "id") { id: ID! @external score: Int }',
+    )
+    assert not any("external: true" in d for d in field_directives(supergraph, "Product", "id"))
+
+
 def test_external_and_requires_with_field_arguments() -> None:
     supergraph = compose_bodies(
         products="""
