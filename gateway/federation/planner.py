@@ -30,6 +30,7 @@ from graphql import (
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLOutputType,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionNode,
@@ -403,6 +404,7 @@ class _Planning:
             local = self.local_routing(group.graph, type_name, name, provided_here is not None)
             if local is not None:
                 fs = sel.add_client_field(response_key, node, composite, keep_directives=len(nodes) == 1)
+                self._wire_key(fs, field_def.type, local)
                 if composite and fs.sub is not None:
                     child_provided = provided_here if isinstance(provided_here, SelectionSetNode) else None
                     if local.provides and child_provided is None:
@@ -429,6 +431,7 @@ class _Planning:
             if target.routing.requires:
                 self.add_requires(group, sel, child, type_name, path, target)
             fs = frag.add_client_field(response_key, node, composite, keep_directives=len(nodes) == 1)
+            self._wire_key(fs, field_def.type, target.routing)
             if composite and fs.sub is not None:
                 child_provided = _parse_fieldset(target.routing.provides) if target.routing.provides else None
                 child_parent = _Parent(child, frag, type_name, path, ((response_key, tuple(nodes)),))
@@ -442,6 +445,16 @@ class _Planning:
             if any(field not in _top_fields(key) for key in keys):
                 return True
         return False
+
+    @staticmethod
+    def _wire_key(fs: FieldSelection, api_type: GraphQLOutputType, routing: FieldRouting) -> None:
+        """A field whose type in this subgraph is not the supergraph's (``ID!`` where another subgraph says
+        ``ID``) could clash with a sibling fragment's field of the same key that the subgraph types otherwise
+        (``... on User { id } ... on Admin { id }``): ask for it under a key naming its local type."""
+        if routing.type is None or routing.type == str(api_type):
+            return
+        local = routing.type.replace("!", "_N").replace("[", "L_").replace("]", "")
+        fs.wire_key = f"_sgt_{fs.response_key}_{local}"
 
     def parent_target(self, parent: _Parent, type_name: str, field: str) -> _Target | None:
         """A subgraph that resolves ``type.field`` where ``type`` cannot be reached by a key of its own, but that
@@ -990,6 +1003,7 @@ class _Planning:
                 id=group.id,
                 entity_selection=tuple(group.sel.print("")),
                 variable_definitions=tuple(var_defs),
+                renames=tuple(group.sel.renames().items()),
             )
             return Flatten(path=group.path, node=fetch)
         head = group.kind
@@ -1003,6 +1017,7 @@ class _Planning:
             operation_kind=group.kind,
             variable_usages=tuple(sorted(used)),
             id=group.id,
+            renames=tuple(group.sel.renames().items()),
         )
 
 

@@ -2,7 +2,7 @@
 and keys that sit below the entity that needs them, non-resolvable keys, conditional fragments. Our own
 trade-flavoured schemas."""
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.federation import Schema
@@ -336,3 +336,57 @@ class ContainerYardQuery:
 
 def conditional_fragment_graph() -> dict[str, Any]:
     return {"yard": Schema(query=ContainerYardQuery, federation_version=V)}
+
+
+# ---------------------------------- one response key, two types in the subgraph that answers both fragments
+# registry types Trader.id as ID! and Agent.id as ID; directory types Trader.id as ID, so the supergraph (and a
+# client) sees ID for both, and "... on Trader { id } ... on Agent { id }" is valid for the client only.
+
+
+@strawberry.federation.type(keys=["id"], name="Trader")
+class RegistryTrader:
+    id: strawberry.ID
+    name: str
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID) -> "RegistryTrader":
+        return RegistryTrader(id=id, name="Steppe Grain")
+
+
+@strawberry.type(name="Agent")
+class RegistryAgent:
+    id: strawberry.ID | None
+    name: str = strawberry.federation.field(shareable=True)
+
+
+Party = Annotated[RegistryTrader | RegistryAgent, strawberry.union("Party")]
+
+
+@strawberry.type(name="Query")
+class PartyRegistryQuery:
+    @strawberry.field
+    def parties(self) -> list[Party]:
+        return [RegistryTrader(id=strawberry.ID("t1"), name="Steppe Grain"), RegistryAgent(id=None, name="KZ Broker")]
+
+
+@strawberry.federation.type(keys=["id"], name="Trader")
+class DirectoryTrader:
+    id: strawberry.ID | None = strawberry.federation.field(shareable=True)
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID) -> "DirectoryTrader":
+        return DirectoryTrader(id=id)
+
+
+@strawberry.type(name="Query")
+class DirectoryQuery:
+    @strawberry.field
+    def traders(self) -> list[DirectoryTrader]:
+        return [DirectoryTrader(id=strawberry.ID("t1"))]
+
+
+def mismatched_key_types_graph() -> dict[str, Any]:
+    return {
+        "registry": Schema(query=PartyRegistryQuery, types=[RegistryTrader], federation_version=V),
+        "directory": Schema(query=DirectoryQuery, federation_version=V),
+    }

@@ -220,3 +220,12 @@ async def test_skip_and_include_on_fragments_reach_the_subgraph_so_skipped_field
         result = await f.run(query, {"full": True})
         # asked for: the subgraph's error reaches the answer (and the non-null nulls propagate to the root)
         assert result.data is None and result.errors[0]["path"] == ["container", "sealAudit"]
+
+
+async def test_fragments_selecting_one_key_with_different_types_in_the_subgraph_are_asked_apart() -> None:
+    async with federated(ng.mismatched_key_types_graph()) as f:
+        query = "{ parties { ... on Trader { id name } ... on Agent { id name } } traders { id name } }"
+        assert await f.data(query) == {
+            "parties": [{"id": "t1", "name": "Steppe Grain"}, {"id": None, "name": "KZ Broker"}],
+            "traders": [{"id": "t1", "name": "Steppe Grain"}],
+        }
