@@ -17,6 +17,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from graphql import DirectiveDefinitionNode, InputValueDefinitionNode, parse, print_ast
+
 from gateway.errors import CompositionError
 
 from ._compose_fieldset import FieldSetCheck, check_field_sets, named_type
@@ -236,5 +238,34 @@ def _composed_directives(subgraphs: list[Subgraph], problems: list[str]) -> tupl
                 continue
             if name not in links.setdefault(url, []):
                 links[url].append(name)
-            definitions.setdefault(name, definition)
+            definitions[name] = _with_defaults(definitions[name], definition) if name in definitions else definition
     return links, definitions
+
+
+def _with_defaults(kept: str, other: str) -> str:
+    """A composed directive defined by several subgraphs keeps the first definition, taking an argument's
+    default value from another subgraph where the first has none (so ``@access`` may be written without it)."""
+    kept_node, other_node = parse(kept).definitions[0], parse(other).definitions[0]
+    if not isinstance(kept_node, DirectiveDefinitionNode) or not isinstance(other_node, DirectiveDefinitionNode):
+        return kept
+    defaults = {a.name.value: a.default_value for a in other_node.arguments or () if a.default_value is not None}
+    arguments = tuple(kept_node.arguments or ())
+    if not any(a.default_value is None and a.name.value in defaults for a in arguments):
+        return kept
+    merged = DirectiveDefinitionNode(
+        description=kept_node.description,
+        name=kept_node.name,
+        arguments=tuple(
+            InputValueDefinitionNode(
+                description=a.description,
+                name=a.name,
+                type=a.type,
+                default_value=a.default_value if a.default_value is not None else defaults.get(a.name.value),
+                directives=a.directives,
+            )
+            for a in arguments
+        ),
+        repeatable=kept_node.repeatable,
+        locations=kept_node.locations,
+    )
+    return print_ast(merged)
