@@ -17,7 +17,7 @@ from graphql.language import (
     TypeNode,
 )
 
-from ._compose_model import Kind, Subgraph
+from ._compose_model import Kind, Subgraph, TypeDef
 
 __all__ = ["FieldSetCheck", "check_field_sets", "named_type", "parse_field_set"]
 
@@ -176,13 +176,24 @@ def _local_leaves(
         if type_def is None or selection.name.value not in type_def.fields:
             continue  # reported by the checker's walk
         field_def = type_def.fields[selection.name.value]
-        external = under_external or field_def.external
+        external = (
+            under_external or field_def.external or _external_in_implementations(subgraph, type_def, field_def.name)
+        )
         if selection.selection_set is not None:
             target = named_type(field_def.type)
             found.extend(_local_leaves(subgraph, target, selection.selection_set, under_external=external))
         elif not external:
             found.append((type_name, field_def.name))
     return found
+
+
+def _external_in_implementations(subgraph: Subgraph, type_def: TypeDef, name: str) -> bool:
+    """An interface field cannot carry @external itself: it is external in this subgraph when every object type
+    implementing the interface here marks it so."""
+    if type_def.kind is not Kind.INTERFACE:
+        return False
+    implementations = [t for t in subgraph.types.values() if type_def.name in t.interfaces and name in t.fields]
+    return bool(implementations) and all(t.fields[name].external for t in implementations)
 
 
 def _unused_externals(subgraph: Subgraph, result: FieldSetCheck) -> list[str]:

@@ -254,3 +254,31 @@ type Product @key(fields: "id") { id: ID! weight: String @external cost: Int @re
         'field "Product.weight" is declared @external in subgraph "shipping" with type "String", incompatible with '
         'its type "Float" in the subgraphs that resolve it'
     ]
+
+
+def test_provides_may_select_interface_fields_whose_implementations_are_all_external() -> None:
+    # @external cannot go on an interface field: Parcel.weight counts as external in the provider because every
+    # implementation there marks it so
+    owner = """
+type Query { version: Int }
+interface Document { id: ID! parcels: [Parcel] }
+interface Parcel { id: ID! weight: Float }
+type Crate implements Parcel @key(fields: "id") { id: ID! weight: Float @shareable }
+type Drum implements Parcel @key(fields: "id") { id: ID! weight: Float @shareable }
+type Manifest implements Document @key(fields: "id") { id: ID! parcels: [Parcel] @shareable }
+"""
+    provider = """
+type Query { manifest: Document @provides(fields: "parcels { weight }") }
+interface Document { id: ID! parcels: [Parcel] }
+interface Parcel { id: ID! weight: Float }
+type Crate implements Parcel @key(fields: "id") { id: ID! weight: Float @external }
+type Drum implements Parcel @key(fields: "id") { id: ID! weight: Float %s }
+type Manifest implements Document @key(fields: "id") { id: ID! parcels: [Parcel] @shareable }
+"""
+    supergraph = compose_bodies(owner=owner, provider=provider % "@external")
+    assert '@join__field(graph: PROVIDER, provides: "parcels { weight }")' in field_directives(
+        supergraph, "Query", "manifest"
+    )
+    # one implementation resolving the field itself: the interface field is not external here
+    problems = problems_of(owner=owner, provider=provider % "@shareable")
+    assert any('field "Parcel.weight" is resolved by this subgraph anyway' in p for p in problems)
