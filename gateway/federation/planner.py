@@ -300,6 +300,7 @@ class _Planning:
             concretes = concretes + [t for t in self._hidden_members(group.graph, type_name) if t not in concretes]
         if not concretes:
             self._check_reachable_without_members(group, type_name, selections)
+            self._plan_without_members(group, sel, type_name, selections, path)
         for concrete in concretes:
             collected = self.collect(selections, concrete)
             if not collected:
@@ -321,6 +322,58 @@ class _Planning:
                     f"{abstract}.{name} cannot be reached from subgraph {group.graph}: it knows no object type of "
                     f"{abstract}, and {owners} has no resolvable @key for {abstract}"
                 )
+
+    def _plan_without_members(
+        self, group: _Group, sel: SelectionSet, abstract: str, selections: list[SelectionNode], path: tuple[str, ...]
+    ) -> None:
+        """``group``'s subgraph returns ``abstract`` but declares none of its object types (it may still answer
+        with one of them, by ``__typename``): fields of the abstract type it resolves are asked of it directly,
+        and the fields of each object type come by that type's key from a subgraph that has it, when the key is
+        made of fields the abstract type itself offers here."""
+        own = OrderedDict(
+            (key, nodes)
+            for key, nodes in self.collect(selections, abstract, virtual=True).items()
+            if not nodes[0].name.value.startswith("__")
+            and group.graph in self.sg.resolving(abstract, nodes[0].name.value, self.labels)
+        )
+        if own:
+            self.plan_object(group, sel, abstract, own, path, None)
+        named = self.schema.get_type(abstract)
+        if named is None or not is_abstract_type(named):
+            return
+        for member in self.schema.get_possible_types(named):
+            rest = OrderedDict(
+                (key, nodes)
+                for key, nodes in self.collect(selections, member.name).items()
+                if key not in own and not nodes[0].name.value.startswith("__")
+            )
+            target = self._member_target(group.graph, abstract, member.name, rest) if rest else None
+            if target is None:
+                continue
+            child = self.entity_group(group, sel, abstract, path, target, runtime_names={member.name})
+            self.plan_object(child, child.sel.fragment(target.cond), member.name, rest, path, None)
+
+    def _member_target(
+        self, graph: str, abstract: str, member: str, fields: Mapping[str, list[FieldNode]]
+    ) -> _Target | None:
+        """A subgraph with a resolvable key for ``member`` made only of ``abstract``'s fields that ``graph``
+        resolves; the one resolving most of ``fields``."""
+        options: list[tuple[int, str]] = []
+        for other, tig in self.sg.type_graphs(member).items():
+            usable = [
+                k
+                for k in tig.resolvable_keys
+                if all(graph in self.sg.resolving(abstract, f, self.labels) for f in _top_fields(k)) and "{" not in k
+            ]
+            if usable and other != graph:
+                misses = sum(
+                    1 for n in fields.values() if other not in self.sg.resolving(member, n[0].name.value, self.labels)
+                )
+                options.append((misses, other))
+        if not options:
+            return None
+        _, chosen = min(options)
+        return _Target(chosen, member, FieldRouting(graph=chosen))
 
     def _hidden_members(self, graph: str, abstract: str) -> list[str]:
         """@inaccessible object types of ``abstract`` that ``graph`` can return."""

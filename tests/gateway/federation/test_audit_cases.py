@@ -3,9 +3,14 @@ uses our own small subgraphs (``audit_graphs``) served over loopback HTTP."""
 
 from __future__ import annotations
 
+from gateway.federation.compose import compose
+from gateway.federation.engine import FederatedGraph, GraphQLRequest
+from gateway.federation.supergraph import load_supergraph
+from gateway.sdk.context import RequestContext
 from tests.gateway.federation import audit_graphs as g
 from tests.gateway.federation import audit_nested_graphs as ng
 from tests.gateway.federation import directive_graphs as dg
+from tests.gateway.federation.composing import source
 from tests.gateway.federation.harness import Federated, federated
 
 
@@ -229,3 +234,42 @@ async def test_fragments_selecting_one_key_with_different_types_in_the_subgraph_
             "parties": [{"id": "t1", "name": "Steppe Grain"}, {"id": None, "name": "KZ Broker"}],
             "traders": [{"id": "t1", "name": "Steppe Grain"}],
         }
+
+
+class _Canned:
+    """A subgraph answering every operation with one canned response, keeping what it was sent."""
+
+    def __init__(self, response: dict[str, object]) -> None:
+        self.response = response
+        self.sent: list[tuple[str, dict[str, object]]] = []
+
+    async def fetch(
+        self, operation: str, variables: dict[str, object], context: object, operation_name: object = None
+    ) -> dict[str, object]:
+        self.sent.append((operation, dict(variables)))
+        return self.response
+
+
+async def test_an_abstract_field_whose_subgraph_declares_no_member_is_answered_by_the_returned_typename() -> None:
+    # lookup publishes Record without implementations (as a Fed 1 node resolver does) yet answers a Permit;
+    # the interface's own fields come from lookup, the Permit's by its key from permits
+    supergraph = load_supergraph(
+        compose(
+            [
+                source("lookup", "interface Record { id: ID! } type Query { record(id: ID!): Record }"),
+                source(
+                    "permits",
+                    'interface Record { id: ID! } type Permit implements Record @key(fields: "id") '
+                    "{ id: ID! authority: String! }",
+                ),
+            ]
+        )
+    )
+    lookup = _Canned({"data": {"record": {"__typename": "Permit", "id": "pm-1"}}})
+    permits = _Canned({"data": {"_entities": [{"__typename": "Permit", "authority": "KZ customs"}]}})
+    graph = FederatedGraph(supergraph, {"lookup": lookup, "permits": permits})
+    query = '{ record(id: "pm-1") { __typename id ... on Permit { authority } } }'
+    result = await graph.execute(GraphQLRequest(query=query), RequestContext())
+    assert result.errors == []
+    assert result.data == {"record": {"__typename": "Permit", "id": "pm-1", "authority": "KZ customs"}}
+    assert [v for _, v in permits.sent] == [{"representations": [{"__typename": "Permit", "id": "pm-1"}]}]
