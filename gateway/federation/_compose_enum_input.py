@@ -37,7 +37,8 @@ def merge_enum(merger: Merger, merged: SupergraphType, sources: list[Source]) ->
     usage = merger.usage.get(merged.name, {"output"})
     partial = [v for v in names if not all(v in t.values for _, t in sources)]
     if partial and usage == {"input", "output"}:
-        for value in partial:
+        # a value hidden from clients (@inaccessible) cannot be sent by them nor returned to them: it may be missing
+        for value in (v for v in partial if not _inaccessible(v, sources)):
             having = [sg.name for sg, t in sources if value in t.values]
             missing = [sg.name for sg, t in sources if value not in t.values]
             merger.problems.append(
@@ -62,6 +63,12 @@ def merge_enum(merger: Merger, merged: SupergraphType, sources: list[Source]) ->
                 directives + merger.kept([v.directives for _, v in holders]),
             )
         )
+
+
+def _inaccessible(value: str, sources: list[Source]) -> bool:
+    return any(
+        d.name.value == "inaccessible" for _, t in sources if value in t.values for d in t.values[value].directives
+    )
 
 
 def merge_input(merger: Merger, merged: SupergraphType, sources: list[Source]) -> None:

@@ -17,7 +17,7 @@ from graphql.language import (
     TypeNode,
 )
 
-from ._compose_model import Kind, Subgraph
+from ._compose_model import Kind, Subgraph, TypeDef
 
 __all__ = ["FieldSetCheck", "check_field_sets", "named_type", "parse_field_set"]
 
@@ -130,12 +130,12 @@ def check_field_sets(subgraph: Subgraph) -> FieldSetCheck:
                 if selection is None:
                     result.problems.append(f"{where}: invalid field set syntax")
                 else:
-                    for owner, name in checker.walk(type_def.name, selection, where, allow_args=True):
-                        if not subgraph.types[owner].fields[name].external:
-                            result.problems.append(
-                                f'{where}: field "{owner}.{name}" is resolved by this subgraph; '
-                                "a required field must be marked @external"
-                            )
+                    checker.walk(type_def.name, selection, where, allow_args=True)
+                    for owner, name in _local_leaves(subgraph, type_def.name, selection):
+                        result.problems.append(
+                            f'{where}: field "{owner}.{name}" is resolved by this subgraph; '
+                            "a required field must be marked @external"
+                        )
             if field_def.provides is not None:
                 where = f'{coordinate}, @provides(fields: "{field_def.provides}")'
                 target = named_type(field_def.type)
@@ -148,14 +148,52 @@ def check_field_sets(subgraph: Subgraph) -> FieldSetCheck:
                 else:
                     for owner, name in checker.walk(target, selection, where, allow_args=False):
                         result.provided.add((owner, name))
-                        if not subgraph.types[owner].fields[name].external:
-                            result.problems.append(
-                                f'{where}: field "{owner}.{name}" is resolved by this subgraph anyway; '
-                                "a provided field must be marked @external"
-                            )
+                    for owner, name in _local_leaves(subgraph, target, selection):
+                        result.problems.append(
+                            f'{where}: field "{owner}.{name}" is resolved by this subgraph anyway; '
+                            "a provided field must be marked @external"
+                        )
     if not subgraph.fed1:
         result.problems.extend(_unused_externals(subgraph, result))
     return result
+
+
+def _local_leaves(
+    subgraph: Subgraph, type_name: str, selections: SelectionSetNode, *, under_external: bool = False
+) -> list[tuple[str, str]]:
+    """The leaf fields of a @requires/@provides selection that this subgraph resolves itself: each must be
+    @external, unless a field above it already is. A non-external field with a selection (``comments(limit: 3)
+    { authorId }``) is only the way to its external leaves."""
+    found: list[tuple[str, str]] = []
+    type_def = subgraph.types.get(type_name)
+    for selection in selections.selections:
+        if isinstance(selection, InlineFragmentNode):
+            condition = selection.type_condition.name.value if selection.type_condition else type_name
+            found.extend(_local_leaves(subgraph, condition, selection.selection_set, under_external=under_external))
+            continue
+        if not isinstance(selection, FieldNode) or selection.name.value == "__typename":
+            continue
+        if type_def is None or selection.name.value not in type_def.fields:
+            continue  # reported by the checker's walk
+        field_def = type_def.fields[selection.name.value]
+        external = (
+            under_external or field_def.external or _external_in_implementations(subgraph, type_def, field_def.name)
+        )
+        if selection.selection_set is not None:
+            target = named_type(field_def.type)
+            found.extend(_local_leaves(subgraph, target, selection.selection_set, under_external=external))
+        elif not external:
+            found.append((type_name, field_def.name))
+    return found
+
+
+def _external_in_implementations(subgraph: Subgraph, type_def: TypeDef, name: str) -> bool:
+    """An interface field cannot carry @external itself: it is external in this subgraph when every object type
+    implementing the interface here marks it so."""
+    if type_def.kind is not Kind.INTERFACE:
+        return False
+    implementations = [t for t in subgraph.types.values() if type_def.name in t.interfaces and name in t.fields]
+    return bool(implementations) and all(t.fields[name].external for t in implementations)
 
 
 def _unused_externals(subgraph: Subgraph, result: FieldSetCheck) -> list[str]:

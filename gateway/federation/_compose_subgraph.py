@@ -311,13 +311,13 @@ def parse_subgraph(name: str, url: str, sdl: str) -> tuple[Subgraph, list[str]]:
     reader = _Reader(subgraph, document)
     reader.read_schema()
     reader.read_types()
-    if subgraph.fed1:
-        _upgrade_fed1_keys(subgraph)
+    _resolve_extension_keys(subgraph)
     return subgraph, reader.problems
 
 
-def _upgrade_fed1_keys(subgraph: Subgraph) -> None:
-    """Fed 1 extensions mark their key fields @external although they resolve them; Federation 2 does not."""
+def _resolve_extension_keys(subgraph: Subgraph) -> None:
+    """Extensions (``extend type`` or ``@extends``) may mark their key fields @external, as Fed 1 required,
+    although they resolve them: those key fields are not external, in Federation 2 subgraphs too."""
     for type_def in subgraph.types.values():
         if not type_def.extension:
             continue

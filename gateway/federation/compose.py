@@ -17,9 +17,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from graphql import DirectiveDefinitionNode, InputValueDefinitionNode, parse, print_ast
+
 from gateway.errors import CompositionError
 
-from ._compose_fieldset import FieldSetCheck, check_field_sets
+from ._compose_fieldset import FieldSetCheck, check_field_sets, named_type
 from ._compose_merge import Merger
 from ._compose_model import Kind, Subgraph, TypeDef
 from ._compose_print import SupergraphDocument, SupergraphField, SupergraphType
@@ -165,13 +167,19 @@ def _check_implementations(types: list[SupergraphType], by_name: dict[str, Super
 
 def _check_resolvable_entities(merger: Merger, checks: dict[str, FieldSetCheck]) -> list[str]:
     """Fields a subgraph adds to an entity it declares only with ``@key(resolvable: false)`` cannot be fetched
-    from anywhere else: the gateway has no way into that subgraph for the entity."""
+    from anywhere else: the gateway has no way into that subgraph for the entity, unless the subgraph's own root
+    fields lead to it (then those fields answer them)."""
     problems: list[str] = []
+    reachable: dict[str, set[str]] = {}
     for name, sources in merger.by_name.items():
         if len(sources) < 2:
             continue
         for subgraph, type_def in sources:
             if not type_def.keys or any(key.resolvable for key in type_def.keys):
+                continue
+            if subgraph.name not in reachable:
+                reachable[subgraph.name] = _reachable_from_roots(subgraph)
+            if name in reachable[subgraph.name]:
                 continue
             elsewhere = {
                 f
@@ -194,6 +202,22 @@ def _check_resolvable_entities(merger: Merger, checks: dict[str, FieldSetCheck])
     return problems
 
 
+def _reachable_from_roots(subgraph: Subgraph) -> set[str]:
+    """The types a subgraph's own Query and Mutation fields lead to, through the fields it resolves."""
+    roots = [subgraph.types[r] for r in ("Query", "Mutation") if r in subgraph.types]
+    seen = {t.name for t in roots}
+    stack = list(roots)
+    while stack:
+        type_def = stack.pop()
+        nexts = [named_type(f.type) for f in type_def.fields.values() if not f.external] + type_def.members
+        for target in nexts:
+            found = subgraph.types.get(target)
+            if found is not None and target not in seen:
+                seen.add(target)
+                stack.append(found)
+    return seen
+
+
 def _composed_directives(subgraphs: list[Subgraph], problems: list[str]) -> tuple[dict[str, list[str]], dict[str, str]]:
     """Links and definitions of the custom directives marked with @composeDirective."""
     links: dict[str, list[str]] = {}
@@ -214,5 +238,34 @@ def _composed_directives(subgraphs: list[Subgraph], problems: list[str]) -> tupl
                 continue
             if name not in links.setdefault(url, []):
                 links[url].append(name)
-            definitions.setdefault(name, definition)
+            definitions[name] = _with_defaults(definitions[name], definition) if name in definitions else definition
     return links, definitions
+
+
+def _with_defaults(kept: str, other: str) -> str:
+    """A composed directive defined by several subgraphs keeps the first definition, taking an argument's
+    default value from another subgraph where the first has none (so ``@access`` may be written without it)."""
+    kept_node, other_node = parse(kept).definitions[0], parse(other).definitions[0]
+    if not isinstance(kept_node, DirectiveDefinitionNode) or not isinstance(other_node, DirectiveDefinitionNode):
+        return kept
+    defaults = {a.name.value: a.default_value for a in other_node.arguments or () if a.default_value is not None}
+    arguments = tuple(kept_node.arguments or ())
+    if not any(a.default_value is None and a.name.value in defaults for a in arguments):
+        return kept
+    merged = DirectiveDefinitionNode(
+        description=kept_node.description,
+        name=kept_node.name,
+        arguments=tuple(
+            InputValueDefinitionNode(
+                description=a.description,
+                name=a.name,
+                type=a.type,
+                default_value=a.default_value if a.default_value is not None else defaults.get(a.name.value),
+                directives=a.directives,
+            )
+            for a in arguments
+        ),
+        repeatable=kept_node.repeatable,
+        locations=kept_node.locations,
+    )
+    return print_ast(merged)

@@ -288,9 +288,11 @@ class _Run:
             )
             return
         if isinstance(data, dict):
-            _merge(self.data, data, keep_typename=False)
+            _merge(self.data, _renamed(data, fetch.renames) if fetch.renames else data, keep_typename=False)
         for err in result.get("errors") or ():
             path = err.get("path") if isinstance(err, dict) else None
+            if fetch.renames and isinstance(path, list):
+                path = _renamed(path, fetch.renames)
             self._subgraph_error(fetch.service, err, list(path) if isinstance(path, list) else None)
 
     async def entity_fetch(self, path: tuple[str, ...], fetch: Fetch) -> None:
@@ -334,12 +336,16 @@ class _Run:
                 positions[0][0][0],
             )
             return
+        if fetch.renames and entities:
+            entities = _renamed(entities, fetch.renames)
         for i, entity in enumerate(entities or ()):
             if isinstance(entity, dict):
                 for _, obj in positions[i]:
                     _merge(obj, entity, keep_typename=fetch.keep_typename)
         for err in result.get("errors") or ():
             sub_path = err.get("path") if isinstance(err, dict) else None
+            if fetch.renames and isinstance(sub_path, list):
+                sub_path = _renamed(sub_path, fetch.renames)
             if isinstance(sub_path, list) and len(sub_path) >= 2 and sub_path[0] == "_entities":
                 i = sub_path[1]
                 if isinstance(i, int) and 0 <= i < len(positions):
@@ -564,6 +570,21 @@ def _read_object(value: Any, fields: tuple[RequiresField, ...]) -> Any:
             return _MISSING
         out[f.name] = v
     return out
+
+
+def _renamed(value: Any, renames: tuple[tuple[str, str], ...]) -> Any:
+    """``value`` with the wire keys a fetch asked for under another name put back under their response keys
+    (object keys, and the elements of an error path)."""
+    table = dict(renames)
+
+    def walk(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {table.get(k, k): walk(item) for k, item in v.items()}
+        if isinstance(v, list):
+            return [table.get(item, item) if isinstance(item, str) else walk(item) for item in v]
+        return v
+
+    return walk(value)
 
 
 def _merge(target: dict[str, Any], source: Mapping[str, Any], *, keep_typename: bool) -> None:

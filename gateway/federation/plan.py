@@ -80,6 +80,8 @@ class Fetch:
     #: variable definitions it uses, so the executor can send several entity fetches in one request
     entity_selection: tuple[str, ...] = ()
     variable_definitions: tuple[str, ...] = ()
+    #: (wire key, response key): fields the subgraph answers under another key (see ``FieldSelection.wire_key``)
+    renames: tuple[tuple[str, str], ...] = ()
 
     @property
     def is_entity_fetch(self) -> bool:

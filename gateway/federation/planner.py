@@ -22,6 +22,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 
 from graphql import (
+    DirectiveNode,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -29,6 +30,7 @@ from graphql import (
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLOutputType,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionNode,
@@ -130,14 +132,17 @@ class _Group:
 
 @dataclasses.dataclass(frozen=True)
 class _Parent:
-    """The entity object a value-type object was reached from: where it sits in a fetch, and the field."""
+    """The entity object an object was reached from: where it sits in a fetch, and the fields from it down to
+    the object (one for ``crate { route }``, more when value types nest: ``crate { route { leg } }``)."""
 
     group: _Group
     sel: SelectionSet
     type_name: str
     path: tuple[str, ...]
-    response_key: str
-    nodes: tuple[FieldNode, ...]
+    hops: tuple[tuple[str, tuple[FieldNode, ...]], ...]
+
+    def below(self, response_key: str, nodes: Iterable[FieldNode]) -> _Parent:
+        return dataclasses.replace(self, hops=(*self.hops, (response_key, tuple(nodes))))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -197,7 +202,7 @@ class _Planning:
         selections and those on the interface itself apply.
         """
         out: OrderedDict[str, list[FieldNode]] = OrderedDict()
-        self._collect_into(out, selections, runtime, virtual, set())
+        self._collect_into(out, selections, runtime, virtual, set(), ())
         return out
 
     def _collect_into(
@@ -207,22 +212,36 @@ class _Planning:
         runtime: str,
         virtual: bool,
         visited: set[str],
+        conditions: tuple[DirectiveNode, ...],
     ) -> None:
+        """``conditions``: the ``@skip``/``@include`` of the fragments around; they go on each field so the
+        subgraph is not asked for what the client skips (its errors would reach the answer)."""
         for s in selections:
             if isinstance(s, FieldNode):
                 key = s.alias.value if s.alias else s.name.value
-                out.setdefault(key, []).append(s)
+                field = s
+                if conditions:
+                    field = FieldNode(
+                        alias=s.alias,
+                        name=s.name,
+                        arguments=s.arguments,
+                        directives=(*(s.directives or ()), *conditions),
+                        selection_set=s.selection_set,
+                    )
+                out.setdefault(key, []).append(field)
             elif isinstance(s, InlineFragmentNode):
                 cond = s.type_condition.name.value if s.type_condition else None
                 if self.applies(cond, runtime, virtual):
-                    self._collect_into(out, s.selection_set.selections, runtime, virtual, visited)
+                    inner = (*conditions, *_conditions_of(s))
+                    self._collect_into(out, s.selection_set.selections, runtime, virtual, visited, inner)
             elif isinstance(s, FragmentSpreadNode):
                 name = s.name.value
                 frag = self.fragments.get(name)
                 if frag is None or name in visited:
                     continue
                 if self.applies(frag.type_condition.name.value, runtime, virtual):
-                    self._collect_into(out, frag.selection_set.selections, runtime, virtual, visited | {name})
+                    inner = (*conditions, *_conditions_of(s))
+                    self._collect_into(out, frag.selection_set.selections, runtime, virtual, visited | {name}, inner)
 
     def applies(self, cond: str | None, runtime: str, virtual: bool = False) -> bool:
         if cond is None or cond == runtime:
@@ -279,11 +298,82 @@ class _Planning:
         concretes = self.sg.possible_types_in_graph(group.graph, type_name)
         if internal:
             concretes = concretes + [t for t in self._hidden_members(group.graph, type_name) if t not in concretes]
+        if not concretes:
+            self._check_reachable_without_members(group, type_name, selections)
+            self._plan_without_members(group, sel, type_name, selections, path)
         for concrete in concretes:
             collected = self.collect(selections, concrete)
             if not collected:
                 continue
             self.plan_object(group, sel.fragment(concrete), concrete, collected, path, provided)
+
+    def _check_reachable_without_members(self, group: _Group, abstract: str, selections: list[SelectionNode]) -> None:
+        """``group``'s subgraph returns ``abstract`` but knows none of its object types: a field selected on the
+        abstract type itself that the subgraph does not resolve could only come from an entity fetch by the
+        abstract type's own key; with no resolvable key for it anywhere, the operation cannot be planned (rather
+        than quietly dropping the field)."""
+        for nodes in self.collect(selections, abstract, virtual=True).values():
+            name = nodes[0].name.value
+            if name.startswith("__") or group.graph in self.sg.resolving(abstract, name, self.labels):
+                continue
+            if not self.targets(abstract, name):
+                owners = ", ".join(sorted(self.sg.resolving(abstract, name, self.labels))) or "no subgraph"
+                raise PlanningError(
+                    f"{abstract}.{name} cannot be reached from subgraph {group.graph}: it knows no object type of "
+                    f"{abstract}, and {owners} has no resolvable @key for {abstract}"
+                )
+
+    def _plan_without_members(
+        self, group: _Group, sel: SelectionSet, abstract: str, selections: list[SelectionNode], path: tuple[str, ...]
+    ) -> None:
+        """``group``'s subgraph returns ``abstract`` but declares none of its object types (it may still answer
+        with one of them, by ``__typename``): fields of the abstract type it resolves are asked of it directly,
+        and the fields of each object type come by that type's key from a subgraph that has it, when the key is
+        made of fields the abstract type itself offers here."""
+        own = OrderedDict(
+            (key, nodes)
+            for key, nodes in self.collect(selections, abstract, virtual=True).items()
+            if not nodes[0].name.value.startswith("__")
+            and group.graph in self.sg.resolving(abstract, nodes[0].name.value, self.labels)
+        )
+        if own:
+            self.plan_object(group, sel, abstract, own, path, None)
+        named = self.schema.get_type(abstract)
+        if named is None or not is_abstract_type(named):
+            return
+        for member in self.schema.get_possible_types(named):
+            rest = OrderedDict(
+                (key, nodes)
+                for key, nodes in self.collect(selections, member.name).items()
+                if key not in own and not nodes[0].name.value.startswith("__")
+            )
+            target = self._member_target(group.graph, abstract, member.name, rest) if rest else None
+            if target is None:
+                continue
+            child = self.entity_group(group, sel, abstract, path, target, runtime_names={member.name})
+            self.plan_object(child, child.sel.fragment(target.cond), member.name, rest, path, None)
+
+    def _member_target(
+        self, graph: str, abstract: str, member: str, fields: Mapping[str, list[FieldNode]]
+    ) -> _Target | None:
+        """A subgraph with a resolvable key for ``member`` made only of ``abstract``'s fields that ``graph``
+        resolves; the one resolving most of ``fields``."""
+        options: list[tuple[int, str]] = []
+        for other, tig in self.sg.type_graphs(member).items():
+            usable = [
+                k
+                for k in tig.resolvable_keys
+                if all(graph in self.sg.resolving(abstract, f, self.labels) for f in _top_fields(k)) and "{" not in k
+            ]
+            if usable and other != graph:
+                misses = sum(
+                    1 for n in fields.values() if other not in self.sg.resolving(member, n[0].name.value, self.labels)
+                )
+                options.append((misses, other))
+        if not options:
+            return None
+        _, chosen = min(options)
+        return _Target(chosen, member, FieldRouting(graph=chosen))
 
     def _hidden_members(self, graph: str, abstract: str) -> list[str]:
         """@inaccessible object types of ``abstract`` that ``graph`` can return."""
@@ -367,51 +457,101 @@ class _Planning:
             local = self.local_routing(group.graph, type_name, name, provided_here is not None)
             if local is not None:
                 fs = sel.add_client_field(response_key, node, composite, keep_directives=len(nodes) == 1)
+                self._wire_key(fs, field_def.type, local)
                 if composite and fs.sub is not None:
                     child_provided = provided_here if isinstance(provided_here, SelectionSetNode) else None
                     if local.provides and child_provided is None:
                         child_provided = _parse_fieldset(local.provides)
                     child_parent = (
-                        _Parent(group, sel, type_name, path, response_key, tuple(nodes)) if is_entity else None
+                        _Parent(group, sel, type_name, path, ((response_key, tuple(nodes)),))
+                        if is_entity
+                        else parent.below(response_key, nodes)
+                        if parent is not None
+                        else None
                     )
                     self.plan_selection(
                         group, fs.sub, child_type, sub_selections, child_path, child_provided, child_parent
                     )
                 continue
-            if parent is not None and not self.targets(type_name, name):
+            if parent is not None and not self.reachable_by_key(type_name, name):
                 via = self.parent_target(parent, type_name, name)
                 if via is not None:
                     self.plan_through_parent(parent, via, type_name, nodes, path)
                     continue
             target = self.choose_target(group, type_name, name, sub_selections, path)
-            child = self.entity_group(group, sel, type_name, path, target, runtime_names={type_name})
+            child = self.entity_group(group, sel, type_name, path, target, runtime_names={type_name}, via_parent=parent)
             frag = child.sel.fragment(target.cond)
             if target.routing.requires:
                 self.add_requires(group, sel, child, type_name, path, target)
             fs = frag.add_client_field(response_key, node, composite, keep_directives=len(nodes) == 1)
+            self._wire_key(fs, field_def.type, target.routing)
             if composite and fs.sub is not None:
                 child_provided = _parse_fieldset(target.routing.provides) if target.routing.provides else None
-                self.plan_selection(child, fs.sub, child_type, sub_selections, child_path, child_provided)
+                child_parent = _Parent(child, frag, type_name, path, ((response_key, tuple(nodes)),))
+                self.plan_selection(child, fs.sub, child_type, sub_selections, child_path, child_provided, child_parent)
+
+    def reachable_by_key(self, type_name: str, field: str) -> bool:
+        """Can an entity fetch bring ``type.field`` in? Not when no subgraph that resolves it has a resolvable key
+        for the type, nor when each of those keys is made of the field itself (it would be needed to get it)."""
+        for target in self.targets(type_name, field):
+            keys = self.sg.type_graphs(target.cond)[target.graph].resolvable_keys
+            if any(field not in _top_fields(key) for key in keys):
+                return True
+        return False
+
+    @staticmethod
+    def _wire_key(fs: FieldSelection, api_type: GraphQLOutputType, routing: FieldRouting) -> None:
+        """A field whose type in this subgraph is not the supergraph's (``ID!`` where another subgraph says
+        ``ID``) could clash with a sibling fragment's field of the same key that the subgraph types otherwise
+        (``... on User { id } ... on Admin { id }``): ask for it under a key naming its local type."""
+        if routing.type is None or routing.type == str(api_type):
+            return
+        local = routing.type.replace("!", "_N").replace("[", "L_").replace("]", "")
+        fs.wire_key = f"_sgt_{fs.response_key}_{local}"
 
     def parent_target(self, parent: _Parent, type_name: str, field: str) -> _Target | None:
-        """A subgraph that resolves ``type.field`` where ``type`` has no @key, but that can be reached through the
-        entity the object hangs off: it resolves that entity's field too, and the entity has a key there."""
+        """A subgraph that resolves ``type.field`` where ``type`` cannot be reached by a key of its own, but that
+        can be reached through the entity the object hangs off: it resolves that entity's field and every field
+        down to the object too, and the entity has a key there."""
         owners = self.sg.resolving(type_name, field, self.labels)
-        parent_field = parent.nodes[0].name.value
-        if self._field_type(parent.type_name, parent_field) != type_name:
-            return None
-        options = [t for t in self.targets(parent.type_name, parent_field) if t.graph in owners]
+        chain: list[tuple[str, str]] = []  # (type, field) from the entity down to the object
+        current = parent.type_name
+        for _, nodes in parent.hops:
+            name = nodes[0].name.value
+            chain.append((current, name))
+            following = self._field_type(current, name)
+            if following is None:
+                return None
+            current = following
+        if current != type_name:
+            return None  # reached through an abstract type: its concrete objects are not planned this way
+
+        def resolves_chain(graph: str) -> bool:
+            return all(graph in self.sg.resolving(t, f, self.labels) for t, f in chain[1:])
+
+        options = [
+            t for t in self.targets(parent.type_name, chain[0][1]) if t.graph in owners and resolves_chain(t.graph)
+        ]
         return min(options, key=lambda t: t.graph) if options else None
+
+    def through_parent(self, parent: _Parent, target: _Target) -> tuple[_Group, SelectionSet, _Parent]:
+        """The fetch of ``entity.field { ... }`` from ``target``'s subgraph by the parent entity's key, the
+        selection of the object at the end of the parent's fields in it, and that object's parent there."""
+        child = self.entity_group(parent.group, parent.sel, parent.type_name, parent.path, target, {parent.type_name})
+        frag = child.sel.fragment(target.cond)
+        current = frag
+        for response_key, nodes in parent.hops:
+            fs = current.add_client_field(response_key, nodes[0], True, keep_directives=len(nodes) == 1)
+            assert fs.sub is not None
+            current = fs.sub
+        return child, current, dataclasses.replace(parent, group=child, sel=frag)
 
     def plan_through_parent(
         self, parent: _Parent, target: _Target, type_name: str, nodes: list[FieldNode], path: tuple[str, ...]
     ) -> None:
         """Fetch ``parent.field { field }`` from ``target``'s subgraph by the parent entity's key."""
-        child = self.entity_group(parent.group, parent.sel, parent.type_name, parent.path, target, {parent.type_name})
-        frag = child.sel.fragment(target.cond)
-        fs = frag.add_client_field(parent.response_key, parent.nodes[0], True, keep_directives=len(parent.nodes) == 1)
-        assert fs.sub is not None
-        self.plan_selection(child, fs.sub, type_name, list(nodes), path, None)
+        child, sel, there = self.through_parent(parent, target)
+        self.plan_selection(child, sel, type_name, list(nodes), path, None, there)
 
     def local_routing(self, graph: str, type_name: str, field: str, provided: bool) -> FieldRouting | None:
         if provided:
@@ -535,6 +675,7 @@ class _Planning:
         runtime_names: set[str],
         tag: str = "",
         hops: int = 0,
+        via_parent: _Parent | None = None,
     ) -> _Group:
         if hops > _MAX_HOPS:
             raise PlanningError(f"no path of entity fetches reaches subgraph {target.graph} for {type_name}")
@@ -557,7 +698,9 @@ class _Planning:
             # type): each of those selections must fetch the key, not only the first one planned
             req.key_in.add(id(parent_sel))
             parent_sel.add_typename()
-            fields, deps = self.ensure_fields(parent, parent_sel, type_name, path, req.key, hops, avoid=group)
+            fields, deps = self.ensure_fields(
+                parent, parent_sel, type_name, path, req.key, hops, avoid=group, parent=via_parent
+            )
             _merge_req_fields(req.fields, fields)
             req.keys |= set(fields)
             for dep in deps:
@@ -565,6 +708,18 @@ class _Planning:
                     group.deps.add(dep.id)
         req.typenames |= runtime_names | {target.cond}
         return group
+
+    def _sent_leaf(self, group: _Group, type_name: str, path: tuple[str, ...], name: str) -> _ReqFieldBuilder | None:
+        """The representation field of an entity fetch that already brings ``type.name`` (a key field, even one
+        that is only @external in the fetch's subgraph) to the objects at the fetch's own path."""
+        if group.kind != "entity" or path != group.path:
+            return None
+        for req in group.requires.values():
+            if type_name in req.typenames or req.typename == type_name:
+                sent = req.fields.get(name)
+                if sent is not None and sent.sub is None and sent.type_condition is None:
+                    return sent
+        return None
 
     def _key_misses(self, graph: str, type_name: str, key: str) -> int:
         doc = _parse_fieldset(key)
@@ -583,11 +738,13 @@ class _Planning:
         fieldset: str,
         hops: int,
         avoid: _Group | None = None,
+        parent: _Parent | None = None,
     ) -> tuple[OrderedDict[str, _ReqFieldBuilder], set[_Group]]:
         """Make the fields of ``fieldset`` (on ``type_name`` at ``path``) available in the data; returns how to
         read them for a representation and the fetches that must run first (never ``avoid`` or one that
-        depends on it: that is the fetch waiting for these fields)."""
-        return self._ensure(group, sel, type_name, _parse_fieldset(fieldset).selections, path, hops, avoid)
+        depends on it: that is the fetch waiting for these fields). ``parent``: the entity the object was
+        reached from, a way to fields no key of the object's own can reach."""
+        return self._ensure(group, sel, type_name, _parse_fieldset(fieldset).selections, path, hops, avoid, parent)
 
     def _ensure(
         self,
@@ -598,6 +755,7 @@ class _Planning:
         path: tuple[str, ...],
         hops: int,
         avoid: _Group | None = None,
+        parent: _Parent | None = None,
     ) -> tuple[OrderedDict[str, _ReqFieldBuilder], set[_Group]]:
         out: OrderedDict[str, _ReqFieldBuilder] = OrderedDict()
         deps: set[_Group] = set()
@@ -619,6 +777,11 @@ class _Planning:
                 # already in this fetch unconditionally (e.g. an @external leaf its @provides covers)
                 out[name] = _ReqFieldBuilder(name=name, data_key=fetched.response_key, source=fetched)
                 continue
+            sent = self._sent_leaf(group, type_name, path, name) if not args and field.selection_set is None else None
+            if sent is not None:
+                # this entity fetch's representations carry it: the object already has it in the data
+                out[name] = dataclasses.replace(sent)
+                continue
             if self.local_routing(group.graph, type_name, name, provided=False) is not None:
                 fs = sel.add_internal_field(name, args, composite=field.selection_set is not None, variables=variables)
                 builder = _ReqFieldBuilder(name=name, data_key=fs.response_key, source=fs)
@@ -636,6 +799,34 @@ class _Planning:
                     deps |= inner_deps
                 out[name] = builder
                 continue
+            via = self.parent_target(parent, type_name, name) if parent is not None else None
+            if parent is not None and via is not None and not self.reachable_by_key(type_name, name):
+                # no key of the object's own reaches it (often: it is that key): fetch it through the entity the
+                # object hangs off, as parent.field { name }
+                provider, there, _ = self.through_parent(parent, via)
+                before = set(self.groups)
+                fs = there.add_internal_field(
+                    name, args, composite=field.selection_set is not None, variables=variables
+                )
+                if field.selection_set is not None and fs.sub is not None:
+                    self.plan_selection(
+                        provider,
+                        fs.sub,
+                        field_type,
+                        list(field.selection_set.selections),
+                        (*path, fs.response_key),
+                        None,
+                        internal=True,
+                    )
+                deps.add(provider)
+                deps |= {g for g in self.groups.values() if g.id not in before and self.depends_on(g, provider)}
+                out[name] = _ReqFieldBuilder(
+                    name=name,
+                    data_key=fs.response_key,
+                    sub=_req_from_selection(field.selection_set) if field.selection_set else None,
+                    source=fs,
+                )
+                continue
             target = next(iter(sorted(self.targets(type_name, name), key=lambda t: t.graph)), None)
             if target is None:
                 raise PlanningError(f"no subgraph can provide {type_name}.{name} needed as a key or @requires input")
@@ -647,12 +838,15 @@ class _Planning:
                     f"key to reach it there"
                 )
             # join the fetch already going to that subgraph at this path, unless it waits for these fields
-            existing = self._entity_index.get((target.graph, path, group.id, ""))
-            shared = existing is not None and not (
-                avoid is not None and (existing == avoid.id or self.depends_on(self.groups[existing], avoid))
-            )
             provider = self.entity_group(
-                group, sel, type_name, path, target, {type_name}, tag="" if shared else "#provide", hops=hops + 1
+                group,
+                sel,
+                type_name,
+                path,
+                target,
+                {type_name},
+                tag=self._provider_tag(group, target, path, avoid),
+                hops=hops + 1,
             )
             deps.add(provider)
             if target.routing.requires:
@@ -661,6 +855,7 @@ class _Planning:
             frag = provider.sel.fragment(target.cond)
             fs = frag.add_internal_field(name, args, composite=field.selection_set is not None, variables=variables)
             if field.selection_set is not None and fs.sub is not None:
+                before = set(self.groups)
                 self.plan_selection(
                     provider,
                     fs.sub,
@@ -670,6 +865,15 @@ class _Planning:
                     None,
                     internal=True,
                 )
+                # the provider's subgraph may not resolve every nested input itself (``comments(limit: 3)
+                # { authorId }`` with authorId elsewhere): the fetches that bring those in run first too
+                deps |= {
+                    g
+                    for g in self.groups.values()
+                    if g.id not in before
+                    and self.depends_on(g, provider)
+                    and not (avoid is not None and (g is avoid or self.depends_on(g, avoid)))
+                }
             out[name] = _ReqFieldBuilder(
                 name=name,
                 data_key=fs.response_key,
@@ -677,6 +881,21 @@ class _Planning:
                 source=fs,
             )
         return out, deps
+
+    def _provider_tag(self, group: _Group, target: _Target, path: tuple[str, ...], avoid: _Group | None) -> str:
+        """The fetch to ``target``'s subgraph at ``path`` that can bring an input in: the one already going there
+        unless it waits for that input (``avoid``, or one depending on it), else a separate one."""
+
+        def usable(tag: str) -> bool:
+            gid = self._entity_index.get((target.graph, path, group.id, tag))
+            return gid is None or avoid is None or (gid != avoid.id and not self.depends_on(self.groups[gid], avoid))
+
+        if (target.graph, path, group.id, "") in self._entity_index and usable(""):
+            return ""
+        n = 0
+        while not usable(f"#provide{n or ''}"):
+            n += 1
+        return f"#provide{n or ''}"
 
     def add_requires(
         self,
@@ -837,6 +1056,7 @@ class _Planning:
                 id=group.id,
                 entity_selection=tuple(group.sel.print("")),
                 variable_definitions=tuple(var_defs),
+                renames=tuple(group.sel.renames().items()),
             )
             return Flatten(path=group.path, node=fetch)
         head = group.kind
@@ -850,6 +1070,7 @@ class _Planning:
             operation_kind=group.kind,
             variable_usages=tuple(sorted(used)),
             id=group.id,
+            renames=tuple(group.sel.renames().items()),
         )
 
 
@@ -896,6 +1117,10 @@ def _par(nodes: list[PlanNode | None]) -> PlanNode | None:
     if not flat:
         return None
     return flat[0] if len(flat) == 1 else Parallel(tuple(flat))
+
+
+def _conditions_of(node: InlineFragmentNode | FragmentSpreadNode) -> tuple[DirectiveNode, ...]:
+    return tuple(d for d in node.directives or () if d.name.value in ("skip", "include"))
 
 
 def _list_depth(type_: object) -> int:

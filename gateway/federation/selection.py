@@ -39,13 +39,17 @@ class FieldSelection:
     directives: str  # printed, "" or " @include(if: $x)"
     sub: SelectionSet | None
     variables: frozenset[str] = frozenset()
+    #: the key the subgraph is asked to answer under, when it cannot be the response key: the executor renames
+    #: it back (a field whose type in this subgraph differs from a sibling fragment's field of the same key)
+    wire_key: str | None = None
 
     @property
     def signature(self) -> tuple[str, str]:
         return self.name, self.arguments
 
     def print(self, indent: str) -> list[str]:
-        alias = f"{self.response_key}: " if self.response_key != self.name else ""
+        key = self.wire_key or self.response_key
+        alias = f"{key}: " if key != self.name else ""
         head = f"{indent}{alias}{self.name}{self.arguments}{self.directives}"
         if self.sub is None:
             return [head]
@@ -114,6 +118,18 @@ class SelectionSet:
             if key not in self.fields:
                 return key
             n += 1
+
+    def renames(self) -> dict[str, str]:
+        """Wire keys and the response keys they stand for, at every depth."""
+        out: dict[str, str] = {}
+        for fs in self.fields.values():
+            if fs.wire_key is not None:
+                out[fs.wire_key] = fs.response_key
+            if fs.sub is not None:
+                out.update(fs.sub.renames())
+        for frag in self.fragments.values():
+            out.update(frag.renames())
+        return out
 
     def fragment(self, type_condition: str) -> SelectionSet:
         return self.fragments.setdefault(type_condition, SelectionSet())

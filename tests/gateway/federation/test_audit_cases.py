@@ -3,8 +3,14 @@ uses our own small subgraphs (``audit_graphs``) served over loopback HTTP."""
 
 from __future__ import annotations
 
+from gateway.federation.compose import compose
+from gateway.federation.engine import FederatedGraph, GraphQLRequest
+from gateway.federation.supergraph import load_supergraph
+from gateway.sdk.context import RequestContext
 from tests.gateway.federation import audit_graphs as g
+from tests.gateway.federation import audit_nested_graphs as ng
 from tests.gateway.federation import directive_graphs as dg
+from tests.gateway.federation.composing import source
 from tests.gateway.federation.harness import Federated, federated
 
 
@@ -143,3 +149,127 @@ async def test_requires_inputs_reach_member_types_hidden_from_clients() -> None:
                 {"id": "s1", "levy": "rebar:steel", "content": None},
             ]
         }
+
+
+async def test_requires_through_an_owned_field_with_arguments_waits_for_the_nested_external_inputs() -> None:
+    # classing needs lines(limit: 2) { hsCode }: it owns lines, but hsCode comes from registry, and the client
+    # asks for lines with another limit in the same fetch
+    async with federated(ng.requires_through_owned_field_graph()) as f:
+        data = await f.data("{ manifests { id dutyClass lines(limit: 1) { id } } }")
+        assert data == {
+            "manifests": [
+                {"id": "m1", "dutyClass": "metals", "lines": [{"id": "l1"}]},
+                {"id": "m2", "dutyClass": "general", "lines": [{"id": "l4"}]},
+            ]
+        }
+        assert f.entity_calls("registry") == 1
+
+
+async def test_a_key_only_a_parent_entity_call_supplies_is_fetched_through_the_parent_two_levels_down() -> None:
+    # Declaration.id comes from customs as shipment.dossier.declaration.id (customs cannot resolve Declaration by
+    # it); registry's status is reached by that id; papers adds remarks through the shipment's key too
+    async with federated(ng.parent_entity_key_graph()) as f:
+        data = await f.data("{ shipments { ref dossier { declaration { id status remarks } } } }")
+        assert data == {
+            "shipments": [
+                {
+                    "ref": "AWB-s1",
+                    "dossier": {"declaration": {"id": "d7", "status": "d7:RELEASED", "remarks": "remarks for s1"}},
+                },
+                {
+                    "ref": "AWB-s2",
+                    "dossier": {"declaration": {"id": "d9", "status": "d9:RELEASED", "remarks": "remarks for s2"}},
+                },
+            ]
+        }
+        assert f.entity_calls("registry") == 1
+        assert _representations(f, "registry") == [
+            {"__typename": "Declaration", "id": "d7"},
+            {"__typename": "Declaration", "id": "d9"},
+        ]
+
+
+async def test_a_field_behind_a_non_resolvable_interface_object_is_answered_from_its_own_root_only() -> None:
+    async with federated(ng.non_resolvable_interface_object_graph()) as f:
+        assert await f.data("{ pinnedPermit { id remark } }") == {
+            "pinnedPermit": {"id": "pm-1", "remark": "remark on pm-1"}
+        }
+        # registry returns Permit but knows none of its types, and notes cannot be entered by Permit's key
+        result = await f.run("{ latestPermit { remark } }")
+        assert result.data is None
+        assert result.errors[0]["extensions"]["code"] == "QUERY_PLANNING_FAILED"
+        assert "Permit.remark" in result.errors[0]["message"]
+        assert f.operations("registry") == []
+
+
+async def test_a_requires_input_whose_own_input_comes_back_from_the_first_subgraph_is_planned_in_order() -> None:
+    async with federated(ng.requires_round_trip_graph()) as f:
+        assert await f.data("{ invoices { id cleared } }") == {
+            "invoices": [{"id": "i1", "cleared": False}, {"id": "i2", "cleared": True}]
+        }
+        # risk is asked twice at that path: for issuer { id }, then for risky with the issuers' yearsTrading
+        assert f.entity_calls("risk") == 2
+
+
+async def test_skip_and_include_on_fragments_reach_the_subgraph_so_skipped_fields_are_not_resolved() -> None:
+    async with federated(ng.conditional_fragment_graph()) as f:
+        result = await f.run("{ container { id ... @skip(if: true) { sealAudit } } }")
+        assert (result.data, result.errors) == ({"container": {"id": "MSKU1234565"}}, [])
+        query = (
+            "query ($full: Boolean!) { container { id ...Seal @include(if: $full) } } "
+            "fragment Seal on Container { sealAudit }"
+        )
+        result = await f.run(query, {"full": False})
+        assert (result.data, result.errors) == ({"container": {"id": "MSKU1234565"}}, [])
+        assert "@include(if: $full)" in f.operations("yard")[-1]
+        result = await f.run(query, {"full": True})
+        # asked for: the subgraph's error reaches the answer (and the non-null nulls propagate to the root)
+        assert result.data is None and result.errors[0]["path"] == ["container", "sealAudit"]
+
+
+async def test_fragments_selecting_one_key_with_different_types_in_the_subgraph_are_asked_apart() -> None:
+    async with federated(ng.mismatched_key_types_graph()) as f:
+        query = "{ parties { ... on Trader { id name } ... on Agent { id name } } traders { id name } }"
+        assert await f.data(query) == {
+            "parties": [{"id": "t1", "name": "Steppe Grain"}, {"id": None, "name": "KZ Broker"}],
+            "traders": [{"id": "t1", "name": "Steppe Grain"}],
+        }
+
+
+class _Canned:
+    """A subgraph answering every operation with one canned response, keeping what it was sent."""
+
+    def __init__(self, response: dict[str, object]) -> None:
+        self.response = response
+        self.sent: list[tuple[str, dict[str, object]]] = []
+
+    async def fetch(
+        self, operation: str, variables: dict[str, object], context: object, operation_name: object = None
+    ) -> dict[str, object]:
+        self.sent.append((operation, dict(variables)))
+        return self.response
+
+
+async def test_an_abstract_field_whose_subgraph_declares_no_member_is_answered_by_the_returned_typename() -> None:
+    # lookup publishes Record without implementations (as a Fed 1 node resolver does) yet answers a Permit;
+    # the interface's own fields come from lookup, the Permit's by its key from permits
+    supergraph = load_supergraph(
+        compose(
+            [
+                source("lookup", "interface Record { id: ID! } type Query { record(id: ID!): Record }"),
+                source(
+                    "permits",
+                    'interface Record { id: ID! } type Permit implements Record @key(fields: "id") '
+                    "{ id: ID! authority: String! }",
+                ),
+            ]
+        )
+    )
+    lookup = _Canned({"data": {"record": {"__typename": "Permit", "id": "pm-1"}}})
+    permits = _Canned({"data": {"_entities": [{"__typename": "Permit", "authority": "KZ customs"}]}})
+    graph = FederatedGraph(supergraph, {"lookup": lookup, "permits": permits})
+    query = '{ record(id: "pm-1") { __typename id ... on Permit { authority } } }'
+    result = await graph.execute(GraphQLRequest(query=query), RequestContext())
+    assert result.errors == []
+    assert result.data == {"record": {"__typename": "Permit", "id": "pm-1", "authority": "KZ customs"}}
+    assert [v for _, v in permits.sent] == [{"representations": [{"__typename": "Permit", "id": "pm-1"}]}]

@@ -62,6 +62,20 @@ def test_extend_type_and_extends_mark_the_join_type_as_extension() -> None:
     ]
 
 
+def test_external_key_fields_of_an_extension_are_resolved_by_it_in_federation_2_too() -> None:
+    # the Fed 1 habit: an extension marks its key fields @external, yet it resolves them (its root field
+    # returns them); composition treats them as its own, so the gateway may read the key from it
+    supergraph = compose_bodies(
+        products=PRODUCT_OWNER,
+        catalogue="""
+type Query { top: [Product] }
+type Product @extends @key(fields: "id") { id: ID! @external rank: Int }
+""",
+        ranking='extend type Product @key(fields: "id") { id: ID! @external score: Int }',
+    )
+    assert not any("external: true" in d for d in field_directives(supergraph, "Product", "id"))
+
+
 def test_external_and_requires_with_field_arguments() -> None:
     supergraph = compose_bodies(
         products="""
@@ -240,3 +254,31 @@ type Product @key(fields: "id") { id: ID! weight: String @external cost: Int @re
         'field "Product.weight" is declared @external in subgraph "shipping" with type "String", incompatible with '
         'its type "Float" in the subgraphs that resolve it'
     ]
+
+
+def test_provides_may_select_interface_fields_whose_implementations_are_all_external() -> None:
+    # @external cannot go on an interface field: Parcel.weight counts as external in the provider because every
+    # implementation there marks it so
+    owner = """
+type Query { version: Int }
+interface Document { id: ID! parcels: [Parcel] }
+interface Parcel { id: ID! weight: Float }
+type Crate implements Parcel @key(fields: "id") { id: ID! weight: Float @shareable }
+type Drum implements Parcel @key(fields: "id") { id: ID! weight: Float @shareable }
+type Manifest implements Document @key(fields: "id") { id: ID! parcels: [Parcel] @shareable }
+"""
+    provider = """
+type Query { manifest: Document @provides(fields: "parcels { weight }") }
+interface Document { id: ID! parcels: [Parcel] }
+interface Parcel { id: ID! weight: Float }
+type Crate implements Parcel @key(fields: "id") { id: ID! weight: Float @external }
+type Drum implements Parcel @key(fields: "id") { id: ID! weight: Float %s }
+type Manifest implements Document @key(fields: "id") { id: ID! parcels: [Parcel] @shareable }
+"""
+    supergraph = compose_bodies(owner=owner, provider=provider % "@external")
+    assert '@join__field(graph: PROVIDER, provides: "parcels { weight }")' in field_directives(
+        supergraph, "Query", "manifest"
+    )
+    # one implementation resolving the field itself: the interface field is not external here
+    problems = problems_of(owner=owner, provider=provider % "@shareable")
+    assert any('field "Parcel.weight" is resolved by this subgraph anyway' in p for p in problems)

@@ -166,6 +166,18 @@ type Company @key(fields: "id", resolvable: false) { id: ID! }
     assert '@join__type(graph: PAYMENTS, key: "id", resolvable: false)' in problems_free
 
 
+def test_fields_behind_a_non_resolvable_key_are_fine_when_the_subgraphs_own_roots_reach_them() -> None:
+    composed = compose_bodies(
+        tax='type Query { company: Company } type Company @key(fields: "id") { id: ID! name: String }',
+        payments="""
+type Query { payer: Payer }
+type Payer { company: Company }
+type Company @key(fields: "id", resolvable: false) { id: ID! accounts: [String!] }
+""",
+    )
+    assert '@join__type(graph: PAYMENTS, key: "id", resolvable: false)' in composed
+
+
 def test_type_kind_mismatch() -> None:
     problems = problems_of(a="type Query { t: T } type T { x: Int }", b="interface T { x: Int }")
     assert problems == [
@@ -260,4 +272,23 @@ def test_unused_external_field() -> None:
     assert problems == [
         'subgraph "b": field "T.w" is marked @external but no @key, @requires or @provides of this subgraph uses '
         "it; remove it, or drop @external if this subgraph resolves it"
+    ]
+
+
+def test_requires_may_pass_through_an_owned_field_but_its_leaves_must_be_external() -> None:
+    problems = problems_of(
+        a='type Query { t: T } type L @key(fields: "id") { id: ID! hs: String qty: Int @shareable }',
+        b="""
+type T @key(fields: "id") {
+  id: ID!
+  lines(limit: Int!): [L]
+  x: Int @requires(fields: "lines(limit: 2) { hs }")
+  y: Int @requires(fields: "lines(limit: 2) { qty }")
+}
+type L @key(fields: "id") { id: ID! hs: String @external qty: Int @shareable }
+""",
+    )
+    assert problems == [
+        'subgraph "b": on field "T.y", @requires(fields: "lines(limit: 2) { qty }"): field "L.qty" is resolved by '
+        "this subgraph; a required field must be marked @external"
     ]

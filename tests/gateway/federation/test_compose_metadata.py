@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from graphql import parse, validate
+
 from gateway.federation.compose import SubgraphSource, compose
+from gateway.federation.supergraph import load_supergraph
 
 from .composing import compose_bodies, enum_values, field_directives, schema_links, sdl, type_directives
 
@@ -131,6 +134,30 @@ def test_composed_custom_directive_is_kept_with_its_link_and_definition() -> Non
     assert '@link(url: "https://example.com/cache/v1.0", import: ["@cacheControl"])' in schema_links(supergraph)
     assert "directive @cacheControl(maxAge: Int!) on FIELD_DEFINITION\n" in supergraph
     assert field_directives(supergraph, "Query", "rates") == ["@cacheControl(maxAge: 30)"]
+
+
+def test_a_composed_directive_takes_an_argument_default_another_subgraph_gives() -> None:
+    # customs writes @clearance(level: Level!) without a default, transit with one: the supergraph keeps the default,
+    # so a client may write @clearance without arguments on either subgraph's fields
+    def text(name: str, argument: str) -> str:
+        return (
+            f"directive @clearance({argument}) on FIELD\n"
+            "enum Level { PUBLIC RESTRICTED }\n"
+            'schema @composeDirective(name: "@clearance") '
+            '@link(url: "https://specs.apollo.dev/federation/v2.11", import: ["@composeDirective", "@key"]) '
+            '@link(url: "https://example.com/clearance/v1.0", import: ["@clearance"]) {\n  query: Query\n}\n\n'
+            f"type Query {{ {name}Status: String }}\n"
+        )
+
+    supergraph = compose(
+        [
+            SubgraphSource("customs", "http://customs", text("customs", "level: Level!")),
+            SubgraphSource("transit", "http://transit", text("transit", "level: Level! = PUBLIC")),
+        ]
+    )
+    assert "directive @clearance(level: Level! = PUBLIC) on FIELD\n" in supergraph
+    api = load_supergraph(supergraph).api_schema
+    assert validate(api, parse("{ customsStatus @clearance transitStatus @clearance }")) == []
 
 
 def test_custom_directive_not_composed_is_dropped() -> None:

@@ -73,6 +73,16 @@ def test_input_only_enum_takes_the_intersection_of_values() -> None:
     assert enum_values(supergraph, "Colour") == {"RED": ["@join__enumValue(graph: A)", "@join__enumValue(graph: B)"]}
 
 
+def test_an_inaccessible_enum_value_may_be_missing_from_subgraphs_of_an_input_and_output_enum() -> None:
+    supergraph = compose_bodies(
+        customs="type Query { declarations(stage: Stage!): [Stage] } enum Stage { LODGED RELEASED }",
+        cargo="type Query { stage: Stage } enum Stage { LODGED RELEASED PURGED @inaccessible }",
+    )
+    values = enum_values(supergraph, "Stage")
+    assert list(values) == ["LODGED", "RELEASED", "PURGED"]
+    assert "@inaccessible" in values["PURGED"]
+
+
 def test_enum_used_as_input_and_output_must_be_identical() -> None:
     problems = problems_of(
         a="type Query { a(c: Colour): Colour } enum Colour { RED GREEN }",
