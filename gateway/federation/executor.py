@@ -28,6 +28,7 @@ from gateway.federation.plan import (
     RequiresField,
     RequiresType,
     Sequence,
+    is_mutation,
 )
 from gateway.sdk.context import RequestContext
 from gateway.telemetry import fetch_scope
@@ -100,7 +101,7 @@ class PlanExecutor:
         Identical means same subgraph, operation and variables, asked with the same authorization (agency,
         roles, scopes): tenants never share answers. Mutations are never shared.
         """
-        if not self.deduplicate or operation.lstrip().startswith("mutation"):
+        if not self.deduplicate or is_mutation(operation):
             return await transport.fetch(operation, variables, context)
         who = context.principal
         key = (

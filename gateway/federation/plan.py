@@ -21,6 +21,7 @@ __all__ = [
     "RequiresType",
     "Sequence",
     "count_fetches",
+    "is_mutation",
 ]
 
 
@@ -135,6 +136,11 @@ class QueryPlan:
 
     def services(self) -> list[str]:
         return sorted(set(_services(self.node)))
+
+
+def is_mutation(operation: str) -> bool:
+    """Whether a fetch's operation text is a mutation: sent once, never shared in flight, never retried."""
+    return operation.lstrip().startswith("mutation")
 
 
 def count_fetches(node: PlanNode | None) -> int:

@@ -25,6 +25,7 @@ from gateway.errors import (
     UpstreamUnavailable,
     to_graphql_extensions,
 )
+from gateway.federation.plan import is_mutation
 from gateway.resilience import GuardSettings, SourceGuard, registry, retry_attempt
 from gateway.sdk.adapter import Adapter
 from gateway.sdk.context import RequestContext, SubgraphContext
@@ -166,7 +167,7 @@ class HttpTransport:
         if operation_name:
             body["operationName"] = operation_name
         content = json.dumps(body, default=str).encode()
-        if operation.lstrip().startswith("mutation"):
+        if is_mutation(operation):
             with retry_attempt(False):
                 return await self._send(content, headers, self.guard)
         guard = self.guard
