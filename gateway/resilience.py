@@ -210,10 +210,9 @@ class SourceGuard:
                 service=service,
                 breaker="open",
             )
-        slots = self._slots
         try:
             async with asyncio.timeout(self.settings.max_wait):
-                await slots.acquire()
+                await self._slots.acquire()
         except TimeoutError:
             self.rejected_full += 1
             self.breaker._probing = False
