@@ -56,6 +56,16 @@ async def _read_exactly(reader: asyncio.StreamReader, n: int) -> tuple[bytes, in
     return data, reads
 
 
+async def _assert_cut(reader: asyncio.StreamReader, writer: asyncio.StreamWriter | None = None) -> None:
+    """The connection is gone: a write (when given a writer) or the next read meets a reset or an end of stream."""
+    with pytest.raises(ConnectionError):
+        if writer is not None:
+            writer.write(b"x")
+            await writer.drain()
+        if not await reader.read(1):
+            raise ConnectionResetError("closed by the peer")
+
+
 async def test_bytes_pass_unchanged_both_ways() -> None:
     async with echo_proxy() as proxy:
         reader, writer = await _connect(proxy)
@@ -83,15 +93,9 @@ async def test_down_refuses_new_connections_and_resets_open_ones_until_cleared()
         writer.write(b"up")
         assert (await _read_exactly(reader, 2))[0] == b"up"
         proxy.set(Toxics(down=True))
-        with pytest.raises(ConnectionError):
-            writer.write(b"x")
-            await writer.drain()
-            if not await reader.read(1):
-                raise ConnectionResetError("closed")
+        await _assert_cut(reader, writer)
         r2, _w2 = await _connect(proxy)  # accepted by the kernel, then reset at once
-        with pytest.raises(ConnectionError):
-            if not await r2.read(1):
-                raise ConnectionResetError("closed")
+        await _assert_cut(r2)
         assert proxy.refused == 1
         proxy.clear()
         r3, w3 = await _connect(proxy)
@@ -149,11 +153,7 @@ async def test_reset_after_a_while_resets_the_connection() -> None:
         proxy.set(Toxics(reset_ms=50))
         reader, writer = await _connect(proxy)
         await asyncio.sleep(0.2)
-        with pytest.raises(ConnectionError):
-            writer.write(b"x")
-            await writer.drain()
-            if not await reader.read(1):
-                raise ConnectionResetError("closed")
+        await _assert_cut(reader, writer)
 
 
 async def test_upstream_toxics_act_on_requests() -> None:
