@@ -12,6 +12,7 @@ import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -51,6 +52,17 @@ async def proxied_redis(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[tuple[
     async with FaultProxy((real.hostname or "127.0.0.1", real.port or 6379)) as proxy:
         yield proxy, urlunsplit(real._replace(netloc=proxy.address))
     registry().clear()
+
+
+@contextlib.asynccontextmanager
+async def client_through_proxy(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[tuple[FaultProxy, Any]]:
+    """(proxy, a gateway Redis client connected through it), the client closed afterwards."""
+    async with proxied_redis(monkeypatch) as (proxy, url):
+        client = redis_store.connect(url)
+        try:
+            yield proxy, client
+        finally:
+            await client.aclose()
 
 
 def _breaker(source_prefix: str = "redis ") -> str:
@@ -103,56 +115,44 @@ async def test_a_cache_without_redis_misses_and_the_legacy_system_answers(monkey
 
 
 async def test_persisted_query_lookups_miss_and_registrations_are_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
-    async with proxied_redis(monkeypatch) as (proxy, url):
-        client = redis_store.connect(url)
-        try:
-            store = RedisQueryStore(client, prefix=f"silkgraph:test:{uuid.uuid4().hex}:")
-            await store.put("abc", "{ ping }")
-            assert await store.get("abc") == "{ ping }"
-            proxy.set(Toxics(down=True))
-            assert await store.get("abc") is None  # a miss: the client sends the query again
-            await store.put("def", "{ pong }")  # dropped, no error
-            proxy.clear()
-        finally:
-            await client.aclose()
+    async with client_through_proxy(monkeypatch) as (proxy, client):
+        store = RedisQueryStore(client, prefix=f"silkgraph:test:{uuid.uuid4().hex}:")
+        await store.put("abc", "{ ping }")
+        assert await store.get("abc") == "{ ping }"
+        proxy.set(Toxics(down=True))
+        assert await store.get("abc") is None  # a miss: the client sends the query again
+        await store.put("def", "{ pong }")  # dropped, no error
+        proxy.clear()
 
 
 async def test_a_rate_limit_without_redis_lets_requests_through_or_refuses_them(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    async with proxied_redis(monkeypatch) as (proxy, url):
-        client = redis_store.connect(url)
-        try:
-            prefix = f"silkgraph:test:{uuid.uuid4().hex}:"
-            open_ = RedisRateLimiter(client, prefix=prefix)
-            closed = RedisRateLimiter(client, prefix=prefix, fail_open=False)
-            assert (await open_.hit("caller", 1, 60)).allowed
-            assert not (await open_.hit("caller", 1, 60)).allowed  # Redis counts
-            proxy.set(Toxics(down=True))
-            assert (await open_.hit("caller", 1, 60)).allowed  # no count: let through
-            with pytest.raises(LimitExceeded) as refused:
-                await closed.hit("caller", 1, 60)
-            assert refused.value.code == "RATE_LIMIT_UNAVAILABLE" and refused.value.http_status == 503
-            proxy.clear()
-        finally:
-            await client.aclose()
+    async with client_through_proxy(monkeypatch) as (proxy, client):
+        prefix = f"silkgraph:test:{uuid.uuid4().hex}:"
+        open_ = RedisRateLimiter(client, prefix=prefix)
+        closed = RedisRateLimiter(client, prefix=prefix, fail_open=False)
+        assert (await open_.hit("caller", 1, 60)).allowed
+        assert not (await open_.hit("caller", 1, 60)).allowed  # Redis counts
+        proxy.set(Toxics(down=True))
+        assert (await open_.hit("caller", 1, 60)).allowed  # no count: let through
+        with pytest.raises(LimitExceeded) as refused:
+            await closed.hit("caller", 1, 60)
+        assert refused.value.code == "RATE_LIMIT_UNAVAILABLE" and refused.value.http_status == 503
+        proxy.clear()
 
 
 async def test_a_hung_redis_costs_one_timeout_and_the_client_does_not_retry_by_itself(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    async with proxied_redis(monkeypatch) as (proxy, url):
-        client = redis_store.connect(url)
-        try:
-            guarded = redis_store.GuardedRedis(client)
-            assert await guarded.run(client.ping, what="test") is True
-            proxy.set(Toxics(timeout_ms=0))
-            with pytest.raises(redis_store.RedisUnavailable, match="Timeout"):
-                await asyncio.wait_for(guarded.run(client.ping, what="test"), 10)
-            assert registry().guards()[0].breaker.state is BreakerState.CLOSED  # one failure of three
-            proxy.clear()
-        finally:
-            await client.aclose()
+    async with client_through_proxy(monkeypatch) as (proxy, client):
+        guarded = redis_store.GuardedRedis(client)
+        assert await guarded.run(client.ping, what="test") is True
+        proxy.set(Toxics(timeout_ms=0))
+        with pytest.raises(redis_store.RedisUnavailable, match="Timeout"):
+            await asyncio.wait_for(guarded.run(client.ping, what="test"), 10)
+        assert registry().guards()[0].breaker.state is BreakerState.CLOSED  # one failure of three
+        proxy.clear()
 
 
 def test_connect_keeps_timeouts_the_url_sets() -> None:
