@@ -28,7 +28,7 @@ from gateway.errors import (
 from gateway.federation.plan import is_mutation
 from gateway.resilience import GuardSettings, SourceGuard, registry, retry_attempt
 from gateway.sdk.adapter import Adapter
-from gateway.sdk.context import RequestContext, SubgraphContext
+from gateway.sdk.context import RequestContext, SubgraphContext, _reset_current, _set_current, current_request
 from gateway.sdk.retry import ReadRetry, transient
 
 __all__ = ["HttpTransport", "InProcessTransport", "error_to_dict"]
@@ -96,11 +96,21 @@ class InProcessTransport:
     ) -> Mapping[str, Any]:
         document = self._document(operation)
         ctx = SubgraphContext(adapter=self.adapter, request=context, state=self._state(context))
-        result = execute(
-            self._schema, document, context_value=ctx, variable_values=dict(variables), operation_name=operation_name
-        )
-        if inspect.isawaitable(result):
-            result = await result
+        # the adapter's legacy calls take their tenant from the current request (gateway.sdk.tenancy)
+        token = _set_current(context) if current_request() is not context else None
+        try:
+            result = execute(
+                self._schema,
+                document,
+                context_value=ctx,
+                variable_values=dict(variables),
+                operation_name=operation_name,
+            )
+            if inspect.isawaitable(result):
+                result = await result
+        finally:
+            if token is not None:
+                _reset_current(token)
         out: dict[str, Any] = {"data": result.data}
         if result.errors:
             out["errors"] = [error_to_dict(e, self.name) for e in result.errors]
