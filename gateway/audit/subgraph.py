@@ -51,6 +51,8 @@ class AuditPrincipal:
     agency: str | None
     roles: list[str]
     scopes: list[str]
+    #: the platform grant that allowed a cross-agency read (e.g. ``operator+platform:read-all``), or null
+    grant: str | None = None
 
 
 @strawberry.federation.type(requires_scopes=needs(AUDIT_READ))
@@ -203,7 +205,11 @@ def to_audit_record(row: Row) -> AuditRecord:
         trace_id=r.get("trace_id", ""),
         request_id=r.get("request_id", ""),
         principal=AuditPrincipal(
-            subject=p.get("subject", ""), agency=p.get("agency"), roles=p.get("roles", []), scopes=p.get("scopes", [])
+            subject=p.get("subject", ""),
+            agency=p.get("agency"),
+            roles=p.get("roles", []),
+            scopes=p.get("scopes", []),
+            grant=p.get("grant"),
         ),
         client_name=(r.get("client") or {}).get("name"),
         client_version=(r.get("client") or {}).get("version"),

@@ -26,17 +26,19 @@ import binascii
 import hashlib
 import hmac
 import json
+import os
 import secrets
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from gateway.errors import Unauthenticated
 from gateway.sdk.context import Principal
 from gateway.sdk.tenancy import valid_agency
 
-__all__ = ["HEADER", "PrincipalSigner", "PrincipalVerifier"]
+__all__ = ["HEADER", "PrincipalSigner", "PrincipalVerifier", "subgraph_secret"]
 
 HEADER = "silkgraph-principal"
 VERSION = "v1"
@@ -61,6 +63,25 @@ def _check_secret(secret: str) -> bytes:
     if len(secret) < MIN_SECRET_CHARS:
         raise ValueError(f"the subgraph secret must have at least {MIN_SECRET_CHARS} characters")
     return secret.encode()
+
+
+def subgraph_secret(configured: str | None, demo_file: str, *, production: bool) -> str | None:
+    """The shared secret: the configured one, else (demo only) one kept in ``demo_file`` (mode 0600, created on
+    first use) so a demo gateway and ``silkgraph subgraph`` on the same machine agree without setup."""
+    if configured is not None or production:
+        return configured
+    file = Path(demo_file)
+    if file.is_file():
+        return file.read_text(encoding="utf-8").strip()
+    file.parent.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(32)
+    try:
+        fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first
+        return file.read_text(encoding="utf-8").strip()
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(secret + "\n")
+    return secret
 
 
 class PrincipalSigner:

@@ -21,7 +21,26 @@ from gateway.sdk.context import ANONYMOUS, Principal
 if TYPE_CHECKING:
     from gateway.policy.devkeys import DevKey
 
-__all__ = ["AGENCY_A", "AGENCY_B", "KINDS", "agencyless", "auditor", "bearer", "operator", "partner", "token_for"]
+__all__ = [
+    "AGENCY_A",
+    "AGENCY_B",
+    "KINDS",
+    "PRODUCTION_AUTH",
+    "agencyless",
+    "auditor",
+    "bearer",
+    "operator",
+    "partner",
+    "token_for",
+]
+
+#: settings overrides that satisfy production's auth checks (gateway.policy.production) in tests; the JWKS is never
+#: fetched unless a token arrives
+PRODUCTION_AUTH = {
+    "auth.jwks_url": "https://idp.invalid/.well-known/jwks.json",
+    "auth.issuer": "https://idp.invalid/",
+    "auth.audience": "silkgraph",
+}
 
 #: the seeded partner agencies of the demo story
 AGENCY_A = "qingdao-broker"

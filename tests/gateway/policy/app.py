@@ -16,6 +16,7 @@ from gateway.federation.executor import Transport
 from gateway.runtime import Runtime
 from gateway.sdk.context import RequestContext
 from gateway.sdk.sandbox import serve_sandbox
+from gateway.sdk.testing import PRODUCTION_AUTH
 from tests.gateway.federation.conftest import Graph
 from tests.gateway.policy.conftest import AUTHZ, annotated, load
 
@@ -57,6 +58,7 @@ async def running(
             "auth.demo_key_file": str(tmp_path / "dev.pem"),
             "audit.store": "memory",
             "audit.checkpoint_path": str(tmp_path / "checkpoints"),
+            **(PRODUCTION_AUTH if mode == "production" else {}),
             **overrides,
         },
     )
