@@ -38,7 +38,10 @@ class ContextSpy:
 
 
 class Running:
-    def __init__(self, client: httpx.AsyncClient, graph: Graph, spies: Mapping[str, ContextSpy]) -> None:
+    def __init__(
+        self, client: httpx.AsyncClient, graph: Graph, spies: Mapping[str, ContextSpy], app: Any = None
+    ) -> None:
+        self.app = app
         self.client = client
         self.graph = graph
         self.spies = spies
@@ -81,4 +84,4 @@ async def running(
         serve_sandbox(lambda _: app) as server,
         httpx.AsyncClient(base_url=server.url, headers={"accept": GRAPHQL_RESPONSE}) as client,
     ):
-        yield Running(client, graph, spies)
+        yield Running(client, graph, spies, app)
