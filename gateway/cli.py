@@ -114,6 +114,8 @@ def _examples_banner() -> str:
 async def _demo(host: str, port: int) -> None:
     from gateway.app import create_app
     from gateway.observability import configure_logging
+    from gateway.policy.demo import demo_tokens_banner
+    from gateway.policy.devkeys import DevKey
 
     configure_logging("warning")
     names = builtin_adapters()
@@ -127,15 +129,15 @@ async def _demo(host: str, port: int) -> None:
         adapters = [make_adapter(s) for s in adapter_settings.values()]
         app = create_app(settings, adapters=adapters)
         _say(f"  ▸ gateway              http://{host}:{port}/graphql  (GraphiQL in a browser)")
-        _say(f"  ▸ audit console        http://{host}:{port}/console  (token: silkgraph token --role auditor)")
+        _say(f"  ▸ audit console        http://{host}:{port}/console  (the auditor token below)")
         _say("")
         _say(_examples_banner())
         _say("")
         _say("Try:")
         _say(f"  curl -s http://{host}:{port}/graphql -H 'content-type: application/json' \\")
         _say('    -d \'{"query":"{ countries { code name currencies { code minorUnits } } }"}\'')
-        _say("Signed in (demo keys; see docs/security.md):")
-        _say("  TOKEN=$(silkgraph token --role partner --agency AG-1 --scope 'trade:read')")
+        _say(demo_tokens_banner(DevKey.load_or_create(settings.auth.demo_key_file)))
+        _say("  more: silkgraph token --role partner --agency qingdao-broker --scope customs:read (docs/security.md)")
         _say("Press Ctrl+C to stop.")
         await _serve_app(app, host, port)
 

@@ -22,6 +22,7 @@ from gateway.config import load_settings
 from gateway.policy.devkeys import DevKey
 from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.sandbox import serve_sandbox
+from gateway.sdk.testing import bearer, operator
 
 QUERY = '{ vehicle(vin: "LSVAM4187C2184847") { vin manufacturer } countries { code } }'
 
@@ -92,9 +93,8 @@ async def test_an_auditor_searches_opens_a_waterfall_sees_lineage_verification_a
             "auth.demo_key_file": str(tmp_path / "dev.pem"),
         },
     )
-    auditor = DevKey.load_or_create(tmp_path / "dev.pem").token(
-        subject="auditor-1", roles=["auditor"], scopes=["audit:read"]
-    )
+    key = DevKey.load_or_create(tmp_path / "dev.pem")
+    auditor = key.token(subject="auditor-1", roles=["auditor"], scopes=["audit:read"])
     screenshot = tmp_path / "waterfall.png"
     spec = VehiclesAdapter(AdapterSettings(name="vehicles")).sandboxes()[0]
     async with serve_sandbox(spec.factory) as legacy:
@@ -102,15 +102,18 @@ async def test_an_auditor_searches_opens_a_waterfall_sees_lineage_verification_a
         settings = dataclasses.replace(settings, adapters={"vehicles": vehicles})
         app = create_app(settings, adapters=[VehiclesAdapter(vehicles), ReferenceAdapter()])
         async with serve_sandbox(lambda _: app) as server, httpx.AsyncClient(base_url=server.url) as client:
-            out, err, code = await _drive(client, auditor, screenshot, node)
+            out, err, code = await _drive(client, auditor, screenshot, node, bearer(operator(), key))
     assert code == 0, err.decode()[-3000:]
     _check(json.loads(out.decode().strip().splitlines()[-1]), screenshot)
 
 
-async def _drive(client: httpx.AsyncClient, auditor: str, screenshot: Path, node: str) -> tuple[bytes, bytes, int]:
-    """Record three operations, then let the browser use the console; the script's output and exit code."""
+async def _drive(
+    client: httpx.AsyncClient, auditor: str, screenshot: Path, node: str, caller: dict[str, str]
+) -> tuple[bytes, bytes, int]:
+    """Record three operations (made by ``caller``), then let the browser use the console; the script's output
+    and exit code."""
     for _ in range(3):
-        assert (await client.post("/graphql", json={"query": QUERY})).status_code == 200
+        assert (await client.post("/graphql", json={"query": QUERY}, headers=caller)).status_code == 200
     base = str(client.base_url).rstrip("/")
     proc = await asyncio.create_subprocess_exec(
         node,
