@@ -257,22 +257,12 @@ def schema_files() -> dict[str, str]:
     """The files ``silkgraph compose`` writes, relative to the schema directory."""
     from graphql import print_schema
 
-    from gateway.errors import CompositionError
     from gateway.federation.supergraph import load_supergraph
-    from gateway.policy.authz import DirectiveAuthorizer
+    from gateway.policy.authz import require_rules
 
     supergraph_sdl, sdls = _compose_builtin()
     supergraph = load_supergraph(supergraph_sdl)
-    unruled = DirectiveAuthorizer(supergraph).unruled()
-    if unruled:
-        # closed by default at run time too; composition refuses so the gap is fixed before review
-        raise CompositionError(
-            [
-                f"{coordinate} carries no authorization rule: add @requiresScopes / @authenticated / @policy "
-                '(docs/security.md), or @tag(name: "public") for reference data'
-                for coordinate in unruled
-            ]
-        )
+    require_rules(supergraph)  # closed by default at run time too; the gap is fixed before review
     files = {"supergraph.graphql": supergraph_sdl, "platform.graphql": print_schema(supergraph.api_schema) + "\n"}
     for name, sdl in sdls.items():
         files[f"subgraphs/{name}.graphql"] = sdl if sdl.endswith("\n") else sdl + "\n"
