@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
+import secrets
 import sys
 import tempfile
 import time
@@ -30,11 +32,22 @@ type _Service { sdl: String! }
 """
 
 
-def _sdl(body: str, entities: list[str]) -> str:
-    link = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.11", import: ["@key", "@shareable"])\n'
+_FIELD = re.compile(r"(\b\w+(?:\([^)]*\))?:\s*\[?\w+!?\]?!?)")
+
+
+def _public(body: str) -> str:
+    """Every field tagged public: the gateway is closed by default, and this benchmark measures execution."""
+    return re.sub(r"\{([^}]*)\}", lambda m: "{" + _FIELD.sub(r'\1 @tag(name: "public")', m.group(1)) + "}", body)
+
+
+def _sdl(body: str, entities: list[str]) -> tuple[str, str]:
+    link = (
+        'extend schema @link(url: "https://specs.apollo.dev/federation/v2.11", import: ["@key", "@shareable", '
+        '"@tag"])\n'
+    )
     entity = f"union _Entity = {' | '.join(entities)}\n" if entities else ""
     query_extra = "_entities(representations: [_Any!]!): [_Entity]!\n" if entities else ""
-    return link + body, FED + entity + body.replace(
+    return link + _public(body), FED + entity + body.replace(
         "type Query {", "type Query {\n  _service: _Service!\n  " + query_extra, 1
     )
 
@@ -136,6 +149,19 @@ def subgraph_app(name: str, latency_ms: float = 0.0) -> Starlette:
         return Response(json.dumps(out), media_type="application/json")
 
     return Starlette(routes=[Route("/graphql", graphql, methods=["POST"]), Route("/count", count)])
+
+
+def production_env() -> dict[str, str]:
+    """What a production gateway over the mock subgraphs needs to start (gateway.policy.production): an identity
+    provider (never reached: the benchmark sends no token, its fields are public) and a subgraph secret (the
+    mock subgraphs ignore the signed header)."""
+    return {
+        "SILKGRAPH_GATEWAY__MODE": "production",
+        "SILKGRAPH_AUTH__JWKS_URL": "https://idp.invalid/.well-known/jwks.json",
+        "SILKGRAPH_AUTH__ISSUER": "https://idp.invalid/",
+        "SILKGRAPH_AUTH__AUDIENCE": "silkgraph",
+        "SILKGRAPH_AUTH__SUBGRAPH_SECRET": secrets.token_urlsafe(32),
+    }
 
 
 async def compose_mock_supergraph(base_port: int, wait_seconds: float = 30.0) -> tuple[str, Path]:
