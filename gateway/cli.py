@@ -329,7 +329,7 @@ def _token(args: argparse.Namespace) -> int:
             subject=args.subject,
             roles=args.role,
             agency=args.agency,
-            scopes=[s for scope in args.scope for s in scope.split()],
+            scopes=[s for scope in args.scope for s in scope.split()] or _role_scopes(args.role),
             ttl=args.ttl,
             issuer=auth.issuer or DEMO_ISSUER,
             audience=auth.audience or DEMO_AUDIENCE,
@@ -338,6 +338,13 @@ def _token(args: argparse.Namespace) -> int:
         )
     )
     return 0
+
+
+def _role_scopes(roles: list[str]) -> list[str]:
+    """Without --scope, a token gets the scopes its roles usually carry (gateway/policy/scopes.py ROLES)."""
+    from gateway.policy.scopes import ROLES
+
+    return sorted({scope for role in roles for scope in ROLES.get(role, (frozenset(), ""))[0]})
 
 
 def _manifest(operations: str, out: str | None) -> int:
@@ -409,7 +416,12 @@ def _parser() -> argparse.ArgumentParser:
     token = sub.add_parser("token", help="print a demo bearer token signed with the local dev key")
     token.add_argument("--role", action="append", default=[], help="role (repeatable): frontend, partner, auditor...")
     token.add_argument("--agency", help="partner agency id: scopes every adapter's data to that agency")
-    token.add_argument("--scope", action="append", default=[], help="scope (repeatable), e.g. payments:initiate")
+    token.add_argument(
+        "--scope",
+        action="append",
+        default=[],
+        help="scope (repeatable), e.g. payments:initiate; default: the scopes of the role(s) (docs/security.md)",
+    )
     token.add_argument("--subject", default="dev-user")
     token.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds")
     token.add_argument("--config", help="silkgraph.toml (its [auth] claim names, issuer, audience and key file)")

@@ -11,10 +11,11 @@ import httpx
 import pytest
 
 from gateway.federation.supergraph import load_supergraph
+from gateway.operations import example_operations
 from gateway.policy.devkeys import DevKey
 from gateway.policy.signed_principal import HEADER, PrincipalSigner
-from gateway.sdk.context import Principal
-from gateway.sdk.testing import bearer, partner
+from gateway.sdk.context import ANONYMOUS, Principal
+from gateway.sdk.testing import agencyless, bearer, operator, partner
 from tests.e2e.live import Platform
 from tests.e2e.tenancy_probes import probe
 from tests.gateway.test_router_compat import SUPERGRAPH, gateway_over_standalone, standalone
@@ -76,3 +77,28 @@ async def test_a_standalone_subgraph_refuses_tenant_headers_it_did_not_get_from_
         assert refused.status_code == 401, refused.text
         assert "data" not in refused.json() and refused.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert first.status_code == 200 and first.json()["data"]["payments"], first.text
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_only_an_agency_with_the_write_scope_lodges_a_declaration(platform: Platform) -> None:
+    op = example_operations()["SubmitDeclaration"]
+    lrn = "PD-E2E-CLOSED"
+    variables = {"input": {**op.variables["input"], "lrn": lrn}}
+    lodged = "{ declarations(first: 100) { nodes { lrn } } }"
+
+    def lrns(body: dict[str, Any]) -> list[str]:
+        return [d["lrn"] for d in ((body.get("data") or {}).get("declarations") or {}).get("nodes", [])]
+
+    refusals = {
+        "anonymous": (ANONYMOUS, "UNAUTHENTICATED"),
+        "agency-less": (agencyless(scopes=["customs:submit", "customs:read"]), "FORBIDDEN"),
+        "operator": (operator(), "FORBIDDEN"),
+        "reader": (partner("qingdao-broker", scopes=["customs:read"]), "FORBIDDEN"),
+    }
+    for name, (who, code) in refusals.items():
+        body = await platform.post(op.text, variables, who=who)
+        assert body.get("data") is None and body["errors"][0]["extensions"]["code"] == code, (name, body)
+    assert lrn not in lrns(await platform.post(lodged, who=operator()))  # nothing was lodged
+    body = await platform.post(op.text, variables, who=partner("qingdao-broker"))
+    assert "errors" not in body, body
+    assert lrn in lrns(await platform.post(lodged, who=operator()))
