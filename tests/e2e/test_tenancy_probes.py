@@ -15,7 +15,7 @@ from gateway.operations import example_operations
 from gateway.policy.devkeys import DevKey
 from gateway.policy.signed_principal import HEADER, PrincipalSigner
 from gateway.sdk.context import ANONYMOUS, Principal
-from gateway.sdk.testing import agencyless, bearer, operator, partner
+from gateway.sdk.testing import agencyless, auditor, bearer, operator, partner
 from tests.e2e.live import Platform
 from tests.e2e.tenancy_probes import probe
 from tests.gateway.test_router_compat import SUPERGRAPH, gateway_over_standalone, standalone
@@ -102,3 +102,15 @@ async def test_only_an_agency_with_the_write_scope_lodges_a_declaration(platform
     body = await platform.post(op.text, variables, who=partner("qingdao-broker"))
     assert "errors" not in body, body
     assert lrn in lrns(await platform.post(lodged, who=operator()))
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_every_cross_agency_read_is_audited_with_its_grant(platform: Platform) -> None:
+    query = "{ payments { uetr } }"
+    await platform.post(query, who=operator())
+    assert (await platform.last_record())["principal"]["grant"] == "operator+platform:read-all"
+    await platform.post(query, who=auditor())
+    assert (await platform.last_record())["principal"]["grant"] == "auditor+platform:read-all"
+    await platform.post(query, who=partner("kz-trade-agency"))
+    record = await platform.last_record()
+    assert record["principal"]["grant"] is None and record["principal"]["agency"] == "kz-trade-agency"
