@@ -34,7 +34,8 @@ from typing import Any
 
 import httpx
 
-from gateway.errors import ConfigError, UpstreamUnavailable
+from gateway.bodies import ACCEPT_ENCODING, BodyTooLarge, BodyUndecodable, read_httpx_body
+from gateway.errors import ConfigError, UpstreamProtocolError, UpstreamUnavailable
 from gateway.retry_budget import RetryBudget, is_retry_attempt, retry_attempt
 
 __all__ = [
@@ -290,25 +291,51 @@ def registry() -> SourceRegistry:
 
 
 class GuardedTransport(httpx.AsyncBaseTransport):
-    """An httpx transport that passes every request through a source's breaker and bulkhead.
+    """An httpx transport that passes every exchange — request and whole reply body — through a source's breaker
+    and bulkhead.
 
-    Transport errors and 502/503/504 answers count as failures; any other answer (4xx included: the system is
-    up, the request was wrong) closes the breaker.
+    The body is read inside the guard with :func:`gateway.bodies.read_httpx_body` (decoded, at most ``max_bytes``),
+    so a reply that breaks off, stalls past the caller's timeout, or runs over the cap counts as the failure it is.
+    Transport errors, an oversized or undecodable body and 502/503/504 answers count as failures; any other
+    answer (4xx, or a 500 carrying a SOAP fault or a business rejection: the system is up, the request was wrong)
+    closes the breaker. Those are judged by the adapter, which never reports them to the breaker.
     """
 
-    def __init__(self, inner: httpx.AsyncBaseTransport, guard: SourceGuard, service: str) -> None:
+    def __init__(
+        self, inner: httpx.AsyncBaseTransport, guard: SourceGuard, service: str, *, max_bytes: int = 2_000_000
+    ) -> None:
         self.inner = inner
         self.guard = guard
         self.service = service
+        self.max_bytes = max_bytes
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        request.headers["accept-encoding"] = ACCEPT_ENCODING  # what read_body decodes, whatever the client said
         async with self.guard.call(self.service):
             response = await self.inner.handle_async_request(request)
+            try:
+                content = await read_httpx_body(response, limit=self.max_bytes)
+            except (BodyTooLarge, BodyUndecodable) as exc:
+                raise UpstreamProtocolError(
+                    f"{self.service}: refused the reply from {request.url.host}: {exc}",
+                    service=self.service,
+                    reason="size" if isinstance(exc, BodyTooLarge) else "encoding",
+                ) from None
+            finally:
+                await response.aclose()
             if response.status_code in _FAILURE_STATUS:
                 self.guard.breaker.record_failure()
             else:
                 self.guard.breaker.record_success()
-            return response
+        # the body is decoded and complete now: drop the headers that described its encoding on the wire
+        wire = ("content-encoding", "content-length", "transfer-encoding")
+        return httpx.Response(
+            status_code=response.status_code,
+            headers=[(k, v) for k, v in response.headers.multi_items() if k.lower() not in wire],
+            content=content,
+            extensions=response.extensions,
+            request=request,
+        )
 
     async def aclose(self) -> None:
         await self.inner.aclose()

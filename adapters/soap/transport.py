@@ -3,8 +3,9 @@
 :class:`GuardedTransport` is a :class:`zeep.transports.AsyncTransport` that
 
 * posts through the adapter's own ``httpx.AsyncClient`` (timeouts, pool and lifetime owned by the adapter);
-* reads at most ``max_bytes`` of a reply and runs it through :func:`adapters.soap.parsing.parse_document`
-  before zeep sees it — a reply with a DTD, entities, absurd nesting or size never reaches zeep's parser;
+* reads the whole reply, decoded, at most ``max_bytes`` of it (:func:`gateway.bodies.read_httpx_body`), and
+  runs it through :func:`adapters.soap.parsing.parse_document` before zeep sees it — a reply with a DTD,
+  entities, absurd nesting or size never reaches zeep's parser;
 * loads WSDL/XSD documents only from the vendored WSDL's own directory: no network fetch, no ``file://`` URL,
   no path outside that directory, whatever an import says;
 * maps transport failures to :mod:`gateway.errors` (the service is named in every error).
@@ -24,6 +25,7 @@ from zeep import Plugin
 from zeep.transports import AsyncTransport
 
 from adapters.soap.parsing import DEFAULT_MAX_DEPTH, HostileXML, UnsafeXML, parse_document
+from gateway.bodies import ACCEPT_ENCODING, BodyTooLarge, BodyUndecodable, read_httpx_body
 from gateway.errors import UpstreamProtocolError, UpstreamTimeout, UpstreamUnavailable
 
 __all__ = ["GuardedTransport", "HttpHeaders", "LocalDocumentRefused", "http_error"]
@@ -106,6 +108,7 @@ class GuardedTransport(AsyncTransport):
     # -- operations -----------------------------------------------------------------------------------------
     async def post(self, address: str, message: bytes, headers: dict[str, str]) -> httpx.Response:
         try:
+            headers = {**headers, "accept-encoding": ACCEPT_ENCODING}
             async with self.client.stream("POST", address, content=message, headers=headers) as response:
                 body = await self._read(response, address)
         except httpx.HTTPError as exc:
@@ -131,17 +134,12 @@ class GuardedTransport(AsyncTransport):
         )
 
     async def _read(self, response: httpx.Response, address: str) -> bytes:
-        declared = response.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > self.max_bytes:
-            raise self._refused(address, f"it announces {declared} bytes, over the {self.max_bytes}-byte limit")
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > self.max_bytes:
-                raise self._refused(address, f"it is larger than the {self.max_bytes}-byte limit")
-            chunks.append(chunk)
-        return b"".join(chunks)
+        try:
+            return await read_httpx_body(response, limit=self.max_bytes)
+        except BodyTooLarge as exc:
+            raise self._refused(address, str(exc)) from None
+        except BodyUndecodable as exc:
+            raise self._refused(address, str(exc), reason="encoding") from None
 
     def _inspect(self, body: bytes, address: str) -> None:
         try:
