@@ -186,24 +186,22 @@ class HttpTransport:
                 status, reason, raw = await self._post_httpx(content, headers)
             else:
                 status, reason, raw = await self._post_aiohttp(content, headers)
-            if status in (502, 503, 504):
+            payload = _graphql_response(raw)
+            if payload is None and status < 400:  # raised inside the guard: a protocol error is a failure
+                raise UpstreamProtocolError(
+                    f"subgraph {self.name!r} returned a body that is not a GraphQL response", service=self.name
+                )
+            # a 5xx that still carries a GraphQL answer is the subgraph speaking (errors for the caller's input)
+            if status >= 500 and payload is None:
                 guard.breaker.record_failure()
             else:
                 guard.breaker.record_success()
-        try:
-            payload = json.loads(raw)
-        except ValueError:
-            payload = None
-        if not isinstance(payload, dict) or ("data" not in payload and "errors" not in payload):
-            if status >= 400:
-                raise SubgraphError(
-                    f"HTTP fetch failed from {self.name!r}: {status} {reason}",
-                    service=self.name,
-                    code="SUBREQUEST_HTTP_ERROR",
-                    http={"status": status},
-                )
-            raise UpstreamProtocolError(
-                f"subgraph {self.name!r} returned a body that is not a GraphQL response", service=self.name
+        if payload is None:
+            raise SubgraphError(
+                f"HTTP fetch failed from {self.name!r}: {status} {reason}",
+                service=self.name,
+                code="SUBREQUEST_HTTP_ERROR",
+                http={"status": status},
             )
         return payload
 
@@ -265,6 +263,16 @@ class HttpTransport:
             raise SubgraphError(
                 f"HTTP request to subgraph {self.name!r} failed", service=self.name, code="SUBREQUEST_HTTP_ERROR"
             ) from None
+
+
+def _graphql_response(raw: bytes) -> dict[str, Any] | None:
+    try:
+        payload = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(payload, dict) or ("data" not in payload and "errors" not in payload):
+        return None
+    return payload
 
 
 def _retryable(exc: BaseException) -> bool:

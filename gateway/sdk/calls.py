@@ -278,12 +278,15 @@ def legacy_http_client(
     source: str,
     breaker: Callable[[], str | None] | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    reply_check: Callable[[httpx.Response], None] | None = None,
     **kwargs: Any,
 ) -> httpx.AsyncClient:
     """A drop-in for ``httpx.AsyncClient(base_url=settings.url, timeout=...)`` that records every call.
 
     ``breaker`` (optional) returns the circuit breaker's state for the record; ``transport`` wraps another
-    transport (default: httpx's own). Other keyword arguments go to ``httpx.AsyncClient``. The source's guard
+    transport (default: httpx's own). ``reply_check`` (optional) judges each complete reply inside the source's
+    guard and raises for one the protocol refuses, so it counts as a failure. Other keyword arguments go to
+    ``httpx.AsyncClient``. The source's guard
     (:func:`guard_of`) is shared by every client of the same source and address.
     """
     timeout = kwargs.pop(
@@ -301,7 +304,11 @@ def legacy_http_client(
     options = guard_settings(settings.options, where=f"adapters.{settings.name}")
     guard = registry().guard(source, options, address=address)
     inner = GuardedTransport(
-        transport or httpx.AsyncHTTPTransport(), guard, service=settings.name, max_bytes=max_response_bytes(settings)
+        transport or httpx.AsyncHTTPTransport(),
+        guard,
+        service=settings.name,
+        max_bytes=max_response_bytes(settings),
+        reply_check=reply_check,
     )
     if breaker is None:
 
