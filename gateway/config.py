@@ -73,8 +73,9 @@ class AuditSettings:
     fail_closed: bool = True
     checkpoint_path: str | None = "var/checkpoints"
     checkpoint_every: int = 256
-    #: also sign a checkpoint every this many seconds when records arrived since the last one
-    checkpoint_interval: float = 300.0
+    #: also sign a checkpoint every this many seconds when records arrived since the last one: no record stays
+    #: unsigned (deletable without `audit verify` noticing) for longer
+    checkpoint_interval: float = 10.0
     #: an append not committed within this many seconds counts as a store failure
     append_timeout: float = 10.0
     #: records the store failed to take mid-request wait here (fsync'd) until it is back; "" turns it off
@@ -457,7 +458,7 @@ def _audit(s: _Section, env: Mapping[str, str]) -> AuditSettings:
         fail_closed=s.get("fail_closed", bool, True),
         checkpoint_path=s.get("checkpoint_path", str, "var/checkpoints"),
         checkpoint_every=s.positive("checkpoint_every", int, 256),
-        checkpoint_interval=s.positive("checkpoint_interval", float, 300.0),
+        checkpoint_interval=s.positive("checkpoint_interval", float, 10.0),
         append_timeout=s.positive("append_timeout", float, 10.0),
         spool_path=s.get("spool_path", str, "var/audit-spool") or None,
         signing_key=_secret(s.key("signing_key"), key, env) if key is not None else None,
