@@ -130,7 +130,7 @@ def create_app(
             # audit first: the audit subgraph reads it, and it must close after the last operation
             if settings.audit.enabled:
                 state["audit"] = app.state.audit = await stack.enter_async_context(
-                    open_audit_trail(settings.audit, store=audit_store)
+                    open_audit_trail(settings.audit, store=audit_store, timeouts=settings.stores.postgres)
                 )
             live = LiveRuntime(settings, build, options=reload, registry=metrics.registry)
             async with live.running():

@@ -30,6 +30,7 @@ from gateway.resilience import (
     retry_settings,
 )
 from gateway.sdk.adapter import AdapterSettings
+from gateway.store_settings import StoreSettings, parse_stores
 
 __all__ = [
     "AuditSettings",
@@ -227,6 +228,7 @@ class Settings:
     auth: AuthSettings = dataclasses.field(default_factory=AuthSettings)
     adapters: Mapping[str, AdapterSettings] = dataclasses.field(default_factory=dict)
     subgraphs: Mapping[str, SubgraphSettings] = dataclasses.field(default_factory=dict)
+    stores: StoreSettings = dataclasses.field(default_factory=StoreSettings)
     source: str = "<defaults>"
 
     def enabled_adapters(self) -> list[AdapterSettings]:
@@ -369,6 +371,7 @@ def _build(raw: dict[str, Any], env: Mapping[str, str], source: str) -> Settings
     audit = _audit(root.sub("audit"), env)
     telemetry = _telemetry(root.sub("telemetry"))
     auth = _auth(root.sub("auth"), gateway.production)
+    stores = parse_stores(root.sub("stores"))
     adapters_table = root.sub("adapters")
     adapters = {
         name: _adapter(name, _Section(adapters_table.key(name), value), env)
@@ -390,6 +393,7 @@ def _build(raw: dict[str, Any], env: Mapping[str, str], source: str) -> Settings
         auth=auth,
         adapters=adapters,
         subgraphs=subgraphs,
+        stores=stores,
         source=source,
     )
 

@@ -73,8 +73,8 @@ def _say(message: str) -> None:
 
 @asynccontextmanager
 async def _store(args: argparse.Namespace) -> AsyncIterator[AuditStore]:
-    url = args.store or load_settings(args.config).audit.store
-    store = open_store(url)
+    settings = load_settings(args.config)
+    store = open_store(args.store or settings.audit.store, settings.stores.postgres)
     await store.open(create=False)
     try:
         yield store

@@ -57,6 +57,8 @@ class AuditLog:
         checkpoint_interval: float | None = None,
         max_batch: int = 512,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        stall_after: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = store
         self.signer = signer
@@ -82,6 +84,10 @@ class AuditLog:
         self._cp_worker: asyncio.Task[None] | None = None
         self._closing = False
         self._last_probe = 0.0
+        #: an append still running after this many seconds means the store hangs: the log is not available
+        self.stall_after = stall_after
+        self._clock = clock
+        self._append_started: float | None = None
 
     # ------------------------------------------------------------------------------------------ lifecycle
     async def start(self) -> None:
@@ -149,6 +155,7 @@ class AuditLog:
             batch = [await self._queue.get()]
             while len(batch) < self.max_batch and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
+            self._append_started = self._clock()
             try:
                 seqs = await self.store.append([entry for entry, _ in batch])
             except Exception as exc:  # the store is down or refused: every waiting operation fails closed
@@ -168,11 +175,19 @@ class AuditLog:
                         future.set_result(seq)
                 self._owe(seqs[0], seqs[-1] + 1)
             finally:
+                self._append_started = None
                 for _ in batch:
                     self._queue.task_done()
 
     async def probe(self, interval: float = 1.0) -> bool:
-        """Whether appends can be expected to work; re-checks a failed store at most every ``interval`` s."""
+        """Whether appends can be expected to work; re-checks a failed store at most every ``interval`` s.
+
+        An append that has not returned for ``stall_after`` seconds means the store hangs: not available, whatever
+        a ping on another connection says (the writer is stuck behind that append)."""
+        if self.stalled:
+            self.available = False
+            self.last_error = f"an append has not returned for {self.stall_after:g} s (the store hangs)"
+            return False
         if self.available:
             return True
         now = time.monotonic()
@@ -187,6 +202,11 @@ class AuditLog:
             return False
         self.available = True
         return True
+
+    @property
+    def stalled(self) -> bool:
+        started = self._append_started
+        return started is not None and self._clock() - started >= self.stall_after
 
     # ----------------------------------------------------------------------------------------- checkpoints
     def _owe(self, first: int, end: int) -> None:
