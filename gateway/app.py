@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gateway import redis_store
 from gateway.audit.store import AuditStore
 from gateway.audit.trail import AuditTrail, open_audit_trail
 from gateway.config import Settings
@@ -102,6 +103,12 @@ def create_app(
     if reload is not None and adapters is not None:
         # each generation needs its own adapter instances (the old one keeps serving while the new one starts)
         raise ValueError("reload builds adapters from settings on every generation; do not also pass adapters=")
+    stores = settings.stores
+    redis_store.configure(
+        connect_timeout=stores.redis_connect_timeout,
+        timeout=stores.redis_timeout,
+        breaker_reset=stores.redis_breaker_reset,
+    )
     metrics = Metrics()
     tracing = telemetry or Telemetry(settings.telemetry)
     state: dict[str, Any] = {"runtime": None, "started": None, "audit": None, "live": None}
