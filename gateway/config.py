@@ -62,6 +62,7 @@ class LimitSettings:
     max_depth: int = 10
     max_root_fields: int = 20
     max_directives: int = 20
+    max_overlap_comparisons: int = 2_000
     max_batch: int = 0
 
 
