@@ -223,4 +223,5 @@ def _remote_transport(remote: SubgraphSettings, client: httpx.AsyncClient | aioh
         headers=remote.headers,
         guard=remote.guard,
         retry=ReadRetry(attempts=remote.retry.attempts, max_delay=remote.retry.max_delay),
+        max_response_bytes=remote.max_response_bytes,
     )
