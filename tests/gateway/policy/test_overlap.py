@@ -84,7 +84,7 @@ def selections(draw: st.DrawFn, depth: int = 0) -> str:
     return " ".join(parts)
 
 
-@settings(max_examples=150, deadline=None, derandomize=True)
+@settings(max_examples=60, deadline=None, derandomize=True)
 @given(operation=selections(), fragments=st.lists(selections(1), min_size=3, max_size=3))
 def test_the_walk_counts_what_a_brute_force_expansion_counts(operation: str, fragments: list[str]) -> None:
     text = f"{{ {operation} }} " + " ".join(f"fragment F{i} on T {{ {body} }}" for i, body in enumerate(fragments))
