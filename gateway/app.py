@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gateway import redis_store
 from gateway.audit.store import AuditStore
 from gateway.audit.trail import AuditTrail, open_audit_trail
 from gateway.config import Settings
@@ -108,6 +109,12 @@ def create_app(
     if reload is not None and adapters is not None:
         # each generation needs its own adapter instances (the old one keeps serving while the new one starts)
         raise ValueError("reload builds adapters from settings on every generation; do not also pass adapters=")
+    stores = settings.stores
+    redis_store.configure(
+        connect_timeout=stores.redis_connect_timeout,
+        timeout=stores.redis_timeout,
+        breaker_reset=stores.redis_breaker_reset,
+    )
     metrics = Metrics()
     tracing = telemetry or Telemetry(settings.telemetry)
     state: dict[str, Any] = {"runtime": None, "started": None, "audit": None, "live": None}
@@ -136,7 +143,7 @@ def create_app(
             # audit first: the audit subgraph reads it, and it must close after the last operation
             if settings.audit.enabled:
                 state["audit"] = app.state.audit = await stack.enter_async_context(
-                    open_audit_trail(settings.audit, store=audit_store)
+                    open_audit_trail(settings.audit, store=audit_store, timeouts=settings.stores.postgres)
                 )
             live = LiveRuntime(settings, build, options=reload, registry=metrics.registry)
             async with live.running():

@@ -183,6 +183,11 @@ class CircuitBreaker:
         self._failures = 0
         self._probing = False
 
+    def trip(self) -> None:
+        """Open now, whatever the count (a source that hangs: every call meanwhile would wait its timeout)."""
+        self._failures = max(self._failures, self.failure_threshold)
+        self.record_failure()
+
     def record_failure(self) -> None:
         self._probing = False
         self._failures += 1
