@@ -18,8 +18,9 @@ from typing import Any
 import aiohttp
 import httpx
 
+from gateway.bodies import ACCEPT_ENCODING, BodyTooLarge, BodyUndecodable, read_httpx_body
 from gateway.config import Settings, SubgraphSettings
-from gateway.errors import ConfigError, SubgraphError, UpstreamUnavailable
+from gateway.errors import ConfigError, SubgraphError, UpstreamProtocolError, UpstreamUnavailable
 from gateway.federation.engine import FederatedGraph
 from gateway.federation.executor import Transport
 from gateway.federation.supergraph import Supergraph, load_supergraph
@@ -107,12 +108,27 @@ def read_supergraph_file(path: str) -> Supergraph:
     return load_supergraph(file.read_text(encoding="utf-8"), scalar_rules=SCALAR_RULES)
 
 
+#: the cap on a remote subgraph's ``{ _service { sdl } }`` reply, decoded
+MAX_SDL_BYTES = 10 * 1024 * 1024
+
+
 async def fetch_remote_sdl(client: httpx.AsyncClient, name: str, url: str) -> str:
-    """``{ _service { sdl } }`` from a remote subgraph."""
+    """``{ _service { sdl } }`` from a remote subgraph (read whole and capped, as every upstream reply is)."""
     try:
-        response = await client.post(url, json={"query": "{ _service { sdl } }"}, timeout=10)
-        payload = response.json()
+        async with client.stream(
+            "POST",
+            url,
+            json={"query": "{ _service { sdl } }"},
+            headers={"accept-encoding": ACCEPT_ENCODING},
+            timeout=10,
+        ) as response:
+            raw = await read_httpx_body(response, limit=MAX_SDL_BYTES)
+        payload = json.loads(raw)
         sdl = payload["data"]["_service"]["sdl"]
+    except (BodyTooLarge, BodyUndecodable) as exc:
+        raise UpstreamProtocolError(
+            f"subgraph {name!r} at {url}: its SDL reply was refused: {exc}", service=name
+        ) from None
     except httpx.HTTPError as exc:
         raise UpstreamUnavailable(
             f"subgraph {name!r} at {url} is unreachable: {type(exc).__name__}", service=name
