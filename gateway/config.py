@@ -63,6 +63,7 @@ class LimitSettings:
     max_depth: int = 10
     max_root_fields: int = 20
     max_directives: int = 20
+    max_overlap_comparisons: int = 2_000
     max_batch: int = 0
 
 
@@ -223,6 +224,8 @@ class SubgraphSettings:
     guard: GuardSettings = dataclasses.field(default_factory=GuardSettings)
     #: how a query's fetch is retried after a transient failure (mutations are sent once)
     retry: RetrySettings = dataclasses.field(default_factory=RetrySettings)
+    #: the cap on one reply's decoded body; more is UPSTREAM_PROTOCOL_ERROR (gateway.bodies)
+    max_response_bytes: int = 10 * 1024 * 1024
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -555,9 +558,11 @@ def _subgraph(name: str, s: _Section, env: Mapping[str, str]) -> SubgraphSetting
     connect_timeout = s.positive("connect_timeout", float, min(5.0, timeout))
     if connect_timeout > timeout:
         raise ConfigError(s.key("connect_timeout"), f"must be <= timeout ({timeout:g}), got {connect_timeout:g}")
+    max_response_bytes = s.positive("max_response_bytes", int, SubgraphSettings.max_response_bytes)
     options = {k: v for k, v in s.table.items() if k in RESILIENCE_OPTIONS}
     s.used.update(options)
     settings = SubgraphSettings(
+        max_response_bytes=max_response_bytes,
         name=name,
         url=url,
         timeout=timeout,

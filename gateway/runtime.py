@@ -18,8 +18,9 @@ from typing import Any
 import aiohttp
 import httpx
 
+from gateway.bodies import ACCEPT_ENCODING, BodyTooLarge, BodyUndecodable, read_httpx_body
 from gateway.config import Settings, SubgraphSettings
-from gateway.errors import ConfigError, SubgraphError, UpstreamUnavailable
+from gateway.errors import ConfigError, SubgraphError, UpstreamProtocolError, UpstreamUnavailable
 from gateway.federation.engine import FederatedGraph
 from gateway.federation.executor import Transport
 from gateway.federation.supergraph import Supergraph, load_supergraph
@@ -113,19 +114,28 @@ def read_supergraph_file(path: str) -> Supergraph:
 #: who the gateway is when it asks a subgraph for itself (its SDL), outside any client operation
 GATEWAY_PRINCIPAL = Principal(subject="silkgraph-gateway")
 
+#: the cap on a remote subgraph's ``{ _service { sdl } }`` reply, decoded
+MAX_SDL_BYTES = 10 * 1024 * 1024
+
 
 async def fetch_remote_sdl(
     client: httpx.AsyncClient, name: str, url: str, signer: PrincipalSigner | None = None
 ) -> str:
-    """``{ _service { sdl } }`` from a remote subgraph (signed when the gateway has a subgraph secret)."""
+    """``{ _service { sdl } }`` from a remote subgraph (signed when the gateway has a subgraph secret; read whole
+    and capped, as every upstream reply is)."""
     body = json.dumps({"query": "{ _service { sdl } }"}).encode()
-    headers = {"content-type": "application/json"}
+    headers = {"content-type": "application/json", "accept-encoding": ACCEPT_ENCODING}
     if signer is not None:
         headers[PRINCIPAL_HEADER] = signer.sign(GATEWAY_PRINCIPAL, body)
     try:
-        response = await client.post(url, content=body, headers=headers, timeout=10)
-        payload = response.json()
+        async with client.stream("POST", url, content=body, headers=headers, timeout=10) as response:
+            raw = await read_httpx_body(response, limit=MAX_SDL_BYTES)
+        payload = json.loads(raw)
         sdl = payload["data"]["_service"]["sdl"]
+    except (BodyTooLarge, BodyUndecodable) as exc:
+        raise UpstreamProtocolError(
+            f"subgraph {name!r} at {url}: its SDL reply was refused: {exc}", service=name
+        ) from None
     except httpx.HTTPError as exc:
         raise UpstreamUnavailable(
             f"subgraph {name!r} at {url} is unreachable: {type(exc).__name__}", service=name
@@ -252,4 +262,5 @@ def _remote_transport(
         guard=remote.guard,
         retry=ReadRetry(attempts=remote.retry.attempts, max_delay=remote.retry.max_delay),
         signer=signer,
+        max_response_bytes=remote.max_response_bytes,
     )

@@ -32,6 +32,7 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 
 from gateway.errors import PlanningError, RequestError, SilkgraphError, to_graphql_extensions
 from gateway.federation.executor import FetchRecord, PlanExecutor, Transport
+from gateway.federation.input_errors import literal_field, variable_field
 from gateway.federation.plan import QueryPlan
 from gateway.federation.planning import QueryPlanner, operation_of, plan_cache_key
 from gateway.federation.response import ShapeCache, shape_response
@@ -203,7 +204,11 @@ class FederatedGraph:
             return _Prepared(None, [{"message": message, "extensions": extensions}])
         problems = validate(self.schema, document, self._rules, hide_suggestions=self.hide_suggestions)
         if problems:
-            return _Prepared(None, [_graphql_error(p, "GRAPHQL_VALIDATION_FAILED") for p in problems])
+            errors = [_graphql_error(p, "GRAPHQL_VALIDATION_FAILED") for p in problems]
+            for error, problem in zip(errors, problems, strict=True):
+                if error["extensions"]["code"] == "BAD_USER_INPUT":  # a literal a scalar's rule refused
+                    error["extensions"].setdefault("field", literal_field(document, problem))
+            return _Prepared(None, errors)
         return _Prepared(document, [])
 
     # ---------------------------------------------------------------------------------------------- execution
@@ -229,8 +234,9 @@ class FederatedGraph:
         coerced = get_variable_values(self.schema, operation.variable_definitions or (), dict(request.variables or {}))
         if isinstance(coerced, list):
             response.errors = [_graphql_error(e, "BAD_USER_INPUT") for e in coerced]
-            for err in response.errors:
+            for err, problem in zip(response.errors, coerced, strict=True):
                 err["extensions"]["code"] = "BAD_USER_INPUT"
+                err["extensions"]["field"] = variable_field(problem)
                 if self.hide_suggestions:
                     err["message"] = _SUGGESTION.sub("", err["message"])
             response.request_error = True

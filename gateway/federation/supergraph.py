@@ -504,7 +504,8 @@ def _replace(node: Any, **changes: Any) -> Any:
 
 
 def attach_scalar_rules(schema: GraphQLSchema, rules: Mapping[str, Any]) -> None:
-    """Make the API schema's custom scalars validate input with the platform's rules."""
+    """Make the API schema's custom scalars validate input with the platform's rules — literals and variables
+    alike (one rule: a bad value is a request error, ``BAD_USER_INPUT``, before anything executes)."""
     for name, rule in rules.items():
         scalar: GraphQLNamedType | None = schema.get_type(name)
         if not isinstance(scalar, GraphQLScalarType):
@@ -521,6 +522,9 @@ def attach_scalar_rules(schema: GraphQLSchema, rules: Mapping[str, Any]) -> None
 
         scalar.parse_value = parse_value  # type: ignore[method-assign]
         scalar.parse_literal = parse_literal  # type: ignore[method-assign]
+        # graphql-core >= 3.3 coerces variables through coerce_input_value, copied from parse_value when the
+        # scalar was built: without this, a literal was checked and the same value as a variable was not
+        scalar.coerce_input_value = parse_value
 
 
 def is_bad_user_input(error: GraphQLError) -> bool:

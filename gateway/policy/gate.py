@@ -90,6 +90,7 @@ def install(graph: FederatedGraph, supergraph: Supergraph, settings: Settings) -
         max_depth=lim.max_depth,
         max_root_fields=lim.max_root_fields,
         max_directives=lim.max_directives,
+        max_overlap_comparisons=lim.max_overlap_comparisons,
     )
     graph.pre_validation.append(limits.check)
     graph.hide_suggestions = gw.production
