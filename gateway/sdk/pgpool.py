@@ -96,10 +96,10 @@ class BoundedPool:
         pool, self._pool = self._pool, None
         if pool is None:
             return
-        try:
-            async with asyncio.timeout(self.timeouts.operation):
+        try:  # a polite close is a message and a wait per connection: a hung one is not waited for long
+            async with asyncio.timeout(min(self.timeouts.operation, max(1.0, self.timeouts.ping))):
                 await pool.close()
-        except TimeoutError:  # a connection still hung: do not wait for it
+        except TimeoutError:
             pool.terminate()
 
     @property
