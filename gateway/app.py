@@ -89,6 +89,12 @@ _SECURITY_HEADERS = [
 _PRODUCTION_HEADERS = [(b"strict-transport-security", b"max-age=31536000; includeSubDomains")]
 
 
+def _internal_error(exc: Exception) -> GraphQLResponse:
+    """An unexpected exception as the client sees it: a GraphQL error with a code, no internal text."""
+    message, extensions = to_graphql_extensions(exc)
+    return GraphQLResponse(errors=[{"message": message, "extensions": extensions}], request_error=True, status=500)
+
+
 def create_app(
     settings: Settings,
     *,
@@ -176,8 +182,12 @@ def create_app(
                     http_request.headers.get("authorization"),
                     http_request.client.host if http_request.client else "unknown",
                 )
-            except RequestError as exc:
-                refused = gate.refusal(exc)
+            except Exception as exc:  # a refusal; or a bug, answered (and audited) without a traceback
+                if isinstance(exc, RequestError):
+                    refused = gate.refusal(exc)
+                else:
+                    log.exception("unhandled error while admitting an operation")
+                    refused = _internal_error(exc)
                 metrics.requests.labels("unknown", "refused").inc()
                 log.info("refused", extra={"fields": {"code": refused.errors[0]["extensions"].get("code")}})
                 refusal_audit: AuditTrail | None = state["audit"]
@@ -216,10 +226,7 @@ def create_app(
                     result = await rt.graph.execute(request, context)
                 except Exception as exc:  # last line of defence: never a traceback to the client
                     log.exception("unhandled error while executing an operation")
-                    message, extensions = to_graphql_extensions(exc)
-                    result = GraphQLResponse(
-                        errors=[{"message": message, "extensions": extensions}], request_error=True, status=500
-                    )
+                    result = _internal_error(exc)
                 finally:
                     _reset_current(token)
                 tracing.finish(span, result, started_wall)

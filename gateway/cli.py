@@ -291,7 +291,7 @@ def _compose(out: str, check: bool) -> int:
 def _plan(query: str, operation_name: str | None, supergraph_file: str | None) -> None:
     from graphql import parse
 
-    from gateway.federation.planner import QueryPlanner
+    from gateway.federation.planning import QueryPlanner
     from gateway.federation.supergraph import load_supergraph
 
     sdl = Path(supergraph_file).read_text(encoding="utf-8") if supergraph_file else _compose_builtin()[0]

@@ -49,6 +49,7 @@ _OPTIONS = {
     "idempotency_lease",
     "idempotency_resolve_interval",
     "max_sends",
+    "max_response_bytes",
     *RESILIENCE_OPTIONS,
 }
 
