@@ -14,6 +14,9 @@ answers: what a dropped network or a stopped server looks like), then lets traff
 * shutdown: seconds from SIGTERM to exit for each replica (with the store hung again) and their exit codes;
 * whether `silkgraph audit verify` passes on the shared log afterwards.
 
+With ``--only-first`` only the first replica's network to PostgreSQL hangs (the second has its own proxy): how
+much does a replica whose connection hangs *inside* an append (holding the log's advisory lock) cost the other?
+
 Uses the [stores] defaults (the production bounds), not test-shortened ones.
 """
 
@@ -46,14 +49,14 @@ SIGNING_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
 QUERY = {"query": "{ currencies { code } }"}
 
 
-def _spawn(args: list[str], log: Path) -> subprocess.Popen[bytes]:
+def _spawn(args: list[str], log: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
     with log.open("wb") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "gateway.cli", *args],
             cwd=log.parent,
             stdout=out,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            env={**os.environ, "PYTHONPATH": str(ROOT), **env},
         )
 
 
@@ -66,16 +69,21 @@ async def _up(client: httpx.AsyncClient, url: str) -> None:
     raise SystemExit(f"{url} did not come up")
 
 
-async def main(hang: float, interval: float, after: float) -> None:
+async def main(hang: float, interval: float, after: float, only_first: bool) -> None:
     pg = os.environ.get("SILKGRAPH_TEST_POSTGRES_URL")
     if not pg:
         raise SystemExit("set SILKGRAPH_TEST_POSTGRES_URL")
     real = urlsplit(pg)
     schema = f"bench_hang_{uuid.uuid4().hex[:8]}"
     tmp = Path(tempfile.mkdtemp(prefix="silkgraph-hang-"))
-    async with FaultProxy((real.hostname or "127.0.0.1", real.port or 5432)) as proxy:
-        through = urlunsplit(real._replace(netloc=f"{real.username or 'postgres'}@{proxy.address}"))
-        store = f"{through}{'&' if '?' in through else '?'}schema={schema}"
+    upstream = (real.hostname or "127.0.0.1", real.port or 5432)
+    async with FaultProxy(upstream) as proxy, FaultProxy(upstream) as other:
+
+        def store_via(p: FaultProxy) -> str:
+            through = urlunsplit(real._replace(netloc=f"{real.username or 'postgres'}@{p.address}"))
+            return f"{through}{'&' if '?' in through else '?'}schema={schema}"
+
+        store = store_via(proxy)
         config = tmp / "silkgraph.toml"
         config.write_text(
             f"""
@@ -101,7 +109,9 @@ signing_key = "{SIGNING_KEY}"
             (tmp / f"r{i}").mkdir()
             # each replica runs in its own directory: its own spool (var/audit-spool), one shared store
             log = tmp / f"r{i}" / "gateway.log"
-            proc = _spawn(["serve", "--config", str(config), "--port", str(port)], log)
+            # with --only-first, the second replica reaches PostgreSQL through a proxy that never hangs
+            env = {"SILKGRAPH_AUDIT__STORE": store_via(other)} if only_first and i == 1 else {}
+            proc = _spawn(["serve", "--config", str(config), "--port", str(port)], log, env)
             replicas.append((f"http://127.0.0.1:{port}", proc, tmp / f"r{i}"))
         headers = {"authorization": f"Bearer {token}"}
         samples: list[tuple[int, float, float, int]] = []  # (replica, sent at, latency, status)
@@ -149,10 +159,17 @@ signing_key = "{SIGNING_KEY}"
             by_status[s[3]] = by_status.get(s[3], 0) + 1
         print(f"answers during the hang: {dict(sorted(by_status.items()))}; slowest {max(s[2] for s in during):.2f} s")
         for i in range(len(replicas)):
+            mine = [s for s in during if s[0] == i]
+            codes: dict[int, int] = {}
+            for s in mine:
+                codes[s[3]] = codes.get(s[3], 0) + 1
+            print(f"  replica {i}: {dict(sorted(codes.items()))}, slowest {max(s[2] for s in mine):.2f} s")
+        for i in range(len(replicas)):
             print(f"replica {i}: recovered (ready, spool drained) {recovery.get(i, float('nan')):.2f} s after the hang")
         answered = sum(1 for s in samples if s[3] == 200)
 
         proxy.set(Toxics(timeout_ms=0, direction="both"))  # stop both while the store hangs again
+        other.set(Toxics(timeout_ms=0, direction="both"))
         for _, proc, _ in replicas:
             proc.send_signal(signal.SIGTERM)
         t0 = time.monotonic()
@@ -162,6 +179,7 @@ signing_key = "{SIGNING_KEY}"
             exits.append((code, time.monotonic() - t0))
         print("SIGTERM with the store hung: " + ", ".join(f"exit {c} after {t:.2f} s" for c, t in exits))
         proxy.clear()
+        other.clear()
 
     spooled = sum(len(list((d / "var" / "audit-spool").glob("*.json"))) for _, _, d in replicas)
     export = await asyncio.to_thread(
@@ -204,5 +222,6 @@ if __name__ == "__main__":
     parser.add_argument("--hang", type=float, default=20.0)
     parser.add_argument("--interval", type=float, default=0.05)
     parser.add_argument("--after", type=float, default=12.0, help="seconds of traffic after recovery")
+    parser.add_argument("--only-first", action="store_true", help="hang only the first replica's network to PostgreSQL")
     args = parser.parse_args()
-    asyncio.run(main(args.hang, args.interval, args.after))
+    asyncio.run(main(args.hang, args.interval, args.after, args.only_first))

@@ -47,7 +47,7 @@ class PgTimeouts:
     connect: float = 3.0
     statement: float = 5.0
     lock: float = 2.0
-    idle_in_transaction: float = 10.0
+    idle_in_transaction: float = 5.0
     operation: float = 6.0
     check_after: float = 2.0
     ping: float = 1.0
