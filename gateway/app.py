@@ -39,6 +39,7 @@ from gateway.policy.scopes import AUDIT_READ, OPS_READ
 from gateway.reload import LiveRuntime, ReloadOptions
 from gateway.resilience import registry as resilience_registry
 from gateway.runtime import Runtime, build_runtime
+from gateway.sdk import pgpool
 from gateway.sdk.adapter import Adapter
 from gateway.sdk.calls import LEGACY_CALLS
 from gateway.sdk.context import ANONYMOUS, RequestContext, _reset_current, _set_current
@@ -115,6 +116,7 @@ def create_app(
         # each generation needs its own adapter instances (the old one keeps serving while the new one starts)
         raise ValueError("reload builds adapters from settings on every generation; do not also pass adapters=")
     stores = settings.stores
+    pgpool.configure(stores.postgres)
     redis_store.configure(
         connect_timeout=stores.redis_connect_timeout,
         timeout=stores.redis_timeout,
