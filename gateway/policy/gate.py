@@ -90,6 +90,8 @@ def install(graph: FederatedGraph, supergraph: Supergraph, settings: Settings) -
         max_depth=lim.max_depth,
         max_root_fields=lim.max_root_fields,
         max_directives=lim.max_directives,
+        max_introspection_depth=lim.max_introspection_depth,
+        max_introspection_lists=lim.max_introspection_lists,
     )
     graph.pre_validation.append(limits.check)
     graph.hide_suggestions = gw.production

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import json
 import os
 import shutil
 import struct
 import zlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,7 @@ import pytest
 from adapters.reference import ReferenceAdapter
 from adapters.vehicles import VehiclesAdapter
 from gateway.app import create_app
-from gateway.config import load_settings
+from gateway.config import Settings, load_settings
 from gateway.policy.devkeys import DevKey
 from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.sandbox import serve_sandbox
@@ -96,15 +98,22 @@ async def test_an_auditor_searches_opens_a_waterfall_sees_lineage_verification_a
         subject="auditor-1", roles=["auditor"], scopes=["audit:read"]
     )
     screenshot = tmp_path / "waterfall.png"
+    async with vehicles_gateway(settings) as client:
+        out, err, code = await _drive(client, auditor, screenshot, node)
+    assert code == 0, err.decode()[-3000:]
+    _check(json.loads(out.decode().strip().splitlines()[-1]), screenshot)
+
+
+@contextlib.asynccontextmanager
+async def vehicles_gateway(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """The gateway over the vehicles sandbox and the reference data, on a loopback socket; a client for it."""
     spec = VehiclesAdapter(AdapterSettings(name="vehicles")).sandboxes()[0]
     async with serve_sandbox(spec.factory) as legacy:
         vehicles = AdapterSettings(name="vehicles", url=legacy.url + spec.base_path)
         settings = dataclasses.replace(settings, adapters={"vehicles": vehicles})
         app = create_app(settings, adapters=[VehiclesAdapter(vehicles), ReferenceAdapter()])
         async with serve_sandbox(lambda _: app) as server, httpx.AsyncClient(base_url=server.url) as client:
-            out, err, code = await _drive(client, auditor, screenshot, node)
-    assert code == 0, err.decode()[-3000:]
-    _check(json.loads(out.decode().strip().splitlines()[-1]), screenshot)
+            yield client
 
 
 async def _drive(client: httpx.AsyncClient, auditor: str, screenshot: Path, node: str) -> tuple[bytes, bytes, int]:
