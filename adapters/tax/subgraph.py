@@ -286,7 +286,7 @@ class Query:
 
     @_field("An export VAT rebate by id.")
     async def export_rebate(self, info: Info, id: strawberry.ID) -> ExportRebate | None:
-        record = await _loaders(info).rebate.load(str(id))
+        record = await _loaders(info).rebate.load(ids.parse_id(id, "id"))
         return ExportRebate.of(record) if record is not None else None
 
 
