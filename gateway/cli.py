@@ -246,11 +246,15 @@ async def _subgraph(name: str, port: int | None, config: str | None, host: str =
 # ------------------------------------------------------------------------------------------------ schema
 
 
-def _compose_builtin() -> tuple[str, dict[str, str]]:
+def _compose_builtin(*, with_audit: bool = False) -> tuple[str, dict[str, str]]:
     from gateway.federation.compose import SubgraphSource
     from gateway.runtime import compose_sources, subgraph_url
 
     adapters: list[Adapter] = [make_adapter(AdapterSettings(name=n)) for n in builtin_adapters()]
+    if with_audit:
+        from gateway.audit.subgraph import AuditSubgraph
+
+        adapters.append(AuditSubgraph(None))  # its SDL only: no log is read
     sdls = {a.name: a.sdl() for a in adapters}
     sources = [SubgraphSource(name=n, url=subgraph_url(n), sdl=s) for n, s in sdls.items()]
     return compose_sources(sources), sdls
@@ -263,8 +267,15 @@ def schema_files() -> dict[str, str]:
     from gateway.federation.supergraph import load_supergraph
 
     supergraph_sdl, sdls = _compose_builtin()
-    supergraph = load_supergraph(supergraph_sdl)
-    files = {"supergraph.graphql": supergraph_sdl, "platform.graphql": print_schema(supergraph.api_schema) + "\n"}
+    # platform.graphql is the graph Silkgraph's gateway serves: the built-in subgraphs plus its own audit subgraph
+    # (on with the audit log). supergraph.graphql leaves the audit subgraph out: it lives inside the gateway, so
+    # another router running that file has no audit subgraph to call.
+    served_sdl, served_sdls = _compose_builtin(with_audit=True)
+    files = {
+        "supergraph.graphql": supergraph_sdl,
+        "platform.graphql": print_schema(load_supergraph(served_sdl).api_schema) + "\n",
+    }
+    sdls["audit"] = served_sdls["audit"]
     for name, sdl in sdls.items():
         files[f"subgraphs/{name}.graphql"] = sdl if sdl.endswith("\n") else sdl + "\n"
     return files

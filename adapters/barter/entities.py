@@ -14,6 +14,7 @@ from adapters.barter.loaders import BarterState
 from adapters.barter.model import Contract, Party
 from gateway.sdk.context import SubgraphContext
 from gateway.sdk.identifiers import MoneyValue
+from gateway.sdk.node_ids import id_field
 from gateway.sdk.scalars import CountryCode, CurrencyCode, TaxId
 
 __all__ = ["BarterContract", "Company", "Info", "contract_to_graphql", "state"]
@@ -35,6 +36,7 @@ async def _barter_contracts(root: Company, info: Info) -> list[BarterContract] |
 class Company:
     country: CountryCode
     tax_id: TaxId
+    id: strawberry.ID = id_field("Company", "country", "tax_id")
     barter_contracts: list[BarterContract] | None = strawberry.field(
         resolver=_barter_contracts, description="Barter contracts this company is a party to."
     )

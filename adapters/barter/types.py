@@ -11,6 +11,7 @@ import strawberry
 from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 
+from gateway.sdk.node_ids import id_field
 from gateway.sdk.scalars import AWB, CountryCode, HSCode, Money
 
 if TYPE_CHECKING:
@@ -65,6 +66,7 @@ class CustomsDeclaration:
 )
 class Shipment:
     awb: AWB
+    id: strawberry.ID = id_field("Shipment", "awb")
 
 
 @strawberry.type(description="One line of a side's goods list, valued in the contract's reference currency.")

@@ -23,7 +23,9 @@ from adapters.cargo.model import FlightLeg as LegRecord
 from adapters.cargo.model import Interface, ShipmentRecord
 from adapters.cargo.status import StatusCode
 from gateway.errors import BadUserInput
+from gateway.sdk.connections import PageInfo, page_info
 from gateway.sdk.identifiers import parse_awb
+from gateway.sdk.node_ids import id_field
 from gateway.sdk.scalars import AWB, CountryCode, HSCode, TaxId
 from gateway.sdk.schema import federation_schema
 
@@ -117,6 +119,7 @@ class Booking:
 @strawberry.federation.type(keys=["awb"], description="An air waybill and the cargo it covers.")
 class Shipment:
     awb: AWB
+    id: strawberry.ID = id_field("Shipment", "awb")
     record: strawberry.Private[ShipmentRecord]
 
     @classmethod
@@ -190,6 +193,7 @@ class Shipment:
 class Company:
     country: CountryCode
     tax_id: TaxId
+    id: strawberry.ID = id_field("Company", "country", "tax_id")
 
     @classmethod
     async def resolve_reference(cls, country: str, taxId: str) -> Company:
@@ -217,16 +221,10 @@ class ShipmentEdge:
     node: Shipment
 
 
-@strawberry.type(name="ShipmentPageInfo")
-class ShipmentPageInfo:
-    has_next_page: bool
-    end_cursor: str | None
-
-
 @strawberry.type(name="ShipmentConnection")
 class ShipmentConnection:
     edges: list[ShipmentEdge]
-    page_info: ShipmentPageInfo
+    page_info: PageInfo
     total_count: int
 
 
@@ -300,8 +298,8 @@ class Query:
         edges = [ShipmentEdge(cursor=_cursor(r.awb), node=Shipment(awb=AWB(r.awb), record=r)) for r in page]
         return ShipmentConnection(
             edges=edges,
-            page_info=ShipmentPageInfo(
-                has_next_page=len(remaining) > first, end_cursor=edges[-1].cursor if edges else None
+            page_info=page_info(
+                [e.cursor for e in edges], has_next_page=len(remaining) > first, has_previous_page=start is not None
             ),
             total_count=len(records),
         )

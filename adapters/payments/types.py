@@ -13,6 +13,7 @@ import strawberry.federation
 
 from adapters.payments.model import AccountRecord, RecallOutcome, ReturnRecord, StatementRecord, TransactionReport
 from gateway.sdk.identifiers import MoneyValue, parse_uetr
+from gateway.sdk.node_ids import id_field
 from gateway.sdk.scalars import BIC, UETR, CountryCode, CurrencyCode, Money, TaxId
 
 if TYPE_CHECKING:
@@ -158,6 +159,7 @@ class PaymentRecall:
 class Company:
     country: CountryCode
     tax_id: TaxId
+    id: strawberry.ID = id_field("Company", "country", "tax_id")
 
     @classmethod
     async def resolve_reference(cls, info: strawberry.Info, **rep: Any) -> Company:
@@ -206,6 +208,7 @@ class PaymentParty:
 @strawberry.federation.type(keys=["uetr"], description="An ISO 20022 customer credit transfer (pacs.008).")
 class Payment:
     uetr: UETR
+    id: strawberry.ID = id_field("Payment", "uetr")
     msg_id: str
     end_to_end_id: str
     amount: Money

@@ -25,6 +25,7 @@ from adapters.reference.sco import ScoStatus
 from gateway.errors import BadUserInput, NotFound
 from gateway.sdk.context import SubgraphContext
 from gateway.sdk.identifiers import parse_country, parse_currency
+from gateway.sdk.node_ids import id_field
 from gateway.sdk.scalars import CountryCode, CurrencyCode
 from gateway.sdk.schema import federation_schema
 
@@ -59,6 +60,7 @@ def _prefix(value: Any, field: str) -> str:
 @strawberry.federation.type(keys=["code"], description="An ISO 4217 currency.")
 class Currency:
     code: CurrencyCode
+    id: strawberry.ID = id_field("Currency", "code")
     numeric_code: str = strawberry.field(description="ISO 4217 numeric code, three digits (e.g. 156).")
     name: str
     minor_units: int | None = strawberry.field(
@@ -86,6 +88,7 @@ class Currency:
 @strawberry.federation.type(keys=["iata"], description="An airport with an IATA code (data: airportsdata).")
 class Airport:
     iata: str
+    id: strawberry.ID = id_field("Airport", "iata")
     icao: str
     name: str
     city: str
@@ -119,6 +122,7 @@ class Airport:
 @strawberry.federation.type(keys=["code"], description="An ISO 3166 country and its place on the platform.")
 class Country:
     code: CountryCode
+    id: strawberry.ID = id_field("Country", "code")
     alpha3: str
     numeric: str
     name: str
@@ -157,6 +161,7 @@ class Country:
 @strawberry.federation.type(keys=["awbPrefix"], description="An airline, by the prefix of its air waybills.")
 class Airline:
     awb_prefix: str = strawberry.field(description="The three digits that open the airline's AWB numbers.")
+    id: strawberry.ID = id_field("Airline", "awb_prefix")
     name: str
     country: CountryCode
     verified: bool = strawberry.field(description="Whether the prefix was checked against a published source.")

@@ -18,6 +18,7 @@ from adapters.tax.records import InvoiceRecord, RebateRecord, Taxpayer
 from gateway.errors import BadUserInput
 from gateway.sdk import identifiers as ids
 from gateway.sdk.context import SubgraphContext
+from gateway.sdk.node_ids import id_field
 from gateway.sdk.scalars import CountryCode, Money, MoneyValue, TaxId
 from gateway.sdk.schema import federation_schema
 
@@ -83,6 +84,7 @@ class CustomsDeclaration:
 class Company:
     country: CountryCode
     tax_id: TaxId
+    id: strawberry.ID = id_field("Company", "country", "tax_id")
     name: str | None
     name_local: str | None
     city: str | None
@@ -167,6 +169,7 @@ class ExportRebate:
 class Invoice:
     code: str
     number: str
+    id: strawberry.ID = id_field("Invoice", "code", "number")
     type: str
     issued_on: dt.date
     amount_without_tax: Money

@@ -14,6 +14,7 @@ from adapters.vehicles.model import ExportFiling, Party
 from adapters.vehicles.vin import decode_vin
 from gateway.sdk.context import SubgraphContext
 from gateway.sdk.identifiers import MoneyValue
+from gateway.sdk.node_ids import id_field
 from gateway.sdk.scalars import VIN, CountryCode, Money, TaxId
 
 __all__ = ["Company", "Info", "Vehicle", "state", "vehicle_to_graphql"]
@@ -35,6 +36,7 @@ async def _vehicle_exports(root: Company, info: Info) -> list[Vehicle] | None:
 class Company:
     country: CountryCode
     tax_id: TaxId
+    id: strawberry.ID = id_field("Company", "country", "tax_id")
     vehicle_exports: list[Vehicle] | None = strawberry.field(
         resolver=_vehicle_exports, description="Used-car export filings naming this company as exporter or buyer."
     )
@@ -53,6 +55,7 @@ class Company:
 )
 class Vehicle:
     vin: VIN
+    id: strawberry.ID = id_field("Vehicle", "vin")
     manufacturer: str | None = strawberry.field(description="Decoded from the WMI (vininfo).")
     wmi: str = strawberry.field(description="World manufacturer identifier, VIN positions 1-3.")
     country_of_manufacture: CountryCode | None

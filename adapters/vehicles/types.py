@@ -9,6 +9,7 @@ import strawberry
 from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 
+from gateway.sdk.node_ids import id_field
 from gateway.sdk.scalars import AWB
 
 __all__ = [
@@ -81,6 +82,7 @@ class DeregistrationStatus(enum.Enum):
 )
 class Shipment:
     awb: AWB
+    id: strawberry.ID = id_field("Shipment", "awb")
 
 
 @strawberry.type(description="The temporary 'pending export' plate, valid 60 days from issue.")

@@ -294,7 +294,8 @@ class AuditSubgraph(Adapter):
     name = "audit"
     description = "Tamper-evident audit trail (auditor role)"
 
-    def __init__(self, log: AuditLog, settings: AdapterSettings | None = None) -> None:
+    def __init__(self, log: AuditLog | None, settings: AdapterSettings | None = None) -> None:
+        """``log`` is ``None`` only to print the subgraph's SDL (``silkgraph compose``)."""
         super().__init__(settings or AdapterSettings(name="audit"))
         self.log = log
 

@@ -24,6 +24,7 @@ from gateway.config import Settings, load_settings
 from gateway.policy.devkeys import DevKey
 from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.sandbox import serve_sandbox
+from tests.e2e.npm import npm_install
 
 QUERY = '{ vehicle(vin: "LSVAM4187C2184847") { vin manufacturer } countries { code } }'
 
@@ -71,19 +72,7 @@ async def test_an_auditor_searches_opens_a_waterfall_sees_lineage_verification_a
     node = _require("node")
     _require("npm")
     _require("/usr/bin/chromium")
-    if not (HERE / "node_modules" / "playwright-core").is_dir():
-        proc = await asyncio.create_subprocess_exec(
-            "npm",
-            "install",
-            "--no-audit",
-            "--no-fund",
-            "--silent",
-            cwd=HERE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-        out, _ = await proc.communicate()
-        assert proc.returncode == 0, out.decode()
+    await npm_install(HERE, "playwright-core")
     settings = load_settings(
         None,
         overrides={

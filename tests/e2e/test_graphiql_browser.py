@@ -11,19 +11,10 @@ from pathlib import Path
 import pytest
 
 from gateway.config import load_settings
+from tests.e2e.npm import npm_install
 from tests.e2e.test_console import HERE, _png_colours, _require, vehicles_gateway
 
 pytestmark = pytest.mark.slow
-
-
-async def _install(node_dir: Path) -> None:
-    if (node_dir / "node_modules" / "playwright-core").is_dir():
-        return
-    proc = await asyncio.create_subprocess_exec(
-        "npm", "install", "--no-audit", "--no-fund", "--silent", cwd=node_dir, stdout=asyncio.subprocess.PIPE
-    )
-    out, _ = await proc.communicate()
-    assert proc.returncode == 0, out.decode()
 
 
 @pytest.mark.timeout(300)
@@ -31,7 +22,7 @@ async def test_graphiql_loads_the_schema_from_the_gateway_alone_and_shows_the_do
     node = _require("node")
     _require("npm")
     _require("/usr/bin/chromium")
-    await _install(HERE)
+    await npm_install(HERE, "playwright-core")
     settings = load_settings(None, overrides={"audit.store": "memory", "auth.demo_key_file": str(tmp_path / "dev.pem")})
     screenshot = tmp_path / "graphiql.png"
     async with vehicles_gateway(settings) as client:
