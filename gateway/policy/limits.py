@@ -238,31 +238,31 @@ class _Depth:
 
     def _introspection(self, selection_set: SelectionSetNode) -> None:
         """Record the depth and list nesting below one root introspection field."""
-        depth, lists = self._below(selection_set, 1, 0)
+        depth, lists = self._below(selection_set, 1)
         self.introspection_depth = max(self.introspection_depth, 1 + depth)
         self.introspection_lists = max(self.introspection_lists, lists)
 
-    def _below(self, selection_set: SelectionSetNode, level: int, lists: int) -> tuple[int, int]:
+    def _below(self, selection_set: SelectionSetNode, level: int) -> tuple[int, int]:
         """(deepest field level, deepest list nesting) below ``selection_set``, relative to it."""
         deepest, most = 0, 0
-        if level >= self.stop or lists > len(_INTROSPECTION_LISTS):
+        if level >= self.stop:
             return deepest, most  # already over the limit: going deeper measures nothing new
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
                 is_list = int(selection.name.value in _INTROSPECTION_LISTS)
                 depth, nested = (0, 0)
                 if selection.selection_set is not None:
-                    depth, nested = self._below(selection.selection_set, level + 1, lists + is_list)
+                    depth, nested = self._below(selection.selection_set, level + 1)
                 deepest, most = max(deepest, 1 + depth), max(most, is_list + nested)
             elif isinstance(selection, InlineFragmentNode):
-                depth, nested = self._below(selection.selection_set, level, lists)
+                depth, nested = self._below(selection.selection_set, level)
                 deepest, most = max(deepest, depth), max(most, nested)
             elif isinstance(selection, FragmentSpreadNode):
-                depth, nested = self._introspection_fragment(selection.name.value, level, lists)
+                depth, nested = self._introspection_fragment(selection.name.value, level)
                 deepest, most = max(deepest, depth), max(most, nested)
         return deepest, most
 
-    def _introspection_fragment(self, name: str, level: int, lists: int) -> tuple[int, int]:
+    def _introspection_fragment(self, name: str, level: int) -> tuple[int, int]:
         if name in self.introspection_memo:
             return self.introspection_memo[name]
         fragment = self.fragments.get(name)
@@ -270,11 +270,11 @@ class _Depth:
             return 0, 0  # unknown or cyclic: validation reports it
         self.active.add(name)
         try:
-            result = self._below(fragment.selection_set, level, lists)
+            result = self._below(fragment.selection_set, level)
         finally:
             self.active.discard(name)
-        if level + result[0] < self.stop and lists + result[1] <= len(_INTROSPECTION_LISTS):
-            self.introspection_memo[name] = result  # cut-off results depend on the level, so only exact ones
+        if level + result[0] < self.stop:
+            self.introspection_memo[name] = result  # a cut-off result depends on the level, so only exact ones
         return result
 
     def _fragment(self, name: str, level: int) -> int:

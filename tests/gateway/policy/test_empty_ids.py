@@ -77,7 +77,7 @@ def test_non_empty_ids_null_ids_and_empty_strings_pass() -> None:
     check('mutation { record(input: {contractId: "c", note: ""}) { id } }')
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100, deadline=None, derandomize=True)  # a fixed slice in CI
 @given(st.lists(st.text(alphabet=" a", max_size=3), min_size=1, max_size=5), st.booleans())
 def test_any_blank_id_in_a_list_is_found_by_literal_or_variable(ids: list[str], inline: bool) -> None:
     """Generated lists: the check refuses exactly when some id is blank, and names the first blank one."""

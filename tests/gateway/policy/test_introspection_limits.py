@@ -109,7 +109,7 @@ def _naive(document: DocumentNode) -> tuple[int, int]:
     return walk(operation.selection_set)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, derandomize=True)  # a fixed slice in CI
 @given(_documents())
 def test_the_introspection_walk_agrees_with_a_naive_expansion(query: str) -> None:
     document = parse(query)
