@@ -26,6 +26,7 @@ from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.sandbox import serve_sandbox
 from tests.e2e.npm import npm_install
 
+REQUEST_ID = "support-ticket-4711"
 QUERY = '{ vehicle(vin: "LSVAM4187C2184847") { vin manufacturer } countries { code } }'
 
 HERE = Path(__file__).parent / "console"
@@ -109,6 +110,10 @@ async def _drive(client: httpx.AsyncClient, auditor: str, screenshot: Path, node
     """Record three operations, then let the browser use the console; the script's output and exit code."""
     for _ in range(3):
         assert (await client.post("/graphql", json={"query": QUERY})).status_code == 200
+    for _ in range(100):  # a long result list: the opened record must still be in view
+        assert (await client.post("/graphql", json={"query": "{ countries { code } }"})).status_code == 200
+    quoted = await client.post("/graphql", json={"query": QUERY}, headers={"x-request-id": REQUEST_ID})
+    assert quoted.headers["x-request-id"] == REQUEST_ID
     base = str(client.base_url).rstrip("/")
     proc = await asyncio.create_subprocess_exec(
         node,
@@ -116,6 +121,7 @@ async def _drive(client: httpx.AsyncClient, auditor: str, screenshot: Path, node
         base,
         auditor,
         str(screenshot),
+        REQUEST_ID,
         cwd=HERE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
@@ -126,7 +132,9 @@ async def _drive(client: httpx.AsyncClient, auditor: str, screenshot: Path, node
 
 def _check(seen: dict[str, Any], screenshot: Path) -> None:
     assert seen["status"].startswith("Log: ")
-    assert seen["rows"] >= 3
+    assert seen["rows"] == 100  # the console asks for the newest 100
+    assert seen["recordInView"] is True
+    assert seen["byRequestId"] == 1
     fetch_bars = [b for b in seen["bars"] if not b["legacy"]]
     legacy_bars = [b for b in seen["bars"] if b["legacy"]]
     assert fetch_bars and all(b["width"] > 0 for b in seen["bars"])
@@ -135,7 +143,7 @@ def _check(seen: dict[str, Any], screenshot: Path) -> None:
     assert any("vehicles" in row for row in seen["lineage"])
     assert seen["verification"].startswith("Chain OK"), seen["verification"]
     exported = [json.loads(line) for line in seen["exported"].splitlines() if line.strip()]
-    assert len(exported) == seen["rows"] and all("seq" in r for r in exported)
+    assert len(exported) == seen["byRequestId"] and all("seq" in r for r in exported)  # the current search
     width, height, colours = _png_colours(screenshot.read_bytes())
     assert width > 300 and height > 20
     assert colours >= 3  # background, fetch bars and legacy-call bars: the waterfall is drawn, not blank
