@@ -30,7 +30,7 @@ from gateway.config import Settings
 from gateway.console import console_routes
 from gateway.errors import RequestError, Unauthenticated, to_graphql_extensions
 from gateway.federation.engine import GraphQLRequest, GraphQLResponse
-from gateway.graphiql import graphiql_page
+from gateway.graphiql import asset_routes, graphiql_page
 from gateway.http import HttpOptions, graphql_endpoint
 from gateway.observability import Metrics, request_id_var
 from gateway.policy.authn import authenticate
@@ -280,7 +280,7 @@ def create_app(
         graphiql=gw.graphiql_enabled,
         allow_plain_get=not gw.production,
         max_batch=gw.limits.max_batch,
-        graphiql_html=graphiql_page(demo=not gw.production),
+        graphiql_html=graphiql_page(demo=not gw.production, cdn=gw.graphiql_cdn),
     )
 
     async def healthz(request: Request) -> Response:
@@ -365,6 +365,8 @@ def create_app(
     ]
     if not gw.production:
         routes.append(Route("/.well-known/jwks.json", jwks, methods=["GET"]))
+    if gw.graphiql_enabled and gw.graphiql_cdn is None:
+        routes.extend(asset_routes())
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.metrics = metrics
     app.state.telemetry = tracing

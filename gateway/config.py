@@ -64,6 +64,9 @@ class LimitSettings:
     max_root_fields: int = 20
     max_directives: int = 20
     max_overlap_comparisons: int = 2_000
+    #: introspection is measured by its own rule (gateway/policy/limits.py), not by max_depth
+    max_introspection_depth: int = 20
+    max_introspection_lists: int = 2
     max_batch: int = 0
 
 
@@ -184,6 +187,8 @@ class GatewaySettings:
     supergraph: str | None = None
     introspection: bool | None = None
     graphiql: bool | None = None
+    #: load GraphiQL's code from this npm CDN (``https://unpkg.com``) instead of the copy shipped in the package
+    graphiql_cdn: str | None = None
     include_subgraph_errors: bool = False
     #: identical subgraph queries in flight share one call (same operation, variables, agency, roles, scopes)
     deduplicate_fetches: bool = True
@@ -411,6 +416,18 @@ def _build(raw: dict[str, Any], env: Mapping[str, str], source: str) -> Settings
     return settings
 
 
+def _graphiql_cdn(s: _Section) -> str | None:
+    cdn: str | None = s.get("graphiql_cdn", str, None)
+    if cdn is None:
+        return None
+    parts = urllib.parse.urlsplit(cdn)
+    if parts.scheme != "https" or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(
+            s.key("graphiql_cdn"), f"must be an https:// URL of an npm CDN (https://unpkg.com), got {cdn!r}"
+        )
+    return cdn.rstrip("/")
+
+
 def _gateway(s: _Section) -> GatewaySettings:
     mode = s.get("mode", str, "demo")
     if mode not in _MODES:
@@ -448,6 +465,7 @@ def _gateway(s: _Section) -> GatewaySettings:
         supergraph=s.get("supergraph", str, None),
         introspection=s.get("introspection", bool, None),
         graphiql=s.get("graphiql", bool, None),
+        graphiql_cdn=_graphiql_cdn(s),
         include_subgraph_errors=s.get("include_subgraph_errors", bool, False),
         deduplicate_fetches=s.get("deduplicate_fetches", bool, True),
         plan_cache_size=s.positive("plan_cache_size", int, 512),

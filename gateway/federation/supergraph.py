@@ -19,9 +19,12 @@ from graphql import (
     ConstDirectiveNode,
     DefinitionNode,
     DirectiveDefinitionNode,
+    DirectiveLocation,
     DocumentNode,
     EnumTypeDefinitionNode,
     EnumTypeExtensionNode,
+    GraphQLDeprecatedDirective,
+    GraphQLDirective,
     GraphQLError,
     GraphQLNamedType,
     GraphQLScalarType,
@@ -387,6 +390,7 @@ def load_supergraph(sdl: str, *, scalar_rules: Mapping[str, Any] | None = None) 
     errors = _check_api_schema(api_schema)
     if errors:
         raise SupergraphError("API schema is invalid: " + "; ".join(errors))
+    api_schema.directives = tuple(_spec_directive(d) for d in api_schema.directives)
     if scalar_rules:
         attach_scalar_rules(api_schema, scalar_rules)
     return Supergraph(
@@ -501,6 +505,25 @@ def _api_document(document: DocumentNode, links: _Links) -> DocumentNode:
 
 def _replace(node: Any, **changes: Any) -> Any:
     return node.__class__(**{key: changes.get(key, getattr(node, key)) for key in node.keys})
+
+
+#: @deprecated as the GraphQL specification defines it. graphql-core 3.3 adds DIRECTIVE_DEFINITION (a proposal),
+#: which introspecting clients on graphql-js 16 (GraphQL Code Generator, GraphiQL's SDL export) cannot parse.
+_SPEC_DEPRECATED = GraphQLDirective(
+    name=GraphQLDeprecatedDirective.name,
+    locations=[
+        DirectiveLocation.FIELD_DEFINITION,
+        DirectiveLocation.ARGUMENT_DEFINITION,
+        DirectiveLocation.INPUT_FIELD_DEFINITION,
+        DirectiveLocation.ENUM_VALUE,
+    ],
+    args=GraphQLDeprecatedDirective.args,
+    description=GraphQLDeprecatedDirective.description,
+)
+
+
+def _spec_directive(directive: GraphQLDirective) -> GraphQLDirective:
+    return _SPEC_DEPRECATED if directive is GraphQLDeprecatedDirective else directive
 
 
 def attach_scalar_rules(schema: GraphQLSchema, rules: Mapping[str, Any]) -> None:

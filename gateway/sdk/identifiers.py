@@ -39,6 +39,7 @@ __all__ = [
     "parse_currency",
     "parse_hs_code",
     "parse_iban",
+    "parse_id",
     "parse_money",
     "parse_tax_id",
     "parse_uetr",
@@ -65,6 +66,14 @@ def _text(value: Any, what: str, field: str | None) -> str:
     if not isinstance(value, str):
         raise BadUserInput(f"{what} must be a string, got {type(value).__name__}", field=field)
     return value.strip()
+
+
+def parse_id(value: Any, field: str | None = None) -> str:
+    """An ``ID`` argument: a non-blank string (an empty id must never reach a legacy system's URL)."""
+    text = _text(str(value) if isinstance(value, int) else value, "an ID", field)
+    if not text:
+        raise BadUserInput(f"{field or 'the ID'} must be a non-empty ID, got {value!r}", field=field)
+    return text
 
 
 def _ascii_upper(value: Any, what: str, field: str | None) -> str:

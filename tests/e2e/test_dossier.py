@@ -119,6 +119,7 @@ async def test_vehicle_dossier_follows_a_car_from_export_filing_to_flight(platfo
     assert car["vin"] == "LSVAM4187C2184847" and car["status"] == "EXITED" and car["checkDigit"] == "VALID"
     assert car["exporter"]["name"] == "Qingdao Haixin Trading Co., Ltd."
     assert car["buyer"] == {
+        "id": "Company:KZ:191240005671",
         "name": "Almaty Auto Import LLP",
         "country": "KZ",
         "taxId": "191240005671",
@@ -148,7 +149,7 @@ async def test_barter_contract_balance_legs_and_declarations(platform: Platform)
     contract = (await run(platform, "BarterContract"))["barterContract"]
     balance = contract["balance"]
     assert balance["residual"] == money("690000.00") and balance["owedBy"] == "B"
-    assert balance["owedByParty"] == {"name": "Astana Grain Trading LLP"}
+    assert balance["owedByParty"] == {"id": "Company:KZ:240540001232", "name": "Astana Grain Trading LLP"}
     assert balance["completeA"] and not balance["completeB"] and not balance["settled"]
     assert [g["remainingQuantity"] for g in contract["goodsB"]] == ["2300"]
     legs = {d["hsCode"]: d for d in contract["deliveries"]}

@@ -138,7 +138,7 @@ async def test_business_rule_fault_names_validation_code_and_pointer(customs: Cu
 async def test_declarations_filter_pages_with_cursor(customs: CustomsAdapter) -> None:
     query = """query($after: String) { declarations(
       filter: {declarantCountry: "CN", declarantTaxId: "91650000MA77X8TQ31"}, first: 1, after: $after)
-      { totalCount nodes { id procedure { code } } pageInfo { hasNextPage endCursor } } }"""
+      { totalCount edges { cursor node { id procedure { code } } } pageInfo { hasNextPage endCursor } } }"""
     first = (await execute(customs, query, {"after": None}, who=operator())).data["declarations"]  # type: ignore[index]
     assert first["totalCount"] == 2
     assert first["pageInfo"]["hasNextPage"] is True
@@ -146,9 +146,47 @@ async def test_declarations_filter_pages_with_cursor(customs: CustomsAdapter) ->
         "declarations"
     ]  # type: ignore[index]
     assert second["pageInfo"]["hasNextPage"] is False
-    ids = {first["nodes"][0]["id"], second["nodes"][0]["id"]}
+    ids = {first["edges"][0]["node"]["id"], second["edges"][0]["node"]["id"]}
     assert ids == {"26CN6501B000000003", "26CN6501B000000004"}
-    assert {n["procedure"]["code"] for n in first["nodes"] + second["nodes"]} == {"0130"}
+    assert {e["node"]["procedure"]["code"] for e in first["edges"] + second["edges"]} == {"0130"}
+
+
+LISTING = """query($first: Int!, $after: String) { declarations(first: $first, after: $after) {
+  edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }"""
+
+
+async def _page(customs: CustomsAdapter, first: int, after: str | None) -> dict[str, Any]:
+    result = await execute(customs, LISTING, {"first": first, "after": after})
+    assert result.errors is None, result.errors
+    return result.data["declarations"]  # type: ignore[index,no-any-return]
+
+
+async def test_every_edge_cursor_resumes_right_after_its_declaration(customs: CustomsAdapter) -> None:
+    """Relay cursors over legacy page tokens: from any edge, the next page starts with the next declaration."""
+    everything = await _page(customs, 100, None)
+    ids = [e["node"]["id"] for e in everything["edges"]]
+    assert len(ids) >= 4 and everything["pageInfo"]["hasPreviousPage"] is False
+    for size in (1, 2, 3):
+        walked: list[str] = []
+        after = None
+        while True:
+            page = await _page(customs, size, after)
+            walked += [e["node"]["id"] for e in page["edges"]]
+            assert page["pageInfo"]["endCursor"] == page["edges"][-1]["cursor"]
+            if not page["pageInfo"]["hasNextPage"]:
+                break
+            after = page["pageInfo"]["endCursor"]
+        assert walked == ids, size
+    small = await _page(customs, 2, None)
+    for n, edge in enumerate(small["edges"]):
+        resumed = await _page(customs, 2, edge["cursor"])
+        assert [e["node"]["id"] for e in resumed["edges"]] == ids[n + 1 : n + 3]
+        assert resumed["pageInfo"]["hasPreviousPage"] is True
+
+
+async def test_a_cursor_from_elsewhere_is_bad_user_input_on_after(customs: CustomsAdapter) -> None:
+    result = await execute(customs, LISTING, {"first": 2, "after": "not-a-cursor"})
+    assert result.errors is not None and result.errors[0].extensions["field"] == "after"  # type: ignore[index]
 
 
 async def test_declaration_entities_are_one_batch_call(customs: CustomsAdapter, sandbox: SandboxServer) -> None:

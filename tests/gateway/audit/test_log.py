@@ -180,6 +180,20 @@ async def test_search_by_principal_subgraph_legacy_system_and_time(tmp_path: Pat
 
 
 @pytest.mark.parametrize("store_kind", ["memory", "sqlite"])
+async def test_search_by_the_request_id_a_client_quotes(tmp_path: Path, store_kind: str) -> None:
+    store = MemoryStore() if store_kind == "memory" else SqliteStore(str(tmp_path / "s.sqlite3"))
+    async with AuditLog(store, signer=SIGNER) as log:
+        for i in range(12):
+            record = {**sample(i), "request_id": f"req-{i}"}
+            if i == 5:  # a variable that looks like the id must not count
+                record["operation"] = {**record["operation"], "variables": {"request_id": "req-1"}}
+            await log.append(record)
+        assert [r.seq for r in await store.search(SearchFilter(request_id="req-1"))] == [1]  # not req-10, not 5
+        assert [r.seq for r in await store.search(SearchFilter(request_id="req-10", subject="alice"))] == [10]
+        assert await store.search(SearchFilter(request_id='req-1"')) == []
+
+
+@pytest.mark.parametrize("store_kind", ["memory", "sqlite"])
 async def test_stores_agree_on_numbering_and_chain(tmp_path: Path, store_kind: str) -> None:
     store = MemoryStore() if store_kind == "memory" else SqliteStore(str(tmp_path / "s.sqlite3"))
     async with AuditLog(store, signer=SIGNER) as log:

@@ -1,14 +1,18 @@
 """The GraphiQL page served on a browser GET of ``/graphql`` (demo and development; off in production).
 
-It loads GraphiQL from a CDN (no front-end build in the gateway) and keeps the ``Authorization`` header in the
-header editor, never in the URL. In demo mode it opens the example operations (:mod:`gateway.operations`) as
-tabs, each with its story variables, and the header editor holds a hint for a dev token (``silkgraph token``).
+It loads GraphiQL from the assets shipped in the package (:mod:`gateway.graphiql.assets`; an npm CDN only when
+``cdn`` is given, pinned by subresource integrity) and keeps the ``Authorization`` header in the header editor,
+never in the URL. The fetcher is @graphiql/toolkit's ``createGraphiQLFetcher`` (``GraphiQL.createFetcher``), which
+takes a ``subscriptionUrl`` for graphql-ws once the gateway serves subscriptions. In demo mode it opens the example
+operations (:mod:`gateway.operations`) as tabs, each with its story variables, and the header editor holds a hint
+for a dev token (``silkgraph token``).
 """
 
 from __future__ import annotations
 
 import json
 
+from gateway.graphiql.assets import ASSETS
 from gateway.operations import example_operations
 
 __all__ = ["example_tabs", "graphiql_page"]
@@ -19,18 +23,18 @@ _TEMPLATE = """<!doctype html>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>Silkgraph · GraphiQL</title>
-  <link rel="stylesheet" href="https://unpkg.com/graphiql@3.8.3/graphiql.min.css" crossorigin="anonymous">
+  {styles}
   <style>html, body, #graphiql {{ height: 100%; margin: 0; }}</style>
 </head>
 <body>
   <div id="graphiql" role="main" aria-label="GraphiQL">Loading GraphiQL…</div>
-  <script src="https://unpkg.com/react@18.3.1/umd/react.production.min.js" crossorigin="anonymous"></script>
-  <script src="https://unpkg.com/react-dom@18.3.1/umd/react-dom.production.min.js" crossorigin="anonymous"></script>
-  <script src="https://unpkg.com/graphiql@3.8.3/graphiql.min.js" crossorigin="anonymous"></script>
+  {scripts}
   <script>
     const config = {config};
     const fetcher = GraphiQL.createFetcher({{
       url: window.location.pathname,
+      // graphql-ws (bundled with GraphiQL) for subscriptions once the gateway serves them
+      subscriptionUrl: config.subscriptionUrl || undefined,
       headers: {{ "Apollo-Require-Preflight": "true" }},
     }});
     const root = ReactDOM.createRoot(document.getElementById("graphiql"));
@@ -69,9 +73,36 @@ def example_tabs() -> list[dict[str, str]]:
     return tabs
 
 
-def graphiql_page(*, demo: bool, tabs: list[dict[str, str]] | None = None, headers_hint: str = "") -> str:
-    """The page; in demo mode (and without explicit ``tabs``) it opens the example operations as tabs."""
+def _asset_tags(cdn: str | None) -> tuple[str, str]:
+    styles, scripts = [], []
+    for asset in ASSETS:
+        if cdn:
+            src = asset.cdn_url(cdn)
+            extra = f' integrity="{asset.integrity}" crossorigin="anonymous"'
+        else:
+            src, extra = asset.local_url(), ""
+        if asset.name.endswith(".css"):
+            styles.append(f'<link rel="stylesheet" href="{src}"{extra}>')
+        else:
+            scripts.append(f'<script src="{src}"{extra}></script>')
+    return "\n  ".join(styles), "\n  ".join(scripts)
+
+
+def graphiql_page(
+    *,
+    demo: bool,
+    tabs: list[dict[str, str]] | None = None,
+    headers_hint: str = "",
+    cdn: str | None = None,
+    subscription_url: str | None = None,
+) -> str:
+    """The page; in demo mode (and without explicit ``tabs``) it opens the example operations as tabs.
+
+    ``cdn`` (an npm CDN such as ``https://unpkg.com``) loads the same pinned assets from there instead of from the
+    gateway; ``subscription_url`` (a ``ws://`` or path) turns on subscriptions in GraphiQL's fetcher.
+    """
     config = {
+        "subscriptionUrl": subscription_url,
         "defaultQuery": _DEFAULT_QUERY,
         # empty: anonymous reads work in demo mode, and a placeholder token would be refused as invalid (401);
         # the welcome tab says how to paste a real one from `silkgraph token`
@@ -80,4 +111,5 @@ def graphiql_page(*, demo: bool, tabs: list[dict[str, str]] | None = None, heade
     }
     # JSON inside a <script>: escape "</" so a string can never close the element
     text = json.dumps(config).replace("</", "<\\/")
-    return _TEMPLATE.format(config=text)
+    styles, scripts = _asset_tags(cdn)
+    return _TEMPLATE.format(config=text, styles=styles, scripts=scripts)
