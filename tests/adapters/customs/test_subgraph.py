@@ -156,7 +156,7 @@ LISTING = """query($first: Int!, $after: String) { declarations(first: $first, a
 
 
 async def _page(customs: CustomsAdapter, first: int, after: str | None) -> dict[str, Any]:
-    result = await execute(customs, LISTING, {"first": first, "after": after})
+    result = await execute(customs, LISTING, {"first": first, "after": after}, who=operator())
     assert result.errors is None, result.errors
     return result.data["declarations"]  # type: ignore[index,no-any-return]
 
@@ -185,7 +185,7 @@ async def test_every_edge_cursor_resumes_right_after_its_declaration(customs: Cu
 
 
 async def test_a_cursor_from_elsewhere_is_bad_user_input_on_after(customs: CustomsAdapter) -> None:
-    result = await execute(customs, LISTING, {"first": 2, "after": "not-a-cursor"})
+    result = await execute(customs, LISTING, {"first": 2, "after": "not-a-cursor"}, who=operator())
     assert result.errors is not None and result.errors[0].extensions["field"] == "after"  # type: ignore[index]
 
 
