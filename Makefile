@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test check lint format compose bench clean
+.PHONY: demo test check lint format compose bench fuzz clean
 
 $(BIN)/silkgraph: pyproject.toml tests/partner_example/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ compose: $(BIN)/silkgraph
 
 bench: $(BIN)/silkgraph
 	$(BIN)/python -m bench
+
+# the federation oracle: generated supergraphs, gateway vs a graphql-core monolith (CASES=10000 by default)
+fuzz: $(BIN)/silkgraph
+	$(BIN)/python -m bench.oracle --cases $${CASES:-10000}
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov

@@ -679,9 +679,19 @@ class _Planning:
     ) -> _Group:
         if hops > _MAX_HOPS:
             raise PlanningError(f"no path of entity fetches reaches subgraph {target.graph} for {type_name}")
-        index = (target.graph, path, parent.id, tag)
-        gid = self._entity_index.get(index)
-        group = self.groups[gid] if gid is not None else None
+        names = runtime_names | {target.cond}
+        while True:
+            index = (target.graph, path, parent.id, tag)
+            gid = self._entity_index.get(index)
+            group = self.groups[gid] if gid is not None else None
+            # one object gets one representation per fetch: an object of a type another representation type of
+            # this fetch already covers (``T`` and its @interfaceObject interface ``I`` in one subgraph) needs a
+            # fetch of its own
+            if group is None or not any(
+                cond != target.cond and req.typenames & names for cond, req in group.requires.items()
+            ):
+                break
+            tag = f"{tag}#{target.cond}"
         if group is None:
             group = self.new_group(target.graph, path, "entity")
             group.deps.add(parent.id)
