@@ -173,6 +173,10 @@ class Supergraph:
             result[r.graph] = r
         return result
 
+    def field_routing_table(self) -> Mapping[tuple[str, str], list[FieldRouting]]:
+        """Every explicit ``@join__field``, by (type, field)."""
+        return self._fields
+
     def routing(self, type_name: str, field_name: str, graph: str) -> FieldRouting | None:
         for r in self.field_routings(type_name, field_name):
             if r.graph == graph:

@@ -25,6 +25,7 @@ from ._fieldset import FieldSetCheck, check_field_sets, named_type
 from ._merge import Merger
 from ._model import Kind, Subgraph, TypeDef
 from ._print import SupergraphDocument, SupergraphField, SupergraphType
+from ._satisfiability import unsatisfiable
 from ._specs import (
     COST_DEFINITION,
     JOIN,
@@ -115,7 +116,11 @@ def compose(subgraphs: Sequence[SubgraphSource]) -> str:
     for operation, name in (("mutation", "Mutation"), ("subscription", "Subscription")):
         if name in by_name:
             roots[operation] = name
-    return SupergraphDocument(links, roots, definitions, spec_types, types).render()
+    supergraph = SupergraphDocument(links, roots, definitions, spec_types, types).render()
+    problems = unsatisfiable(supergraph)
+    if problems:
+        raise CompositionError(problems)
+    return supergraph
 
 
 def _name_of(definition: str) -> str:

@@ -56,6 +56,7 @@ from gateway.federation.plan import (
     Sequence,
 )
 from gateway.federation.planning._selection import FieldSelection, SelectionSet, variables_in
+from gateway.federation.planning.query_graph import QueryGraph, top_fields
 from gateway.federation.supergraph import FieldRouting, Supergraph
 
 __all__ = ["QueryPlanner", "operation_of", "plan_cache_key"]
@@ -161,6 +162,7 @@ class _Planning:
         operation: OperationDefinitionNode,
         fragments: Mapping[str, FragmentDefinitionNode],
         labels: frozenset[str],
+        query_graph: QueryGraph,
     ) -> None:
         self.sg = supergraph
         self.schema = supergraph.api_schema
@@ -171,6 +173,7 @@ class _Planning:
         self._entity_index: dict[tuple[str, tuple[str, ...], int, str], int] = {}
         self._ids = itertools.count()
         self.op_name = operation.name.value if operation.name else None
+        self.graph = query_graph
 
     # -------------------------------------------------------------------------------------------------- groups
     def new_group(self, graph: str, path: tuple[str, ...], kind: str) -> _Group:
@@ -599,13 +602,29 @@ class _Planning:
             for g in (self.groups[gid],)
         }
 
-        def score(t: _Target) -> tuple[int, int, str]:
+        def score(t: _Target) -> tuple[int, int, int, str]:
+            # entity fetches before the target can be asked (its key fields fetched elsewhere first), then the
+            # fetches its subgraph needs for the rest of the selection
+            before = self.hops(type_name, group.graph, t, field) - 1
             reuse = 0 if t.graph in existing else 1
             child_type = self._field_type(type_name, field)
             misses = self._local_misses(t.graph, child_type, sub) if child_type else 0
-            return reuse + misses, misses, t.graph
+            return before, reuse + misses, misses, t.graph
 
         return min(candidates, key=score)
+
+    def hops(self, type_name: str, start: str, target: _Target, field: str) -> int:
+        """Entity fetches, on the query graph, until ``target`` can be asked for ``field`` about an object of
+        ``type_name`` held in ``start``: one more than its cheapest usable key's fields cost (a key made of the
+        field itself is no way there); many when no chain of keys gets there."""
+        reach = self.graph.reach(type_name, start)
+        costs = [
+            max((reach.fields[f][0] for f in fields), default=0)
+            for key in self.sg.type_graphs(target.cond)[target.graph].resolvable_keys
+            for fields in (top_fields(key),)
+            if field not in fields and fields <= reach.fields.keys()
+        ]
+        return 1 + min(costs) if costs else _MAX_HOPS + 1
 
     def _field_type(self, type_name: str, field: str) -> str | None:
         """The named type of ``type.field``; keys and @requires may select @inaccessible fields, which only the
@@ -676,7 +695,9 @@ class _Planning:
         tag: str = "",
         hops: int = 0,
         via_parent: _Parent | None = None,
+        waiting: tuple[_Group, ...] = (),
     ) -> _Group:
+        """``waiting``: fetches that wait for what this one brings (its key must not come from them)."""
         if hops > _MAX_HOPS:
             raise PlanningError(f"no path of entity fetches reaches subgraph {target.graph} for {type_name}")
         names = runtime_names | {target.cond}
@@ -709,7 +730,7 @@ class _Planning:
             req.key_in.add(id(parent_sel))
             parent_sel.add_typename()
             fields, deps = self.ensure_fields(
-                parent, parent_sel, type_name, path, req.key, hops, avoid=group, parent=via_parent
+                parent, parent_sel, type_name, path, req.key, hops, avoid=(group, *waiting), parent=via_parent
             )
             _merge_req_fields(req.fields, fields)
             req.keys |= set(fields)
@@ -747,7 +768,7 @@ class _Planning:
         path: tuple[str, ...],
         fieldset: str,
         hops: int,
-        avoid: _Group | None = None,
+        avoid: tuple[_Group, ...] = (),
         parent: _Parent | None = None,
     ) -> tuple[OrderedDict[str, _ReqFieldBuilder], set[_Group]]:
         """Make the fields of ``fieldset`` (on ``type_name`` at ``path``) available in the data; returns how to
@@ -764,7 +785,7 @@ class _Planning:
         selections: Iterable[SelectionNode],
         path: tuple[str, ...],
         hops: int,
-        avoid: _Group | None = None,
+        avoid: tuple[_Group, ...] = (),
         parent: _Parent | None = None,
     ) -> tuple[OrderedDict[str, _ReqFieldBuilder], set[_Group]]:
         out: OrderedDict[str, _ReqFieldBuilder] = OrderedDict()
@@ -837,7 +858,11 @@ class _Planning:
                     source=fs,
                 )
                 continue
-            target = next(iter(sorted(self.targets(type_name, name), key=lambda t: t.graph)), None)
+            target = min(
+                self.targets(type_name, name),
+                key=lambda t: (self.hops(type_name, group.graph, t, name), t.graph),
+                default=None,
+            )
             if target is None:
                 raise PlanningError(f"no subgraph can provide {type_name}.{name} needed as a key or @requires input")
             keys = self.sg.type_graphs(target.cond)[target.graph].resolvable_keys
@@ -856,6 +881,7 @@ class _Planning:
                 target,
                 {type_name},
                 tag=self._provider_tag(group, target, path, avoid),
+                waiting=avoid,
                 hops=hops + 1,
             )
             deps.add(provider)
@@ -882,7 +908,7 @@ class _Planning:
                     for g in self.groups.values()
                     if g.id not in before
                     and self.depends_on(g, provider)
-                    and not (avoid is not None and (g is avoid or self.depends_on(g, avoid)))
+                    and not any(g is a or self.depends_on(g, a) for a in avoid)
                 }
             out[name] = _ReqFieldBuilder(
                 name=name,
@@ -892,13 +918,13 @@ class _Planning:
             )
         return out, deps
 
-    def _provider_tag(self, group: _Group, target: _Target, path: tuple[str, ...], avoid: _Group | None) -> str:
+    def _provider_tag(self, group: _Group, target: _Target, path: tuple[str, ...], avoid: tuple[_Group, ...]) -> str:
         """The fetch to ``target``'s subgraph at ``path`` that can bring an input in: the one already going there
         unless it waits for that input (``avoid``, or one depending on it), else a separate one."""
 
         def usable(tag: str) -> bool:
             gid = self._entity_index.get((target.graph, path, group.id, tag))
-            return gid is None or avoid is None or (gid != avoid.id and not self.depends_on(self.groups[gid], avoid))
+            return gid is None or not any(gid == a.id or self.depends_on(self.groups[gid], a) for a in avoid)
 
         if (target.graph, path, group.id, "") in self._entity_index and usable(""):
             return ""
@@ -917,7 +943,9 @@ class _Planning:
         target: _Target,
     ) -> None:
         assert target.routing.requires is not None
-        fields, deps = self.ensure_fields(parent, parent_sel, type_name, path, target.routing.requires, 0, avoid=child)
+        fields, deps = self.ensure_fields(
+            parent, parent_sel, type_name, path, target.routing.requires, 0, avoid=(child,)
+        )
         _merge_req_fields(child.requires[target.cond].fields, fields)
         for dep in deps:
             if dep is child or self.depends_on(dep, child):
@@ -1211,6 +1239,8 @@ class QueryPlanner:
         self.supergraph = supergraph
         self.cache_size = cache_size
         self._cache: OrderedDict[str, QueryPlan] = OrderedDict()
+        #: the query graph per active override label set (built on first use)
+        self._graphs: dict[frozenset[str], QueryGraph] = {}
         self.hits = 0
         self.misses = 0
 
@@ -1230,7 +1260,10 @@ class QueryPlanner:
         self.misses += 1
         operation = operation_of(document, operation_name)
         fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-        plan = _Planning(self.supergraph, operation, fragments, labels).plan_root()
+        graph = self._graphs.get(labels)
+        if graph is None:
+            graph = self._graphs[labels] = QueryGraph(self.supergraph, labels)
+        plan = _Planning(self.supergraph, operation, fragments, labels, graph).plan_root()
         if cache_key is not None:
             self._cache[cache_key] = plan
             if len(self._cache) > self.cache_size:

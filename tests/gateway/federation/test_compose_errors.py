@@ -166,8 +166,21 @@ type Company @key(fields: "id", resolvable: false) { id: ID! }
     assert '@join__type(graph: PAYMENTS, key: "id", resolvable: false)' in problems_free
 
 
-def test_fields_behind_a_non_resolvable_key_are_fine_when_the_subgraphs_own_roots_reach_them() -> None:
+def test_a_reference_by_a_non_resolvable_key_composes() -> None:
     composed = compose_bodies(
+        tax='type Query { company: Company } type Company @key(fields: "id") { id: ID! name: String }',
+        payments="""
+type Query { payer: Payer }
+type Payer { company: Company }
+type Company @key(fields: "id", resolvable: false) { id: ID! }
+""",
+    )
+    assert '@join__type(graph: PAYMENTS, key: "id", resolvable: false)' in composed
+
+
+def test_a_field_only_behind_a_non_resolvable_key_is_unsatisfiable_from_other_roots() -> None:
+    # the reference composition rejects this set too: { company { accounts } } cannot be planned from tax
+    problems = problems_of(
         tax='type Query { company: Company } type Company @key(fields: "id") { id: ID! name: String }',
         payments="""
 type Query { payer: Payer }
@@ -175,7 +188,23 @@ type Payer { company: Company }
 type Company @key(fields: "id", resolvable: false) { id: ID! accounts: [String!] }
 """,
     )
-    assert '@join__type(graph: PAYMENTS, key: "id", resolvable: false)' in composed
+    assert problems == [
+        "Company.accounts cannot be reached from subgraph tax (by the path Query.company): no subgraph that "
+        "resolves it can be reached by a @key whose fields tax can supply"
+    ]
+
+
+def test_a_field_overridden_away_cannot_serve_as_a_key_to_leave_its_old_subgraph() -> None:
+    problems = problems_of(
+        legacy='type Query { product: Product } type Product @key(fields: "sku") { sku: String! name: String }',
+        modern='type Query { m: Int } type Product @key(fields: "sku") { id: ID! sku: String! @override(from: "legacy") }',
+    )
+    assert sorted(problems) == [
+        "Product.id cannot be reached from subgraph legacy (by the path Query.product): no subgraph that resolves "
+        "it can be reached by a @key whose fields legacy can supply",
+        "Product.sku cannot be reached from subgraph legacy (by the path Query.product): no subgraph that resolves "
+        "it can be reached by a @key whose fields legacy can supply",
+    ]
 
 
 def test_type_kind_mismatch() -> None:
