@@ -155,7 +155,10 @@ def test_override_of_a_field_still_used_by_a_key_marks_used_overridden() -> None
 type Query { legacyVersion: Int }
 type Product @key(fields: "sku") { sku: String! name: String }
 """,
-        modern='type Query { product: Product } type Product @key(fields: "sku") { sku: String! @override(from: "legacy") }',
+        modern="""
+type Query { product: Product }
+type Product @key(fields: "sku") { sku: String! @override(from: "legacy") }
+""",
     )
     assert field_directives(supergraph, "Product", "sku") == [
         "@join__field(graph: LEGACY, usedOverridden: true)",

@@ -197,7 +197,10 @@ type Company @key(fields: "id", resolvable: false) { id: ID! accounts: [String!]
 def test_a_field_overridden_away_cannot_serve_as_a_key_to_leave_its_old_subgraph() -> None:
     problems = problems_of(
         legacy='type Query { product: Product } type Product @key(fields: "sku") { sku: String! name: String }',
-        modern='type Query { m: Int } type Product @key(fields: "sku") { id: ID! sku: String! @override(from: "legacy") }',
+        modern="""
+type Query { m: Int }
+type Product @key(fields: "sku") { id: ID! sku: String! @override(from: "legacy") }
+""",
     )
     assert sorted(problems) == [
         "Product.id cannot be reached from subgraph legacy (by the path Query.product): no subgraph that resolves "
