@@ -28,14 +28,16 @@ from ._print import SupergraphDocument, SupergraphField, SupergraphType
 from ._satisfiability import unsatisfiable
 from ._specs import (
     COST_DEFINITION,
-    JOIN,
     JOIN_DIRECTIVES,
     LINK,
     LIST_SIZE_DEFINITION,
     METADATA_SPECS,
     cost_link,
     graph_enum_names,
+    join_directives,
+    join_link,
     join_spec_types,
+    join_version,
     quote,
 )
 from ._subgraph import KEPT_DIRECTIVES, parse_subgraph
@@ -92,9 +94,10 @@ def compose(subgraphs: Sequence[SubgraphSource]) -> str:
     if problems:
         raise CompositionError(problems)
 
-    links = [LINK, JOIN]
-    definitions = dict(JOIN_DIRECTIVES)
-    spec_types = join_spec_types([(graphs[s.name], s.name, s.url) for s in parsed])
+    join = join_version(max((s.federation_minor for s in parsed), default=0))
+    links = [LINK, join_link(join)]
+    definitions = join_directives(join)
+    spec_types = join_spec_types([(graphs[s.name], s.name, s.url) for s in parsed], join)
     for spec in METADATA_SPECS:
         if any(name in merger.applied for name in spec.directives):
             links.append(spec.link)
