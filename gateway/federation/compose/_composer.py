@@ -25,6 +25,7 @@ from ._fieldset import FieldSetCheck, check_field_sets, named_type
 from ._merge import Merger
 from ._model import Kind, Subgraph, TypeDef
 from ._print import SupergraphDocument, SupergraphField, SupergraphType
+from ._interfaces import check_interface_keys
 from ._satisfiability import unsatisfiable
 from ._specs import (
     COST_DEFINITION,
@@ -87,6 +88,7 @@ def compose(subgraphs: Sequence[SubgraphSource]) -> str:
     by_name = {t.name: t for t in types}
     _add_interface_object_fields(merger, types, by_name)
     problems.extend(_check_implementations(types, by_name))
+    problems.extend(check_interface_keys(parsed))
     problems.extend(_check_resolvable_entities(merger, checks))
     if len(parsed) == len(seen) and not any(t.fields for _, t in merger.by_name.get("Query", [])):
         problems.append("no subgraph defines a field on the Query type; at least one root query field is needed")

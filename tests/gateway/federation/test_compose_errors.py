@@ -324,3 +324,36 @@ type L @key(fields: "id") { id: ID! hs: String @external qty: Int @shareable }
         'subgraph "b": on field "T.y", @requires(fields: "lines(limit: 2) { qty }"): field "L.qty" is resolved by '
         "this subgraph; a required field must be marked @external"
     ]
+
+
+def test_an_interface_key_missing_on_an_implementation_is_rejected() -> None:
+    # as the reference composition (INTERFACE_KEY_NOT_ON_IMPLEMENTATION)
+    problems = problems_of(
+        a="""
+type Query { n: Node }
+interface Node @key(fields: "id") { id: ID! }
+type Car implements Node @key(fields: "vin") { id: ID! vin: String! }
+""",
+        b='type Query { m: Int } type Node @key(fields: "id") @interfaceObject { id: ID! extra: String }',
+    )
+    assert problems == [
+        'subgraph "a": @key(fields: "id") on interface "Node" is missing on its implementation "Car"; add the same '
+        '@key to "Car"'
+    ]
+
+
+def test_an_interface_key_where_implementations_are_missing_is_rejected() -> None:
+    # as the reference composition (INTERFACE_KEY_MISSING_IMPLEMENTATION_TYPE)
+    problems = problems_of(
+        a="""
+type Query { n: Node }
+interface Node @key(fields: "id") { id: ID! }
+type Car implements Node @key(fields: "id") { id: ID! }
+""",
+        b='type Query { m: Int } interface Node { id: ID! } type Bike implements Node @key(fields: "id") { id: ID! }',
+    )
+    assert problems == [
+        'subgraph "a": interface "Node" has a resolvable @key there, but the subgraph lacks \'Bike\' of its '
+        'implementations in the supergraph; define them there (implementing "Node"), since it answers which object '
+        "an interface key stands for"
+    ]

@@ -1,0 +1,52 @@
+"""Entity interfaces (``@key`` on an interface, Federation 2.3): the rules that make them plannable.
+
+A subgraph that gives an interface a key answers ``_entities`` for it by returning a concrete object, so it must
+know every implementation of the interface in the supergraph; and every implementation it declares must carry
+the interface's keys, so the objects it returns can be fetched by them elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ._model import Kind, Subgraph
+
+__all__ = ["check_interface_keys"]
+
+
+def _normal(fieldset: str) -> str:
+    return " ".join(fieldset.replace("{", " { ").replace("}", " } ").split())
+
+
+def check_interface_keys(subgraphs: Sequence[Subgraph]) -> list[str]:
+    problems: list[str] = []
+    implementations: dict[str, set[str]] = {}
+    for subgraph in subgraphs:
+        for type_def in subgraph.types.values():
+            if type_def.kind is Kind.OBJECT:
+                for interface in type_def.interfaces:
+                    implementations.setdefault(interface, set()).add(type_def.name)
+    for subgraph in subgraphs:
+        for interface in subgraph.types.values():
+            if interface.kind is not Kind.INTERFACE or not interface.keys:
+                continue
+            here = {
+                t.name: t for t in subgraph.types.values() if t.kind is Kind.OBJECT and interface.name in t.interfaces
+            }
+            for key in interface.keys:
+                for name in sorted(here):
+                    if _normal(key.fields) not in {_normal(k.fields) for k in here[name].keys}:
+                        problems.append(
+                            f'subgraph "{subgraph.name}": @key(fields: "{key.fields}") on interface "{interface.name}" '
+                            f'is missing on its implementation "{name}"; add the same @key to "{name}"'
+                        )
+            if any(k.resolvable for k in interface.keys):
+                missing = sorted(implementations.get(interface.name, set()) - set(here))
+                if missing:
+                    problems.append(
+                        f'subgraph "{subgraph.name}": interface "{interface.name}" has a resolvable @key there, but '
+                        f"the subgraph lacks {', '.join(repr(m) for m in missing)} of its implementations in the "
+                        f'supergraph; define them there (implementing "{interface.name}"), since it answers which '
+                        "object an interface key stands for"
+                    )
+    return problems
