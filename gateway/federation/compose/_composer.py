@@ -22,10 +22,10 @@ from graphql import DirectiveDefinitionNode, InputValueDefinitionNode, parse, pr
 from gateway.errors import CompositionError
 
 from ._fieldset import FieldSetCheck, check_field_sets, named_type
+from ._interfaces import check_interface_keys
 from ._merge import Merger
 from ._model import Kind, Subgraph, TypeDef
 from ._print import SupergraphDocument, SupergraphField, SupergraphType
-from ._interfaces import check_interface_keys
 from ._satisfiability import unsatisfiable
 from ._specs import (
     COST_DEFINITION,

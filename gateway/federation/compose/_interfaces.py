@@ -24,29 +24,27 @@ def check_interface_keys(subgraphs: Sequence[Subgraph]) -> list[str]:
     for subgraph in subgraphs:
         for type_def in subgraph.types.values():
             if type_def.kind is Kind.OBJECT:
-                for interface in type_def.interfaces:
-                    implementations.setdefault(interface, set()).add(type_def.name)
+                for name in type_def.interfaces:
+                    implementations.setdefault(name, set()).add(type_def.name)
     for subgraph in subgraphs:
-        for interface in subgraph.types.values():
-            if interface.kind is not Kind.INTERFACE or not interface.keys:
+        for iface in subgraph.types.values():
+            if iface.kind is not Kind.INTERFACE or not iface.keys:
                 continue
-            here = {
-                t.name: t for t in subgraph.types.values() if t.kind is Kind.OBJECT and interface.name in t.interfaces
-            }
-            for key in interface.keys:
+            here = {t.name: t for t in subgraph.types.values() if t.kind is Kind.OBJECT and iface.name in t.interfaces}
+            for key in iface.keys:
                 for name in sorted(here):
                     if _normal(key.fields) not in {_normal(k.fields) for k in here[name].keys}:
                         problems.append(
-                            f'subgraph "{subgraph.name}": @key(fields: "{key.fields}") on interface "{interface.name}" '
+                            f'subgraph "{subgraph.name}": @key(fields: "{key.fields}") on interface "{iface.name}" '
                             f'is missing on its implementation "{name}"; add the same @key to "{name}"'
                         )
-            if any(k.resolvable for k in interface.keys):
-                missing = sorted(implementations.get(interface.name, set()) - set(here))
+            if any(k.resolvable for k in iface.keys):
+                missing = sorted(implementations.get(iface.name, set()) - set(here))
                 if missing:
                     problems.append(
-                        f'subgraph "{subgraph.name}": interface "{interface.name}" has a resolvable @key there, but '
+                        f'subgraph "{subgraph.name}": interface "{iface.name}" has a resolvable @key there, but '
                         f"the subgraph lacks {', '.join(repr(m) for m in missing)} of its implementations in the "
-                        f'supergraph; define them there (implementing "{interface.name}"), since it answers which '
+                        f'supergraph; define them there (implementing "{iface.name}"), since it answers which '
                         "object an interface key stands for"
                     )
     return problems
