@@ -213,18 +213,39 @@ def generate_world(seed: int) -> World:
     candidates = [(g, ms) for g, ms in by_owner.items() if len(ms) >= 1]
     if candidates and len(graphs) > 1 and rng.random() < 0.5:
         owner, members = rng.choice(candidates)
-        object_in = rng.choice([g for g in graphs if g != owner])
+        # the @interfaceObject subgraph must define none of the implementations
+        free = [g for g in graphs if g != owner and not any(g in types[m].stubs for m in members)]
+        if not free:
+            return World(seed, types, abstracts, _lists(rng, types, graphs, roots, set(), None))
+        object_in = rng.choice(free)
         abstracts["Item"] = Abstract("Item", "entity-interface", {owner: members}, owner=owner, object_in=object_in)
         for m in members:
             types[m].interfaces.setdefault(owner, set()).add("Item")
         roots.append(RootField(f"items{owner.upper()}", owner, "abstract", "Item"))
         roots.append(RootField(f"items{object_in.upper()}", object_in, "abstract", "Item"))
+    item = abstracts.get("Item")
+    members_of_item = set(item.members[str(item.owner)]) if item else set()
+    return World(seed, types, abstracts, _lists(rng, types, graphs, roots, members_of_item, item and item.object_in))
+
+
+def _lists(
+    rng: random.Random,
+    types: dict[str, EntityType],
+    graphs: list[str],
+    roots: list[RootField],
+    avoid_types: set[str],
+    avoid_graph: str | None,
+) -> list[RootField]:
+    """A by-id root field in each type's owner, and a list root field in some subgraph (declaring the type
+    there, maybe by a non-resolvable key); never an @interfaceObject subgraph for the interface's members."""
     for t in types.values():
         roots.append(RootField(t.name.lower(), t.owner, "one", t.name))
-        lister = rng.choice(graphs)
-        stub(t, lister, resolvable=rng.random() < 0.6)
+        options = [g for g in graphs if not (t.name in avoid_types and g == avoid_graph)]
+        lister = rng.choice(options)
+        if lister != t.owner and lister not in t.stubs:
+            t.stubs[lister] = (rng.choice(t.keys), rng.random() < 0.6)
         roots.append(RootField(f"all{t.name}{lister.upper()}", lister, "list", t.name))
-    return World(seed, types, abstracts, roots)
+    return roots
 
 
 def _split(

@@ -1,8 +1,10 @@
 """Entity interfaces (``@key`` on an interface, Federation 2.3): the rules that make them plannable.
 
-A subgraph that gives an interface a key answers ``_entities`` for it by returning a concrete object, so it must
-know every implementation of the interface in the supergraph; and every implementation it declares must carry
-the interface's keys, so the objects it returns can be fetched by them elsewhere.
+A subgraph that declares an interface as an ``@interfaceObject`` sees no concrete type, so it must define none
+of the interface's implementations. A subgraph that gives an interface a key answers ``_entities`` for it by
+returning a concrete object, so it must know every implementation of the interface in the supergraph; and every
+implementation it declares must carry the interface's keys, so the objects it returns can be fetched by them
+elsewhere.
 """
 
 from __future__ import annotations
@@ -26,6 +28,15 @@ def check_interface_keys(subgraphs: Sequence[Subgraph]) -> list[str]:
             if type_def.kind is Kind.OBJECT:
                 for name in type_def.interfaces:
                     implementations.setdefault(name, set()).add(type_def.name)
+    for subgraph in subgraphs:
+        for type_def in subgraph.types.values():
+            defined = sorted(n for n in implementations.get(type_def.name, ()) if n in subgraph.types)
+            if type_def.interface_object and defined:
+                problems.append(
+                    f'subgraph "{subgraph.name}": "{type_def.name}" is an @interfaceObject there, so that subgraph '
+                    f"must not define its implementations, but it defines {', '.join(repr(n) for n in defined)}; "
+                    "move their fields to the subgraphs that own them, or to the interface object"
+                )
     for subgraph in subgraphs:
         for iface in subgraph.types.values():
             if iface.kind is not Kind.INTERFACE or not iface.keys:

@@ -357,3 +357,23 @@ type Car implements Node @key(fields: "id") { id: ID! }
         'implementations in the supergraph; define them there (implementing "Node"), since it answers which object '
         "an interface key stands for"
     ]
+
+
+def test_an_interface_object_subgraph_defining_an_implementation_is_rejected() -> None:
+    # as the reference composition (INTERFACE_OBJECT_USAGE_ERROR): it could not tell a Car from its interface
+    problems = problems_of(
+        a="""
+type Query { n: Node }
+interface Node @key(fields: "id") { id: ID! }
+type Car implements Node @key(fields: "id") { id: ID! }
+""",
+        b="""
+type Query { m: Int }
+type Node @key(fields: "id") @interfaceObject { id: ID! extra: String }
+type Car @key(fields: "id") { id: ID! plate: String }
+""",
+    )
+    assert problems == [
+        'subgraph "b": "Node" is an @interfaceObject there, so that subgraph must not define its implementations, '
+        "but it defines 'Car'; move their fields to the subgraphs that own them, or to the interface object"
+    ]
