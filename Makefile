@@ -37,6 +37,8 @@ bench: $(BIN)/silkgraph
 # the federation oracle: generated supergraphs, gateway vs a graphql-core monolith (CASES=10000 by default)
 fuzz: $(BIN)/silkgraph
 	$(BIN)/python -m bench.oracle --cases $${CASES:-10000}
+	# composition accept/reject against @apollo/composition (needs node; npm ci in bench/oracle/reference_composition)
+	$(BIN)/python -m bench.oracle.reference --worlds $${WORLDS:-200}
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov
