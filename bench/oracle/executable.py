@@ -52,6 +52,8 @@ def _root_value(world: World, graph: str | None, name: str, args: Mapping[str, A
         return args["id"] if args["id"] in ids else None
     if root.kind == "list":
         return list(world.types[root.target].ids)
+    if root.kind == "mixed":
+        return world.types[str(root.member)].ids[0]
     abstract = world.abstracts[root.target]
     members = abstract.members.get(root.graph) or next(iter(abstract.members.values()))
     return [i for m in members for i in world.types[m].ids]

@@ -110,6 +110,7 @@ def subgraph_sdl(world: World, graph: str) -> GraphView:
     for abstract in world.abstracts.values():
         lines.extend(_abstract_in(abstract, graph, view))
     roots = [_root_line(world, r.name, r.kind, r.target) for r in world.roots if r.graph == graph]
+    roots += [_root_line(world, r.name, r.kind, str(r.member)) for r in world.roots if r.also == graph]
     if roots:
         lines.insert(0, "type Query {\n" + "\n".join(roots) + "\n}")
     listed = ", ".join(f'"{name}"' for name in _IMPORTS)
@@ -140,6 +141,8 @@ def _abstract_in(abstract: Abstract, graph: str, view: GraphView) -> list[str]:
 
 
 def _root_line(world: World, name: str, kind: str, target: str) -> str:
+    if kind == "mixed":
+        return f"  {name}: {target} @shareable"
     if kind == "one":
         return f"  {name}(id: ID!): {target}"
     return f"  {name}: [{target}!]!"
@@ -147,13 +150,16 @@ def _root_line(world: World, name: str, kind: str, target: str) -> str:
 
 def views(world: World) -> dict[str, GraphView]:
     graphs = sorted({r.graph for r in world.roots} | {t.owner for t in world.types.values()})
-    graphs = sorted(set(graphs) | {g for t in world.types.values() for g in t.stubs})
+    graphs = sorted(
+        set(graphs) | {g for t in world.types.values() for g in t.stubs} | {str(r.also) for r in world.roots if r.also}
+    )
     return {g: subgraph_sdl(world, g) for g in graphs}
 
 
 def monolith_sdl(world: World) -> str:
     """The same graph as one schema: every field on its type, every member in its abstract type."""
-    lines = ["type Query {\n" + "\n".join(_root_line(world, r.name, r.kind, r.target) for r in world.roots) + "\n}"]
+    roots = (_root_line(world, r.name, r.kind, r.target).replace(" @shareable", "") for r in world.roots)
+    lines = ["type Query {\n" + "\n".join(roots) + "\n}"]
     for t in world.types.values():
         interfaces = sorted({i for s in t.interfaces.values() for i in s})
         implements = f" implements {' & '.join(interfaces)}" if interfaces else ""

@@ -77,8 +77,12 @@ class Abstract:
 class RootField:
     name: str
     graph: str
-    kind: str  # "one" (by id) | "list" | "abstract"
+    kind: str  # "one" (by id) | "list" | "abstract" | "mixed"
     target: str
+    #: "mixed": a @shareable root field typed ``target`` (abstract) in ``graph`` and the object type ``member``
+    #: in ``also`` -- an object type in one subgraph, abstract in the supergraph
+    also: str | None = None
+    member: str | None = None
 
 
 @dataclasses.dataclass
@@ -201,6 +205,14 @@ def generate_world(seed: int) -> World:
         for graph, ms in split.items():
             for m in ms:
                 types[m].interfaces.setdefault(graph, set()).add("Node")
+        home, known = rng.choice(sorted(split.items()))
+        others = [g for g in graphs if g != home]
+        if others and rng.random() < 0.7:
+            member, also = rng.choice(known), rng.choice(others)
+            t = types[member]
+            if also != t.owner and also not in t.stubs:
+                t.stubs[also] = (rng.choice(t.keys), True)
+            roots.append(RootField("thing", home, "mixed", "Node", also=also, member=member))
     for graph in graphs:
         for abstract in abstracts.values():
             if graph in abstract.members:

@@ -280,7 +280,13 @@ class _Planning(_EntityPlanning):
                         else None
                     )
                     self.plan_selection(
-                        group, fs.sub, child_type, sub_selections, child_path, child_provided, child_parent
+                        group,
+                        fs.sub,
+                        self._type_here(local, child_type, fs.sub),
+                        sub_selections,
+                        child_path,
+                        child_provided,
+                        child_parent,
                     )
                 continue
             if parent is not None and not self.reachable_by_key(type_name, name):
@@ -298,9 +304,31 @@ class _Planning(_EntityPlanning):
             if composite and fs.sub is not None:
                 child_provided = _parse_fieldset(target.routing.provides) if target.routing.provides else None
                 child_parent = _Parent(child, frag, type_name, path, ((response_key, tuple(nodes)),))
-                self.plan_selection(child, fs.sub, child_type, sub_selections, child_path, child_provided, child_parent)
+                here = self._type_here(target.routing, child_type, fs.sub)
+                self.plan_selection(child, fs.sub, here, sub_selections, child_path, child_provided, child_parent)
 
     # --------------------------------------------------------------------------------------------------- root
+    def _type_here(self, routing: FieldRouting, api_type: str, sub: SelectionSet) -> str:
+        """The type to plan a field's selection against in the subgraph that resolves it: the supergraph's type,
+        unless that subgraph types the field as one object type of it (``thing: Car`` where the supergraph says
+        ``thing: Vehicle``). Then only that type's selections are asked there (a fragment on another type would
+        be invalid in that subgraph), and ``__typename`` so the answer reads as the abstract type."""
+        if routing.type is None:
+            return api_type
+        local = routing.type.replace("!", "").replace("[", "").replace("]", "")
+        named = self.schema.get_type(api_type)
+        local_type = self.schema.get_type(local)
+        if (
+            local == api_type
+            or named is None
+            or not is_abstract_type(named)
+            or not isinstance(local_type, GraphQLObjectType)
+            or not self.schema.is_sub_type(named, local_type)
+        ):
+            return api_type
+        sub.add_typename()
+        return local
+
     def plan_root(self) -> QueryPlan:
         op = self.operation
         kind = op.operation.value

@@ -37,5 +37,6 @@ def test_the_grammar_reaches_every_feature_in_the_slice() -> None:
         "@interfaceObject",
         "union U",
         "implements Node",
+        "thing: Node @shareable",
     ):
         assert feature in sdl, feature
