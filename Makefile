@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test check lint format compose bench clean fuzz-http
+.PHONY: demo test check lint format compose bench clean fuzz fuzz-http
 
 $(BIN)/silkgraph: pyproject.toml tests/partner_example/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ bench: $(BIN)/silkgraph
 fuzz-http: $(BIN)/silkgraph
 	SILKGRAPH_FUZZ_EXAMPLES=$${SILKGRAPH_FUZZ_EXAMPLES:-3000} SILKGRAPH_FUZZ_RANDOM=1 \
 		$(BIN)/python -m pytest tests/gateway/test_http_fuzz.py -q -p no:cacheprovider
+# the federation oracle: generated supergraphs, gateway vs a graphql-core monolith (CASES=10000 by default)
+fuzz: $(BIN)/silkgraph
+	$(BIN)/python -m bench.oracle --cases $${CASES:-10000}
+	# composition accept/reject against @apollo/composition (needs node; npm ci in bench/oracle/reference_composition)
+	$(BIN)/python -m bench.oracle.reference --worlds $${WORLDS:-200}
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov

@@ -140,10 +140,13 @@ class Supergraph:
         return self.types.get(type_name, {})
 
     def field_routings(self, type_name: str, field_name: str) -> list[FieldRouting]:
-        """Every ``@join__field`` of the field; implicit ones when the field carries none."""
+        """Every ``@join__field`` of the field; implicit ones when the field carries none; none for a field the
+        type does not have (an implementation's own field is not the interface's)."""
         explicit = self._fields.get((type_name, field_name))
         if explicit is not None:
             return explicit
+        if field_name not in getattr(self.schema.get_type(type_name), "fields", {}):
+            return []
         return [FieldRouting(graph=g) for g in self.type_graphs(type_name)]
 
     def resolving(
@@ -172,6 +175,10 @@ class Supergraph:
                 continue
             result[r.graph] = r
         return result
+
+    def field_routing_table(self) -> Mapping[tuple[str, str], list[FieldRouting]]:
+        """Every explicit ``@join__field``, by (type, field)."""
+        return self._fields
 
     def routing(self, type_name: str, field_name: str, graph: str) -> FieldRouting | None:
         for r in self.field_routings(type_name, field_name):
