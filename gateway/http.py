@@ -19,6 +19,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from gateway import jsoncodec
 from gateway.errors import LimitExceeded
 from gateway.federation.engine import GraphQLRequest, GraphQLResponse
 
@@ -171,7 +172,7 @@ def _persisted(raw: Mapping[str, Any]) -> bool:
 
 
 def _error_body(message: str, code: str, **extra: Any) -> bytes:
-    return json.dumps({"errors": [{"message": message, "extensions": {"code": code, **extra}}]}).encode()
+    return jsoncodec.dumps({"errors": [{"message": message, "extensions": {"code": code, **extra}}]})
 
 
 def _respond(media: str, status: int, body: bytes, headers: Mapping[str, str] | None = None) -> Response:
@@ -210,11 +211,11 @@ def graphql_endpoint(handler: Handler, options: HttpOptions) -> Callable[[Reques
             return _respond(media, 413, _error_body(exc.message, exc.code, limit=exc.extensions.get("limit")))
         if isinstance(batch, list):
             results = [await handler(r, request) for r in batch]
-            body = json.dumps([r.to_json() for r in results], default=str).encode()
+            body = jsoncodec.dumps([r.to_json() for r in results])
             return _respond(media, 200, body)
         result = await handler(batch, request)
         headers = {**({"allow": "POST"} if result.status == 405 else {}), **result.headers}
-        return _respond(media, _status(result, media), json.dumps(result.to_json(), default=str).encode(), headers)
+        return _respond(media, _status(result, media), jsoncodec.dumps(result.to_json()), headers)
 
     return endpoint
 
@@ -255,7 +256,7 @@ async def _read_request(request: Request, options: HttpOptions) -> GraphQLReques
     if not body:
         raise _HttpError(400, "the POST body is empty; send a JSON object with a 'query'")
     try:
-        payload = json.loads(body)
+        payload = jsoncodec.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise _HttpError(400, "the body is not valid JSON", code="BAD_REQUEST") from None
     if isinstance(payload, list):

@@ -12,11 +12,11 @@ from __future__ import annotations
 import asyncio
 import copy
 import dataclasses
-import json
 import time
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any, Protocol
 
+from gateway import jsoncodec
 from gateway.errors import SilkgraphError, SubgraphError, to_graphql_extensions
 from gateway.federation.plan import (
     Condition,
@@ -107,7 +107,7 @@ class PlanExecutor:
         key = (
             service,
             operation,
-            json.dumps(variables, sort_keys=True, default=str),
+            jsoncodec.dumps_sorted(variables),
             who.agency,
             tuple(sorted(who.roles)),
             tuple(sorted(who.scopes)),
@@ -614,7 +614,7 @@ def _fingerprint(rep: dict[str, Any]) -> Hashable:
     try:
         hash(items)
     except TypeError:
-        return json.dumps(rep, sort_keys=True, separators=(",", ":"), default=str)
+        return jsoncodec.dumps_sorted(rep)
     return items
 
 

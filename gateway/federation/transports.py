@@ -9,7 +9,6 @@ exception text never reaches a client.
 from __future__ import annotations
 
 import inspect
-import json
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
@@ -18,6 +17,7 @@ import aiohttp
 import httpx
 from graphql import DocumentNode, GraphQLError, execute, parse, validate
 
+from gateway import jsoncodec
 from gateway.errors import (
     SubgraphError,
     UpstreamProtocolError,
@@ -166,7 +166,7 @@ class HttpTransport:
         body: dict[str, Any] = {"query": operation, "variables": dict(variables)}
         if operation_name:
             body["operationName"] = operation_name
-        content = json.dumps(body, default=str).encode()
+        content = jsoncodec.dumps(body)
         if is_mutation(operation):
             with retry_attempt(False):
                 return await self._send(content, headers, self.guard)
@@ -188,7 +188,7 @@ class HttpTransport:
                 f"subgraph {self.name!r} response exceeds {self.max_response_bytes} bytes", service=self.name
             )
         try:
-            payload = json.loads(raw)
+            payload = jsoncodec.loads(raw)
         except ValueError:
             payload = None
         if not isinstance(payload, dict) or ("data" not in payload and "errors" not in payload):
