@@ -62,6 +62,9 @@ def builtin_adapters() -> list[str]:
 async def _serve_app(app: Any, host: str, port: int) -> None:
     import uvicorn
 
+    from gateway.gc_tuning import tune_for_serving
+
+    app = tune_for_serving(app)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="on")
     server = uvicorn.Server(config)
     await server.serve()
@@ -154,6 +157,7 @@ def _serve_overrides(host: str | None, port: int | None, supergraph: str | None)
 def worker_app() -> Any:
     """The app of one `silkgraph serve --workers N` worker process (uvicorn's factory): same config, own state."""
     from gateway.app import create_app
+    from gateway.gc_tuning import tune_for_serving
     from gateway.observability import configure_logging
     from gateway.reload import ReloadOptions
 
@@ -161,7 +165,8 @@ def worker_app() -> Any:
     overrides = json.loads(os.environ.get("SILKGRAPH_SERVE_OVERRIDES", "{}"))
     settings = load_settings(config, overrides=overrides)
     configure_logging(settings.gateway.log_level)
-    return create_app(settings, reload=ReloadOptions(load_settings=lambda: load_settings(config, overrides=overrides)))
+    reload = ReloadOptions(load_settings=lambda: load_settings(config, overrides=overrides))
+    return tune_for_serving(create_app(settings, reload=reload))
 
 
 def _serve_workers(config: str | None, overrides: dict[str, Any], workers: int) -> None:
