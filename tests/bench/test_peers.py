@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import tomllib
+from pathlib import Path
 
+from bench.peers.compat import (
+    JOIN_GRAPH,
+    SUPERGRAPH,
+    grafbase_config,
+    hive_config,
+    moved_supergraph,
+    subgraph_config,
+)
 from bench.peers.gateways import grafbase_toml
 from bench.peers.report import Row, Sample, canonical, differences, median_row, ratios, summary, table
 
@@ -86,3 +95,31 @@ def test_grafbase_config_lists_every_subgraph_and_turns_deduplication_off() -> N
     assert config["traffic_shaping"] == {"inflight_deduplication": False}
     assert config["subgraphs"]["ledger"] == {"url": "http://h:2/graphql", "introspection_url": "http://h:2/graphql"}
     assert set(config["subgraphs"]) == {"orders", "ledger"}
+
+
+def test_compat_moves_only_the_subgraph_urls_of_the_supergraph() -> None:
+    text = SUPERGRAPH.read_text(encoding="utf-8")
+    names = [n for n, _ in JOIN_GRAPH.findall(text)]
+    moved = moved_supergraph(text, {n: f"http://127.0.0.1:{14720 + i}/graphql" for i, n in enumerate(names)})
+    assert [u for _, u in JOIN_GRAPH.findall(moved)] == [
+        f"http://127.0.0.1:{14720 + i}/graphql" for i in range(len(names))
+    ]
+    assert JOIN_GRAPH.sub("", moved) == JOIN_GRAPH.sub("", text)
+
+
+def test_compat_subgraph_settings_point_at_this_runs_sandboxes(tmp_path: Path) -> None:
+    config = tomllib.loads(subgraph_config({4103: 14730, 4104: 14731, 4105: 14732}, tmp_path))
+    assert config["adapters"]["tax"]["url"] == "http://127.0.0.1:14730"
+    assert (config["adapters"]["cargo"]["url"], config["adapters"]["cargo"]["legacy_url"]) == (
+        "http://127.0.0.1:14731",
+        "http://127.0.0.1:14732",
+    )
+    assert config["adapters"]["payments"]["idempotency_store"].startswith(f"sqlite:///{tmp_path}/")
+
+
+def test_compat_routers_forward_the_tenancy_header_and_grafbase_composes_from_the_checked_in_sdl() -> None:
+    assert "'x-agency-id': request.headers.get('x-agency-id')" in hive_config()
+    config = tomllib.loads(grafbase_config({"tax": "http://127.0.0.1:14721/graphql"}))
+    assert config["headers"] == [{"rule": "forward", "name": "x-agency-id"}]
+    assert Path(config["subgraphs"]["tax"]["schema_path"]) == SUPERGRAPH.parent / "subgraphs" / "tax.graphql"
+    assert Path(config["subgraphs"]["tax"]["schema_path"]).exists()
