@@ -76,7 +76,9 @@ async def bench(args: argparse.Namespace) -> int:
     try:
         _, supergraph = await compose_mock_supergraph(SUBGRAPH_PORT)
         urls = {name: f"http://127.0.0.1:{SUBGRAPH_PORT + i}/graphql" for i, name in enumerate(SUBGRAPHS)}
-        gateways = [p for p in peers(supergraph, urls, BASE_PORT, work) if not args.only or p.name in args.only]
+        gateways = [
+            p for p in peers(supergraph, urls, BASE_PORT, work, args.workers) if not args.only or p.name in args.only
+        ]
         for peer in gateways:
             peer.start(work)
         async with httpx.AsyncClient(timeout=60) as client:
@@ -112,9 +114,10 @@ async def bench(args: argparse.Namespace) -> int:
             shape: [median_row(p.name, samples[(shape, p.name)], rss[p.name]) for p in gateways] for shape in SHAPES
         }
         print(
-            f"\nwrk -t1 -c{args.connections}, {args.rounds} interleaved rounds of {args.seconds:.0f} s per gateway "
-            f"and shape after {args.warmup:.0f} s warm-up; medians over rounds; one process per gateway; CPU from "
-            "/proc (user+system of the gateway's process tree); answers identical on every shape\n"
+            f"\nwrk -t1 -c{args.connections}, {args.rounds} interleaved rounds of {args.seconds:.0f} s per gateway and "
+            f"shape after {args.warmup:.0f} s warm-up; medians over rounds; one process per peer, Silkgraph with "
+            f"{args.workers} worker(s); CPU from /proc (user+system of the gateway's process tree); answers "
+            "identical on every shape\n"
         )
         for shape, rows in per_shape.items():
             print(table(shape, rows) + "\n")
@@ -136,11 +139,16 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=3)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--only", action="append", help="run only this gateway (repeatable; Silkgraph always)")
+    parser.add_argument("--shape", action="append", choices=list(SHAPES), help="run only this shape (repeatable)")
+    parser.add_argument("--workers", type=int, default=1, help="Silkgraph worker processes (the peers keep one)")
     args = parser.parse_args()
     if args.quick:
         args.rounds, args.seconds, args.warmup = 2, 4, 2
     if args.only and "Silkgraph" not in args.only:
         args.only.append("Silkgraph")
+    if args.shape:
+        for name in [s for s in SHAPES if s not in args.shape]:
+            del SHAPES[name]
     if args.compat:
         from bench.peers.compat import compat
 

@@ -123,8 +123,10 @@ def grafbase_toml(subgraph_urls: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def peers(supergraph: Path, subgraph_urls: dict[str, str], base_port: int, work: Path) -> list[Peer]:
-    """Silkgraph and the four peers, on ports ``base_port``… (one process each)."""
+def peers(
+    supergraph: Path, subgraph_urls: dict[str, str], base_port: int, work: Path, silkgraph_workers: int = 1
+) -> list[Peer]:
+    """Silkgraph and the four peers, on ports ``base_port``… (one process each unless ``silkgraph_workers``)."""
     folder = npm_folder()
     bin_dir = folder / "node_modules" / ".bin"
     (work / "grafbase.toml").write_text(grafbase_toml(subgraph_urls))
@@ -133,7 +135,10 @@ def peers(supergraph: Path, subgraph_urls: dict[str, str], base_port: int, work:
     return [
         Peer(
             "Silkgraph",
-            [sys.executable, "-m", "gateway.cli", "serve", "--supergraph", str(supergraph), "--port", str(base_port)],
+            [
+                *(sys.executable, "-m", "gateway.cli", "serve", "--supergraph", str(supergraph)),
+                *("--port", str(base_port), "--workers", str(silkgraph_workers)),
+            ],
             base_port,
             env={
                 "SILKGRAPH_GATEWAY__MODE": "production",
