@@ -155,25 +155,30 @@ class PlanExecutor:
         data: dict[str, Any] | None = None,
     ) -> ExecutionOutcome:
         run = _Run(self, variables, context, data if data is not None else {})
-        if plan.node is None:
-            pass
-        elif self.deadline is None or plan.operation_kind == "mutation":
-            # mutations run to the end: cutting one short could leave a write half-done upstream
-            await run.node(plan.node)
-        else:
-            try:
-                async with asyncio.timeout(self.deadline):
-                    await run.node(plan.node)
-            except TimeoutError:
-                await run.abandon()
-                # merges are synchronous, so what arrived is whole: answer with it and say what is missing
-                run.errors.append(
-                    {
-                        "message": f"the operation did not finish within {self.deadline:g} s "
-                        "(gateway.request_timeout); the data fetched by then is returned",
-                        "extensions": {"code": "GATEWAY_TIMEOUT"},
-                    }
-                )
+        try:
+            if plan.node is None:
+                pass
+            elif self.deadline is None or plan.operation_kind == "mutation":
+                # mutations run to the end: cutting one short could leave a write half-done upstream
+                await run.node(plan.node)
+            else:
+                try:
+                    async with asyncio.timeout(self.deadline):
+                        await run.node(plan.node)
+                except TimeoutError:
+                    await run.abandon()
+                    # merges are synchronous, so what arrived is whole: answer with it and say what is missing
+                    run.errors.append(
+                        {
+                            "message": f"the operation did not finish within {self.deadline:g} s "
+                            "(gateway.request_timeout); the data fetched by then is returned",
+                            "extensions": {"code": "GATEWAY_TIMEOUT"},
+                        }
+                    )
+        finally:
+            # the batchers point back at the run: without this cycle the run's data (every fetched object)
+            # is freed when the response is sent, not at the collector's next full pass
+            run._batchers.clear()
         return ExecutionOutcome(data=run.data, errors=run.errors, fetches=run.fetches)
 
 
