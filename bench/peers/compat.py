@@ -1,12 +1,12 @@
 """``python -m bench.peers --compat``: the checked-in supergraph on other routers, answers diffed against Silkgraph's.
 
 Starts every built-in adapter's legacy sandbox and the adapter as a standalone subgraph (``silkgraph sandbox``,
-``silkgraph subgraph``, as examples/router/ documents, on ports 14720–14759), then three routers over the same
+``silkgraph subgraph``, as examples/router/ documents, on ports 14720–14759), then four routers over the same
 subgraphs:
 
 - Silkgraph: ``silkgraph serve --supergraph`` on ``schema/supergraph.graphql`` with the subgraph URLs moved to
   this run's ports (nothing else changed), in demo mode, called with a demo token;
-- Hive Gateway: the same moved supergraph file, as is;
+- Hive Gateway, plain and with ``--hive-router-runtime``: the same moved supergraph file, as is;
 - Grafbase (``grafbase dev``): it composes from the subgraphs' own SDL (``schema/subgraphs/*.graphql``, the files
   the checked-in supergraph was composed from), as it takes no supergraph file.
 
@@ -172,13 +172,19 @@ async def compat() -> int:
             GATEWAY_PORT + 1,
             work,
         )
+        hive_router = Peer(
+            "Hive Gateway (router runtime)",
+            [*hive.command[:-1], str(GATEWAY_PORT + 3), "--hive-router-runtime"],
+            GATEWAY_PORT + 3,
+            work,
+        )
         grafbase = Peer(
             "Grafbase",
             [str(grafbase_binary(folder)), "dev", "-c", str(work / "grafbase.toml"), "--port", str(GATEWAY_PORT + 2)],
             GATEWAY_PORT + 2,
             work,
         )
-        routers = [silkgraph, hive, grafbase]
+        routers = [silkgraph, hive, hive_router, grafbase]
         try:
             async with httpx.AsyncClient(timeout=60) as client:
                 for name, url in urls.items():
