@@ -613,14 +613,15 @@ def _merge(target: dict[str, Any], source: Mapping[str, Any], *, keep_typename: 
 def _fingerprint(rep: dict[str, Any]) -> Hashable:
     """An identity for deduplicating representations: a tuple for flat ones, canonical JSON for nested ones.
 
-    Representations are built field by field in the requires' order, so their items need no sorting.
+    Representations are built field by field in the requires' order with ``__typename`` first, so within one
+    entity fetch (one requires selection per type) their values alone tell them apart: no sorting, no keys.
     """
-    items = tuple(rep.items())
+    values = tuple(rep.values())
     try:
-        hash(items)
+        hash(values)
     except TypeError:
         return jsoncodec.dumps_sorted(rep)
-    return items
+    return values
 
 
 def _first_code(errors: Any) -> str | None:
