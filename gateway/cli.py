@@ -204,10 +204,12 @@ async def _serve(config: str | None, host: str | None, port: int | None, supergr
     reload = ReloadOptions(load_settings=lambda: load_settings(config, overrides=overrides))
     app = create_app(settings, reload=reload)
     _say(f"Silkgraph {__version__} serving on http://{settings.gateway.host}:{settings.gateway.port}/graphql")
+    from gateway.gc_tuning import tune_for_serving
     from gateway.shutdown import GracefulServer, graceful_config
 
     grace = settings.stores.shutdown_grace
-    await GracefulServer(graceful_config(app, settings.gateway.host, settings.gateway.port, grace), grace).serve()
+    config_ = graceful_config(tune_for_serving(app), settings.gateway.host, settings.gateway.port, grace)
+    await GracefulServer(config_, grace).serve()
 
 
 async def _sandbox(name: str, port: int | None, host: str = "127.0.0.1") -> None:
