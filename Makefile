@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test check lint format compose bench clean fuzz fuzz-http
+.PHONY: demo test check lint format compose bench bench-peers compat-peers clean fuzz fuzz-http
 
 $(BIN)/silkgraph: pyproject.toml tests/partner_example/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,14 @@ compose: $(BIN)/silkgraph
 
 bench: $(BIN)/silkgraph
 	$(BIN)/python -m bench
+
+# Silkgraph against @apollo/gateway, Hive Gateway and Grafbase (docs/performance.md); npm installs the peers into
+# ~/.cache/silkgraph-bench; needs node, npm and wrk. Not part of CI: the npm install alone takes minutes.
+bench-peers: $(BIN)/silkgraph
+	$(BIN)/python -m bench.peers --quick
+
+compat-peers: $(BIN)/silkgraph
+	$(BIN)/python -m bench.peers --compat
 
 # the HTTP fuzz suite with many more (random) examples than CI's fixed-seed slice
 fuzz-http: $(BIN)/silkgraph

@@ -63,6 +63,9 @@ def builtin_adapters() -> list[str]:
 async def _serve_app(app: Any, host: str, port: int) -> None:
     import uvicorn
 
+    from gateway.gc_tuning import tune_for_serving
+
+    app = tune_for_serving(app)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="on")
     server = uvicorn.Server(config)
     await server.serve()
@@ -170,6 +173,7 @@ def _serve_overrides(host: str | None, port: int | None, supergraph: str | None)
 def worker_app() -> Any:
     """The app of one `silkgraph serve --workers N` worker process (uvicorn's factory): same config, own state."""
     from gateway.app import create_app
+    from gateway.gc_tuning import tune_for_serving
     from gateway.observability import configure_logging
     from gateway.reload import ReloadOptions
 
@@ -177,7 +181,8 @@ def worker_app() -> Any:
     overrides = json.loads(os.environ.get("SILKGRAPH_SERVE_OVERRIDES", "{}"))
     settings = load_settings(config, overrides=overrides)
     configure_logging(settings.gateway.log_level)
-    return create_app(settings, reload=ReloadOptions(load_settings=lambda: load_settings(config, overrides=overrides)))
+    reload = ReloadOptions(load_settings=lambda: load_settings(config, overrides=overrides))
+    return tune_for_serving(create_app(settings, reload=reload))
 
 
 def _serve_workers(config: str | None, overrides: dict[str, Any], workers: int) -> None:
@@ -215,10 +220,12 @@ async def _serve(config: str | None, host: str | None, port: int | None, supergr
     reload = ReloadOptions(load_settings=lambda: load_settings(config, overrides=overrides))
     app = create_app(settings, reload=reload)
     _say(f"Silkgraph {__version__} serving on http://{settings.gateway.host}:{settings.gateway.port}/graphql")
+    from gateway.gc_tuning import tune_for_serving
     from gateway.shutdown import GracefulServer, graceful_config
 
     grace = settings.stores.shutdown_grace
-    await GracefulServer(graceful_config(app, settings.gateway.host, settings.gateway.port, grace), grace).serve()
+    config_ = graceful_config(tune_for_serving(app), settings.gateway.host, settings.gateway.port, grace)
+    await GracefulServer(config_, grace).serve()
 
 
 async def _sandbox(name: str, port: int | None, host: str = "127.0.0.1") -> None:

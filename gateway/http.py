@@ -11,7 +11,6 @@ rule is relaxed for development); mutations over GET are refused with 405.
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 import re
 import zlib
@@ -21,6 +20,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from gateway import jsoncodec
 from gateway.errors import LimitExceeded
 from gateway.federation.engine import GraphQLRequest, GraphQLResponse
 
@@ -157,7 +157,7 @@ def load_json(raw: bytes | str, what: str) -> Any:
     if _too_deep(data, MAX_JSON_DEPTH):
         raise _HttpError(400, f"{what} nests deeper than {MAX_JSON_DEPTH} levels")
     try:
-        value = json.loads(data)
+        value = jsoncodec.loads(data)
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise _HttpError(400, f"{what} is not valid JSON") from None
     if _SURROGATE_ESCAPE.search(data) and _has_lone_surrogate(value):
@@ -220,7 +220,7 @@ def _persisted(raw: Mapping[str, Any]) -> bool:
 
 
 def _error_body(message: str, code: str, **extra: Any) -> bytes:
-    return json.dumps({"errors": [{"message": message, "extensions": {"code": code, **extra}}]}).encode()
+    return jsoncodec.dumps({"errors": [{"message": message, "extensions": {"code": code, **extra}}]})
 
 
 def _respond(media: str, status: int, body: bytes, headers: Mapping[str, str] | None = None) -> Response:
@@ -266,11 +266,11 @@ def graphql_endpoint(handler: Handler, options: HttpOptions) -> Callable[[Reques
             return _respond(media, 413, _error_body(exc.message, exc.code, limit=exc.extensions.get("limit")))
         if isinstance(batch, list):
             results = [await handler(r, request) for r in batch]
-            body = json.dumps([r.to_json() for r in results], default=str).encode()
+            body = jsoncodec.dumps([r.to_json() for r in results])
             return _respond(media, 200, body)
         result = await handler(batch, request)
         headers = {**({"allow": "POST"} if result.status == 405 else {}), **result.headers}
-        return _respond(media, _status(result, media), json.dumps(result.to_json(), default=str).encode(), headers)
+        return _respond(media, _status(result, media), jsoncodec.dumps(result.to_json()), headers)
 
     return endpoint
 

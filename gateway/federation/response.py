@@ -138,6 +138,9 @@ class ShapeCache:
     def __init__(self) -> None:
         self.entries: dict[tuple[tuple[int, ...], str, bool], list[_Entry]] = {}
         self.subs: dict[tuple[int, ...], tuple[SelectionNode, ...]] = {}
+        #: the same entries by the identity of the selections tuple (kept in the value, so the id stays its own):
+        #: a list of 500 objects looks its entries up 500 times, without rebuilding a key of node ids each time
+        self.by_tuple: dict[tuple[int, str, bool], tuple[tuple[SelectionNode, ...], list[_Entry]]] = {}
 
 
 class _Shaper:
@@ -162,6 +165,14 @@ class _Shaper:
         return included(node, self.variables)
 
     def compile(self, type_: Any, selections: tuple[SelectionNode, ...], virtual: bool) -> list[_Entry]:
+        hit = self.cache.by_tuple.get((id(selections), type_.name, virtual))
+        if hit is not None and hit[0] is selections:
+            return hit[1]
+        entries = self._compile(type_, selections, virtual)
+        self.cache.by_tuple[(id(selections), type_.name, virtual)] = (selections, entries)
+        return entries
+
+    def _compile(self, type_: Any, selections: tuple[SelectionNode, ...], virtual: bool) -> list[_Entry]:
         key = (tuple(map(id, selections)), type_.name, virtual)
         entries = self.cache.entries.get(key)
         if entries is None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import json
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
@@ -19,6 +18,7 @@ import aiohttp
 import httpx
 from graphql import DocumentNode, GraphQLError, execute, parse, validate
 
+from gateway import jsoncodec
 from gateway.bodies import ACCEPT_ENCODING, BodyTooLarge, BodyUndecodable, read_body, read_httpx_body
 from gateway.errors import (
     SubgraphError,
@@ -190,7 +190,7 @@ class HttpTransport:
         body: dict[str, Any] = {"query": operation, "variables": dict(variables)}
         if operation_name:
             body["operationName"] = operation_name
-        content = json.dumps(body, default=str).encode()
+        content = jsoncodec.dumps(body)
         if self.signer is not None:
             headers[PRINCIPAL_HEADER] = self.signer.sign(context.principal, content)
         grant = tenancy_of(context.principal)
@@ -289,7 +289,7 @@ class HttpTransport:
 
 def _graphql_response(raw: bytes) -> dict[str, Any] | None:
     try:
-        payload = json.loads(raw)
+        payload = jsoncodec.loads(raw)
     except (ValueError, RecursionError):
         return None
     if not isinstance(payload, dict) or ("data" not in payload and "errors" not in payload):
