@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.audit.store import AuditStore
@@ -28,6 +28,9 @@ from gateway.errors import RequestError, to_graphql_extensions
 from gateway.federation.engine import GraphQLRequest, GraphQLResponse
 from gateway.graphiql import graphiql_page
 from gateway.http import HttpOptions, graphql_endpoint
+from gateway.live.graphql_ws import graphql_ws_endpoint
+from gateway.live.http_streams import streaming_endpoint
+from gateway.live.service import LiveService
 from gateway.observability import Metrics, request_id_var
 from gateway.policy.gate import Gate, open_gate
 from gateway.reload import LiveRuntime, ReloadOptions
@@ -254,12 +257,23 @@ def create_app(
         return result
 
     gw = settings.gateway
+    subscriptions = gw.subscriptions
+
+    def _live_service() -> LiveService | None:
+        if state["live"] is None or not subscriptions.enabled:
+            return None
+        if state.get("live_service") is None:
+            state["live_service"] = LiveService(_current, lambda: state["audit"], subscriptions)
+        service: LiveService = state["live_service"]
+        return service
+
     options = HttpOptions(
         max_body_bytes=gw.limits.max_body_bytes,
         graphiql=gw.graphiql_enabled,
         allow_plain_get=not gw.production,
         max_batch=gw.limits.max_batch,
         graphiql_html=graphiql_page(demo=not gw.production),
+        stream=streaming_endpoint(_live_service) if subscriptions.enabled else None,
     )
 
     async def healthz(request: Request) -> Response:
@@ -312,6 +326,7 @@ def create_app(
 
     routes = [
         Route("/graphql", graphql_endpoint(handle, options), methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
+        WebSocketRoute("/graphql", graphql_ws_endpoint(_live_service)),
         *console_routes(),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),

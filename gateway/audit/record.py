@@ -140,6 +140,8 @@ class RecordBuilder:
             ],
             "legacy_calls": calls_json,
             "lineage": lineage(result.plan, result.fetches, by_fetch),
+            # subscriptions: start / event (with the legacy notification it came from) / stop
+            **({"live": context.extras["live"]} if "live" in context.extras else {}),
         }
 
 

@@ -45,6 +45,7 @@ __all__ = [
     "GraphQLRequest",
     "GraphQLResponse",
     "OperationCheck",
+    "PlannedOperation",
     "PreValidationCheck",
 ]
 
@@ -105,6 +106,21 @@ class GraphQLResponse:
         if self.extensions:
             out["extensions"] = self.extensions
         return out
+
+
+@dataclasses.dataclass(kw_only=True, slots=True)
+class PlannedOperation:
+    """An operation that passed every check and has its plan: what execution (or a stream) starts from."""
+
+    response: GraphQLResponse
+    plan: QueryPlan
+    operation: OperationDefinitionNode
+    fragments: Mapping[str, FragmentDefinitionNode]
+    variables: dict[str, Any]
+    authorization: Authorization
+    shapes: ShapeCache
+    data: dict[str, Any]
+    errors: list[dict[str, Any]]
 
 
 @dataclasses.dataclass(slots=True)
@@ -208,6 +224,35 @@ class FederatedGraph:
 
     # ---------------------------------------------------------------------------------------------- execution
     async def execute(self, request: GraphQLRequest, context: RequestContext) -> GraphQLResponse:
+        planned = await self.plan_request(request, context)
+        if isinstance(planned, GraphQLResponse):
+            return planned
+        response = planned.response
+        outcome = await self.executor.execute(planned.plan, planned.variables, context, planned.data)
+        planned.errors.extend(outcome.errors)
+        response.fetches = outcome.fetches
+        response.data = self.shape(planned, outcome.data, planned.errors)
+        response.errors = planned.errors
+        return response
+
+    def shape(self, planned: PlannedOperation, data: Mapping[str, Any], errors: list[dict[str, Any]]) -> Any:
+        """Shape merged data for the client (null propagation, aliases, denied fields)."""
+        return shape_response(
+            self.schema,
+            planned.operation,
+            planned.fragments,
+            planned.variables,
+            data,
+            errors,
+            planned.shapes,
+            denied=planned.authorization.denied,
+            supergraph_schema=self.supergraph.schema,
+        )
+
+    async def plan_request(
+        self, request: GraphQLRequest, context: RequestContext
+    ) -> GraphQLResponse | PlannedOperation:
+        """Everything before execution: a planned operation, or the response refusing it."""
         prepared = self.prepare(request.query)
         if prepared.document is None:
             return GraphQLResponse(errors=prepared.errors, request_error=True)
@@ -220,9 +265,7 @@ class FederatedGraph:
         name = operation.name.value if operation.name else None
         response = GraphQLResponse(operation_type=kind, operation_name=name)
         if kind not in request.allowed_operations:
-            response.errors = [
-                _error(f"{kind} operations are not allowed over this request method (use POST)", "BAD_REQUEST")
-            ]
+            response.errors = [_error(_refused_kind(kind), "BAD_REQUEST")]
             response.request_error = True
             response.status = 405
             return response
@@ -268,22 +311,17 @@ class FederatedGraph:
             response.data = None
             return response
         response.plan = plan
-        outcome = await self.executor.execute(plan, variables, context, data)
-        errors.extend(outcome.errors)
-        response.fetches = outcome.fetches
-        response.data = shape_response(
-            self.schema,
-            operation,
-            fragments,
-            variables,
-            outcome.data,
-            errors,
-            prepared.shapes,
-            denied=authorization.denied,
-            supergraph_schema=self.supergraph.schema,
+        return PlannedOperation(
+            response=response,
+            plan=plan,
+            operation=operation,
+            fragments=fragments,
+            variables=variables,
+            authorization=authorization,
+            shapes=prepared.shapes,
+            data=data,
+            errors=errors,
         )
-        response.errors = errors
-        return response
 
     async def _introspect(
         self,
@@ -324,6 +362,15 @@ class FederatedGraph:
 
 
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+
+
+def _refused_kind(kind: str) -> str:
+    if kind == "subscription":
+        return (
+            "subscription operations stream: use graphql-ws (WebSocket, subprotocol graphql-transport-ws), "
+            'Accept: text/event-stream (GraphQL over SSE) or Accept: multipart/mixed;subscriptionSpec="1.0"'
+        )
+    return f"{kind} operations are not allowed over this request method (use POST)"
 
 
 def _parse_error_code(message: str) -> str:

@@ -11,12 +11,12 @@ from __future__ import annotations
 import inspect
 import json
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import aiohttp
 import httpx
-from graphql import DocumentNode, GraphQLError, execute, parse, validate
+from graphql import DocumentNode, ExecutionResult, GraphQLError, execute, parse, subscribe, validate
 
 from gateway.errors import (
     SubgraphError,
@@ -101,6 +101,36 @@ class InProcessTransport:
         )
         if inspect.isawaitable(result):
             result = await result
+        out: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            out["errors"] = [error_to_dict(e, self.name) for e in result.errors]
+        return out
+
+    async def subscribe(
+        self, operation: str, variables: Mapping[str, Any], context: RequestContext
+    ) -> AsyncIterator[Mapping[str, Any]]:
+        """Open the subgraph's subscription (its resolver's async generator); one response per event.
+
+        A stream that cannot start (a resolver error before the first event) yields one response with the
+        errors and ends.
+        """
+        document = self._document(operation)
+        ctx = SubgraphContext(adapter=self.adapter, request=context, state=self.adapter.request_state(context))
+        stream = subscribe(self._schema, document, context_value=ctx, variable_values=dict(variables))
+        if inspect.isawaitable(stream):
+            stream = await stream
+        if isinstance(stream, ExecutionResult):
+            yield self._response(stream)
+            return
+        try:
+            async for result in stream:
+                yield self._response(result)
+        finally:
+            close = getattr(stream, "aclose", None)
+            if close is not None:
+                await close()
+
+    def _response(self, result: ExecutionResult) -> dict[str, Any]:
         out: dict[str, Any] = {"data": result.data}
         if result.errors:
             out["errors"] = [error_to_dict(e, self.name) for e in result.errors]
