@@ -25,7 +25,7 @@ import difflib
 import json
 import os
 import sys
-from collections.abc import AsyncIterator, Coroutine, Sequence
+from collections.abc import AsyncIterator, Coroutine, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -69,11 +69,17 @@ async def _serve_app(app: Any, host: str, port: int) -> None:
 
 @contextlib.asynccontextmanager
 async def _start_sandboxes(
-    names: Sequence[str], *, quiet: bool = False, config: SandboxConfig | None = None, fixed_ports: bool = True
+    names: Sequence[str],
+    *,
+    quiet: bool = False,
+    config: SandboxConfig | None = None,
+    fixed_ports: bool = True,
+    sandbox_options: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> AsyncIterator[dict[str, AdapterSettings]]:
     """Start every sandbox of the named adapters; yield each adapter's settings pointing at them.
 
-    ``config`` (faults, seed) applies to every sandbox; without ``fixed_ports`` each takes a free port.
+    ``config`` (faults, seed) applies to every sandbox, ``sandbox_options`` adds options to the named sandboxes
+    (e.g. the Cargo-XML airline's own milestone clock); without ``fixed_ports`` each takes a free port.
     """
     config = config or SandboxConfig()
     async with contextlib.AsyncExitStack() as stack:
@@ -83,12 +89,16 @@ async def _start_sandboxes(
             adapter_settings = AdapterSettings(name=name)
             options: dict[str, Any] = {}
             for spec in probe.sandboxes():
+                own = (sandbox_options or {}).get(spec.name)
+                spec_config = (
+                    dataclasses.replace(config, options={**config.options, **own}) if own is not None else config
+                )
                 try:
                     server = await stack.enter_async_context(
-                        serve_sandbox(spec.factory, config, port=spec.default_port if fixed_ports else 0)
+                        serve_sandbox(spec.factory, spec_config, port=spec.default_port if fixed_ports else 0)
                     )
                 except (OSError, SystemExit):
-                    server = await stack.enter_async_context(serve_sandbox(spec.factory, config))
+                    server = await stack.enter_async_context(serve_sandbox(spec.factory, spec_config))
                 url = server.url + spec.base_path
                 if not quiet:
                     _say(f"  ▸ sandbox {spec.name:<16} {url}")
@@ -111,6 +121,12 @@ def _examples_banner() -> str:
     return "\n".join(lines)
 
 
+#: the demo moves by itself: the Cargo-XML airline reports a milestone every few seconds, the cargo adapter
+#: reads the airlines' status messages every two (ShipmentMilestones streams them)
+DEMO_SANDBOX_OPTIONS: dict[str, dict[str, Any]] = {"cargo-xml": {"milestone_seconds": 4}}
+DEMO_ADAPTER_OPTIONS: dict[str, dict[str, Any]] = {"cargo": {"poll_seconds": 2}}
+
+
 async def _demo(host: str, port: int) -> None:
     from gateway.app import create_app
     from gateway.observability import configure_logging
@@ -118,7 +134,11 @@ async def _demo(host: str, port: int) -> None:
     configure_logging("warning")
     names = builtin_adapters()
     _say(f"Silkgraph {__version__} demo: starting {len(names)} adapters ({', '.join(names)})")
-    async with _start_sandboxes(names) as adapter_settings:
+    async with _start_sandboxes(names, sandbox_options=DEMO_SANDBOX_OPTIONS) as adapter_settings:
+        for name, extra in DEMO_ADAPTER_OPTIONS.items():
+            if name in adapter_settings:
+                own = adapter_settings[name]
+                adapter_settings[name] = dataclasses.replace(own, options={**own.options, **extra})
         settings = load_settings(
             None,
             overrides={"gateway.host": host, "gateway.port": port, "gateway.mode": "demo", "audit.store": "memory"},

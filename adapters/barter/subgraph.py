@@ -15,6 +15,7 @@ from adapters.barter.proposals import (
     party_ref,
     proposal_payload,
 )
+from adapters.barter.subscription import Subscription, contract_event
 from gateway.sdk.schema import federation_schema
 
 __all__ = ["build_schema"]
@@ -43,6 +44,7 @@ async def barter_contracts(info: Info, filter: BarterContractFilter | None = Non
 async def propose_barter_contract(info: Info, input: ProposeBarterContractInput) -> BarterContract:
     st = state(info)
     contract = await st.client().propose(proposal_payload(input), agency=st.agency)
+    await info.context.adapter.events.publish(contract_event(contract, "PROPOSED"))
     return contract_to_graphql(contract, st.today)
 
 
@@ -50,6 +52,7 @@ async def record_barter_delivery(info: Info, input: RecordBarterDeliveryInput) -
     st = state(info)
     payload = delivery_payload(input)
     contract = await st.client().record_delivery(str(input.contract_id), payload, agency=st.agency)
+    await info.context.adapter.events.publish(contract_event(contract, "DELIVERY"))
     return contract_to_graphql(contract, st.today)
 
 
@@ -83,5 +86,6 @@ def build_schema() -> strawberry.federation.Schema:
     return federation_schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[BarterContract, Company, t.CustomsDeclaration, t.Shipment],
     )

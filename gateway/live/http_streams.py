@@ -14,6 +14,7 @@ Authentication is the ``Authorization`` header, through the same gate as ``POST 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -74,6 +75,8 @@ async def _with_heartbeat(
     finally:
         if pending is not None:
             pending.cancel()
+            with contextlib.suppress(BaseException):
+                await pending
         close = getattr(stream, "aclose", None)
         if close is not None:
             await close()
@@ -110,7 +113,10 @@ def streaming_endpoint(
         opened = await live.open(admitted, principal, {k.lower(): v for k, v in request.headers.items()})
         if isinstance(opened, GraphQLResponse):
             if opened.request_error:
-                status = opened.status or 400
+                denied = any(
+                    (e.get("extensions") or {}).get("code") == "UNAUTHORIZED_FIELD_OR_TYPE" for e in opened.errors
+                )
+                status = opened.status or (403 if denied and principal.authenticated else 401 if denied else 400)
                 return Response(
                     json.dumps(opened.to_json(), default=str), status_code=status, media_type="application/json"
                 )
