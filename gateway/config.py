@@ -173,6 +173,8 @@ class SubscriptionSettings:
     enabled: bool = True
     #: where adapters publish events: "memory" (this process) or "redis://..." (every replica hears every event)
     store: str = "memory"
+    #: Redis pub/sub channels are server-wide (not per database): replicas of one deployment share this prefix
+    channel_prefix: str = "silkgraph:events:"
     max_per_connection: int = 20
     max_per_principal: int = 50
     #: a stream that delivers nothing for this long is closed (the client may resubscribe)
@@ -470,6 +472,7 @@ def _subscriptions(s: _Section) -> SubscriptionSettings:
     settings = SubscriptionSettings(
         enabled=s.get("enabled", bool, d.enabled),
         store=_store(s, "store"),
+        channel_prefix=s.get("channel_prefix", str, d.channel_prefix),
         max_per_connection=s.positive("max_per_connection", int, d.max_per_connection),
         max_per_principal=s.positive("max_per_principal", int, d.max_per_principal),
         idle_timeout=s.positive("idle_timeout", float, d.idle_timeout),

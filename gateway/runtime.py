@@ -225,7 +225,7 @@ async def _event_bus(settings: Settings, stack: contextlib.AsyncExitStack) -> Ev
     # a connection of its own without a read timeout: a pub/sub listener waits for as long as nothing happens
     client: Any = redis.asyncio.from_url(live.store)
     stack.push_async_callback(client.aclose)
-    bus = RedisEventBus(client, queue_limit=live.queue_limit)
+    bus = RedisEventBus(client, prefix=live.channel_prefix, queue_limit=live.queue_limit)
     await bus.start()
     stack.push_async_callback(bus.aclose)
     return bus
