@@ -42,7 +42,7 @@ class HttpOptions:
     max_batch: int = 0
     graphiql_html: str = ""
     #: streams (SSE, multipart subscriptions): called with the parsed request when the Accept header asks for one
-    stream: Callable[[Request, str, Any], Awaitable[Response]] | None = None
+    stream: Callable[[Request, str, Any], Awaitable[Response | None]] | None = None
 
 
 class _HttpError(Exception):
@@ -195,6 +195,7 @@ def graphql_endpoint(handler: Handler, options: HttpOptions) -> Callable[[Reques
         if request.method == "GET" and options.graphiql and _wants_html(accept) and "query" not in request.query_params:
             return HTMLResponse(options.graphiql_html)
         kind = stream_kind(accept) if options.stream is not None else None
+        parsed: GraphQLRequest | list[GraphQLRequest] | None = None
         if kind is not None and options.stream is not None:
             try:
                 parsed = await _read_request(request, options)
@@ -202,7 +203,9 @@ def graphql_endpoint(handler: Handler, options: HttpOptions) -> Callable[[Reques
                 return _respond(JSON, exc.status, _error_body(exc.message, exc.code), exc.headers)
             except LimitExceeded as exc:
                 return _respond(JSON, 413, _error_body(exc.message, exc.code, limit=exc.extensions.get("limit")))
-            return await options.stream(request, kind, parsed)
+            streamed = await options.stream(request, kind, parsed)
+            if streamed is not None:
+                return streamed
         media = negotiate(accept)
         if media is None:
             return Response(
@@ -213,7 +216,7 @@ def graphql_endpoint(handler: Handler, options: HttpOptions) -> Callable[[Reques
                 media_type=f"{JSON}; charset=utf-8",
             )
         try:
-            batch = await _read_request(request, options)
+            batch = parsed if parsed is not None else await _read_request(request, options)
         except _HttpError as exc:
             return _respond(
                 media if exc.status != 415 else JSON, exc.status, _error_body(exc.message, exc.code), exc.headers

@@ -17,12 +17,13 @@ from typing import Any
 
 from graphql import (
     DocumentNode,
+    ExecutionResult,
     FieldNode,
     FragmentDefinitionNode,
     GraphQLError,
     OperationDefinitionNode,
     SelectionSetNode,
-    execute,
+    experimental_execute_incrementally,
     parse,
     specified_rules,
     validate,
@@ -32,6 +33,7 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 
 from gateway.errors import PlanningError, RequestError, SilkgraphError, to_graphql_extensions
 from gateway.federation.executor import FetchRecord, PlanExecutor, Transport
+from gateway.federation.incremental import without_defer
 from gateway.federation.plan import QueryPlan
 from gateway.federation.planner import QueryPlanner, operation_of, plan_cache_key
 from gateway.federation.response import ShapeCache, shape_response
@@ -257,6 +259,8 @@ class FederatedGraph:
         if prepared.document is None:
             return GraphQLResponse(errors=prepared.errors, request_error=True)
         document = prepared.document
+        if "@defer" in request.query:  # one complete response (incremental delivery splits before: incremental.py)
+            document = without_defer(document)
         try:
             operation = operation_of(document, request.operation_name)
         except PlanningError as exc:
@@ -344,9 +348,14 @@ class FederatedGraph:
             selection_set=SelectionSetNode(selections=selections),
         )
         definitions = (*(d for d in document.definitions if not isinstance(d, OperationDefinitionNode)), only)
-        result = execute(self.schema, DocumentNode(definitions=definitions), variable_values=dict(variables))
-        if inspect.isawaitable(result):
-            result = await result
+        # the API schema declares @defer (served by gateway.federation.incremental): graphql-core executes such a
+        # schema through its incremental entry point; the introspection document itself defers nothing
+        outcome = experimental_execute_incrementally(
+            self.schema, DocumentNode(definitions=definitions), variable_values=dict(variables)
+        )
+        if inspect.isawaitable(outcome):
+            outcome = await outcome
+        result = outcome if isinstance(outcome, ExecutionResult) else outcome.initial_result
         if result.data:
             data.update(result.data)
         for e in result.errors or ():

@@ -38,6 +38,8 @@ def stream_kind(accept: str | None) -> str | None:
         return "sse"
     if "multipart/mixed" in text and "subscriptionspec" in text:
         return "multipart"
+    if "multipart/mixed" in text and "deferspec" in text:
+        return "defer"
     return None
 
 
@@ -84,11 +86,13 @@ async def _with_heartbeat(
 
 def streaming_endpoint(
     service: Callable[[], LiveService | None],
-) -> Callable[[Request, str, GraphQLRequest | list[GraphQLRequest]], Awaitable[Response]]:
-    async def endpoint(request: Request, kind: str, parsed: GraphQLRequest | list[GraphQLRequest]) -> Response:
+) -> Callable[[Request, str, GraphQLRequest | list[GraphQLRequest]], Awaitable[Response | None]]:
+    async def endpoint(request: Request, kind: str, parsed: GraphQLRequest | list[GraphQLRequest]) -> Response | None:
         live = service()
         if live is None:
             return Response("starting", status_code=503)
+        if kind == "defer":
+            return await _deferred(live, request, parsed)
         if isinstance(parsed, list):
             return _json_error(400, "a stream carries one operation, not a batch", "BAD_REQUEST")
         parsed = GraphQLRequest(
@@ -125,6 +129,33 @@ def streaming_endpoint(
         return _stream_response(kind, opened)
 
     return endpoint
+
+
+async def _deferred(
+    live: LiveService, request: Request, parsed: GraphQLRequest | list[GraphQLRequest]
+) -> Response | None:
+    """``@defer`` over ``multipart/mixed; deferSpec=20220824``; None: nothing deferred, answer as usual."""
+    if isinstance(parsed, list) or "@defer" not in parsed.query:
+        return None
+    client = request.client.host if request.client else "unknown"
+    try:
+        admitted, principal = await live.admit(parsed, request.headers.get("authorization"), client)
+    except RequestError:
+        return None  # the ordinary path refuses it with the usual status and body
+    parts = live.incremental(admitted, principal, {k.lower(): v for k, v in request.headers.items()})
+    if parts is None:
+        return None
+
+    async def body() -> AsyncIterator[bytes]:
+        async for payload in parts:
+            yield _part(payload)
+        yield b"\r\n--graphql--\r\n"
+
+    return StreamingResponse(
+        body(),
+        media_type='multipart/mixed; boundary="graphql"; deferSpec=20220824',
+        headers={"cache-control": "no-cache"},
+    )
 
 
 async def _one(result: GraphQLResponse) -> AsyncIterator[GraphQLResponse]:

@@ -19,6 +19,7 @@ from typing import Any
 from gateway.config import SubscriptionSettings
 from gateway.errors import RequestError
 from gateway.federation.engine import GraphQLRequest, GraphQLResponse
+from gateway.federation.incremental import incremental_payloads, split_defer
 from gateway.federation.subscriptions import LIVE_EVENT, Subscriptions
 from gateway.observability import request_id_var
 from gateway.sdk.context import Principal, RequestContext
@@ -82,6 +83,29 @@ class LiveService:
                 "(gateway.subscriptions.max_per_principal); close one first",
             )
         return self._guarded(opened, request, context, who, started)
+
+    def incremental(
+        self, request: GraphQLRequest, principal: Principal, headers: dict[str, str]
+    ) -> AsyncIterator[dict[str, Any]] | None:
+        """The parts of a ``@defer`` response, or None when the operation defers nothing (answer it normally)."""
+        rt = self._runtime()
+        if "@defer" not in request.query:
+            return None
+        document = rt.graph.prepare(request.query).document
+        if document is None:
+            return None
+        split = split_defer(document, request.operation_name, request.variables or {})
+        if split is None:
+            return None
+        context = self.context(principal, headers)
+
+        async def run(part: GraphQLRequest) -> GraphQLResponse:
+            started = time.time()
+            result: GraphQLResponse = await rt.graph.execute(part, context)
+            await self._record(context, part, result, started)
+            return result
+
+        return incremental_payloads(request, split, run)
 
     async def _guarded(
         self,
