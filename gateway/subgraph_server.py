@@ -1,7 +1,9 @@
 """One adapter as a standalone Federation v2 subgraph service (``silkgraph subgraph NAME``).
 
 Any federation router (Silkgraph's own, or another one running ``schema/supergraph.graphql``) can call it over
-HTTP. The principal's agency arrives in ``X-Agency-Id`` from a trusted router; ``traceparent`` is kept.
+HTTP, and open subscriptions over graphql-ws (``graphql-transport-ws``) on the same path. The principal's agency
+arrives in ``X-Agency-Id`` from a trusted router (on the WebSocket upgrade for subscriptions); ``traceparent`` is
+kept.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 
 from gateway.sdk.adapter import Adapter
@@ -46,8 +48,14 @@ def create_subgraph_app(adapter: Adapter) -> Starlette:
             {"status": health.state.value, "detail": health.detail}, status_code=200 if health.ok else 503
         )
 
+    graphql = _SubgraphGraphQL(adapter)
     return Starlette(
         # a Route, not a Mount: a Mount answers POST /graphql with a 307 to /graphql/, which routers do not follow
-        routes=[Route("/healthz", healthz), Route("/graphql", _SubgraphGraphQL(adapter), methods=["GET", "POST"])],
+        # graphql-ws on the same path: routers open a subscription's stream here (graphql-transport-ws)
+        routes=[
+            Route("/healthz", healthz),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+        ],
         lifespan=lifespan,
     )

@@ -26,6 +26,7 @@ from gateway.errors import (
     to_graphql_extensions,
 )
 from gateway.federation.plan import is_mutation
+from gateway.federation.ws_client import subscribe_over_ws
 from gateway.resilience import GuardSettings, SourceGuard, registry, retry_attempt
 from gateway.sdk.adapter import Adapter
 from gateway.sdk.context import RequestContext, SubgraphContext
@@ -187,12 +188,8 @@ class HttpTransport:
         headers = {
             "content-type": "application/json",
             "accept": "application/graphql-response+json, application/json;q=0.9",
-            **self.headers,
+            **self._principal_headers(context),
         }
-        if context.traceparent:
-            headers["traceparent"] = context.traceparent
-        if context.principal.agency:
-            headers["x-agency-id"] = context.principal.agency
         body: dict[str, Any] = {"query": operation, "variables": dict(variables)}
         if operation_name:
             body["operationName"] = operation_name
@@ -202,6 +199,28 @@ class HttpTransport:
                 return await self._send(content, headers, self.guard)
         guard = self.guard
         return await self.retry.call(lambda: self._send(content, headers, guard), guard=guard, retry_on=_retryable)
+
+    def _principal_headers(self, context: RequestContext) -> dict[str, str]:
+        headers = dict(self.headers)
+        if context.traceparent:
+            headers["traceparent"] = context.traceparent
+        if context.principal.agency:
+            headers["x-agency-id"] = context.principal.agency
+        return headers
+
+    def subscribe(
+        self, operation: str, variables: Mapping[str, Any], context: RequestContext
+    ) -> AsyncIterator[Mapping[str, Any]]:
+        """A subscription's root fetch: graphql-ws to the subgraph's URL, one response per event."""
+        return subscribe_over_ws(
+            self.name,
+            self.url,
+            operation,
+            variables,
+            self._principal_headers(context),
+            open_timeout=self.connect_timeout,
+            max_message_bytes=self.max_response_bytes,
+        )
 
     async def _send(self, content: bytes, headers: dict[str, str], guard: SourceGuard) -> Mapping[str, Any]:
         async with guard.call(self.name):  # breaker + bulkhead for this subgraph (gateway.resilience)
