@@ -82,7 +82,7 @@ class LiveService:
                 f"at most {self.settings.max_per_principal} subscriptions per caller "
                 "(gateway.subscriptions.max_per_principal); close one first",
             )
-        return self._guarded(opened, request, context, who, started)
+        return self._guarded(opened, request, context, who, started, _operation_name(rt.graph, request))
 
     def incremental(
         self, request: GraphQLRequest, principal: Principal, headers: dict[str, str]
@@ -114,10 +114,11 @@ class LiveService:
         context: RequestContext,
         who: str,
         started: float,
+        name: str | None,
     ) -> AsyncIterator[GraphQLResponse]:
         self.per_principal[who] += 1
         expires = context.principal.claims.get("exp")
-        await self._record(context, request, GraphQLResponse(operation_type="subscription"), started, phase="start")
+        await self._record(context, request, _phase(name), started, phase="start")
         delivered = 0
         reason = "complete"
         try:
@@ -167,7 +168,7 @@ class LiveService:
                 await self._record(
                     context,
                     request,
-                    GraphQLResponse(operation_type="subscription"),
+                    _phase(name),
                     started,
                     phase="stop",
                     event={"reason": reason, "delivered": delivered},
@@ -198,6 +199,18 @@ class LiveService:
             latency_ms=(time.time() - started) * 1000,
         )
         context.extras.pop("live", None)
+
+
+def _phase(name: str | None) -> GraphQLResponse:
+    return GraphQLResponse(operation_type="subscription", operation_name=name)
+
+
+def _operation_name(graph: Any, request: GraphQLRequest) -> str | None:
+    if request.operation_name:
+        return request.operation_name
+    document = graph.prepare(request.query).document
+    names = [d.name.value for d in document.definitions if getattr(d, "name", None) and hasattr(d, "operation")]
+    return names[0] if len(names) == 1 else None
 
 
 async def _aclose(stream: Any) -> None:
