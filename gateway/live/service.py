@@ -209,6 +209,8 @@ def _operation_name(graph: Any, request: GraphQLRequest) -> str | None:
     if request.operation_name:
         return request.operation_name
     document = graph.prepare(request.query).document
+    if document is None:
+        return None
     names = [d.name.value for d in document.definitions if getattr(d, "name", None) and hasattr(d, "operation")]
     return names[0] if len(names) == 1 else None
 
