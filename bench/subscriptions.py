@@ -51,9 +51,34 @@ async def _serve(redis: str, prefix: str, key: str, audit: bool) -> None:
         await asyncio.Event().wait()
 
 
-async def _subscriber(
-    url: str, token: str, latencies: list[float], seen: dict[str, int], i: int, ready: asyncio.Event
-) -> None:
+class Tally:
+    """What the subscribers received: counts per kind of event, latencies of the measured ones."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+        self.warm: set[int] = set()
+        self.latencies: list[float] = []
+        self.changed = asyncio.Condition()
+
+    async def note(self, who: int, kind: str, sent: float) -> None:
+        if kind == "measure":
+            self.latencies.append(time.time() - sent)
+        else:
+            self.warm.add(who)
+        self.seen[kind] = self.seen.get(kind, 0) + 1
+        async with self.changed:
+            self.changed.notify_all()
+
+    async def until(self, kind: str, count: int) -> None:
+        async with self.changed:
+            await self.changed.wait_for(lambda: self.seen.get(kind, 0) >= count)
+
+    async def until_warm(self, count: int) -> None:
+        async with self.changed:
+            await self.changed.wait_for(lambda: len(self.warm) >= count)
+
+
+async def _subscriber(url: str, token: str, tally: Tally, who: int, ready: asyncio.Event) -> None:
     import websockets
 
     async with websockets.connect(url, subprotocols=["graphql-transport-ws"], open_timeout=60, max_queue=None) as ws:  # type: ignore[list-item]
@@ -70,9 +95,7 @@ async def _subscriber(
                 continue
             source = message["payload"]["data"]["shipmentMilestones"]["source"]
             _, kind, sent = source.split(":", 2)
-            if kind == "measure":
-                latencies.append(time.time() - float(sent))
-            seen[kind] = seen.get(kind, 0) + 1
+            await tally.note(who, kind, float(sent))
 
 
 def _event(prefix: str, kind: str) -> tuple[str, str]:
@@ -116,18 +139,20 @@ async def _run(args: argparse.Namespace) -> None:
     token = DevKey.load_or_create(key).token(subject="bench", agency="qingdao-broker", scopes=("cargo:read",))
     client: Any = redis.asyncio.from_url(args.redis)
     rss_before = _rss_mb(child.pid)
-    latencies: list[float] = []
-    seen: dict[str, int] = {}
+    tally = Tally()
     tasks = []
     try:
         for i in range(args.subscribers):
             ready = asyncio.Event()
-            tasks.append(asyncio.create_task(_subscriber(url, token, latencies, seen, i, ready)))
+            tasks.append(asyncio.create_task(_subscriber(url, token, tally, i, ready)))
             await ready.wait()
-        async with asyncio.timeout(120):  # warm up until every stream has delivered once (tenancy verdicts cached)
-            while seen.get("warmup", 0) < args.subscribers:
+        async with asyncio.timeout(300):  # warm up until every stream has delivered (tenancy verdicts cached)
+            while len(tally.warm) < args.subscribers:  # a subscribe still in flight misses one warm-up event
                 await client.publish(*_event(prefix, "warmup"))
-                await asyncio.sleep(1.0)
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(3.0):
+                        await tally.until_warm(args.subscribers)
+        await asyncio.sleep(2.0)  # let the last warm-up deliveries drain before measuring
         rss_subscribed = _rss_mb(child.pid)
         expected = args.events * args.subscribers
         started = time.perf_counter()
@@ -135,22 +160,20 @@ async def _run(args: argparse.Namespace) -> None:
             await client.publish(*_event(prefix, "measure"))
             await asyncio.sleep(1 / args.rate)
         with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(120):
-                while len(latencies) < expected:
-                    await asyncio.sleep(0.05)
-        paced = len(latencies) / (time.perf_counter() - started)
-        paced_latencies = sorted(latencies)
-        latencies.clear()
+            async with asyncio.timeout(300):
+                await tally.until("measure", expected)
+        paced = len(tally.latencies) / (time.perf_counter() - started)
+        paced_latencies = sorted(tally.latencies)
+        tally.latencies.clear()
         started = time.perf_counter()
         for _ in range(args.events):
             await client.publish(*_event(prefix, "measure"))
         with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(120):
-                while len(latencies) < expected:
-                    await asyncio.sleep(0.05)
-        burst = len(latencies) / (time.perf_counter() - started)
+            async with asyncio.timeout(300):
+                await tally.until("measure", 2 * expected)
+        burst = len(tally.latencies) / (time.perf_counter() - started)
         rss_after = _rss_mb(child.pid)
-        burst_latencies = sorted(latencies)
+        burst_latencies = sorted(tally.latencies)
 
         def pct(values: list[float], p: float) -> float:
             return values[min(len(values) - 1, int(p * len(values)))] * 1000 if values else float("nan")
@@ -163,9 +186,8 @@ async def _run(args: argparse.Namespace) -> None:
         print(f"deliveries (burst)     {len(burst_latencies)} of {expected}")
         print(f"events/s (burst)       {burst:,.0f} deliveries/s")
         print(f"latency burst p50/p99  {pct(burst_latencies, 0.5):.1f} / {pct(burst_latencies, 0.99):.1f} ms")
-        print(
-            f"gateway RSS            {rss_before:.0f} MB idle, {rss_subscribed:.0f} MB subscribed, {rss_after:.0f} MB after"
-        )
+        rss = f"{rss_before:.0f} MB idle, {rss_subscribed:.0f} MB subscribed, {rss_after:.0f} MB after"
+        print(f"gateway RSS            {rss}")
         print(f"RSS per subscriber     {(rss_subscribed - rss_before) * 1024 / args.subscribers:.0f} KB")
         print(f"mean latency (paced)   {statistics.fmean(paced_latencies) * 1000:.1f} ms" if paced_latencies else "")
     finally:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
@@ -19,6 +20,7 @@ from typing import Any
 from gateway.config import SubscriptionSettings
 from gateway.errors import RequestError
 from gateway.federation.engine import GraphQLRequest, GraphQLResponse
+from gateway.federation.fanout import SharedStreams
 from gateway.federation.incremental import incremental_payloads, split_defer
 from gateway.federation.subscriptions import LIVE_EVENT, Subscriptions
 from gateway.observability import request_id_var
@@ -37,6 +39,8 @@ class LiveService:
         self._audit = audit
         self.settings = settings
         self.per_principal: Counter[str] = Counter()
+        #: identical subscriptions (same operation, variables and authorization) share one upstream stream
+        self.shared = SharedStreams(queue_limit=settings.queue_limit)
 
     async def admit(
         self, request: GraphQLRequest, authorization: str | None, client: str
@@ -82,7 +86,17 @@ class LiveService:
                 f"at most {self.settings.max_per_principal} subscriptions per caller "
                 "(gateway.subscriptions.max_per_principal); close one first",
             )
-        return self._guarded(opened, request, context, who, started, _operation_name(rt.graph, request))
+        key = (
+            id(rt.graph),  # a reloaded graph opens its own streams
+            request.query,
+            request.operation_name,
+            json.dumps(request.variables or {}, sort_keys=True, default=str),
+            principal.agency,
+            tuple(sorted(principal.roles)),
+            tuple(sorted(principal.scopes)),
+        )
+        shared = await self.shared.open(key, opened)
+        return self._guarded(shared, request, context, who, started, _operation_name(rt.graph, request))
 
     def incremental(
         self, request: GraphQLRequest, principal: Principal, headers: dict[str, str]

@@ -150,3 +150,17 @@ async def test_queries_run_over_the_socket_too(gateway: LiveGateway) -> None:
         await client.subscribe("q", "{ __typename }")
         assert (await client.next_of("q")) == {"id": "q", "type": "next", "payload": {"data": {"__typename": "Query"}}}
         assert (await client.next_of("q")) == {"id": "q", "type": "complete"}
+
+
+async def test_identical_subscriptions_share_one_upstream_stream(gateway: LiveGateway) -> None:
+    bus = gateway.adapter("cargo").events
+    async with connect(gateway.ws_url) as one_ws, connect(gateway.ws_url) as two_ws:
+        one, two = WsClient(one_ws), WsClient(two_ws)
+        for client in (one, two):
+            await client.init(gateway.token(agency="kz-trade-agency"))
+            await client.subscribe("same", "subscription { shipmentMilestones { awb } }")
+        await wait_subscribed(gateway, 1)
+        await publish(gateway, milestone("784-20260026"))
+        for client in (one, two):
+            assert (await client.next_of("same"))["payload"]["data"]["shipmentMilestones"]["awb"] == "784-20260026"
+        assert bus.subscribers("cargo.milestone") == 1  # one resolver, one plan run per event, two listeners

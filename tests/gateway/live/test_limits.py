@@ -72,7 +72,10 @@ async def test_one_caller_may_hold_only_so_many_subscriptions(tight: LiveGateway
         for client in clients[:2]:
             await client.init(token)
             await client.subscribe("s", QUERY)
-        await subscribed(tight, 2)
+        await subscribed(tight, 1)
+        await tight.adapter("cargo").events.publish(milestone(1))
+        for client in clients[:2]:  # both streams are open once each has delivered
+            assert (await client.next_of("s"))["type"] == "next"
         await clients[2].init(token)
         await clients[2].subscribe("s", QUERY)
         refused = await clients[2].next_of("s")
