@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gateway import redis_store
 from gateway.audit.store import AuditStore
 from gateway.audit.trail import AuditTrail, open_audit_trail
 from gateway.config import Settings
@@ -91,6 +92,12 @@ _SECURITY_HEADERS = [
 _PRODUCTION_HEADERS = [(b"strict-transport-security", b"max-age=31536000; includeSubDomains")]
 
 
+def _internal_error(exc: Exception) -> GraphQLResponse:
+    """An unexpected exception as the client sees it: a GraphQL error with a code, no internal text."""
+    message, extensions = to_graphql_extensions(exc)
+    return GraphQLResponse(errors=[{"message": message, "extensions": extensions}], request_error=True, status=500)
+
+
 def create_app(
     settings: Settings,
     *,
@@ -105,6 +112,12 @@ def create_app(
     if reload is not None and adapters is not None:
         # each generation needs its own adapter instances (the old one keeps serving while the new one starts)
         raise ValueError("reload builds adapters from settings on every generation; do not also pass adapters=")
+    stores = settings.stores
+    redis_store.configure(
+        connect_timeout=stores.redis_connect_timeout,
+        timeout=stores.redis_timeout,
+        breaker_reset=stores.redis_breaker_reset,
+    )
     metrics = Metrics()
     tracing = telemetry or Telemetry(settings.telemetry)
     state: dict[str, Any] = {"runtime": None, "started": None, "audit": None, "live": None}
@@ -133,7 +146,7 @@ def create_app(
             # audit first: the audit subgraph reads it, and it must close after the last operation
             if settings.audit.enabled:
                 state["audit"] = app.state.audit = await stack.enter_async_context(
-                    open_audit_trail(settings.audit, store=audit_store)
+                    open_audit_trail(settings.audit, store=audit_store, timeouts=settings.stores.postgres)
                 )
             live = LiveRuntime(settings, build, options=reload, registry=metrics.registry)
             async with live.running():
@@ -172,8 +185,12 @@ def create_app(
                     http_request.headers.get("authorization"),
                     http_request.client.host if http_request.client else "unknown",
                 )
-            except RequestError as exc:
-                refused = gate.refusal(exc)
+            except Exception as exc:  # a refusal; or a bug, answered (and audited) without a traceback
+                if isinstance(exc, RequestError):
+                    refused = gate.refusal(exc)
+                else:
+                    log.exception("unhandled error while admitting an operation")
+                    refused = _internal_error(exc)
                 metrics.requests.labels("unknown", "refused").inc()
                 log.info("refused", extra={"fields": {"code": refused.errors[0]["extensions"].get("code")}})
                 refusal_audit: AuditTrail | None = state["audit"]
@@ -212,10 +229,7 @@ def create_app(
                     result = await rt.graph.execute(request, context)
                 except Exception as exc:  # last line of defence: never a traceback to the client
                     log.exception("unhandled error while executing an operation")
-                    message, extensions = to_graphql_extensions(exc)
-                    result = GraphQLResponse(
-                        errors=[{"message": message, "extensions": extensions}], request_error=True, status=500
-                    )
+                    result = _internal_error(exc)
                 finally:
                     _reset_current(token)
                 tracing.finish(span, result, started_wall)

@@ -203,6 +203,7 @@ def _serve_workers(config: str | None, overrides: dict[str, Any], workers: int) 
         workers=workers,
         log_level="warning",
         access_log=False,
+        timeout_graceful_shutdown=max(1, int(settings.stores.shutdown_grace / 2)),
     )
 
 
@@ -218,7 +219,10 @@ async def _serve(config: str | None, host: str | None, port: int | None, supergr
     reload = ReloadOptions(load_settings=lambda: load_settings(config, overrides=overrides))
     app = create_app(settings, reload=reload)
     _say(f"Silkgraph {__version__} serving on http://{settings.gateway.host}:{settings.gateway.port}/graphql")
-    await _serve_app(app, settings.gateway.host, settings.gateway.port)
+    from gateway.shutdown import GracefulServer, graceful_config
+
+    grace = settings.stores.shutdown_grace
+    await GracefulServer(graceful_config(app, settings.gateway.host, settings.gateway.port, grace), grace).serve()
 
 
 async def _sandbox(name: str, port: int | None, host: str = "127.0.0.1") -> None:
@@ -307,7 +311,7 @@ def _compose(out: str, check: bool) -> int:
 def _plan(query: str, operation_name: str | None, supergraph_file: str | None) -> None:
     from graphql import parse
 
-    from gateway.federation.planner import QueryPlanner
+    from gateway.federation.planning import QueryPlanner
     from gateway.federation.supergraph import load_supergraph
 
     sdl = Path(supergraph_file).read_text(encoding="utf-8") if supergraph_file else _compose_builtin()[0]

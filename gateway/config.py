@@ -30,6 +30,7 @@ from gateway.resilience import (
     retry_settings,
 )
 from gateway.sdk.adapter import AdapterSettings
+from gateway.store_settings import StoreSettings, parse_stores
 
 __all__ = [
     "AuditSettings",
@@ -73,8 +74,9 @@ class AuditSettings:
     fail_closed: bool = True
     checkpoint_path: str | None = "var/checkpoints"
     checkpoint_every: int = 256
-    #: also sign a checkpoint every this many seconds when records arrived since the last one
-    checkpoint_interval: float = 300.0
+    #: also sign a checkpoint every this many seconds when records arrived since the last one: no record stays
+    #: unsigned (deletable without `audit verify` noticing) for longer
+    checkpoint_interval: float = 10.0
     #: an append not committed within this many seconds counts as a store failure
     append_timeout: float = 10.0
     #: records the store failed to take mid-request wait here (fsync'd) until it is back; "" turns it off
@@ -247,6 +249,7 @@ class Settings:
     auth: AuthSettings = dataclasses.field(default_factory=AuthSettings)
     adapters: Mapping[str, AdapterSettings] = dataclasses.field(default_factory=dict)
     subgraphs: Mapping[str, SubgraphSettings] = dataclasses.field(default_factory=dict)
+    stores: StoreSettings = dataclasses.field(default_factory=StoreSettings)
     source: str = "<defaults>"
 
     def enabled_adapters(self) -> list[AdapterSettings]:
@@ -389,6 +392,7 @@ def _build(raw: dict[str, Any], env: Mapping[str, str], source: str) -> Settings
     audit = _audit(root.sub("audit"), env)
     telemetry = _telemetry(root.sub("telemetry"))
     auth = _auth(root.sub("auth"), gateway.production)
+    stores = parse_stores(root.sub("stores"))
     adapters_table = root.sub("adapters")
     adapters = {
         name: _adapter(name, _Section(adapters_table.key(name), value), env)
@@ -410,6 +414,7 @@ def _build(raw: dict[str, Any], env: Mapping[str, str], source: str) -> Settings
         auth=auth,
         adapters=adapters,
         subgraphs=subgraphs,
+        stores=stores,
         source=source,
     )
 
@@ -496,7 +501,7 @@ def _audit(s: _Section, env: Mapping[str, str]) -> AuditSettings:
         fail_closed=s.get("fail_closed", bool, True),
         checkpoint_path=s.get("checkpoint_path", str, "var/checkpoints"),
         checkpoint_every=s.positive("checkpoint_every", int, 256),
-        checkpoint_interval=s.positive("checkpoint_interval", float, 300.0),
+        checkpoint_interval=s.positive("checkpoint_interval", float, 10.0),
         append_timeout=s.positive("append_timeout", float, 10.0),
         spool_path=s.get("spool_path", str, "var/audit-spool") or None,
         signing_key=_secret(s.key("signing_key"), key, env) if key is not None else None,

@@ -35,7 +35,7 @@ from gateway.errors import PlanningError, RequestError, SilkgraphError, to_graph
 from gateway.federation.executor import FetchRecord, PlanExecutor, Transport
 from gateway.federation.incremental import without_defer
 from gateway.federation.plan import QueryPlan
-from gateway.federation.planner import QueryPlanner, operation_of, plan_cache_key
+from gateway.federation.planning import QueryPlanner, operation_of, plan_cache_key
 from gateway.federation.response import ShapeCache, shape_response
 from gateway.federation.supergraph import Supergraph
 from gateway.sdk.context import RequestContext
