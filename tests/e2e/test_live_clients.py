@@ -118,3 +118,32 @@ async def test_apollo_client_renders_a_deferred_query_as_its_parts_arrive(gatewa
     first = states[0]["data"]["shipment"]  # rendered before the deferred parts arrived
     assert first["awb"] == "784-20260026" and first["origin"] == "TAO"
     assert "customs" not in first and "route" not in first and len(states) >= 2
+
+
+async def test_graphiql_streams_the_example_subscription_tab(gateway: LiveGateway) -> None:
+    """The page's own subscription fetcher (SSE with the header editor's headers), run by node as a browser would."""
+    import httpx
+
+    from gateway.operations import example_operations
+
+    async with httpx.AsyncClient(base_url=gateway.url, timeout=30) as http:
+        page = (await http.get("/graphql", headers={"accept": "text/html"})).text
+    start, end = page.index("async function* sse"), page.index("const fetcher")
+    op = example_operations()["ShipmentMilestones"]
+    assert "subscription ShipmentMilestones(" in page  # GraphiQL opens it as a tab
+    token = gateway.token(scopes=("cargo:read", "customs:read"))
+    script = (
+        f"const window = {{ location: {{ pathname: {json.dumps(gateway.url + '/graphql')} }} }};\n"
+        + page[start:end]
+        + f"\nif (!isSubscription({json.dumps(op.text)})) process.exit(2);\n"
+        + f"const params = {{ query: {json.dumps(op.text)}, variables: {json.dumps(op.variables)} }};\n"
+        + f"const opts = {{ headers: {{ Authorization: {json.dumps('Bearer ' + token)} }} }};\n"
+        + "for await (const result of sse(params, opts)) { console.log(JSON.stringify(result)); process.exit(0); }\n"
+    )
+    (CLIENTS / "graphiql-fetcher.mjs").write_text(script, encoding="utf-8")
+    proc = await asyncio.create_subprocess_exec(
+        "node", "graphiql-fetcher.mjs", cwd=CLIENTS, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    await _publish_when_subscribed(gateway)
+    (result,) = await _results(proc)
+    assert result["data"]["shipmentMilestones"]["source"] == "npm-test"
