@@ -38,7 +38,11 @@ _TEMPLATE = """<!doctype html>
     async function* sse(params, opts) {{
       const response = await fetch(window.location.pathname, {{
         method: "POST",
-        headers: {{ "content-type": "application/json", accept: "text/event-stream", ...((opts && opts.headers) || {{}}) }},
+        headers: {{
+          "content-type": "application/json",
+          accept: "text/event-stream",
+          ...((opts && opts.headers) || {{}}),
+        }},
         body: JSON.stringify(params),
       }});
       if (!(response.headers.get("content-type") || "").startsWith("text/event-stream")) {{
