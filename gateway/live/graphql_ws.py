@@ -54,6 +54,7 @@ class _Connection:
         self.ws = ws
         self.service = service
         self.principal: Principal | None = None
+        self.authorization: str | None = None
         self.init_seen = False
         self.operations: dict[str, asyncio.Task[None]] = {}
         self.send_lock = asyncio.Lock()
@@ -124,7 +125,7 @@ class _Connection:
         payload = message.get("payload")
         if payload is not None and not isinstance(payload, dict):
             raise _Close(4400, "Invalid message received: connection_init payload must be an object")
-        authorization = _token(payload, self.ws.headers.get("authorization"))
+        authorization = self.authorization = _token(payload, self.ws.headers.get("authorization"))
         client = self.ws.client.host if self.ws.client else "unknown"
         try:
             # authenticate once for the connection with a trivial request (rate limits count it)
@@ -183,7 +184,16 @@ class _Connection:
     async def operate(self, op_id: str, request: GraphQLRequest) -> None:
         assert self.principal is not None
         try:
-            opened = await self.service.open(request, self.principal, self.headers)
+            client = self.ws.client.host if self.ws.client else "unknown"
+            try:  # every operation passes the gate, as on POST: rate limits, persisted queries, document size
+                request, principal = await self.service.admit(request, self.authorization, client)
+            except RequestError as exc:
+                if exc.http_status == 401:
+                    await self.close(4401, f"Unauthorized: {exc.message}")
+                    return
+                await self.send({"id": op_id, "type": "error", "payload": self.service.refusal(exc).errors})
+                return
+            opened = await self.service.open(request, principal, self.headers)
             if isinstance(opened, GraphQLResponse):
                 if opened.request_error or (
                     opened.errors and opened.data is None and opened.operation_type == "subscription"

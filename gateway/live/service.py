@@ -24,7 +24,7 @@ from gateway.federation.fanout import SharedStreams
 from gateway.federation.incremental import incremental_payloads, split_defer
 from gateway.federation.subscriptions import LIVE_EVENT, Subscriptions
 from gateway.observability import request_id_var
-from gateway.sdk.context import Principal, RequestContext
+from gateway.sdk.context import Principal, RequestContext, _reset_current, _set_current
 
 __all__ = ["LiveService", "ended"]
 
@@ -72,7 +72,7 @@ class LiveService:
         started = time.time()
         opened = await Subscriptions(rt.graph).open(request, context)
         if opened is None:  # a query or mutation over a live protocol: one result
-            result: GraphQLResponse = await rt.graph.execute(request, context)
+            result = await self._execute(rt.graph, request, context)
             await self._record(context, request, result, started)
             return result
         if isinstance(opened, GraphQLResponse):
@@ -115,11 +115,21 @@ class LiveService:
 
         async def run(part: GraphQLRequest) -> GraphQLResponse:
             started = time.time()
-            result: GraphQLResponse = await rt.graph.execute(part, context)
+            result = await self._execute(rt.graph, part, context)
             await self._record(context, part, result, started)
             return result
 
         return incremental_payloads(request, split, run)
+
+    @staticmethod
+    async def _execute(graph: Any, request: GraphQLRequest, context: RequestContext) -> GraphQLResponse:
+        """One operation, with the request current (legacy calls are recorded in it, as on POST)."""
+        token = _set_current(context)
+        try:
+            result: GraphQLResponse = await graph.execute(request, context)
+        finally:
+            _reset_current(token)
+        return result
 
     async def _guarded(
         self,
