@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,13 +42,22 @@ async def live_gateway(
     names: Sequence[str] = ("cargo", "customs"),
     milestone_seconds: float = 0.0,
     poll_seconds: float = 0.0,
+    adapter_options: Mapping[str, Mapping[str, Any]] | None = None,
     **overrides: Any,
 ) -> AsyncIterator[LiveGateway]:
-    config = SandboxConfig(options={"milestone_seconds": milestone_seconds})
     async with contextlib.AsyncExitStack() as stack:
         adapter_settings = await stack.enter_async_context(
-            _start_sandboxes(list(names), quiet=True, config=config, fixed_ports=False)
+            _start_sandboxes(
+                list(names),
+                quiet=True,
+                config=SandboxConfig(),
+                fixed_ports=False,
+                sandbox_options={"cargo-xml": {"milestone_seconds": milestone_seconds}},
+            )
         )
+        for name, extra in (adapter_options or {}).items():
+            own = adapter_settings[name]
+            adapter_settings[name] = dataclasses.replace(own, options={**own.options, **extra})
         if "cargo" in adapter_settings:
             cargo = adapter_settings["cargo"]
             adapter_settings["cargo"] = dataclasses.replace(
