@@ -37,7 +37,9 @@ async def mutate(gateway: LiveGateway, query: str, variables: dict[str, Any], to
     return body
 
 
-PAY = "mutation($input: InitiatePaymentInput!, $key: String!) { initiatePayment(input: $input, idempotencyKey: $key) { uetr status } }"
+PAY = """mutation($input: InitiatePaymentInput!, $key: String!) {
+  initiatePayment(input: $input, idempotencyKey: $key) { uetr status }
+}"""
 PAYMENT = {
     "debtor": {"country": "KZ", "taxId": "191240005671"},
     "debtorAccount": "KZ86125KZT5004100100",
