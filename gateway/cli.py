@@ -157,7 +157,9 @@ async def _demo(host: str, port: int) -> None:
         _say("Signed in (demo keys; see docs/security.md):")
         _say("  TOKEN=$(silkgraph token --role partner --agency AG-1 --scope 'trade:read')")
         _say("Live (graphql-ws, SSE or multipart on /graphql; GraphiQL's ShipmentMilestones tab streams it):")
-        _say("  TOKEN=$(silkgraph token --role partner --agency qingdao-broker --scope cargo:read --scope customs:read)")
+        _say(
+            "  TOKEN=$(silkgraph token --role partner --agency qingdao-broker --scope cargo:read --scope customs:read)"
+        )
         _say("Press Ctrl+C to stop.")
         await _serve_app(app, host, port)
 
