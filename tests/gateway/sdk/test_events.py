@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gateway.sdk.events import LiveEvent, MemoryEventBus, SlowConsumer, stream_visible
 
@@ -73,3 +75,45 @@ async def test_tenancy_per_event_asks_once_per_entity_and_fails_closed() -> None
         await asyncio.sleep(0)
     assert not silent.done()  # the agency-less subscriber got none of the five events
     silent.cancel()
+
+
+AGENCIES = ("agency-a", "agency-b", "agency-c")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    owners=st.lists(st.sampled_from((*AGENCIES, "nobody")), min_size=1, max_size=30),
+    subscriber=st.sampled_from((*AGENCIES, None)),
+)
+def test_a_subscriber_receives_exactly_the_events_of_its_own_agency_in_order(
+    owners: list[str], subscriber: str | None
+) -> None:
+    """Tenancy per event over generated event streams: every event of another agency is withheld, every own one
+    arrives once and in order; an agency-less subscriber receives none."""
+
+    async def run() -> list[int]:
+        bus = MemoryEventBus(queue_limit=len(owners) + 1)
+
+        async def visible(e: LiveEvent) -> bool:
+            return e.key["id"] == subscriber
+
+        received: list[int] = []
+        sentinel = LiveEvent(topic="t", key={"id": "end"}, data={"n": -1})
+
+        async def collect() -> None:
+            async for e in stream_visible(bus, "t", subscriber, visible, matches=lambda e: True):
+                received.append(e.data["n"])
+
+        task = asyncio.create_task(collect())
+        await bus.until_subscribers("t", 1)
+        for n, owner in enumerate(owners):
+            await bus.publish(event(n, owner=owner))
+        await bus.publish(sentinel)
+        for _ in range(len(owners) * 4 + 8):  # let the reader take every queued event
+            await asyncio.sleep(0)
+        task.cancel()
+        return received
+
+    received = asyncio.run(run())
+    expected = [n for n, owner in enumerate(owners) if subscriber is not None and owner == subscriber]
+    assert received == expected
