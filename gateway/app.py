@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway import redis_store
@@ -338,14 +338,15 @@ def create_app(
             return JSONResponse({"error": "no demo keys"}, status_code=404)
         return JSONResponse(gate.jwks)
 
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/graphql", graphql_endpoint(handle, options), methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
-        WebSocketRoute("/graphql", graphql_ws_endpoint(_live_service)),
         *console_routes(),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics_endpoint, methods=["GET"]),
     ]
+    if subscriptions.enabled:  # graphql-ws on the same path (no WebSocket route at all when live data is off)
+        routes.insert(1, WebSocketRoute("/graphql", graphql_ws_endpoint(_live_service)))
     if not gw.production:
         routes.append(Route("/.well-known/jwks.json", jwks, methods=["GET"]))
     app = Starlette(routes=routes, lifespan=lifespan)
