@@ -15,11 +15,12 @@ import strawberry
 
 from adapters.barter.entities import BarterContract, Info, contract_to_graphql, state
 from adapters.barter.model import Contract
+from gateway.policy.scopes import BARTER_READ
 from gateway.sdk.events import EventBus, LiveEvent, live_field, stream_visible
+from gateway.sdk.rules import needs
 
-__all__ = ["BARTER_READ", "TOPIC", "Subscription", "contract_event"]
+__all__ = ["TOPIC", "Subscription", "contract_event"]
 
-BARTER_READ = "barter:read"
 TOPIC = "barter.contract"
 
 
@@ -39,7 +40,11 @@ def contract_event(contract: Contract, change: str) -> LiveEvent:
     )
 
 
-@strawberry.type(name="BarterContractChange", description="A barter contract proposed, or a delivery recorded on it.")
+@strawberry.federation.type(
+    name="BarterContractChange",
+    description="A barter contract proposed, or a delivery recorded on it.",
+    requires_scopes=needs(BARTER_READ),
+)
 class ContractChange:
     id: strawberry.ID
     change: str = strawberry.field(description="PROPOSED or DELIVERY")

@@ -18,15 +18,19 @@ from strawberry.types import Info
 from adapters.cargo.live import TOPIC
 from adapters.cargo.status import StatusCode
 from adapters.cargo.subgraph import CargoStatusCode, Shipment, _awb, _described, _loaders
+from gateway.policy.scopes import CARGO_READ
 from gateway.sdk.events import EventBus, LiveEvent, live_field, stream_visible
+from gateway.sdk.rules import needs
 from gateway.sdk.scalars import AWB
 
-__all__ = ["CARGO_READ", "Subscription"]
-
-CARGO_READ = "cargo:read"
+__all__ = ["Subscription"]
 
 
-@strawberry.type(name="ShipmentMilestone", description="A status an airline reported for a shipment, as it happens.")
+@strawberry.federation.type(
+    name="ShipmentMilestone",
+    description="A status an airline reported for a shipment, as it happens.",
+    requires_scopes=needs(CARGO_READ),
+)
 class Milestone:
     awb: AWB
     code: CargoStatusCode  # type: ignore[valid-type]

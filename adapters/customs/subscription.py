@@ -16,11 +16,12 @@ from strawberry.types import Info
 
 from adapters.customs.records import Notice
 from adapters.customs.subgraph import CustomsDeclaration, DeclarationStatus, _loaders
+from gateway.policy.scopes import CUSTOMS_READ
 from gateway.sdk.events import EventBus, LiveEvent, live_field, stream_visible
+from gateway.sdk.rules import needs
 
-__all__ = ["CUSTOMS_READ", "TOPIC", "Subscription", "notice_event"]
+__all__ = ["TOPIC", "Subscription", "notice_event"]
 
-CUSTOMS_READ = "customs:read"
 TOPIC = "customs.declaration"
 
 
@@ -35,7 +36,11 @@ def notice_event(mrn: str, notice: Notice) -> LiveEvent:
     )
 
 
-@strawberry.type(name="DeclarationStatusChange", description="A notification customs issued on a declaration.")
+@strawberry.federation.type(
+    name="DeclarationStatusChange",
+    description="A notification customs issued on a declaration.",
+    requires_scopes=needs(CUSTOMS_READ),
+)
 class StatusChange:
     id: strawberry.ID
     status: DeclarationStatus

@@ -15,12 +15,13 @@ import strawberry
 
 from adapters.payments.model import TransactionReport
 from adapters.payments.types import Payment, resolver, state_of
+from gateway.policy.scopes import PAYMENTS_READ
 from gateway.sdk.events import EventBus, LiveEvent, live_field, stream_visible
+from gateway.sdk.rules import needs
 from gateway.sdk.scalars import UETR
 
-__all__ = ["PAYMENTS_READ", "TOPIC", "Subscription", "status_event"]
+__all__ = ["TOPIC", "Subscription", "status_event"]
 
-PAYMENTS_READ = "payments:read"
 TOPIC = "payments.status"
 
 
@@ -37,7 +38,11 @@ def status_event(report: TransactionReport, *, message: str = "pacs.002") -> Liv
     )
 
 
-@strawberry.type(name="PaymentStatusChange", description="A status the payment rail reported for a payment.")
+@strawberry.federation.type(
+    name="PaymentStatusChange",
+    description="A status the payment rail reported for a payment.",
+    requires_scopes=needs(PAYMENTS_READ),
+)
 class StatusChange:
     uetr: UETR
     status: str = strawberry.field(description="ISO 20022 transaction status: ACSP, ACSC, RJCT...")

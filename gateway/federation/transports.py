@@ -29,10 +29,14 @@ from gateway.errors import (
 )
 from gateway.federation.plan import is_mutation
 from gateway.federation.ws_client import subscribe_over_ws
+from gateway.policy.signed_principal import HEADER as PRINCIPAL_HEADER
+from gateway.policy.signed_principal import PrincipalSigner
 from gateway.resilience import GuardSettings, SourceGuard, registry, retry_attempt
 from gateway.sdk.adapter import Adapter
-from gateway.sdk.context import RequestContext, SubgraphContext
+from gateway.sdk.calls import GRANT_USED
+from gateway.sdk.context import RequestContext, SubgraphContext, _reset_current, _set_current, current_request
 from gateway.sdk.retry import ReadRetry, transient
+from gateway.sdk.tenancy import tenancy_of
 
 __all__ = ["HttpTransport", "InProcessTransport", "error_to_dict"]
 
@@ -99,11 +103,21 @@ class InProcessTransport:
     ) -> Mapping[str, Any]:
         document = self._document(operation)
         ctx = SubgraphContext(adapter=self.adapter, request=context, state=self._state(context))
-        result = execute(
-            self._schema, document, context_value=ctx, variable_values=dict(variables), operation_name=operation_name
-        )
-        if inspect.isawaitable(result):
-            result = await result
+        # the adapter's legacy calls take their tenant from the current request (gateway.sdk.tenancy)
+        token = _set_current(context) if current_request() is not context else None
+        try:
+            result = execute(
+                self._schema,
+                document,
+                context_value=ctx,
+                variable_values=dict(variables),
+                operation_name=operation_name,
+            )
+            if inspect.isawaitable(result):
+                result = await result
+        finally:
+            if token is not None:
+                _reset_current(token)
         out: dict[str, Any] = {"data": result.data}
         if result.errors:
             out["errors"] = [error_to_dict(e, self.name) for e in result.errors]
@@ -168,6 +182,7 @@ class HttpTransport:
         max_response_bytes: int = 10 * 1024 * 1024,
         guard: GuardSettings | None = None,
         retry: ReadRetry | None = None,
+        signer: PrincipalSigner | None = None,
     ) -> None:
         self.name = name
         self.url = url
@@ -178,6 +193,8 @@ class HttpTransport:
         self.max_response_bytes = max_response_bytes
         self.guard_settings = guard
         self.retry = retry if retry is not None else ReadRetry()
+        #: signs the caller's principal for the subgraph (gateway.policy.signed_principal); None: unsigned
+        self.signer = signer
 
     @property
     def guard(self) -> SourceGuard:
@@ -201,6 +218,11 @@ class HttpTransport:
         if operation_name:
             body["operationName"] = operation_name
         content = json.dumps(body, default=str).encode()
+        if self.signer is not None:
+            headers[PRINCIPAL_HEADER] = self.signer.sign(context.principal, content)
+        grant = tenancy_of(context.principal)
+        if grant.agency is None and grant.grant is not None:
+            context.extras[GRANT_USED] = grant.grant  # the subgraph reads across agencies under this grant
         if is_mutation(operation):
             with retry_attempt(False):
                 return await self._send(content, headers, self.guard)
@@ -218,13 +240,17 @@ class HttpTransport:
     def subscribe(
         self, operation: str, variables: Mapping[str, Any], context: RequestContext
     ) -> AsyncIterator[Mapping[str, Any]]:
-        """A subscription's root fetch: graphql-ws to the subgraph's URL, one response per event."""
+        """A subscription's root fetch: graphql-ws to the subgraph's URL, one response per event. The upgrade
+        request carries the signed principal (over an empty body: the subscribe message follows on the socket)."""
+        headers = self._principal_headers(context)
+        if self.signer is not None:
+            headers[PRINCIPAL_HEADER] = self.signer.sign(context.principal, b"")
         return subscribe_over_ws(
             self.name,
             self.url,
             operation,
             variables,
-            self._principal_headers(context),
+            headers,
             open_timeout=self.connect_timeout,
             max_message_bytes=self.max_response_bytes,
         )

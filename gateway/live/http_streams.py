@@ -117,10 +117,10 @@ def streaming_endpoint(
         opened = await live.open(admitted, principal, {k.lower(): v for k, v in request.headers.items()})
         if isinstance(opened, GraphQLResponse):
             if opened.request_error:
-                denied = any(
-                    (e.get("extensions") or {}).get("code") == "UNAUTHORIZED_FIELD_OR_TYPE" for e in opened.errors
+                codes = {(e.get("extensions") or {}).get("code") for e in opened.errors}
+                status = opened.status or (
+                    401 if "UNAUTHENTICATED" in codes else 403 if "UNAUTHORIZED_FIELD_OR_TYPE" in codes else 400
                 )
-                status = opened.status or (403 if denied and principal.authenticated else 401 if denied else 400)
                 return Response(
                     json.dumps(opened.to_json(), default=str), status_code=status, media_type="application/json"
                 )

@@ -44,7 +44,7 @@ WATCH = "subscription { declarationStatusChanged { id status message source decl
 
 
 async def test_a_declaration_lodged_streams_its_customs_status(moving: LiveGateway) -> None:
-    token = moving.token(agency="qingdao-broker", scopes=("customs:read",))
+    token = moving.token(agency="qingdao-broker", scopes=("customs:submit", "customs:read"))
     variables = {"input": {**example_operations()["SubmitDeclaration"].variables["input"], "lrn": "PD-LIVE-1"}}
     async with connect(moving.ws_url) as ws:
         client = WsClient(ws)

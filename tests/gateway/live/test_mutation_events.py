@@ -41,8 +41,8 @@ PAY = """mutation($input: InitiatePaymentInput!, $key: String!) {
   initiatePayment(input: $input, idempotencyKey: $key) { uetr status }
 }"""
 PAYMENT = {
-    "debtor": {"country": "KZ", "taxId": "191240005671"},
-    "debtorAccount": "KZ86125KZT5004100100",
+    "debtor": {"country": "CN", "taxId": "91310115MA1K3Y4A90"},
+    "debtorAccount": "3100661234567890123",
     "creditor": {"country": "CN", "taxId": "91370281MA3C5R7B0C"},
     "creditorAccount": "6222020200112233445",
     "amount": {"amount": "1200.00", "currency": "CNY"},
@@ -53,11 +53,11 @@ PAYMENT = {
 async def test_a_payment_initiated_streams_its_rail_status(trade: LiveGateway) -> None:
     async with connect(trade.ws_url) as ws:
         client = WsClient(ws)
-        await client.init(trade.token(agency="kz-trade-agency", scopes=("payments:read",)))
+        await client.init(trade.token(agency="qingdao-broker", scopes=("payments:read",)))
         await client.subscribe("p", "subscription { paymentStatusChanged { uetr status source payment { uetr } } }")
         async with asyncio.timeout(30):
             await trade.adapter("payments").events.until_subscribers("payments.status", 1)
-        payer = trade.token(agency=None, scopes=("payments:initiate",))
+        payer = trade.token(agency="qingdao-broker", scopes=("payments:initiate", "payments:read"))
         paid = (await mutate(trade, PAY, {"input": PAYMENT, "key": "live-1"}, payer))["data"]["initiatePayment"]
         change = (await client.next_of("p"))["payload"]["data"]["paymentStatusChanged"]
     assert change["uetr"] == paid["uetr"] and change["status"] == paid["status"]
@@ -84,7 +84,10 @@ async def test_a_barter_delivery_streams_with_the_running_balance(trade: LiveGat
         async with asyncio.timeout(30):
             await trade.adapter("barter").events.until_subscribers("barter.contract", 1)
         await mutate(
-            trade, RECORD, {"input": DELIVERY}, trade.token(agency="kz-trade-agency", scopes=("barter:write",))
+            trade,
+            RECORD,
+            {"input": DELIVERY},
+            trade.token(agency="kz-trade-agency", scopes=("barter:write", "barter:read")),
         )
         change = (await client.next_of("b"))["payload"]["data"]["barterContractChanged"]
     assert (change["id"], change["change"]) == ("BC-2026-0001", "DELIVERY")
