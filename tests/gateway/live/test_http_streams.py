@@ -108,3 +108,21 @@ async def test_multipart_subscription_as_apollo_client_asks_for_it(gateway: Live
         await publisher
     payloads = [p for p in parts(received + "\r\n--graphql") if p]
     assert payloads[0] == {"payload": {"data": {"shipmentMilestones": {"awb": "784-20260026", "code": "ARR"}}}}
+
+
+async def test_an_sse_stream_ends_with_token_expired_when_the_token_does(gateway: LiveGateway) -> None:
+    import time
+
+    headers = {"accept": "text/event-stream", "authorization": f"Bearer {gateway.token(ttl=2, now=time.time())}"}
+    events = []
+    async with (
+        httpx.AsyncClient(base_url=gateway.url, timeout=30) as client,
+        client.stream("POST", "/graphql", json={"query": QUERY}, headers=headers) as response,
+    ):
+        async for event, data in sse_events(response.aiter_lines()):
+            events.append((event, json.loads(data) if data else None))
+            if event == "complete":
+                break
+    (kind, result), (last, _) = events
+    assert kind == "next" and result["errors"][0]["extensions"]["code"] == "TOKEN_EXPIRED"
+    assert last == "complete"
