@@ -25,7 +25,7 @@ import difflib
 import json
 import os
 import sys
-from collections.abc import AsyncIterator, Coroutine, Sequence
+from collections.abc import AsyncIterator, Coroutine, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -78,10 +78,12 @@ async def _start_sandboxes(
     quiet: bool = False,
     config: SandboxConfig | None = None,
     gateway_port: int | None = DEFAULT_PORT,
+    sandbox_options: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> AsyncIterator[dict[str, AdapterSettings]]:
     """Start every sandbox of the named adapters; yield each adapter's settings pointing at them.
 
-    ``config`` (faults, seed) applies to every sandbox; ports derive from ``gateway_port``
+    ``config`` (faults, seed) applies to every sandbox, ``sandbox_options`` adds options to the named sandboxes
+    (e.g. the Cargo-XML airline's own milestone clock); ports derive from ``gateway_port``
     (:func:`gateway.demo.sandbox_port`), free ones when it is ``None`` or the derived port is taken.
     """
     config = config or SandboxConfig()
@@ -92,12 +94,16 @@ async def _start_sandboxes(
             adapter_settings = AdapterSettings(name=name)
             options: dict[str, Any] = {}
             for spec in probe.sandboxes():
+                own = (sandbox_options or {}).get(spec.name)
+                spec_config = (
+                    dataclasses.replace(config, options={**config.options, **own}) if own is not None else config
+                )
                 try:
                     server = await stack.enter_async_context(
-                        serve_sandbox(spec.factory, config, port=sandbox_port(spec.default_port, gateway_port))
+                        serve_sandbox(spec.factory, spec_config, port=sandbox_port(spec.default_port, gateway_port))
                     )
                 except (OSError, SystemExit):
-                    server = await stack.enter_async_context(serve_sandbox(spec.factory, config))
+                    server = await stack.enter_async_context(serve_sandbox(spec.factory, spec_config))
                 url = server.url + spec.base_path
                 if not quiet:
                     _say(f"  ▸ sandbox {spec.name:<16} {url}")
@@ -120,6 +126,12 @@ def _examples_banner() -> str:
     return "\n".join(lines)
 
 
+#: the demo moves by itself: the Cargo-XML airline reports a milestone every few seconds, the cargo adapter
+#: reads the airlines' status messages every two (ShipmentMilestones streams them)
+DEMO_SANDBOX_OPTIONS: dict[str, dict[str, Any]] = {"cargo-xml": {"milestone_seconds": 4}}
+DEMO_ADAPTER_OPTIONS: dict[str, dict[str, Any]] = {"cargo": {"poll_seconds": 2}}
+
+
 async def _demo(host: str, port: int) -> None:
     from gateway.app import create_app
     from gateway.observability import configure_logging
@@ -128,7 +140,11 @@ async def _demo(host: str, port: int) -> None:
     names = builtin_adapters()
     _say(f"Silkgraph {__version__} demo: starting {len(names)} adapters ({', '.join(names)})")
     audit = demo_audit_overrides(port)
-    async with _start_sandboxes(names, gateway_port=port) as adapter_settings:
+    async with _start_sandboxes(names, gateway_port=port, sandbox_options=DEMO_SANDBOX_OPTIONS) as adapter_settings:
+        for name, extra in DEMO_ADAPTER_OPTIONS.items():
+            if name in adapter_settings:
+                own = adapter_settings[name]
+                adapter_settings[name] = dataclasses.replace(own, options={**own.options, **extra})
         settings = load_settings(
             None, overrides={"gateway.host": host, "gateway.port": port, "gateway.mode": "demo", **audit}
         )
@@ -148,6 +164,10 @@ async def _demo(host: str, port: int) -> None:
         _say("  TOKEN=$(silkgraph token --role partner --agency AG-1 --scope 'trade:read')")
         _say(f"`silkgraph` lives in {Path(sys.executable).parent}; put it on the PATH of this shell:")
         _say(f'  export PATH="{Path(sys.executable).parent}:$PATH"')
+        _say("Live (graphql-ws, SSE or multipart on /graphql; GraphiQL's ShipmentMilestones tab streams it):")
+        _say(
+            "  TOKEN=$(silkgraph token --role partner --agency qingdao-broker --scope cargo:read --scope customs:read)"
+        )
         _say("Press Ctrl+C to stop.")
         await _serve_app(app, host, port)
 

@@ -24,6 +24,7 @@ from adapters.cargo.airlines import parse_interfaces
 from adapters.cargo.cargo_xml_client import CargoXmlClient
 from adapters.cargo.cargo_xml_sandbox import create_cargo_xml_app
 from adapters.cargo.jsonld import CARGO
+from adapters.cargo.live import MilestoneWatcher
 from adapters.cargo.loaders import Airlines, CargoLoaders
 from adapters.cargo.model import Interface
 from adapters.cargo.one_record_client import OneRecordClient
@@ -47,6 +48,12 @@ def _tls() -> ssl.SSLContext:
 
 
 @functools.cache
+async def _cancel(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
 def _load_airports() -> frozenset[str]:
     import airportsdata
 
@@ -67,6 +74,11 @@ class CargoAdapter(Adapter):
             raise ConfigError("adapters.cargo.legacy_url", "must be the Cargo-XML system's base URL")
         self.legacy_url: str | None = legacy
         self.notifications = NotificationInbox()
+        poll = self.settings.option("poll_seconds", 0)
+        if not isinstance(poll, int | float) or isinstance(poll, bool) or poll < 0:
+            raise ConfigError("adapters.cargo.poll_seconds", f"must be seconds >= 0 (0: off), got {poll!r}")
+        #: how often the airlines' status messages are read for live milestones (0: never)
+        self.poll_seconds = float(poll)
         self.airports: frozenset[str] | None = None
         self._one_record: OneRecordClient | None = None
         self._cargo_xml: CargoXmlClient | None = None
@@ -99,6 +111,10 @@ class CargoAdapter(Adapter):
                 )
                 self._cargo_xml = CargoXmlClient(http, retry=self.retry)
             self.airports = await asyncio.to_thread(_load_airports)
+            if self.poll_seconds > 0 and (self._one_record or self._cargo_xml):
+                watcher = MilestoneWatcher(self.airlines, lambda: self.events, poll_seconds=self.poll_seconds)
+                task = asyncio.create_task(watcher.run(), name="cargo-milestones")
+                stack.push_async_callback(_cancel, task)
             try:
                 yield
             finally:

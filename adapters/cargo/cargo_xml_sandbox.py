@@ -17,9 +17,11 @@ Refusals are Cargo-IMP ``FNA/1`` text. Options: ``shipments``, ``prefix``, ``car
 
 from __future__ import annotations
 
+import asyncio
 import collections
+import contextlib
 import datetime as dt
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from decimal import Decimal
 
 from lxml import etree
@@ -251,14 +253,37 @@ def create_cargo_xml_app(config: SandboxConfig) -> Starlette:
 
         return endpoint
 
+    clock_seconds = float(config.options.get("milestone_seconds") or 0)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        """With ``milestone_seconds``, the airline moves its shipments on by itself (the demo's live data)."""
+        if clock_seconds <= 0:
+            yield
+            return
+
+        async def tick() -> None:
+            while True:
+                await asyncio.sleep(clock_seconds)
+                airline.book.advance(dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+
+        task = asyncio.create_task(tick())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
     app = Starlette(
+        lifespan=lifespan,
         routes=[
             Route("/xfwb/{awb}", guarded(get_waybill)),
             Route("/xfwb", guarded(book), methods=["POST"]),
             Route("/xfsu", guarded(get_status)),
             Route("/messages", guarded(mailbox)),
             Route("/fsu/{awb}", guarded(get_fsu)),
-        ]
+        ],
     )
     app.state.airline = airline
     return app

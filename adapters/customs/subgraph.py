@@ -396,6 +396,10 @@ class Mutation:
         draft = _draft(input)
         loaders = _loaders(info)
         receipt = await loaders.client.submit(draft, loaders.scope)
+        if not receipt.duplicate:  # customs' first notification, live to the declaration's subscribers
+            from adapters.customs.subscription import notice_event
+
+            await info.context.adapter.events.publish(notice_event(receipt.mrn, receipt.notification))
         return SubmitDeclarationPayload(
             id=strawberry.ID(receipt.mrn),
             lrn=receipt.lrn,
@@ -405,6 +409,11 @@ class Mutation:
 
 
 def build_schema() -> strawberry.federation.Schema:
+    from adapters.customs.subscription import Subscription
+
     return federation_schema(
-        query=Query, mutation=Mutation, types=[CustomsDeclaration, Company, Shipment, Vehicle, BarterContract]
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        types=[CustomsDeclaration, Company, Shipment, Vehicle, BarterContract],
     )

@@ -23,6 +23,7 @@ from graphql import (
     DocumentNode,
     EnumTypeDefinitionNode,
     EnumTypeExtensionNode,
+    GraphQLDeferDirective,
     GraphQLDeprecatedDirective,
     GraphQLDirective,
     GraphQLError,
@@ -394,6 +395,10 @@ def load_supergraph(sdl: str, *, scalar_rules: Mapping[str, Any] | None = None) 
         api_schema = build_ast_schema(api_document, assume_valid_sdl=True)
     except (GraphQLError, TypeError) as exc:
         raise SupergraphError(f"API schema does not build after removing @inaccessible elements: {exc}") from None
+    if api_schema.get_directive("defer") is None:  # the gateway serves @defer (gateway.federation.incremental)
+        kwargs = api_schema.to_kwargs()
+        kwargs["directives"] = (*kwargs["directives"], GraphQLDeferDirective)
+        api_schema = GraphQLSchema(**kwargs)
     errors = _check_api_schema(api_schema)
     if errors:
         raise SupergraphError("API schema is invalid: " + "; ".join(errors))

@@ -37,7 +37,7 @@ def money(amount: str, currency: str = "CNY") -> dict[str, str]:
     return {"amount": amount, "currency": currency}
 
 
-@pytest.mark.parametrize("name", list(OPERATIONS))
+@pytest.mark.parametrize("name", [n for n, op in OPERATIONS.items() if op.kind != "subscription"])
 async def test_every_example_operation_answers_with_data_and_no_errors(platform: Platform, name: str) -> None:
     data = await run(platform, name)
     assert all(value is not None for value in data.values())

@@ -339,8 +339,6 @@ class _Planning(_EntityPlanning):
         }[op.operation]
         if root_type is None:
             raise PlanningError(f"the schema has no {kind} type")
-        if op.operation is OperationType.SUBSCRIPTION:
-            raise PlanningError("subscriptions are not supported by this gateway yet")
         collected = self.collect(op.selection_set.selections, root_type.name)
         roots: list[_Group] = []
         for response_key, nodes in collected.items():
@@ -350,7 +348,7 @@ class _Planning(_EntityPlanning):
             candidates = sorted(self.sg.resolving(root_type.name, name, self.labels))
             if not candidates:
                 raise PlanningError(f"no subgraph resolves {root_type.name}.{name}")
-            if kind == "mutation":
+            if kind != "query":  # mutations in order; a subscription's one field where its stream is
                 graph = candidates[0]
                 group = roots[-1] if roots and roots[-1].graph == graph else None
             else:
@@ -362,10 +360,10 @@ class _Planning(_EntityPlanning):
                     key=lambda g: (self._root_misses(g, root_type.name, name, sub), g not in asked, g),
                 )
                 group = next((g for g in roots if g.graph == graph), None)
-            parts = [(graph, nodes)] if kind == "mutation" else self.split_shared_root(graph, candidates, name, nodes)
+            parts = [(graph, nodes)] if kind != "query" else self.split_shared_root(graph, candidates, name, nodes)
             for part_graph, part_nodes in parts:
                 part_group = group if part_graph == graph else None
-                if part_group is None and kind != "mutation":
+                if part_group is None and kind == "query":
                     part_group = next((g for g in roots if g.graph == part_graph), None)
                 if part_group is None:
                     part_group = self.new_group(part_graph, (), kind)
@@ -374,7 +372,7 @@ class _Planning(_EntityPlanning):
                     part_group, part_group.sel, root_type.name, OrderedDict([(response_key, part_nodes)]), (), None
                 )
         subtrees = [self.subtree(g) for g in roots]
-        node = _seq(subtrees) if kind == "mutation" else _par(subtrees)
+        node = _par(subtrees) if kind == "query" else _seq(subtrees)
         return QueryPlan(node=node, operation_kind=kind)
 
     def split_shared_root(
