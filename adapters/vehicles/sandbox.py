@@ -22,11 +22,14 @@ import datetime as dt
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from adapters import story
+from adapters.credentials import demo_api_key
+from adapters.sandbox_auth import RequireApiKey
 from adapters.vehicles.legacy import STATUS_CODES
 from adapters.vehicles.rules import deregistration_deadline
 from gateway.sdk.sandbox import SandboxConfig
@@ -182,11 +185,12 @@ def create_app(config: SandboxConfig) -> Starlette:
         return JSONResponse(dict(registry.calls))
 
     app = Starlette(
+        middleware=[Middleware(RequireApiKey, key=str(config.options.get("api_key", demo_api_key("vehicles"))))],
         routes=[
             Route("/api/v1/exports", listing, methods=["GET"]),
             Route("/api/v1/exports/batchQuery", batch_query, methods=["POST"]),
             Route("/_sandbox/calls", calls, methods=["GET"]),
-        ]
+        ],
     )
     app.state.registry = registry
     return app

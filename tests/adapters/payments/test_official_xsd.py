@@ -44,7 +44,7 @@ from adapters.payments.sandbox import create_app
 from gateway.sdk.sandbox import SandboxConfig, serve_sandbox
 from gateway.sdk.testing import execute
 
-from .conftest import HAIXIN_ACCOUNT, initiate, make_adapter, payment, payment_input
+from .conftest import HAIXIN_ACCOUNT, RAIL_KEY, initiate, make_adapter, payment, payment_input
 from .test_sandbox import NOW, transfer
 
 #: message definition -> (distribution, path of the official XSD inside it)
@@ -154,7 +154,7 @@ async def test_every_message_on_the_wire_is_valid_against_its_official_xsd(tmp_p
                 assert statement.errors is None and statement.data["statement"] is not None
                 rejected = await initiate(adapter, payment_input(amount={"amount": "2000000.00", "currency": "CNY"}))
                 assert rejected.errors is None
-            async with httpx.AsyncClient(base_url=rail.url, verify=False) as http:
+            async with httpx.AsyncClient(base_url=rail.url, verify=False, headers=RAIL_KEY) as http:
                 assert (await http.get("/iso20022/returns", params={"uetr": created["uetr"]})).status_code == 200
             await asyncio.wait_for(pushed.wait(), timeout=5)
 

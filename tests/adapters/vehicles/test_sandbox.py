@@ -5,14 +5,17 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from adapters.credentials import API_KEY_HEADER, demo_api_key
 from adapters.vehicles import VehiclesAdapter
 from adapters.vehicles.sandbox import create_app
 from gateway.errors import ConfigError
 from gateway.sdk import AdapterSettings, SandboxConfig, serve_sandbox
 
+KEY = {API_KEY_HEADER: demo_api_key("vehicles")}  # the sandbox's demo credential
+
 
 async def test_the_listing_is_paged_and_validates_its_parameters() -> None:
-    async with serve_sandbox(create_app) as server, httpx.AsyncClient(base_url=server.url) as http:
+    async with serve_sandbox(create_app) as server, httpx.AsyncClient(base_url=server.url, headers=KEY) as http:
         page = (await http.get("/api/v1/exports", params={"page": 2, "pageSize": 2})).json()
         assert (page["total"], page["page"], page["pageSize"]) == (3, 2, 2)
         assert [r["VIN_CODE"] for r in page["items"]] == ["LVSHCAMB1CE123456"]
@@ -29,7 +32,7 @@ async def test_the_listing_is_paged_and_validates_its_parameters() -> None:
 
 async def test_the_nightly_job_marks_exited_cars_overdue_after_two_months() -> None:
     config = SandboxConfig(options={"today": "2027-01-23"})
-    async with serve_sandbox(create_app, config) as server, httpx.AsyncClient(base_url=server.url) as http:
+    async with serve_sandbox(create_app, config) as server, httpx.AsyncClient(base_url=server.url, headers=KEY) as http:
         overdue = (await http.get("/api/v1/exports", params={"status": "90"})).json()
     assert [r["VIN_CODE"] for r in overdue["items"]] == ["LSVAM4187C2184847"]
 
