@@ -1,4 +1,4 @@
-"""A legacy airline that speaks Cargo-XML (XFWB 5.00, XFSU 6.00) and FSU text over HTTP.
+"""A legacy airline that speaks Cargo-XML (XFWB 3.00, XFSU 2.00) and FSU text over HTTP.
 
 Seeded with the story's shipments of one AWB prefix (default 784, China Southern). Endpoints:
 

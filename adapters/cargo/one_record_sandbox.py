@@ -255,7 +255,8 @@ def create_one_record_app(config: SandboxConfig) -> Starlette:
                 full,
                 full["cargo:shipment"],
                 *full["cargo:shipment"]["cargo:pieces"],
-                *full["cargo:shipment"]["cargo:transportMovements"],
+                full["cargo:referredBookingOption"],
+                *graph.movements(full),
             ]
             found = next((c for c in candidates if c["@id"] == own), None)
             if found is None:
