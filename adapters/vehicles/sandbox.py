@@ -39,9 +39,9 @@ __all__ = ["create_app"]
 #: What the export system knows beyond the shared story: (test result, test date, licence status, licence
 #: number, licence date, exit date, deregistration date).
 _PROCEDURE: dict[str, tuple[str, str, str, str, str, str, str]] = {
-    "LSVAM4187C2184847": ("P", "20261012", "02", "EL2026-3702-00815", "20261015", "20261122", ""),
-    "LVSHCAMB1CE123456": ("P", "20261026", "02", "EL2026-3702-00921", "20261028", "", ""),
-    "JHMCM56557C404453": ("P", "20260808", "02", "EL2026-3702-00702", "20260812", "20260825", "20261020"),
+    "LSVAM418XP2184847": ("P", "20261012", "02", "EL2026-3702-00815", "20261015", "20261122", ""),
+    "LVSHCAMB1TE123456": ("P", "20261026", "02", "EL2026-3702-00921", "20261028", "", ""),
+    "JHMCM5653HC404453": ("P", "20260808", "02", "EL2026-3702-00702", "20260812", "20260825", "20261020"),
 }
 _CODE_OF = {name: code for code, name in STATUS_CODES.items()}
 _MAX_PAGE_SIZE = 100

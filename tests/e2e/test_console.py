@@ -23,7 +23,7 @@ from gateway.policy.devkeys import DevKey
 from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.sandbox import serve_sandbox
 
-QUERY = '{ vehicle(vin: "LSVAM4187C2184847") { vin manufacturer } countries { code } }'
+QUERY = '{ vehicle(vin: "LSVAM418XP2184847") { vin manufacturer } countries { code } }'
 
 HERE = Path(__file__).parent / "console"
 

@@ -35,7 +35,7 @@ def car_export(lrn: str = "HX-TEST-0001", **changes: Any) -> dict[str, Any]:
         "procedureCode": "1000",
         "officeId": "CN4201",
         "awb": "784-20260026",
-        "vin": "LVSHCAMB1CE123456",
+        "vin": "LVSHCAMB1TE123456",
         "goodsItems": [
             {
                 "hsCode": "8703.23",
@@ -57,7 +57,7 @@ async def test_declaration_by_mrn_maps_the_whole_record(customs: CustomsAdapter)
     d = result.data["declaration"]  # type: ignore[index]
     assert d["lrn"] == "HX-2026-0815"
     assert d["declarant"] == HAIXIN
-    assert (d["awb"], d["vin"]) == ("784-20260026", "LSVAM4187C2184847")
+    assert (d["awb"], d["vin"]) == ("784-20260026", "LSVAM418XP2184847")
     assert d["office"] == {"id": "CN4201", "name": "Qingdao Liuting Airport Customs"}
     assert d["goodsItems"][0]["value"] == {"amount": "86000.00", "currency": "CNY"}
     assert [n["name"] for n in d["notifications"]] == ["DMSRCV", "DMSACC", "DMSCLE", "DMSEOG"]
@@ -174,7 +174,7 @@ async def test_extended_entities_resolve_declarations_in_one_list_call(
     assert service(sandbox).calls["ListDeclarations"] == 1
 
     vehicles = [
-        {"__typename": "Vehicle", "vin": v} for v in ("LSVAM4187C2184847", "JHMCM56557C404453", "LVSHCAMB1CE123456")
+        {"__typename": "Vehicle", "vin": v} for v in ("LSVAM418XP2184847", "JHMCM5653HC404453", "LVSHCAMB1TE123456")
     ]
     result = await entities(customs, vehicles, "... on Vehicle { customsDeclaration { id } }")
     assert [e["customsDeclaration"] for e in result.data["_entities"]] == [  # type: ignore[index]

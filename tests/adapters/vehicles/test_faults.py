@@ -17,7 +17,7 @@ from tests.adapters.vehicles.conftest import error_extensions
 KEY = {API_KEY_HEADER: demo_api_key("vehicles")}  # the sandbox's demo credential
 
 
-QUERY = '{ vehicle(vin: "LSVAM4187C2184847") { vin } }'
+QUERY = '{ vehicle(vin: "LSVAM418XP2184847") { vin } }'
 LISTING = "{ vehicleExports(first: 2) { totalCount } }"
 
 
@@ -61,12 +61,12 @@ async def test_calls_are_retried_on_unavailability_with_the_injected_sleep(sandb
 
     async with httpx.AsyncClient(base_url=sandbox.url, headers=KEY) as http:
         client = VehiclesClient(http, retry=ReadRetry(attempts=3, sleep=sleep))
-        found = await client.by_vin(["LSVAM4187C2184847"], agency=None)
-        assert [f.vin for f in found] == ["LSVAM4187C2184847"]
+        found = await client.by_vin(["LSVAM418XP2184847"], agency=None)
+        assert [f.vin for f in found] == ["LSVAM418XP2184847"]
         assert len(slept) == 2
         sandbox.faults.reconfigure(FaultConfig(error_rate=1.0, error_status=502))
         with pytest.raises(UpstreamUnavailable):
-            await client.by_vin(["LSVAM4187C2184847"], agency=None)
+            await client.by_vin(["LSVAM418XP2184847"], agency=None)
 
 
 async def test_health_follows_the_legacy_system(adapter: VehiclesAdapter, sandbox: SandboxServer) -> None:

@@ -154,7 +154,7 @@ def test_vin_check_digit_is_optional_outside_north_america_and_china(wmi: str, t
     assert ids.parse_vin(vin) == vin
 
 
-@pytest.mark.parametrize("vin", ["LSVAM4187C2184847", "LVSHCAMB1CE123456", "JHMCM56557C404453", "XTA21099043576182"])
+@pytest.mark.parametrize("vin", ["LSVAM418XP2184847", "LVSHCAMB1TE123456", "JHMCM5653HC404453", "XTA21099043576182"])
 def test_vin_reference_samples(vin: str) -> None:
     assert ids.parse_vin(vin) == vin
 
