@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test check lint format compose bench clean
+.PHONY: demo test check lint format compose bench clean fuzz-http
 
 $(BIN)/silkgraph: pyproject.toml tests/partner_example/pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ compose: $(BIN)/silkgraph
 
 bench: $(BIN)/silkgraph
 	$(BIN)/python -m bench
+
+# the HTTP fuzz suite with many more (random) examples than CI's fixed-seed slice
+fuzz-http: $(BIN)/silkgraph
+	SILKGRAPH_FUZZ_EXAMPLES=$${SILKGRAPH_FUZZ_EXAMPLES:-3000} SILKGRAPH_FUZZ_RANDOM=1 \
+		$(BIN)/python -m pytest tests/gateway/test_http_fuzz.py -q -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov

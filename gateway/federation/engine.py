@@ -33,7 +33,7 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 from gateway.errors import PlanningError, RequestError, SilkgraphError, to_graphql_extensions
 from gateway.federation.executor import FetchRecord, PlanExecutor, Transport
 from gateway.federation.plan import QueryPlan
-from gateway.federation.planner import QueryPlanner, operation_of, plan_cache_key
+from gateway.federation.planning import QueryPlanner, operation_of, plan_cache_key
 from gateway.federation.response import ShapeCache, shape_response
 from gateway.federation.supergraph import Supergraph
 from gateway.sdk.context import RequestContext

@@ -21,11 +21,11 @@ from graphql import DirectiveDefinitionNode, InputValueDefinitionNode, parse, pr
 
 from gateway.errors import CompositionError
 
-from ._compose_fieldset import FieldSetCheck, check_field_sets, named_type
-from ._compose_merge import Merger
-from ._compose_model import Kind, Subgraph, TypeDef
-from ._compose_print import SupergraphDocument, SupergraphField, SupergraphType
-from ._compose_specs import (
+from ._fieldset import FieldSetCheck, check_field_sets, named_type
+from ._merge import Merger
+from ._model import Kind, Subgraph, TypeDef
+from ._print import SupergraphDocument, SupergraphField, SupergraphType
+from ._specs import (
     COST_DEFINITION,
     JOIN,
     JOIN_DIRECTIVES,
@@ -37,7 +37,7 @@ from ._compose_specs import (
     join_spec_types,
     quote,
 )
-from ._compose_subgraph import KEPT_DIRECTIVES, parse_subgraph
+from ._subgraph import KEPT_DIRECTIVES, parse_subgraph
 
 __all__ = ["SubgraphSource", "compose"]
 

@@ -55,7 +55,7 @@ from gateway.federation.plan import (
     RequiresType,
     Sequence,
 )
-from gateway.federation.selection import FieldSelection, SelectionSet, variables_in
+from gateway.federation.planning._selection import FieldSelection, SelectionSet, variables_in
 from gateway.federation.supergraph import FieldRouting, Supergraph
 
 __all__ = ["QueryPlanner", "operation_of", "plan_cache_key"]

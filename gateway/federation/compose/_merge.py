@@ -16,12 +16,12 @@ import re
 
 from graphql.language import ConstDirectiveNode, NonNullTypeNode, TypeNode, print_ast
 
-from ._compose_applied import merge_applied, merge_type_refs
-from ._compose_enum_input import merge_enum, merge_input, merge_union
-from ._compose_fieldset import FieldSetCheck, named_type
-from ._compose_model import Field, InputValue, Kind, Subgraph, TypeDef
-from ._compose_print import SupergraphArg, SupergraphField, SupergraphType
-from ._compose_specs import quote
+from ._applied import merge_applied, merge_type_refs
+from ._enum_input import merge_enum, merge_input, merge_union
+from ._fieldset import FieldSetCheck, named_type
+from ._model import Field, InputValue, Kind, Subgraph, TypeDef
+from ._print import SupergraphArg, SupergraphField, SupergraphType
+from ._specs import quote
 
 __all__ = ["Merger"]
 

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 
 from graphql.language import print_ast
 
-from ._compose_print import SupergraphEnumValue, SupergraphField, SupergraphType
-from ._compose_specs import quote
+from ._print import SupergraphEnumValue, SupergraphField, SupergraphType
+from ._specs import quote
 
 if TYPE_CHECKING:
-    from ._compose_merge import Merger, Source
+    from ._merge import Merger, Source
 
 __all__ = ["merge_enum", "merge_input", "merge_union"]
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from graphql.language import StringValueNode, print_ast
 
-from ._compose_print import SupergraphEnumValue, SupergraphField, SupergraphType
+from ._print import SupergraphEnumValue, SupergraphField, SupergraphType
 
 __all__ = ["JOIN_DIRECTIVES", "METADATA_SPECS", "MetadataSpec", "graph_enum_names", "join_spec_types", "quote"]
 

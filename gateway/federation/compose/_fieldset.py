@@ -17,7 +17,7 @@ from graphql.language import (
     TypeNode,
 )
 
-from ._compose_model import Kind, Subgraph, TypeDef
+from ._model import Kind, Subgraph, TypeDef
 
 __all__ = ["FieldSetCheck", "check_field_sets", "named_type", "parse_field_set"]
 

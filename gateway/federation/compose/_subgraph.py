@@ -1,4 +1,4 @@
-"""Parse one subgraph SDL into the composer's model (:mod:`._compose_model`).
+"""Parse one subgraph SDL into the composer's model (:mod:`._model`).
 
 Resolves ``@link`` names, folds ``extend`` definitions into their type, drops the federation machinery
 (``_Any``, ``_Entity``, ``_Service``, ``_entities``, ``_service``, spec scalars and directive definitions) and
@@ -41,9 +41,9 @@ from graphql.language import (
     print_ast,
 )
 
-from ._compose_fieldset import parse_field_set
-from ._compose_link import FEDERATION_MACHINERY_TYPES, resolve_links
-from ._compose_model import EnumValue, Field, InputValue, Key, Kind, LinkedFeature, Subgraph, TypeDef
+from ._fieldset import parse_field_set
+from ._link import FEDERATION_MACHINERY_TYPES, resolve_links
+from ._model import EnumValue, Field, InputValue, Key, Kind, LinkedFeature, Subgraph, TypeDef
 
 __all__ = ["KEPT_DIRECTIVES", "parse_subgraph"]
 
