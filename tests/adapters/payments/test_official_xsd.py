@@ -42,7 +42,7 @@ from adapters.payments.messages import pacs008
 from adapters.payments.messages.envelope import ENVELOPE_NS, HEAD_NS, render_message, safe_parser
 from adapters.payments.sandbox import create_app
 from gateway.sdk.sandbox import SandboxConfig, serve_sandbox
-from gateway.sdk.testing import execute
+from gateway.sdk.testing import execute, operator
 
 from .conftest import HAIXIN_ACCOUNT, RAIL_KEY, initiate, make_adapter, payment, payment_input
 from .test_sandbox import NOW, transfer
@@ -147,10 +147,10 @@ async def test_every_message_on_the_wire_is_valid_against_its_official_xsd(tmp_p
                 created = (await initiate(adapter, payment_input())).data["initiatePayment"]
                 settled = await payment(adapter, created["uetr"])
                 assert settled["status"] == "ACSC"
-                recall = await execute(adapter, RECALL, {"u": created["uetr"]})
+                recall = await execute(adapter, RECALL, {"u": created["uetr"]}, who=operator())
                 assert recall.errors is None and recall.data["recallPayment"]["status"] == "ACCR"
                 day = settled["settlementDate"]
-                statement = await execute(adapter, STATEMENT, {"a": HAIXIN_ACCOUNT, "d": day})
+                statement = await execute(adapter, STATEMENT, {"a": HAIXIN_ACCOUNT, "d": day}, who=operator())
                 assert statement.errors is None and statement.data["statement"] is not None
                 rejected = await initiate(adapter, payment_input(amount={"amount": "2000000.00", "currency": "CNY"}))
                 assert rejected.errors is None
