@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from gateway.errors import ConfigError
+from gateway.errors import ConfigError, UpstreamFault
 from gateway.sdk.adapter import AdapterSettings
 
 __all__ = [
@@ -54,25 +54,38 @@ def _loopback(url: str | None) -> bool:
     return url is not None and urlsplit(url).hostname in _LOOPBACK
 
 
+def _refused(service: str) -> UpstreamFault:
+    return UpstreamFault(
+        f"{service}'s legacy system refused the configured credentials (HTTP 401): "
+        f"check [adapters.{service.split('.', maxsplit=1)[0]}.credentials]",
+        service=service.split(".", maxsplit=1)[0],
+    )
+
+
 class ApiKeyAuth(httpx.Auth):
-    def __init__(self, key: str) -> None:
+    """``X-API-Key`` on every request; a 401 answer becomes :class:`UpstreamFault` naming the credentials key."""
+
+    def __init__(self, key: str, *, service: str = "legacy") -> None:
         self._key = key
+        self.service = service
 
     def __repr__(self) -> str:
-        return "ApiKeyAuth(key=***)"
+        return f"ApiKeyAuth(service={self.service!r}, key=***)"
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers[API_KEY_HEADER] = self._key
-        yield request
+        response = yield request
+        if response.status_code == 401:
+            raise _refused(self.service)
 
 
 def api_key_auth(settings: AdapterSettings, *, system: str, url: str | None = None) -> ApiKeyAuth:
     """The ``api_key`` credential of ``settings`` (or the demo key for a loopback ``url``)."""
     key = settings.credentials.get("api_key")
     if key:
-        return ApiKeyAuth(key)
+        return ApiKeyAuth(key, service=settings.name)
     if _loopback(url or settings.url):
-        return ApiKeyAuth(demo_api_key(system))
+        return ApiKeyAuth(demo_api_key(system), service=settings.name)
     raise ConfigError(
         f"adapters.{settings.name}.credentials.api_key",
         f'is required for {url or settings.url}: set api_key = {{ env = "SILKGRAPH_{settings.name.upper()}_API_KEY" }}',
@@ -92,7 +105,9 @@ class ClientCredentialsAuth(httpx.Auth):
         *,
         scope: str | None = None,
         clock: Callable[[], float] = time.monotonic,
+        service: str = "legacy",
     ) -> None:
+        self.service = service
         self.token_url = token_url
         self.client_id = client_id
         self._secret = client_secret
@@ -134,19 +149,32 @@ class ClientCredentialsAuth(httpx.Auth):
         return self._token is not None and self.clock() < self._expires_at
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Token (fetched when missing or about to expire), request; on 401 one new token and one more try.
+
+        A token endpoint that refuses the client (400/401), or a server that refuses a fresh token, ends in
+        :class:`UpstreamFault` naming the credentials key (never a retry loop, never the secret). A token
+        endpoint that fails otherwise (5xx, a garbled reply) is the answer itself, so the caller treats it as
+        the unavailability or protocol error it is (and retries reads as for any other call).
+        """
         if not self._fresh():
             token_response = yield self._token_request()
             self._store(token_response)
             if self._token is None:
+                if token_response.status_code in (400, 401):
+                    raise _refused(self.service)
                 return
         request.headers["Authorization"] = f"Bearer {self._token}"
         response = yield request
         if response.status_code == 401:  # revoked before its time: one new token, one more try
             token_response = yield self._token_request()
             self._store(token_response)
-            if self._token is not None:
-                request.headers["Authorization"] = f"Bearer {self._token}"
-                yield request
+            if self._token is None:
+                if token_response.status_code in (400, 401):
+                    raise _refused(self.service)
+                return
+            request.headers["Authorization"] = f"Bearer {self._token}"
+            if (yield request).status_code == 401:
+                raise _refused(self.service)
 
 
 def client_credentials_auth(settings: AdapterSettings, *, system: str, token_path: str) -> ClientCredentialsAuth:
@@ -155,10 +183,12 @@ def client_credentials_auth(settings: AdapterSettings, *, system: str, token_pat
     base = (settings.url or "").rstrip("/")
     token_url = str(settings.option("token_url", base + token_path))
     if creds.get("client_id") and creds.get("client_secret"):
-        return ClientCredentialsAuth(token_url, creds["client_id"], creds["client_secret"], scope=creds.get("scope"))
+        return ClientCredentialsAuth(
+            token_url, creds["client_id"], creds["client_secret"], scope=creds.get("scope"), service=settings.name
+        )
     if _loopback(settings.url):
         client_id, secret = demo_client(system)
-        return ClientCredentialsAuth(token_url, client_id, secret)
+        return ClientCredentialsAuth(token_url, client_id, secret, service=settings.name)
     raise ConfigError(
         f"adapters.{settings.name}.credentials",
         "needs client_id and client_secret for the ONE Record server's OAuth 2.0 token endpoint "

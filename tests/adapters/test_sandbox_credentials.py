@@ -13,6 +13,7 @@ from adapters.cargo.cargo_xml_sandbox import create_cargo_xml_app
 from adapters.cargo.one_record_sandbox import TOKEN_PATH, create_one_record_app
 from adapters.credentials import (
     API_KEY_HEADER,
+    ApiKeyAuth,
     ClientCredentialsAuth,
     api_key_auth,
     client_credentials_auth,
@@ -21,7 +22,7 @@ from adapters.credentials import (
 )
 from adapters.payments.sandbox import create_app as payments_app
 from adapters.vehicles.sandbox import create_app as vehicles_app
-from gateway.errors import ConfigError
+from gateway.errors import ConfigError, UpstreamFault
 from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.sandbox import SandboxConfig, serve_sandbox
 
@@ -93,12 +94,18 @@ async def test_the_client_refreshes_its_token_before_expiry_and_after_a_revocati
             assert auth.fetched == 3
 
 
-async def test_wrong_client_secret_surfaces_as_401_not_a_loop() -> None:
+async def test_refused_credentials_are_an_upstream_fault_naming_the_key_not_a_loop() -> None:
     async with serve_sandbox(create_one_record_app) as server:
-        auth = ClientCredentialsAuth(server.url + TOKEN_PATH, "silkgraph-cargo", "wrong")
+        auth = ClientCredentialsAuth(server.url + TOKEN_PATH, "silkgraph-cargo", "wrong-secret", service="cargo")
         async with httpx.AsyncClient(base_url=server.url, auth=auth) as http:
-            assert (await http.get("/")).status_code == 401
-        assert auth.fetched == 0
+            with pytest.raises(UpstreamFault, match=r"adapters\.cargo\.credentials") as refused:
+                await http.get("/")
+        assert auth.fetched == 0 and "wrong-secret" not in str(refused.value)
+    async with serve_sandbox(barter_app) as server:
+        key = ApiKeyAuth("not-the-key", service="barter")
+        async with httpx.AsyncClient(base_url=server.url, auth=key) as http:
+            with pytest.raises(UpstreamFault, match=r"adapters\.barter\.credentials"):
+                await http.get("/contracts")
 
 
 def test_remote_legacy_systems_need_configured_credentials_naming_the_key() -> None:
