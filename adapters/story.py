@@ -136,7 +136,7 @@ class Declaration:
     lrn: str
     declarant: tuple[str, str]
     direction: str  # EXPORT | IMPORT
-    procedure: str  # e.g. "1000" export, "0130" barter, "4019" border trade
+    procedure: str  # Chinese trade mode, e.g. "0110" general trade, "0130" barter, "4019" border trade
     office: str
     awb: str | None
     vin: str | None
@@ -559,7 +559,7 @@ DECLARATIONS: tuple[Declaration, ...] = (
         lrn="HX-2026-0815",
         declarant=HAIXIN,
         direction="EXPORT",
-        procedure="1000",
+        procedure="0110",
         office="CN4201 Qingdao Liuting Airport Customs",
         awb="784-20260026",
         vin="LSVAM418XP2184847",
@@ -587,7 +587,7 @@ DECLARATIONS: tuple[Declaration, ...] = (
         lrn="HX-2026-0702",
         declarant=HAIXIN,
         direction="EXPORT",
-        procedure="1000",
+        procedure="0110",
         office="CN6501 Horgos Customs",  # by road through the Khorgos land port: no air waybill
         awb=None,
         vin="JHMCM5653HC404453",
@@ -670,7 +670,7 @@ DECLARATIONS: tuple[Declaration, ...] = (
         lrn="PD-2026-1102",
         declarant=PUDONG,
         direction="EXPORT",
-        procedure="1000",
+        procedure="0110",
         office="CN2233 Shanghai Pudong Airport Customs",
         awb="999-12345675",
         vin=None,
@@ -698,7 +698,7 @@ DECLARATIONS: tuple[Declaration, ...] = (
         lrn="PD-2026-1110",
         declarant=PUDONG,
         direction="EXPORT",
-        procedure="1000",
+        procedure="0110",
         office="CN5141 Guangzhou Baiyun Airport Customs",
         awb="784-30791202",
         vin=None,

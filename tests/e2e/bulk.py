@@ -118,7 +118,7 @@ def _declaration(i: int, kind: str, shipment: story.Shipment, declarant: tuple[s
         lrn=f"BULK-{kind}-{i:04d}",
         declarant=declarant,
         direction="EXPORT" if export else "IMPORT",
-        procedure="1000" if export else "4000",
+        procedure="0110",  # general trade, export and import alike
         office=office,
         awb=shipment.awb,
         vin=None,
