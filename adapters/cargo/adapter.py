@@ -28,10 +28,11 @@ from adapters.cargo.live import MilestoneWatcher
 from adapters.cargo.loaders import Airlines, CargoLoaders
 from adapters.cargo.model import Interface
 from adapters.cargo.one_record_client import OneRecordClient
-from adapters.cargo.one_record_sandbox import create_one_record_app
+from adapters.cargo.one_record_sandbox import TOKEN_PATH, create_one_record_app
 from adapters.cargo.subgraph import build_schema
 from adapters.cargo.transport import SERVICE
 from adapters.cargo.webhook import NotificationInbox, webhook_app
+from adapters.credentials import api_key_auth, client_credentials_auth
 from gateway.errors import ConfigError, SilkgraphError, UpstreamUnavailable
 from gateway.sdk.adapter import Adapter, AdapterSettings, Health, HealthState, SandboxSpec
 from gateway.sdk.calls import legacy_http_client
@@ -96,7 +97,13 @@ class CargoAdapter(Adapter):
         async with contextlib.AsyncExitStack() as stack:
             if self.settings.url and Interface.ONE_RECORD in used:
                 http = await stack.enter_async_context(
-                    legacy_http_client(self.settings, source="cargo.one-record", timeout=self._timeout(), verify=_tls())
+                    legacy_http_client(
+                        self.settings,
+                        source="cargo.one-record",
+                        timeout=self._timeout(),
+                        verify=_tls(),
+                        auth=client_credentials_auth(self.settings, system="cargo", token_path=TOKEN_PATH),
+                    )
                 )
                 self._one_record = OneRecordClient(http, retry=self.retry)
             if self.legacy_url and Interface.CARGO_XML in used:
@@ -107,6 +114,7 @@ class CargoAdapter(Adapter):
                         base_url=self.legacy_url,
                         timeout=self._timeout(),
                         verify=_tls(),
+                        auth=api_key_auth(self.settings, system="cargo-xml", url=self.legacy_url),
                     )
                 )
                 self._cargo_xml = CargoXmlClient(http, retry=self.retry)

@@ -1,4 +1,4 @@
-"""A legacy airline that speaks Cargo-XML (XFWB 5.00, XFSU 6.00) and FSU text over HTTP.
+"""A legacy airline that speaks Cargo-XML (XFWB 3.00, XFSU 2.00) and FSU text over HTTP.
 
 Seeded with the story's shipments of one AWB prefix (default 784, China Southern). Endpoints:
 
@@ -12,7 +12,8 @@ Seeded with the story's shipments of one AWB prefix (default 784, China Southern
 * ``POST /xfwb`` — a booking: an XFWB without AWB; the airline allocates one and answers 201 with the issued
   waybill. A reused ``SenderAssignedID`` (booking reference) is a duplicate (409).
 
-Refusals are Cargo-IMP ``FNA/1`` text. Options: ``shipments``, ``prefix``, ``carrier`` (two-letter code).
+Refusals are Cargo-IMP ``FNA/1`` text. Options: ``shipments``, ``prefix``, ``carrier`` (two-letter code),
+``api_key`` (every call needs it in ``X-API-Key``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from decimal import Decimal
 
 from lxml import etree
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
@@ -35,6 +37,8 @@ from adapters.cargo import fsu, xfsu, xfwb
 from adapters.cargo.cargo_xml import BATCH, CargoXmlError, parse, q, to_bytes
 from adapters.cargo.model import FlightLeg, Party
 from adapters.cargo.seed import AirlineBook, BookedShipment, Leg, StatusEvent
+from adapters.credentials import demo_api_key
+from adapters.sandbox_auth import RequireApiKey
 from gateway.errors import BadUserInput
 from gateway.sdk.identifiers import parse_awb
 from gateway.sdk.sandbox import SandboxConfig
@@ -277,6 +281,7 @@ def create_cargo_xml_app(config: SandboxConfig) -> Starlette:
 
     app = Starlette(
         lifespan=lifespan,
+        middleware=[Middleware(RequireApiKey, key=str(config.options.get("api_key", demo_api_key("cargo-xml"))))],
         routes=[
             Route("/xfwb/{awb}", guarded(get_waybill)),
             Route("/xfwb", guarded(book), methods=["POST"]),

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from adapters import story
 from adapters.cargo.status import FLIGHT_CODES, StatusCode
+from gateway.sdk.identifiers import awb_check_digit
 
 __all__ = ["MILESTONES", "AirlineBook", "BookedShipment", "Leg", "StatusEvent"]
 
@@ -161,7 +162,7 @@ class AirlineBook:
         while True:
             serial = self._next_serial
             self._next_serial += 1
-            awb = f"{self.prefix}-{serial:07d}{serial % 7}"
+            awb = f"{self.prefix}-{serial:07d}{awb_check_digit(str(serial))}"
             if awb not in self._shipments:
                 return awb
 

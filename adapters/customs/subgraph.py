@@ -285,7 +285,10 @@ class SubmitDeclarationInput:
     declarant_country: CountryCode
     declarant_tax_id: TaxId
     direction: DeclarationDirection
-    procedure_code: str = strawberry.field(description="e.g. 1000 export, 0130 barter trade, 4019 border trade")
+    procedure_code: str = strawberry.field(
+        description="Chinese trade mode (监管方式): 0110 general trade, 0130 barter, 4019 border small-amount trade, "
+        "9610/9710/9810 cross-border e-commerce"
+    )
     office_id: str = strawberry.field(description="Customs office, e.g. CN4201")
     awb: AWB | None = None
     vin: VIN | None = None

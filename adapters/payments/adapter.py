@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 import strawberry
 
+from adapters.credentials import api_key_auth
 from adapters.payments.client import RailClient
 from adapters.payments.idempotency import IdempotencyStore, open_store
 from adapters.payments.loaders import PaymentsState
@@ -115,8 +116,9 @@ class PaymentsAdapter(Adapter):
         try:
             # a plain-HTTP rail (the sandbox) needs no CA bundle; loading one costs ~150 ms per client
             plain = self.settings.url.startswith("http://")
+            auth = api_key_auth(self.settings, system="payments")
             async with legacy_http_client(
-                self.settings, source="payments.rail", timeout=timeout, verify=not plain
+                self.settings, source="payments.rail", timeout=timeout, verify=not plain, auth=auth
             ) as http:
                 self._client = RailClient(
                     http,

@@ -77,7 +77,7 @@ def delivery(**changes: Any) -> dict[str, Any]:
         "contractId": "BC-2026-0001",
         "side": "B",
         "hsCode": "1001.99",
-        "quantity": "2300",
+        "quantity": "345",
         "deliveredOn": "2026-11-27",
         "mrn": "26KZ0101I000000502",
         **changes,
@@ -166,8 +166,8 @@ async def test_recording_the_remaining_wheat_balances_the_contract(adapter: Bart
     assert result.errors is None
     contract = result.data["recordBarterDelivery"]
     assert contract["status"] == "BALANCED"
-    assert contract["goodsB"] == [{"deliveredQuantity": "4800", "remainingQuantity": "0"}]
-    assert contract["deliveries"][-1] == {"side": "B", "quantity": "2300", "declaration": {"id": "26KZ0101I000000502"}}
+    assert contract["goodsB"] == [{"deliveredQuantity": "720", "remainingQuantity": "0"}]
+    assert contract["deliveries"][-1] == {"side": "B", "quantity": "345", "declaration": {"id": "26KZ0101I000000502"}}
     assert contract["balance"] == {
         "residual": {"amount": "0.00", "currency": "CNY"},
         "owedBy": None,
@@ -177,7 +177,7 @@ async def test_recording_the_remaining_wheat_balances_the_contract(adapter: Bart
 
 
 async def test_a_partial_delivery_keeps_the_contract_in_execution(adapter: BarterAdapter) -> None:
-    result = await execute(adapter, RECORD, {"input": delivery(quantity="1000")}, who=operator())
+    result = await execute(adapter, RECORD, {"input": delivery(quantity="150")}, who=operator())
     contract = result.data["recordBarterDelivery"]
     assert contract["status"] == "IN_EXECUTION"
     assert contract["balance"]["residual"] == {"amount": "390000.00", "currency": "CNY"}
