@@ -19,7 +19,7 @@ from graphql import parse
 from bench.loadgen import cpu_seconds, rss_mb, run_load, spawn, wait_for
 from bench.mock_subgraphs import compose_mock_supergraph, production_env
 from gateway.federation.engine import FederatedGraph
-from gateway.federation.planner import plan_cache_key
+from gateway.federation.planning import plan_cache_key
 from gateway.federation.supergraph import load_supergraph
 
 SHAPES = {

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
@@ -95,7 +96,7 @@ class RecordBuilder:
                 for served in sharing[result.fetches[index].call]:
                     by_fetch.setdefault(served, []).append(i)
         codes = sorted({str((e.get("extensions") or {}).get("code", "UNKNOWN")) for e in result.errors})
-        return {
+        record = {
             "v": RECORD_VERSION,
             "trace_id": context.trace_id,
             "span_id": context.traceparent.split("-")[2] if context.traceparent else "",
@@ -116,7 +117,7 @@ class RecordBuilder:
             "operation": {
                 "type": result.operation_type,
                 "name": result.operation_name,
-                "document_hash": hashlib.sha256(request.query.encode()).hexdigest(),
+                "document_hash": hashlib.sha256(request.query.encode("utf-8", "surrogatepass")).hexdigest(),
                 "document": self._normalise(request.query, document),
                 "variables": self.redactor.redact(schema, operation, request.variables),
             },
@@ -142,7 +143,28 @@ class RecordBuilder:
             ],
             "legacy_calls": calls_json,
             "lineage": lineage(result.plan, result.fetches, by_fetch),
+            # subscriptions: start / event (with the legacy notification it came from) / stop
+            **({"live": context.extras["live"]} if "live" in context.extras else {}),
         }
+        # text from the client may hold lone UTF-16 surrogates (a JSON "\\ud800"): not encodable, so not storable
+        sent = (request.query, request.operation_name, request.variables)
+        if _scrub(sent) != list(sent):
+            record["operation"] = _scrub(record["operation"])
+        return record
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _scrub(value: Any) -> Any:
+    """``value`` with every lone surrogate in its strings (keys too) replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_scrub(k): _scrub(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_scrub(v) for v in value]
+    return value
 
 
 def _operation(document: DocumentNode | None, name: str | None) -> OperationDefinitionNode | None:

@@ -8,16 +8,18 @@ exception text never reaches a client.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
-import json
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import aiohttp
 import httpx
-from graphql import DocumentNode, GraphQLError, execute, parse, validate
+from graphql import DocumentNode, ExecutionResult, GraphQLError, execute, parse, subscribe, validate
 
+from gateway import jsoncodec
+from gateway.bodies import ACCEPT_ENCODING, BodyTooLarge, BodyUndecodable, read_body, read_httpx_body
 from gateway.errors import (
     SubgraphError,
     UpstreamProtocolError,
@@ -26,6 +28,7 @@ from gateway.errors import (
     to_graphql_extensions,
 )
 from gateway.federation.plan import is_mutation
+from gateway.federation.ws_client import subscribe_over_ws
 from gateway.policy.signed_principal import HEADER as PRINCIPAL_HEADER
 from gateway.policy.signed_principal import PrincipalSigner
 from gateway.resilience import GuardSettings, SourceGuard, registry, retry_attempt
@@ -120,6 +123,36 @@ class InProcessTransport:
             out["errors"] = [error_to_dict(e, self.name) for e in result.errors]
         return out
 
+    async def subscribe(
+        self, operation: str, variables: Mapping[str, Any], context: RequestContext
+    ) -> AsyncIterator[Mapping[str, Any]]:
+        """Open the subgraph's subscription (its resolver's async generator); one response per event.
+
+        A stream that cannot start (a resolver error before the first event) yields one response with the
+        errors and ends.
+        """
+        document = self._document(operation)
+        ctx = SubgraphContext(adapter=self.adapter, request=context, state=self.adapter.request_state(context))
+        stream = subscribe(self._schema, document, context_value=ctx, variable_values=dict(variables))
+        if inspect.isawaitable(stream):
+            stream = await stream
+        if isinstance(stream, ExecutionResult):
+            yield self._response(stream)
+            return
+        try:
+            async for result in stream:
+                yield self._response(result)
+        finally:
+            close = getattr(stream, "aclose", None)
+            if close is not None:
+                await close()
+
+    def _response(self, result: ExecutionResult) -> dict[str, Any]:
+        out: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            out["errors"] = [error_to_dict(e, self.name) for e in result.errors]
+        return out
+
 
 class HttpTransport:
     """POST the operation to a remote subgraph over a shared keep-alive connection pool.
@@ -131,6 +164,10 @@ class HttpTransport:
     fails transiently — unreachable, reset, timed out, or a 502/503/504 with no GraphQL body — is tried again under
     ``retry`` (:class:`gateway.sdk.retry.ReadRetry`: bounded, jittered, within the budget); a mutation's fetch is
     sent once, since a lost reply may hide a write the subgraph made.
+
+    Every reply is read whole — however its bytes arrive — and decoded by :func:`gateway.bodies.read_body`, which
+    stops at ``max_response_bytes`` decoded bytes with ``UPSTREAM_PROTOCOL_ERROR``; ``timeout`` bounds the whole
+    exchange, body included.
     """
 
     def __init__(
@@ -174,16 +211,13 @@ class HttpTransport:
         headers = {
             "content-type": "application/json",
             "accept": "application/graphql-response+json, application/json;q=0.9",
-            **self.headers,
+            **self._principal_headers(context),
+            "accept-encoding": ACCEPT_ENCODING,  # what read_body decodes
         }
-        if context.traceparent:
-            headers["traceparent"] = context.traceparent
-        if context.principal.agency:
-            headers["x-agency-id"] = context.principal.agency
         body: dict[str, Any] = {"query": operation, "variables": dict(variables)}
         if operation_name:
             body["operationName"] = operation_name
-        content = json.dumps(body, default=str).encode()
+        content = jsoncodec.dumps(body)
         if self.signer is not None:
             headers[PRINCIPAL_HEADER] = self.signer.sign(context.principal, content)
         grant = tenancy_of(context.principal)
@@ -195,47 +229,79 @@ class HttpTransport:
         guard = self.guard
         return await self.retry.call(lambda: self._send(content, headers, guard), guard=guard, retry_on=_retryable)
 
+    def _principal_headers(self, context: RequestContext) -> dict[str, str]:
+        headers = dict(self.headers)
+        if context.traceparent:
+            headers["traceparent"] = context.traceparent
+        if context.principal.agency:
+            headers["x-agency-id"] = context.principal.agency
+        return headers
+
+    def subscribe(
+        self, operation: str, variables: Mapping[str, Any], context: RequestContext
+    ) -> AsyncIterator[Mapping[str, Any]]:
+        """A subscription's root fetch: graphql-ws to the subgraph's URL, one response per event. The upgrade
+        request carries the signed principal (over an empty body: the subscribe message follows on the socket)."""
+        headers = self._principal_headers(context)
+        if self.signer is not None:
+            headers[PRINCIPAL_HEADER] = self.signer.sign(context.principal, b"")
+        return subscribe_over_ws(
+            self.name,
+            self.url,
+            operation,
+            variables,
+            headers,
+            open_timeout=self.connect_timeout,
+            max_message_bytes=self.max_response_bytes,
+        )
+
     async def _send(self, content: bytes, headers: dict[str, str], guard: SourceGuard) -> Mapping[str, Any]:
         async with guard.call(self.name):  # breaker + bulkhead for this subgraph (gateway.resilience)
             if isinstance(self.client, httpx.AsyncClient):
                 status, reason, raw = await self._post_httpx(content, headers)
             else:
                 status, reason, raw = await self._post_aiohttp(content, headers)
-            if status in (502, 503, 504):
+            payload = _graphql_response(raw)
+            if payload is None and status < 400:  # raised inside the guard: a protocol error is a failure
+                raise UpstreamProtocolError(
+                    f"subgraph {self.name!r} returned a body that is not a GraphQL response", service=self.name
+                )
+            # a 5xx that still carries a GraphQL answer is the subgraph speaking (errors for the caller's input)
+            if status >= 500 and payload is None:
                 guard.breaker.record_failure()
             else:
                 guard.breaker.record_success()
-        if len(raw) > self.max_response_bytes:
-            raise UpstreamProtocolError(
-                f"subgraph {self.name!r} response exceeds {self.max_response_bytes} bytes", service=self.name
-            )
-        try:
-            payload = json.loads(raw)
-        except ValueError:
-            payload = None
-        if not isinstance(payload, dict) or ("data" not in payload and "errors" not in payload):
-            if status >= 400:
-                raise SubgraphError(
-                    f"HTTP fetch failed from {self.name!r}: {status} {reason}",
-                    service=self.name,
-                    code="SUBREQUEST_HTTP_ERROR",
-                    http={"status": status},
-                )
-            raise UpstreamProtocolError(
-                f"subgraph {self.name!r} returned a body that is not a GraphQL response", service=self.name
+        if payload is None:
+            raise SubgraphError(
+                f"HTTP fetch failed from {self.name!r}: {status} {reason}",
+                service=self.name,
+                code="SUBREQUEST_HTTP_ERROR",
+                http={"status": status},
             )
         return payload
+
+    def _refused(self, exc: BodyTooLarge | BodyUndecodable) -> UpstreamProtocolError:
+        return UpstreamProtocolError(f"subgraph {self.name!r} response refused: {exc}", service=self.name)
 
     async def _post_httpx(self, content: bytes, headers: dict[str, str]) -> tuple[int, str, bytes]:
         assert isinstance(self.client, httpx.AsyncClient)
         try:
-            response = await self.client.post(
-                self.url,
-                content=content,
-                headers=headers,
-                timeout=httpx.Timeout(self.timeout, connect=self.connect_timeout),
-            )
-        except httpx.TimeoutException:
+            async with (
+                asyncio.timeout(self.timeout),  # the whole exchange: a reply that drips is cut at the timeout
+                self.client.stream(
+                    "POST",
+                    self.url,
+                    content=content,
+                    headers=headers,
+                    timeout=httpx.Timeout(self.timeout, connect=self.connect_timeout),
+                ) as response,
+            ):
+                try:
+                    raw = await read_httpx_body(response, limit=self.max_response_bytes)
+                except (BodyTooLarge, BodyUndecodable) as exc:
+                    raise self._refused(exc) from None
+                return response.status_code, response.reason_phrase, raw
+        except (httpx.TimeoutException, TimeoutError):
             raise UpstreamTimeout(f"subgraph {self.name!r} did not answer in time", service=self.name) from None
         except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
             raise UpstreamUnavailable(f"subgraph {self.name!r} is unreachable", service=self.name) from None
@@ -243,7 +309,6 @@ class HttpTransport:
             raise SubgraphError(
                 f"HTTP request to subgraph {self.name!r} failed", service=self.name, code="SUBREQUEST_HTTP_ERROR"
             ) from None
-        return response.status_code, response.reason_phrase, response.content
 
     async def _post_aiohttp(self, content: bytes, headers: dict[str, str]) -> tuple[int, str, bytes]:
         assert isinstance(self.client, aiohttp.ClientSession)
@@ -253,13 +318,17 @@ class HttpTransport:
                 data=content,
                 headers=headers,
                 timeout=aiohttp.ClientTimeout(total=self.timeout, connect=self.connect_timeout),
+                auto_decompress=False,  # read_body decodes, counting decoded bytes against the cap
             ) as response:
-                declared = response.content_length
-                if declared is not None and declared > self.max_response_bytes:
-                    raise UpstreamProtocolError(
-                        f"subgraph {self.name!r} response exceeds {self.max_response_bytes} bytes", service=self.name
+                try:
+                    raw = await read_body(
+                        response.content.iter_any(),
+                        limit=self.max_response_bytes,
+                        encoding=response.headers.get("content-encoding"),
+                        announced=response.content_length,
                     )
-                raw = await response.content.read(self.max_response_bytes + 1)
+                except (BodyTooLarge, BodyUndecodable) as exc:
+                    raise self._refused(exc) from None
                 return response.status, response.reason or "", raw
         except TimeoutError:
             raise UpstreamTimeout(f"subgraph {self.name!r} did not answer in time", service=self.name) from None
@@ -269,6 +338,16 @@ class HttpTransport:
             raise SubgraphError(
                 f"HTTP request to subgraph {self.name!r} failed", service=self.name, code="SUBREQUEST_HTTP_ERROR"
             ) from None
+
+
+def _graphql_response(raw: bytes) -> dict[str, Any] | None:
+    try:
+        payload = jsoncodec.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(payload, dict) or ("data" not in payload and "errors" not in payload):
+        return None
+    return payload
 
 
 def _retryable(exc: BaseException) -> bool:

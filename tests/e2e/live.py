@@ -102,7 +102,7 @@ async def running_platform(
                 options=dict((options_of or {}).get(name) or {}),
             )
             adapter_settings |= await stack.enter_async_context(
-                _start_sandboxes([name], quiet=True, config=config, fixed_ports=False)
+                _start_sandboxes([name], quiet=True, config=config, gateway_port=None)
             )
         keys = stack.enter_context(tempfile.TemporaryDirectory(prefix="silkgraph-e2e-"))
         overrides = {"gateway.mode": "demo", "audit.store": "memory", "auth.demo_key_file": f"{keys}/dev.pem"}

@@ -9,7 +9,7 @@ from graphql import parse
 
 from gateway.cli import main
 from gateway.federation.plan import Condition, Fetch, Flatten, QueryPlan, Sequence, count_fetches
-from gateway.federation.planner import QueryPlanner
+from gateway.federation.planning import QueryPlanner
 from gateway.federation.supergraph import load_supergraph
 from tests.gateway.federation.supergraphs import cargo_customs
 
