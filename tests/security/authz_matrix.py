@@ -7,7 +7,8 @@ directives the subgraphs declare, so the two are checked against each other:
 * otherwise it needs a token, plus the read scope of each domain involved: the domain owning the field's type,
   the one domain resolving the field (when only one does and it is not a key), and the domain owning the type it
   returns; a mutation also needs its domain's write scope (and, at run time, an agency);
-* ``Company`` is every domain's trader: it has no owner, so its keys need only a token.
+* ``Company`` is every domain's trader, and value types several domains share equally (``PageInfo``) have no
+  owner either: their own fields need only a token (and the rule of whatever field led to them).
 
 Run ``python -m tests.security.authz_matrix`` for the table by field group (what the closing note shows).
 """
@@ -77,7 +78,10 @@ def owner(sg: Supergraph, type_name: str) -> str | None:
     if not counts:
         graphs = list(sg.type_graphs(type_name))
         return graphs[0] if len(graphs) == 1 else None
-    return counts.most_common(1)[0][0]
+    ranked = counts.most_common(2)
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        return None  # a value type several domains share equally (PageInfo): nobody owns it
+    return ranked[0][0]
 
 
 def _read(graph: str | None) -> set[str]:
