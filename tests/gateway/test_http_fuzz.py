@@ -55,7 +55,8 @@ QUERIES = (
         [
             QUERY,
             "{ shipment(awb: $awb) { awb } }",
-            "query($awb: AWB!) { shipment(awb: $awb) { awb duty } }",
+            "query($awb: ID!) { shipment(awb: $awb) { awb duty } }",
+            'query($awb: ID = "999-12345675") { shipment(awb: $awb) { awb } }',
             "mutation { x }",
             "subscription { x }",
             "{ __typename }",
