@@ -159,9 +159,12 @@ def worker_app() -> Any:
 
     config = os.environ.get("SILKGRAPH_CONFIG") or None
     overrides = json.loads(os.environ.get("SILKGRAPH_SERVE_OVERRIDES", "{}"))
+    from gateway.shutdown import with_shutdown_watchdog
+
     settings = load_settings(config, overrides=overrides)
     configure_logging(settings.gateway.log_level)
-    return create_app(settings, reload=ReloadOptions(load_settings=lambda: load_settings(config, overrides=overrides)))
+    app = create_app(settings, reload=ReloadOptions(load_settings=lambda: load_settings(config, overrides=overrides)))
+    return with_shutdown_watchdog(app, settings.stores.shutdown_grace)
 
 
 def _serve_workers(config: str | None, overrides: dict[str, Any], workers: int) -> None:
