@@ -201,10 +201,13 @@ def worker_app() -> Any:
 
     config = os.environ.get("SILKGRAPH_CONFIG") or None
     overrides = json.loads(os.environ.get("SILKGRAPH_SERVE_OVERRIDES", "{}"))
+    from gateway.shutdown import with_shutdown_watchdog
+
     settings = load_settings(config, overrides=overrides)
     configure_logging(settings.gateway.log_level)
     reload = ReloadOptions(load_settings=lambda: load_settings(config, overrides=overrides))
-    return tune_for_serving(create_app(settings, reload=reload))
+    app = tune_for_serving(create_app(settings, reload=reload))
+    return with_shutdown_watchdog(app, settings.stores.shutdown_grace)
 
 
 def _serve_workers(config: str | None, overrides: dict[str, Any], workers: int) -> None:
