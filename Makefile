@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test check lint format compose bench fuzz clean
+.PHONY: demo test check lint format compose bench fuzz fuzz-http clean
 
 $(BIN)/silkgraph: pyproject.toml tests/partner_example/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ fuzz: $(BIN)/silkgraph
 	$(BIN)/python -m bench.oracle --cases $${CASES:-10000}
 	# composition accept/reject against @apollo/composition (needs node; npm ci in bench/oracle/reference_composition)
 	$(BIN)/python -m bench.oracle.reference --worlds $${WORLDS:-200}
+
+# the HTTP fuzz suite with many more (random) examples than CI's fixed-seed slice
+fuzz-http: $(BIN)/silkgraph
+	SILKGRAPH_FUZZ_EXAMPLES=$${SILKGRAPH_FUZZ_EXAMPLES:-3000} SILKGRAPH_FUZZ_RANDOM=1 \
+		$(BIN)/python -m pytest tests/gateway/test_http_fuzz.py -q -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov

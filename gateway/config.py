@@ -30,6 +30,7 @@ from gateway.resilience import (
     retry_settings,
 )
 from gateway.sdk.adapter import AdapterSettings
+from gateway.store_settings import StoreSettings, parse_stores
 
 __all__ = [
     "AuditSettings",
@@ -73,8 +74,9 @@ class AuditSettings:
     fail_closed: bool = True
     checkpoint_path: str | None = "var/checkpoints"
     checkpoint_every: int = 256
-    #: also sign a checkpoint every this many seconds when records arrived since the last one
-    checkpoint_interval: float = 300.0
+    #: also sign a checkpoint every this many seconds when records arrived since the last one: no record stays
+    #: unsigned (deletable without `audit verify` noticing) for longer
+    checkpoint_interval: float = 10.0
     #: an append not committed within this many seconds counts as a store failure
     append_timeout: float = 10.0
     #: records the store failed to take mid-request wait here (fsync'd) until it is back; "" turns it off
@@ -116,6 +118,11 @@ class AuthSettings:
     demo_key_file: str = "var/dev-signing-key.pem"
     #: ``@policy`` name -> "module:function"
     policies: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    #: HMAC secret shared with standalone/remote subgraphs for the signed principal header
+    #: (gateway.policy.signed_principal); demo mode falls back to ``demo_subgraph_key_file``
+    subgraph_secret: str | None = dataclasses.field(default=None, repr=False)
+    subgraph_max_age: float = 60.0
+    demo_subgraph_key_file: str = "var/dev-subgraph-key"
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -226,6 +233,7 @@ class Settings:
     auth: AuthSettings = dataclasses.field(default_factory=AuthSettings)
     adapters: Mapping[str, AdapterSettings] = dataclasses.field(default_factory=dict)
     subgraphs: Mapping[str, SubgraphSettings] = dataclasses.field(default_factory=dict)
+    stores: StoreSettings = dataclasses.field(default_factory=StoreSettings)
     source: str = "<defaults>"
 
     def enabled_adapters(self) -> list[AdapterSettings]:
@@ -367,7 +375,8 @@ def _build(raw: dict[str, Any], env: Mapping[str, str], source: str) -> Settings
     gateway = _gateway(root.sub("gateway"))
     audit = _audit(root.sub("audit"), env)
     telemetry = _telemetry(root.sub("telemetry"))
-    auth = _auth(root.sub("auth"), gateway.production)
+    auth = _auth(root.sub("auth"), gateway.production, env)
+    stores = parse_stores(root.sub("stores"))
     adapters_table = root.sub("adapters")
     adapters = {
         name: _adapter(name, _Section(adapters_table.key(name), value), env)
@@ -382,15 +391,21 @@ def _build(raw: dict[str, Any], env: Mapping[str, str], source: str) -> Settings
     if clash:
         raise ConfigError(f"subgraphs.{clash[0]}", "the name is already used by an enabled adapter")
     root.finish()
-    return Settings(
+    settings = Settings(
         gateway=gateway,
         audit=audit,
         telemetry=telemetry,
         auth=auth,
         adapters=adapters,
         subgraphs=subgraphs,
+        stores=stores,
         source=source,
     )
+    if gateway.production:
+        from gateway.policy.production import refuse_unsafe
+
+        refuse_unsafe(settings)
+    return settings
 
 
 def _gateway(s: _Section) -> GatewaySettings:
@@ -457,7 +472,7 @@ def _audit(s: _Section, env: Mapping[str, str]) -> AuditSettings:
         fail_closed=s.get("fail_closed", bool, True),
         checkpoint_path=s.get("checkpoint_path", str, "var/checkpoints"),
         checkpoint_every=s.positive("checkpoint_every", int, 256),
-        checkpoint_interval=s.positive("checkpoint_interval", float, 300.0),
+        checkpoint_interval=s.positive("checkpoint_interval", float, 10.0),
         append_timeout=s.positive("append_timeout", float, 10.0),
         spool_path=s.get("spool_path", str, "var/audit-spool") or None,
         signing_key=_secret(s.key("signing_key"), key, env) if key is not None else None,
@@ -574,7 +589,7 @@ def _store(s: _Section, name: str) -> str:
     return store
 
 
-def _auth(s: _Section, production: bool) -> AuthSettings:
+def _auth(s: _Section, production: bool, env: Mapping[str, str]) -> AuthSettings:
     from gateway.policy.authn import ALLOWED_ALGORITHMS
 
     defaults = AuthSettings()
@@ -594,6 +609,8 @@ def _auth(s: _Section, production: bool) -> AuthSettings:
             raise ConfigError(policies_table.key(name), 'must be "module:function"')
         policies[name] = target
     policies_table.used.update(policies)
+    secret = s.table.get("subgraph_secret")
+    s.used.add("subgraph_secret")
     leeway = s.get("leeway", float, defaults.leeway)
     if not 0 <= leeway <= 300:
         raise ConfigError(s.key("leeway"), f"must be between 0 and 300 seconds, got {leeway}")
@@ -610,6 +627,9 @@ def _auth(s: _Section, production: bool) -> AuthSettings:
         jwks_min_refresh_seconds=s.positive("jwks_min_refresh_seconds", float, defaults.jwks_min_refresh_seconds),
         demo_key_file=s.get("demo_key_file", str, defaults.demo_key_file),
         policies=policies,
+        subgraph_secret=_secret(s.key("subgraph_secret"), secret, env) if secret is not None else None,
+        subgraph_max_age=s.positive("subgraph_max_age", float, defaults.subgraph_max_age),
+        demo_subgraph_key_file=s.get("demo_subgraph_key_file", str, defaults.demo_subgraph_key_file),
     )
     s.finish()
     if production and settings.required and jwks_url is None:

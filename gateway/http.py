@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
+import re
 import zlib
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
@@ -23,6 +25,8 @@ from gateway.errors import LimitExceeded
 from gateway.federation.engine import GraphQLRequest, GraphQLResponse
 
 __all__ = ["GRAPHQL_RESPONSE_JSON", "HttpOptions", "graphql_endpoint"]
+
+log = logging.getLogger("silkgraph.http")
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
@@ -125,6 +129,57 @@ async def read_body(request: Request, limit: int) -> bytes:
     return bytes(out)
 
 
+#: how deeply a request's JSON may nest (a GraphQL request needs a few levels; variables rarely ten)
+MAX_JSON_DEPTH = 64
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]", re.IGNORECASE)
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _too_deep(raw: bytes, limit: int) -> bool:
+    """Whether the brackets of ``raw`` (outside strings) nest more than ``limit`` deep (linear, in C loops)."""
+    if raw.count(b"[") + raw.count(b"{") <= limit:
+        return False
+    brackets = _JSON_STRING.sub(b"", raw).translate(None, _NOT_BRACKETS)
+    for _ in range(limit):  # each pass removes the innermost level
+        shorter = brackets.replace(b"[]", b"").replace(b"{}", b"")
+        if shorter == brackets:
+            return False  # nothing left, or unbalanced: json.loads says which
+        brackets = shorter
+    return bool(brackets)
+
+
+def load_json(raw: bytes | str, what: str) -> Any:
+    """``raw`` parsed as JSON, or a 400 naming ``what``: not JSON, nested deeper than :data:`MAX_JSON_DEPTH`, or
+    holding a lone UTF-16 surrogate (``"\\ud800"``: valid JSON escapes, but not Unicode text)."""
+    data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
+    if _too_deep(data, MAX_JSON_DEPTH):
+        raise _HttpError(400, f"{what} nests deeper than {MAX_JSON_DEPTH} levels")
+    try:
+        value = json.loads(data)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise _HttpError(400, f"{what} is not valid JSON") from None
+    if _SURROGATE_ESCAPE.search(data) and _has_lone_surrogate(value):
+        raise _HttpError(400, f"{what} holds a lone UTF-16 surrogate (e.g. \\ud800), which is not Unicode text")
+    return value
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _LONE_SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 def _params(raw: Mapping[str, Any], *, from_query_string: bool) -> GraphQLRequest:
     query = raw.get("query")
     if query is None and _persisted(raw):
@@ -135,10 +190,7 @@ def _params(raw: Mapping[str, Any], *, from_query_string: bool) -> GraphQLReques
         raise _HttpError(400, f"'query' must be a string, got {type(query).__name__}")
     variables = raw.get("variables")
     if from_query_string and isinstance(variables, str):
-        try:
-            variables = json.loads(variables) if variables else None
-        except ValueError:
-            raise _HttpError(400, "'variables' must be a JSON-encoded object") from None
+        variables = load_json(variables, "'variables'") if variables else None
     if variables is not None and not isinstance(variables, dict):
         raise _HttpError(400, f"'variables' must be an object, got {type(variables).__name__}")
     operation_name = raw.get("operationName")
@@ -148,10 +200,7 @@ def _params(raw: Mapping[str, Any], *, from_query_string: bool) -> GraphQLReques
         raise _HttpError(400, f"'operationName' must be a string, got {type(operation_name).__name__}")
     extensions = raw.get("extensions")
     if from_query_string and isinstance(extensions, str):
-        try:
-            extensions = json.loads(extensions) if extensions else None
-        except ValueError:
-            raise _HttpError(400, "'extensions' must be a JSON-encoded object") from None
+        extensions = load_json(extensions, "'extensions'") if extensions else None
     if extensions is not None and not isinstance(extensions, dict):
         raise _HttpError(400, f"'extensions' must be an object, got {type(extensions).__name__}")
     return GraphQLRequest(
@@ -188,6 +237,13 @@ def _status(result: GraphQLResponse, media: str) -> int:
 
 def graphql_endpoint(handler: Handler, options: HttpOptions) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
+        try:
+            return await answer(request)
+        except Exception:  # last line of defence: a GraphQL error, never a traceback or a dropped connection
+            log.exception("unhandled error while answering a GraphQL request")
+            return _respond(JSON, 500, _error_body("Internal server error", "INTERNAL_SERVER_ERROR"))
+
+    async def answer(request: Request) -> Response:
         accept = request.headers.get("accept")
         if request.method == "GET" and options.graphiql and _wants_html(accept) and "query" not in request.query_params:
             return HTMLResponse(options.graphiql_html)
@@ -254,10 +310,7 @@ async def _read_request(request: Request, options: HttpOptions) -> GraphQLReques
     body = await read_body(request, options.max_body_bytes)
     if not body:
         raise _HttpError(400, "the POST body is empty; send a JSON object with a 'query'")
-    try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise _HttpError(400, "the body is not valid JSON", code="BAD_REQUEST") from None
+    payload = load_json(body, "the body")
     if isinstance(payload, list):
         if options.max_batch <= 0:
             raise _HttpError(400, "batched requests are disabled", code="BATCHING_NOT_ENABLED")

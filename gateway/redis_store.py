@@ -3,11 +3,13 @@
 What the gateway keeps in Redis helps an answer but is never the answer, so a Redis that is down or slow must
 not take the graph down with it. Every command goes through :meth:`GuardedRedis.run`:
 
-* the client has connect and read timeouts (:data:`CONNECT_TIMEOUT`, :data:`READ_TIMEOUT`; a ``redis://`` URL
-  may set its own ``socket_connect_timeout`` / ``socket_timeout``) and no retries of its own, so a hung Redis
-  costs a request one timeout at most;
+* the client has connect and read timeouts (``[stores] redis_connect_timeout`` / ``redis_timeout``, default
+  0.25 s / 0.1 s, applied by :func:`configure`; a ``redis://`` URL may set its own ``socket_connect_timeout`` /
+  ``socket_timeout``) and no retries of its own;
 * a circuit breaker per Redis server (source ``redis <host>:<port>/<db>`` in ``/readyz`` and ``/metrics``): after
-  5 failures in a row commands fail at once for 5 s, then one probe goes through;
+  5 failures in a row — or **one timeout** — commands fail at once for ``redis_breaker_reset`` seconds, then one
+  probe goes through. A request makes several Redis calls (rate limit, persisted query, caches): a Redis that
+  hangs costs the request that meets it one timeout, and the calls after it fail fast instead of each waiting;
 * any failure — refused, reset, timed out, breaker open — is raised as :class:`RedisUnavailable`, and each user
   degrades in its own way: a cache reads as a miss and drops its writes, an APQ lookup is a miss (the client
   sends the full query again), a rate limit lets the request through (or refuses it, when configured to).
@@ -26,17 +28,25 @@ from urllib.parse import parse_qs, urlsplit
 from gateway.errors import UpstreamUnavailable
 from gateway.resilience import GuardSettings, registry
 
-__all__ = ["CONNECT_TIMEOUT", "READ_TIMEOUT", "GuardedRedis", "RedisUnavailable", "connect"]
+__all__ = ["CONNECT_TIMEOUT", "READ_TIMEOUT", "GuardedRedis", "RedisUnavailable", "configure", "connect"]
 
 log = logging.getLogger("silkgraph.redis")
 
 T = TypeVar("T")
 
-CONNECT_TIMEOUT = 1.0
-READ_TIMEOUT = 1.0
+CONNECT_TIMEOUT = 0.25
+READ_TIMEOUT = 0.1
 WARN_EVERY = 10.0
 #: Redis comes back in seconds, not minutes: probe again sooner than a legacy system's 30 s
-GUARD = GuardSettings(failure_threshold=5, reset_timeout=5.0, max_concurrent=1000, max_wait=READ_TIMEOUT)
+GUARD = GuardSettings(failure_threshold=5, reset_timeout=2.0, max_concurrent=1000, max_wait=READ_TIMEOUT)
+
+
+def configure(*, connect_timeout: float, timeout: float, breaker_reset: float) -> None:
+    """Apply ``[stores]`` Redis settings to the clients :func:`connect` makes from now on (process-wide, as the
+    breakers are)."""
+    global CONNECT_TIMEOUT, READ_TIMEOUT, GUARD
+    CONNECT_TIMEOUT, READ_TIMEOUT = connect_timeout, timeout
+    GUARD = GuardSettings(failure_threshold=5, reset_timeout=breaker_reset, max_concurrent=1000, max_wait=timeout)
 
 
 class RedisUnavailable(Exception):
@@ -72,6 +82,7 @@ class GuardedRedis:
     async def run(self, command: Callable[[], Awaitable[T]], *, what: str) -> T:
         """The result of ``command()``; :class:`RedisUnavailable` when Redis could not answer it."""
         from redis.exceptions import RedisError
+        from redis.exceptions import TimeoutError as RedisTimeout
 
         guard = registry().guard(self.source, GUARD)
         try:
@@ -80,6 +91,8 @@ class GuardedRedis:
         except UpstreamUnavailable as exc:  # refused by the breaker (or the bulkhead) without asking Redis
             raise RedisUnavailable(f"{self.source}: {exc.message}") from None
         except (RedisError, OSError, TimeoutError) as exc:
+            if isinstance(exc, TimeoutError | RedisTimeout):  # it hangs: nobody else waits for it meanwhile
+                guard.breaker.trip()
             reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
             self._warn(what, reason)
             raise RedisUnavailable(f"{self.source}: {reason}") from exc

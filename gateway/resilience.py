@@ -3,8 +3,9 @@ others down.
 
 Every legacy source (an adapter's legacy system, a remote subgraph) gets a :class:`SourceGuard`:
 
-- a **circuit breaker**: after ``failure_threshold`` consecutive failures (transport errors, timeouts, 502/503/504)
-  it opens and calls fail fast with ``UPSTREAM_UNAVAILABLE``; after ``reset_timeout`` seconds one probe call is let
+- a **circuit breaker**: after ``failure_threshold`` consecutive failures of the source — timeouts, connection
+  errors, 5xx, protocol errors; never a SOAP fault, a 4xx or a rejection the caller's input caused — it opens
+  and calls fail fast with ``UPSTREAM_UNAVAILABLE``; after ``reset_timeout`` seconds one probe call is let
   through (half-open); its success closes the breaker, its failure opens it again;
 - a **bulkhead**: at most ``max_concurrent`` calls in flight, a caller waits at most ``max_wait`` seconds for a
   slot, then fails fast instead of queueing behind a stuck system;
@@ -34,10 +35,12 @@ from typing import Any
 
 import httpx
 
-from gateway.errors import ConfigError, UpstreamUnavailable
+from gateway.bodies import ACCEPT_ENCODING, BodyTooLarge, BodyUndecodable, read_httpx_body
+from gateway.errors import ConfigError, RequestError, UpstreamFault, UpstreamProtocolError, UpstreamUnavailable
 from gateway.retry_budget import RetryBudget, is_retry_attempt, retry_attempt
 
 __all__ = [
+    "REPLY_CHECKED",
     "RESILIENCE_OPTIONS",
     "BreakerState",
     "CircuitBreaker",
@@ -47,10 +50,12 @@ __all__ = [
     "RetrySettings",
     "SourceGuard",
     "SourceRegistry",
+    "failed_reply",
     "guard_settings",
     "registry",
     "retry_attempt",
     "retry_settings",
+    "upstream_failed",
 ]
 
 #: the adapter options read here, common to every adapter (an adapter that whitelists its options adds these)
@@ -67,7 +72,36 @@ RESILIENCE_OPTIONS = frozenset(
     }
 )
 
-_FAILURE_STATUS = frozenset({502, 503, 504})
+#: replies whose body says the system answered: a SOAP fault (a 500 by SOAP's rules) is the system speaking
+_SOAP_MEDIA = ("text/xml", "application/soap+xml", "multipart/related")
+
+#: response extension: ``True`` when the client's ``reply_check`` already judged the reply inside the guard
+REPLY_CHECKED = "silkgraph.reply_checked"
+
+
+def upstream_failed(exc: BaseException) -> bool:
+    """Whether an exception raised while talking to a source is that source's failure, for its breaker.
+
+    Failures: timeouts, connection errors (refused, reset, cut short), protocol errors (a reply that is not what
+    the protocol says, or over the size cap), "unavailable" answers — and whatever else a client library raises.
+    Not failures: a cancelled call (the caller gave up; the system may be fine), a request the client refused to
+    send (e.g. a header value built from the caller's input), a fault or rejection the system answered with
+    (``UPSTREAM_FAULT``, or a request error such as ``BAD_USER_INPUT``), and the guard's own refusals.
+    """
+    if isinstance(exc, asyncio.CancelledError | UpstreamFault | RequestError):
+        return False
+    if isinstance(exc, UpstreamUnavailable):
+        return exc.extensions.get("breaker") != "open" and exc.extensions.get("bulkhead") != "full"
+    return not isinstance(exc, httpx.LocalProtocolError | httpx.UnsupportedProtocol | httpx.InvalidURL)
+
+
+def failed_reply(status: int, media_type: str) -> bool:
+    """Whether an HTTP answer is the source's failure: a 5xx, unless it carries a SOAP fault (SOAP 1.1 and 1.2
+    send every fault, the caller's mistakes included, as a 500). 4xx answers are the caller's."""
+    if status < 500:
+        return False
+    media = media_type.split(";", maxsplit=1)[0].strip().lower()
+    return not (status == 500 and media in _SOAP_MEDIA)
 
 
 class BreakerState(enum.Enum):
@@ -139,10 +173,20 @@ class CircuitBreaker:
             return True
         return False
 
+    def release_probe(self) -> None:
+        """The call ended without saying whether the source works (cancelled, refused by the caller's input):
+        a half-open breaker lets the next call probe instead."""
+        self._probing = False
+
     def record_success(self) -> None:
         self._state = BreakerState.CLOSED
         self._failures = 0
         self._probing = False
+
+    def trip(self) -> None:
+        """Open now, whatever the count (a source that hangs: every call meanwhile would wait its timeout)."""
+        self._failures = max(self._failures, self.failure_threshold)
+        self.record_failure()
 
     def record_failure(self) -> None:
         self._probing = False
@@ -226,8 +270,11 @@ class SourceGuard:
             self.budget.record_request()
         try:
             yield
-        except BaseException:
-            self.breaker.record_failure()
+        except BaseException as exc:
+            if upstream_failed(exc):
+                self.breaker.record_failure()
+            else:
+                self.breaker.release_probe()  # not the source's doing: the breaker learns nothing from it
             raise
         finally:
             self.in_flight -= 1
@@ -290,25 +337,61 @@ def registry() -> SourceRegistry:
 
 
 class GuardedTransport(httpx.AsyncBaseTransport):
-    """An httpx transport that passes every request through a source's breaker and bulkhead.
+    """An httpx transport that passes every exchange — request and whole reply body — through a source's breaker
+    and bulkhead.
 
-    Transport errors and 502/503/504 answers count as failures; any other answer (4xx included: the system is
-    up, the request was wrong) closes the breaker.
+    The body is read inside the guard with :func:`gateway.bodies.read_httpx_body` (decoded, at most ``max_bytes``),
+    so a reply that breaks off, stalls past the caller's timeout, or runs over the cap counts as the failure it is.
+    Transport errors, an oversized or undecodable body and 5xx answers count as failures (:func:`upstream_failed`,
+    :func:`failed_reply`); any other answer — a 4xx, a 500 carrying a SOAP fault: the system is up, the request
+    was wrong — closes the breaker. A cancelled call counts as neither.
     """
 
-    def __init__(self, inner: httpx.AsyncBaseTransport, guard: SourceGuard, service: str) -> None:
+    def __init__(
+        self,
+        inner: httpx.AsyncBaseTransport,
+        guard: SourceGuard,
+        service: str,
+        *,
+        max_bytes: int = 2_000_000,
+        reply_check: Callable[[httpx.Response], None] | None = None,
+    ) -> None:
         self.inner = inner
         self.guard = guard
         self.service = service
+        self.max_bytes = max_bytes
+        self.reply_check = reply_check
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        request.headers["accept-encoding"] = ACCEPT_ENCODING  # what read_body decodes, whatever the client said
         async with self.guard.call(self.service):
             response = await self.inner.handle_async_request(request)
-            if response.status_code in _FAILURE_STATUS:
+            try:
+                content = await read_httpx_body(response, limit=self.max_bytes)
+            except (BodyTooLarge, BodyUndecodable) as exc:
+                raise UpstreamProtocolError(
+                    f"{self.service}: refused the reply from {request.url.host}: {exc}",
+                    service=self.service,
+                    reason="size" if isinstance(exc, BodyTooLarge) else "encoding",
+                ) from None
+            finally:
+                await response.aclose()
+            # wire headers go: the body is decoded and complete now
+            wire = ("content-encoding", "content-length", "transfer-encoding")
+            reply = httpx.Response(
+                status_code=response.status_code,
+                headers=[(k, v) for k, v in response.headers.multi_items() if k.lower() not in wire],
+                content=content,
+                extensions={**response.extensions, REPLY_CHECKED: self.reply_check is not None},
+                request=request,
+            )
+            if self.reply_check is not None:
+                self.reply_check(reply)  # a reply the protocol refuses raises here, inside the guard: a failure
+            if failed_reply(response.status_code, response.headers.get("content-type", "")):
                 self.guard.breaker.record_failure()
             else:
                 self.guard.breaker.record_success()
-            return response
+        return reply
 
     async def aclose(self) -> None:
         await self.inner.aclose()

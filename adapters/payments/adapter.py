@@ -44,6 +44,7 @@ _OPTIONS = {
     "idempotency_table",
     "idempotency_lease",
     "max_sends",
+    "max_response_bytes",
     *RESILIENCE_OPTIONS,
 }
 

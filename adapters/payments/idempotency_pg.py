@@ -9,6 +9,7 @@ from typing import Any
 import asyncpg
 
 from adapters.payments.idempotency import SqlIdempotencyStore, StoreUnavailable
+from gateway.sdk.pgpool import BoundedPool, PgTimeouts
 
 __all__ = ["PostgresIdempotencyStore"]
 
@@ -20,9 +21,6 @@ def _numbered(sql: str) -> str:
     return _PLACEHOLDER.sub(lambda _: f"${next(counter)}", sql)
 
 
-CONNECT_TIMEOUT = 5.0
-COMMAND_TIMEOUT = 10.0
-
 #: the server is down, the connection was lost, or it did not answer in time (not: a constraint or SQL error)
 _UNREACHABLE = (
     OSError,
@@ -31,6 +29,9 @@ _UNREACHABLE = (
     asyncpg.PostgresConnectionError,
     asyncpg.CannotConnectNowError,
     asyncpg.AdminShutdownError,
+    asyncpg.QueryCanceledError,  # statement_timeout
+    asyncpg.LockNotAvailableError,  # lock_timeout
+    asyncpg.IdleInTransactionSessionTimeoutError,
 )
 
 
@@ -39,19 +40,22 @@ def _reason(exc: BaseException) -> str:
 
 
 class PostgresIdempotencyStore(SqlIdempotencyStore):
-    def __init__(self, url: str, **kwargs: Any) -> None:
+    """Bounded waits (:class:`~gateway.sdk.pgpool.BoundedPool`): a PostgreSQL that stops answering costs a payment
+    one operation timeout, its hung connection is terminated, never reused."""
+
+    def __init__(self, url: str, *, timeouts: PgTimeouts | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.url = url
-        self._pool: asyncpg.Pool | None = None
+        self.timeouts = timeouts
+        self._pool: BoundedPool | None = None
 
     async def open(self) -> None:
-        # bounded waits: a PostgreSQL that stops answering costs a payment CONNECT_TIMEOUT or COMMAND_TIMEOUT
-        self._pool = await asyncpg.create_pool(
-            self.url, min_size=1, max_size=5, timeout=CONNECT_TIMEOUT, command_timeout=COMMAND_TIMEOUT
-        )
+        pool = BoundedPool(self.url, self.timeouts, min_size=1, max_size=5)
+        await pool.open()
+        self._pool = pool
         # replicas starting at once would race on CREATE TABLE IF NOT EXISTS (a unique violation in pg_type):
         # creation is serialised by an advisory lock keyed by the table
-        async with self._pool.acquire() as conn, conn.transaction():
+        async with pool.connection() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock($1)", zlib.crc32(f"silkgraph.idem.{self.table}".encode()))
             await conn.execute(self._ddl())
 
@@ -61,7 +65,7 @@ class PostgresIdempotencyStore(SqlIdempotencyStore):
             self._pool = None
 
     @property
-    def pool(self) -> asyncpg.Pool:
+    def pool(self) -> BoundedPool:
         if self._pool is None:
             raise RuntimeError("idempotency store is not open (use the adapter's lifespan)")
         return self._pool

@@ -39,7 +39,7 @@ from zeep.wsse.username import UsernameToken
 
 from adapters.soap.parsing import DEFAULT_MAX_BYTES
 from adapters.soap.service import DEFAULT_PASSWORD, DEFAULT_USER
-from adapters.soap.transport import GuardedTransport, HttpHeaders, LocalDocumentRefused, http_error
+from adapters.soap.transport import GuardedTransport, HttpHeaders, LocalDocumentRefused, ReplyCheck, http_error
 from gateway.errors import (
     ConfigError,
     SilkgraphError,
@@ -52,6 +52,7 @@ from gateway.resilience import SourceGuard
 from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.calls import guard_of, legacy_http_client
 from gateway.sdk.retry import ReadRetry, Sleep, transient
+from gateway.sdk.tenancy import Tenancy
 
 __all__ = ["Scope", "SoapClient", "SoapEndpoint"]
 
@@ -64,6 +65,8 @@ class Scope:
 
     agency: str | None = None
     traceparent: str | None = None
+    #: whose records the caller sees; per-tenant caches key on it (gateway.sdk.tenancy)
+    tenancy: Tenancy = dataclasses.field(default_factory=Tenancy)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -114,7 +117,8 @@ class SoapClient:
         timeout = httpx.Timeout(
             connect=self.settings.connect_timeout, read=self.settings.read_timeout, write=10.0, pool=2.0
         )
-        async with legacy_http_client(self.settings, source=self.service, timeout=timeout) as http:
+        check = ReplyCheck(self.service, max_bytes=self.max_bytes)  # judged inside the guard: counts as a failure
+        async with legacy_http_client(self.settings, source=self.service, timeout=timeout, reply_check=check) as http:
             self._guard = guard_of(http)
             transport = GuardedTransport(
                 http, service=self.service, documents=self.wsdl.parent, max_bytes=self.max_bytes

@@ -3,8 +3,9 @@
 :class:`GuardedTransport` is a :class:`zeep.transports.AsyncTransport` that
 
 * posts through the adapter's own ``httpx.AsyncClient`` (timeouts, pool and lifetime owned by the adapter);
-* reads at most ``max_bytes`` of a reply and runs it through :func:`adapters.soap.parsing.parse_document`
-  before zeep sees it — a reply with a DTD, entities, absurd nesting or size never reaches zeep's parser;
+* reads the whole reply, decoded, at most ``max_bytes`` of it (:func:`gateway.bodies.read_httpx_body`), and
+  runs it through :func:`adapters.soap.parsing.parse_document` before zeep sees it — a reply with a DTD,
+  entities, absurd nesting or size never reaches zeep's parser;
 * loads WSDL/XSD documents only from the vendored WSDL's own directory: no network fetch, no ``file://`` URL,
   no path outside that directory, whatever an import says;
 * maps transport failures to :mod:`gateway.errors` (the service is named in every error).
@@ -24,9 +25,11 @@ from zeep import Plugin
 from zeep.transports import AsyncTransport
 
 from adapters.soap.parsing import DEFAULT_MAX_DEPTH, HostileXML, UnsafeXML, parse_document
+from gateway.bodies import ACCEPT_ENCODING, BodyTooLarge, BodyUndecodable, read_httpx_body
 from gateway.errors import UpstreamProtocolError, UpstreamTimeout, UpstreamUnavailable
+from gateway.resilience import REPLY_CHECKED
 
-__all__ = ["GuardedTransport", "HttpHeaders", "LocalDocumentRefused", "http_error"]
+__all__ = ["GuardedTransport", "HttpHeaders", "LocalDocumentRefused", "ReplyCheck", "http_error"]
 
 _SOAP_MEDIA = ("text/xml", "application/soap+xml", "application/xml", "multipart/related")
 
@@ -67,6 +70,52 @@ class HttpHeaders(Plugin):
         return envelope, http_headers
 
 
+class ReplyCheck:
+    """Refuses a reply that is not SOAP or is hostile XML (raising :mod:`gateway.errors`); a SOAP fault passes.
+
+    Given to the legacy client as its ``reply_check`` (:func:`gateway.sdk.calls.legacy_http_client`), it runs
+    inside the source's guard, so such a reply counts against the breaker as the protocol failure it is."""
+
+    def __init__(self, service: str, *, max_bytes: int, max_depth: int = DEFAULT_MAX_DEPTH) -> None:
+        self.service = service
+        self.max_bytes = max_bytes
+        self.max_depth = max_depth
+
+    def __call__(self, response: httpx.Response) -> None:
+        try:
+            address = str(response.request.url)
+        except RuntimeError:  # a response built without its request
+            address = self.service
+        media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        if response.status_code >= 500 and media not in _SOAP_MEDIA:
+            raise UpstreamUnavailable(
+                f"the {self.service} service answered HTTP {response.status_code} without a SOAP fault",
+                service=self.service,
+                httpStatus=response.status_code,
+            )
+        if response.status_code not in (200, 202) and media not in _SOAP_MEDIA:
+            raise UpstreamProtocolError(
+                f"the {self.service} service answered HTTP {response.status_code} ({media or 'no content type'}), "
+                f"not SOAP: check adapters.{self.service}.url",
+                service=self.service,
+                httpStatus=response.status_code,
+            )
+        if not response.content:
+            return
+        try:
+            parse_document(response.content, max_bytes=self.max_bytes, max_depth=self.max_depth)
+        except HostileXML as exc:
+            raise UpstreamProtocolError(
+                f"{self.service}: refused the reply from {address}: {exc}", service=self.service, reason=exc.reason
+            ) from None
+        except UnsafeXML as exc:
+            raise UpstreamProtocolError(
+                f"{self.service}: reply from {address} is not a SOAP envelope ({exc})",
+                service=self.service,
+                reason=exc.reason,
+            ) from None
+
+
 class GuardedTransport(AsyncTransport):
     def __init__(
         self,
@@ -84,6 +133,7 @@ class GuardedTransport(AsyncTransport):
         self.documents = documents.resolve()
         self.max_bytes = max_bytes
         self.max_depth = max_depth
+        self.check_reply = ReplyCheck(service, max_bytes=max_bytes, max_depth=max_depth)
 
     def _refuse(self, request: httpx.Request) -> httpx.Response:
         raise LocalDocumentRefused(str(request.url), self.documents)
@@ -106,54 +156,25 @@ class GuardedTransport(AsyncTransport):
     # -- operations -----------------------------------------------------------------------------------------
     async def post(self, address: str, message: bytes, headers: dict[str, str]) -> httpx.Response:
         try:
+            headers = {**headers, "accept-encoding": ACCEPT_ENCODING}
             async with self.client.stream("POST", address, content=message, headers=headers) as response:
                 body = await self._read(response, address)
         except httpx.HTTPError as exc:
             raise http_error(exc, self.service, address) from None
-        media = response.headers.get("content-type", "").split(";")[0].strip().lower()
-        if response.status_code >= 500 and media not in _SOAP_MEDIA:
-            raise UpstreamUnavailable(
-                f"the {self.service} service answered HTTP {response.status_code} without a SOAP fault",
-                service=self.service,
-                httpStatus=response.status_code,
-            )
-        if response.status_code not in (200, 202) and media not in _SOAP_MEDIA:
-            raise UpstreamProtocolError(
-                f"the {self.service} service answered HTTP {response.status_code} ({media or 'no content type'}), "
-                f"not SOAP: check adapters.{self.service}.url",
-                service=self.service,
-                httpStatus=response.status_code,
-            )
-        if body:
-            self._inspect(body, address)
-        return httpx.Response(
+        reply = httpx.Response(
             status_code=response.status_code, headers=response.headers, content=body, request=response.request
         )
+        if not response.extensions.get(REPLY_CHECKED):  # a plain client: judge the reply here
+            self.check_reply(reply)
+        return reply
 
     async def _read(self, response: httpx.Response, address: str) -> bytes:
-        declared = response.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > self.max_bytes:
-            raise self._refused(address, f"it announces {declared} bytes, over the {self.max_bytes}-byte limit")
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > self.max_bytes:
-                raise self._refused(address, f"it is larger than the {self.max_bytes}-byte limit")
-            chunks.append(chunk)
-        return b"".join(chunks)
-
-    def _inspect(self, body: bytes, address: str) -> None:
         try:
-            parse_document(body, max_bytes=self.max_bytes, max_depth=self.max_depth)
-        except HostileXML as exc:
-            raise self._refused(address, str(exc), reason=exc.reason) from None
-        except UnsafeXML as exc:
-            raise UpstreamProtocolError(
-                f"{self.service}: reply from {address} is not a SOAP envelope ({exc})",
-                service=self.service,
-                reason=exc.reason,
-            ) from None
+            return await read_httpx_body(response, limit=self.max_bytes)
+        except BodyTooLarge as exc:
+            raise self._refused(address, str(exc)) from None
+        except BodyUndecodable as exc:
+            raise self._refused(address, str(exc), reason="encoding") from None
 
     def _refused(self, address: str, why: str, reason: str = "size") -> UpstreamProtocolError:
         return UpstreamProtocolError(

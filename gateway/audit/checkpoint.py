@@ -200,6 +200,11 @@ class CheckpointWriter:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+        fd = os.open(path.parent, os.O_RDONLY)  # the rename survives a crash once the directory is fsync'd
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def read_checkpoint_file(path: str | os.PathLike[str]) -> Checkpoint:

@@ -2,7 +2,8 @@
 
 ::
 
-    silkgraph audit verify [--store URL] [--checkpoint FILE]… [--key VKEY]   exit 1 naming the first bad seq
+    silkgraph audit verify [--store URL] [--checkpoint FILE]… [--key VKEY] [--every N]
+                                                                            exit 1 naming the first bad seq
     silkgraph audit export [--store URL] [filters] [--from-seq N]           JSON Lines, oldest first
     silkgraph audit tail   [--store URL] [-n N] [--follow]
     silkgraph audit prove  --seq I [--size N] [--store URL]                inclusion proof JSON
@@ -46,6 +47,9 @@ def add_audit_parser(sub: Any) -> None:
     verify.add_argument("--checkpoints-dir", help="published checkpoints (default: audit.checkpoint_path)")
     verify.add_argument("--key", help="verifier key NAME+KEYID+KEY (default: derived from audit.signing_key)")
     verify.add_argument("--json", action="store_true", help="print the report as JSON")
+    verify.add_argument(
+        "--every", type=int, help="require a checkpoint at every multiple of N records (audit.checkpoint_every)"
+    )
     export = cmds.add_parser("export", help="records as JSON Lines")
     _filters(export)
     export.add_argument("--from-seq", type=int, default=0)
@@ -69,8 +73,8 @@ def _say(message: str) -> None:
 
 @asynccontextmanager
 async def _store(args: argparse.Namespace) -> AsyncIterator[AuditStore]:
-    url = args.store or load_settings(args.config).audit.store
-    store = open_store(url)
+    settings = load_settings(args.config)
+    store = open_store(args.store or settings.audit.store, settings.stores.postgres)
     await store.open(create=False)
     try:
         yield store
@@ -88,15 +92,13 @@ def _line(row: Row) -> str:
     return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
 
 
-def _notes(args: argparse.Namespace, checkpoint_path: str | None) -> tuple[list[str], list[str]]:
-    """Published checkpoint notes (the gateway's directory) and external ones (``--checkpoint`` files)."""
+def _notes(args: argparse.Namespace, checkpoint_path: str | None) -> tuple[list[tuple[str, str]], list[str]]:
+    """Published checkpoint notes by file name (the gateway's directory, ``latest`` included) and external ones
+    (``--checkpoint`` files)."""
     folder = args.checkpoints_dir or checkpoint_path
     directory = Path(folder) if folder else None
-    published = (
-        [p.read_text(encoding="utf-8") for p in sorted(directory.glob("*.checkpoint"))]
-        if directory is not None and directory.is_dir()
-        else []
-    )
+    files = [*sorted(directory.glob("*.checkpoint")), directory / "latest"] if directory is not None else []
+    published = [(p.name, p.read_text(encoding="utf-8")) for p in files if p.is_file()]
     return published, [Path(f).read_text(encoding="utf-8") for f in args.checkpoint]
 
 
@@ -108,7 +110,7 @@ async def _verify(args: argparse.Namespace) -> int:
     verifier = CheckpointVerifier(key) if key else None
     published, external = await asyncio.to_thread(_notes, args, settings.checkpoint_path)
     async with _store(args) as store:
-        report = await verify_log(store, verifier=verifier, published=published, external=external)
+        report = await verify_log(store, verifier=verifier, published=published, external=external, every=args.every)
     if args.json:
         print(json.dumps(report.to_json(), indent=2))
     for problem in report.problems:

@@ -5,6 +5,10 @@ and chains the batch, inserts it and commits — the lock is released with the t
 writers in other processes queue behind it and the sequence stays dense. ``BEFORE UPDATE OR DELETE`` and
 ``BEFORE TRUNCATE`` triggers refuse changes (defence in depth: also revoke UPDATE/DELETE/TRUNCATE from the
 gateway's role). The URL may carry ``?schema=NAME`` to keep the tables in their own schema.
+
+The pool is a :class:`~gateway.sdk.pgpool.BoundedPool` (``[stores]`` timeouts): a PostgreSQL that hangs fails
+an append within ``postgres_operation_timeout``, the hung connection is terminated rather than reused, and the
+server itself ends a session left at ``BEGIN`` — so the log recovers by itself once the server answers again.
 """
 
 from __future__ import annotations
@@ -14,8 +18,6 @@ import urllib.parse
 import zlib
 from collections.abc import Sequence
 from typing import Any
-
-import asyncpg
 
 from gateway.audit.store import (
     GENESIS,
@@ -28,6 +30,7 @@ from gateway.audit.store import (
     chain_hash,
     sql_where,
 )
+from gateway.sdk.pgpool import BoundedPool, PgTimeouts
 
 __all__ = ["PostgresStore"]
 
@@ -100,30 +103,41 @@ def _row(r: Any) -> Row:
 
 
 class PostgresStore(AuditStore):
-    def __init__(self, url: str, *, schema: str = "public", min_size: int = 1, max_size: int = 4) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        schema: str = "public",
+        min_size: int = 1,
+        max_size: int = 4,
+        timeouts: PgTimeouts | None = None,
+    ) -> None:
         if not _IDENT.match(schema):
             raise ValueError(f"audit schema name {schema!r} must be lower-case letters, digits and _")
         self.dsn = url
         self.schema = schema
         self.url = url if schema == "public" else f"{url}{'&' if '?' in url else '?'}schema={schema}"
         self._sizes = (min_size, max_size)
-        self._pool: asyncpg.Pool | None = None
+        self.timeouts = timeouts
+        self._pool: BoundedPool | None = None
         self._lock_key = zlib.crc32(f"silkgraph.audit.{schema}".encode())
 
     @classmethod
-    def from_url(cls, url: str) -> PostgresStore:
+    def from_url(cls, url: str, timeouts: PgTimeouts | None = None) -> PostgresStore:
         parts = urllib.parse.urlsplit(url)
         query = urllib.parse.parse_qsl(parts.query)
         schema = next((v for k, v in query if k == "schema"), "public")
         rest = urllib.parse.urlencode([(k, v) for k, v in query if k != "schema"])
-        return cls(urllib.parse.urlunsplit(parts._replace(query=rest)), schema=schema)
+        return cls(urllib.parse.urlunsplit(parts._replace(query=rest)), schema=schema, timeouts=timeouts)
 
     async def open(self, *, create: bool = True) -> None:
-        self._pool = await asyncpg.create_pool(self.dsn, min_size=self._sizes[0], max_size=self._sizes[1])
+        pool = BoundedPool(self.dsn, self.timeouts, min_size=self._sizes[0], max_size=self._sizes[1])
+        await pool.open()
+        self._pool = pool
         if not create:
             return
         # schema creation itself is serialised, so several processes can start at once
-        async with self._pool.acquire() as conn, conn.transaction():
+        async with pool.connection() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock($1)", self._lock_key)
             await conn.execute(_schema_sql(self.schema))
 
@@ -132,14 +146,14 @@ class PostgresStore(AuditStore):
             await self._pool.close()
             self._pool = None
 
-    def _p(self) -> asyncpg.Pool:
+    def _p(self) -> BoundedPool:
         if self._pool is None:
             raise ConnectionError("audit store (PostgreSQL) is not open")
         return self._pool
 
     async def ping(self) -> None:
         """Exercise the write path (lock, insert, triggers) and roll back: what failed was an append."""
-        async with self._p().acquire() as conn:
+        async with self._p().connection() as conn:
             tx = conn.transaction()
             await tx.start()
             try:
@@ -153,7 +167,7 @@ class PostgresStore(AuditStore):
 
     async def append(self, entries: Sequence[Entry]) -> list[int]:
         s = self.schema
-        async with self._p().acquire() as conn, conn.transaction():
+        async with self._p().connection() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock($1)", self._lock_key)
             head = await conn.fetchrow(f"SELECT seq, chain_hash FROM {s}.audit_event ORDER BY seq DESC LIMIT 1")
             seq, prev = (head["seq"] + 1, bytes(head["chain_hash"])) if head else (0, GENESIS)

@@ -3,7 +3,7 @@
 The record is plain JSON (canonicalised with RFC 8785 before hashing)::
 
     v, trace_id, span_id, request_id, time (UTC, ms), latency_ms, http_status
-    principal   {subject, agency, roles, scopes, authenticated}
+    principal   {subject, agency, roles, scopes, authenticated, grant}
     client      {name, version}
     operation   {type, name, document_hash (SHA-256 of the text sent), document (normalised), variables (redacted)}
     outcome     ok | partial | error,   error_codes [...]
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
@@ -28,7 +29,7 @@ from graphql import DocumentNode, GraphQLSchema, OperationDefinitionNode, print_
 from gateway.audit.lineage import lineage
 from gateway.audit.redaction import Redactor
 from gateway.federation.engine import GraphQLRequest, GraphQLResponse
-from gateway.sdk.calls import LEGACY_CALLS, LegacyCall
+from gateway.sdk.calls import GRANT_USED, LEGACY_CALLS, LegacyCall
 from gateway.sdk.context import RequestContext
 
 __all__ = ["RECORD_VERSION", "RecordBuilder", "utc_iso"]
@@ -95,7 +96,7 @@ class RecordBuilder:
                 for served in sharing[result.fetches[index].call]:
                     by_fetch.setdefault(served, []).append(i)
         codes = sorted({str((e.get("extensions") or {}).get("code", "UNKNOWN")) for e in result.errors})
-        return {
+        record = {
             "v": RECORD_VERSION,
             "trace_id": context.trace_id,
             "span_id": context.traceparent.split("-")[2] if context.traceparent else "",
@@ -109,12 +110,14 @@ class RecordBuilder:
                 "roles": sorted(principal.roles),
                 "scopes": sorted(principal.scopes),
                 "authenticated": principal.authenticated,
+                # the platform grant that let this operation read across agencies (gateway.sdk.tenancy), or null
+                "grant": context.extras.get(GRANT_USED),
             },
             "client": {"name": context.client_name, "version": context.client_version},
             "operation": {
                 "type": result.operation_type,
                 "name": result.operation_name,
-                "document_hash": hashlib.sha256(request.query.encode()).hexdigest(),
+                "document_hash": hashlib.sha256(request.query.encode("utf-8", "surrogatepass")).hexdigest(),
                 "document": self._normalise(request.query, document),
                 "variables": self.redactor.redact(schema, operation, request.variables),
             },
@@ -141,6 +144,25 @@ class RecordBuilder:
             "legacy_calls": calls_json,
             "lineage": lineage(result.plan, result.fetches, by_fetch),
         }
+        # text from the client may hold lone UTF-16 surrogates (a JSON "\\ud800"): not encodable, so not storable
+        sent = (request.query, request.operation_name, request.variables)
+        if _scrub(sent) != list(sent):
+            record["operation"] = _scrub(record["operation"])
+        return record
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _scrub(value: Any) -> Any:
+    """``value`` with every lone surrogate in its strings (keys too) replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_scrub(k): _scrub(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_scrub(v) for v in value]
+    return value
 
 
 def _operation(document: DocumentNode | None, name: str | None) -> OperationDefinitionNode | None:

@@ -31,6 +31,7 @@ from gateway.config import AuditSettings
 from gateway.errors import ConfigError
 from gateway.federation.engine import FederatedGraph, GraphQLRequest, GraphQLResponse
 from gateway.sdk.context import RequestContext
+from gateway.sdk.pgpool import PgTimeouts
 
 __all__ = ["AUDIT_UNAVAILABLE", "AuditTrail", "open_audit_trail", "open_store"]
 
@@ -39,8 +40,8 @@ log = logging.getLogger("silkgraph.audit")
 AUDIT_UNAVAILABLE = "AUDIT_UNAVAILABLE"
 
 
-def open_store(url: str) -> AuditStore:
-    """The store named by ``audit.store`` (not yet opened)."""
+def open_store(url: str, timeouts: PgTimeouts | None = None) -> AuditStore:
+    """The store named by ``audit.store`` (not yet opened); ``timeouts`` bound a PostgreSQL store's waits."""
     if url == "memory":
         return MemoryStore()
     if url.startswith("sqlite:///"):
@@ -50,7 +51,7 @@ def open_store(url: str) -> AuditStore:
     if url.startswith(("postgresql://", "postgres://")):
         from gateway.audit.postgres import PostgresStore
 
-        return PostgresStore.from_url(url)
+        return PostgresStore.from_url(url, timeouts)
     raise ConfigError("audit.store", f"must be 'memory', 'sqlite:///PATH' or 'postgresql://...', got {url!r}")
 
 
@@ -193,13 +194,19 @@ class AuditTrail:
 
     @property
     def ready(self) -> bool:
-        return self.log.available or not self.fail_closed
+        """Whether operations' records reach the store. Not while they can only go to the spool (or, failing
+        closed, be refused): a load balancer should send the traffic to a replica whose store answers."""
+        if self.log.available and not self.log.stalled:
+            return True
+        return not self.fail_closed and self.spool is None
 
 
 @contextlib.asynccontextmanager
-async def open_audit_trail(settings: AuditSettings, *, store: AuditStore | None = None) -> AsyncIterator[AuditTrail]:
+async def open_audit_trail(
+    settings: AuditSettings, *, store: AuditStore | None = None, timeouts: PgTimeouts | None = None
+) -> AsyncIterator[AuditTrail]:
     """Open the store, rebuild the Merkle state, start the writer; sign a last checkpoint and close at exit."""
-    store = store if store is not None else open_store(settings.store)
+    store = store if store is not None else open_store(settings.store, timeouts)
     if settings.signing_key:
         signer = CheckpointSigner.from_base64(settings.origin, settings.signing_key)
     else:
@@ -226,6 +233,7 @@ async def open_audit_trail(settings: AuditSettings, *, store: AuditStore | None 
         publisher=publisher,
         checkpoint_every=settings.checkpoint_every,
         checkpoint_interval=settings.checkpoint_interval,
+        stall_after=settings.append_timeout,
     )
     # like checkpoints, a spool belongs to a lasting store: a memory log has nothing to catch up on
     spool = Spool(settings.spool_path) if settings.spool_path and not isinstance(store, MemoryStore) else None

@@ -10,7 +10,14 @@
 * **checkpoints** — every stored, published and external checkpoint: signature (when a verifier key is given),
   its size within the log (a truncated log), and its root equal to the Merkle root recomputed from the bodies
   at that size. An external checkpoint is also checked with an explicit RFC 6962 consistency proof against the
-  log's current root.
+  log's current root. A published file whose name gives another size than its note is a swapped checkpoint.
+* **cadence** (with ``every``) — a valid checkpoint at every multiple of ``every`` (a dropped checkpoint).
+
+Every problem names a seq (``first_bad``): a record problem its record; a checkpoint problem the first record
+no good checkpoint vouches for any more.
+
+Deleting the newest records is caught once a checkpoint covers them: the gateway signs every
+``checkpoint_interval`` seconds, so only a suffix younger than that can go unnoticed.
 
 A table rewritten wholesale (every leaf, chain hash and internal checkpoint recomputed, possibly re-signed with
 a stolen key) passes every internal check; only a checkpoint held **outside** the database catches it.
@@ -76,10 +83,12 @@ async def verify_log(
     store: AuditStore,
     *,
     verifier: CheckpointVerifier | None = None,
-    published: Sequence[str] = (),
+    published: Sequence[str | tuple[str, str]] = (),
     external: Sequence[str] = (),
+    every: int | None = None,
 ) -> Report:
-    """Check everything listed in the module docstring. ``published``/``external`` are checkpoint note texts."""
+    """Check everything listed in the module docstring. ``published``/``external`` are checkpoint note texts
+    (a published one may come as ``(file name, text)``); ``every`` is the cadence the log signs at."""
     report = Report(signatures_checked=verifier is not None)
     size = await store.size()
     report.size = size
@@ -116,39 +125,93 @@ async def verify_log(
         report.problems.append(Problem("gap", f"records {expected}..{size - 1} are missing", expected))
     report.root = tree_hash(leaves)
 
-    stored = [cp.note for cp in await store.checkpoints()]
-    notes = (
-        [(n, "stored") for n in stored] + [(n, "published") for n in published] + [(n, "external") for n in external]
-    )
-    checked: list[tuple[Checkpoint, str]] = []
-    for note, where in notes:
+    notes: list[_Note] = [_Note(cp.note, "stored", cp.size) for cp in await store.checkpoints()]
+    notes += [_Note(*_named(n)) for n in published]
+    notes += [_Note(n, "external") for n in external]
+    _check_checkpoints(report, leaves, notes, verifier, every)
+    report.problems.sort(key=lambda p: (p.seq is None, p.seq or 0))
+    return report
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Note:
+    text: str
+    where: str
+    claimed: int | None = None  # the size its file name or table row gives it
+
+
+def _named(note: str | tuple[str, str]) -> tuple[str, str, int | None]:
+    """A published note is its text, or ``(file name, text)``: ``000000000008.checkpoint`` claims size 8."""
+    if isinstance(note, str):
+        return note, "published", None
+    name, text = note
+    stem = name.removesuffix(".checkpoint")
+    return text, f"published {name}", int(stem) if stem != name and stem.isdigit() else None
+
+
+def _check_checkpoints(
+    report: Report, leaves: list[bytes], notes: Sequence[_Note], verifier: CheckpointVerifier | None, every: int | None
+) -> None:
+    """Signatures, sizes and roots of every checkpoint; then name a first bad seq for each problem found.
+
+    A checkpoint problem names the first record it leaves unvouched for: the size of the largest *good*
+    checkpoint below it (every record before that is proven by a good one), so a tamper that only a checkpoint
+    catches still has a first bad seq — exact to the checkpoint cadence."""
+    checked: list[tuple[Checkpoint, _Note]] = []
+    bad: list[tuple[int, str, str]] = []  # (size it concerns, kind, message)
+    for note in notes:
         try:
-            cp = verifier.verify(note) if verifier is not None else Checkpoint.parse(note)
+            cp = verifier.verify(note.text) if verifier is not None else Checkpoint.parse(note.text)
         except CheckpointError as exc:
-            report.problems.append(Problem("signature", f"{where} checkpoint: {exc}"))
+            size = _claimed_size(note)
+            bad.append((size, "signature", f"{note.where} checkpoint: {exc}"))
             continue
-        checked.append((cp, where))
+        if note.claimed is not None and note.claimed != cp.size:
+            bad.append((note.claimed, "swapped", f"{note.where} holds a checkpoint of size {cp.size}"))
+            continue
+        checked.append((cp, note))
     report.checkpoints = len(checked)
     roots = _roots_at(leaves, {cp.size for cp, _ in checked})
-    for cp, where in sorted(checked, key=lambda c: c[0].size):
+    good: set[int] = {0}
+    for cp, note in sorted(checked, key=lambda c: c[0].size):
         if cp.size > len(leaves):
-            report.problems.append(
-                Problem(
-                    "truncated", f"{where} checkpoint has size {cp.size} but the log holds {len(leaves)}", len(leaves)
-                )
-            )
+            msg = f"{note.where} checkpoint has size {cp.size} but the log holds {len(leaves)} (records deleted?)"
+            report.problems.append(Problem("truncated", msg, len(leaves)))
         elif roots[cp.size] != cp.root:
-            report.problems.append(
-                Problem("checkpoint", f"log is inconsistent with the {where} checkpoint of size {cp.size}")
+            bad.append(
+                (cp.size, "checkpoint", f"log is inconsistent with the {note.where} checkpoint of size {cp.size}")
             )
-        elif where == "external":
+        elif note.where == "external":
             try:
                 proof = consistency_proof(leaves, cp.size)
                 check_consistency(cp.size, len(leaves), cp.root, report.root, proof)
+                good.add(cp.size)
             except ProofError as exc:
-                report.problems.append(Problem("consistency", f"external checkpoint of size {cp.size}: {exc}"))
-    report.problems.sort(key=lambda p: (p.seq is None, p.seq or 0))
-    return report
+                bad.append((cp.size, "consistency", f"external checkpoint of size {cp.size}: {exc}"))
+        else:
+            good.add(cp.size)
+    if every:
+        signed = {cp.size for cp, _ in checked}
+        for size in range(every, len(leaves) + 1, every):
+            if size not in signed:
+                bad.append((size, "missing", f"no checkpoint of size {size} (one is signed every {every} records)"))
+    proven = sorted(good)
+    records = sorted(p.seq for p in report.problems if p.seq is not None)
+    for size, kind, message in bad:
+        below = min(max((g for g in proven if g < size), default=0), len(leaves))
+        # a record problem inside the unvouched range explains it; otherwise the range's start is the first
+        # record a good checkpoint no longer vouches for
+        first = next((seq for seq in records if below <= seq < size), below)
+        report.problems.append(Problem(kind, f"{message}; records from seq {below} are not vouched for", first))
+
+
+def _claimed_size(note: _Note) -> int:
+    if note.claimed is not None:
+        return note.claimed
+    try:
+        return Checkpoint.parse(note.text).size
+    except CheckpointError:
+        return 0
 
 
 def _roots_at(leaves: Sequence[bytes], sizes: set[int]) -> dict[int, bytes]:

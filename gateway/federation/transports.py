@@ -8,6 +8,7 @@ exception text never reaches a client.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import json
 from collections import OrderedDict
@@ -18,6 +19,7 @@ import aiohttp
 import httpx
 from graphql import DocumentNode, GraphQLError, execute, parse, validate
 
+from gateway.bodies import ACCEPT_ENCODING, BodyTooLarge, BodyUndecodable, read_body, read_httpx_body
 from gateway.errors import (
     SubgraphError,
     UpstreamProtocolError,
@@ -26,10 +28,14 @@ from gateway.errors import (
     to_graphql_extensions,
 )
 from gateway.federation.plan import is_mutation
+from gateway.policy.signed_principal import HEADER as PRINCIPAL_HEADER
+from gateway.policy.signed_principal import PrincipalSigner
 from gateway.resilience import GuardSettings, SourceGuard, registry, retry_attempt
 from gateway.sdk.adapter import Adapter
-from gateway.sdk.context import RequestContext, SubgraphContext
+from gateway.sdk.calls import GRANT_USED
+from gateway.sdk.context import RequestContext, SubgraphContext, _reset_current, _set_current, current_request
 from gateway.sdk.retry import ReadRetry, transient
+from gateway.sdk.tenancy import tenancy_of
 
 __all__ = ["HttpTransport", "InProcessTransport", "error_to_dict"]
 
@@ -96,11 +102,21 @@ class InProcessTransport:
     ) -> Mapping[str, Any]:
         document = self._document(operation)
         ctx = SubgraphContext(adapter=self.adapter, request=context, state=self._state(context))
-        result = execute(
-            self._schema, document, context_value=ctx, variable_values=dict(variables), operation_name=operation_name
-        )
-        if inspect.isawaitable(result):
-            result = await result
+        # the adapter's legacy calls take their tenant from the current request (gateway.sdk.tenancy)
+        token = _set_current(context) if current_request() is not context else None
+        try:
+            result = execute(
+                self._schema,
+                document,
+                context_value=ctx,
+                variable_values=dict(variables),
+                operation_name=operation_name,
+            )
+            if inspect.isawaitable(result):
+                result = await result
+        finally:
+            if token is not None:
+                _reset_current(token)
         out: dict[str, Any] = {"data": result.data}
         if result.errors:
             out["errors"] = [error_to_dict(e, self.name) for e in result.errors]
@@ -117,6 +133,10 @@ class HttpTransport:
     fails transiently — unreachable, reset, timed out, or a 502/503/504 with no GraphQL body — is tried again under
     ``retry`` (:class:`gateway.sdk.retry.ReadRetry`: bounded, jittered, within the budget); a mutation's fetch is
     sent once, since a lost reply may hide a write the subgraph made.
+
+    Every reply is read whole — however its bytes arrive — and decoded by :func:`gateway.bodies.read_body`, which
+    stops at ``max_response_bytes`` decoded bytes with ``UPSTREAM_PROTOCOL_ERROR``; ``timeout`` bounds the whole
+    exchange, body included.
     """
 
     def __init__(
@@ -131,6 +151,7 @@ class HttpTransport:
         max_response_bytes: int = 10 * 1024 * 1024,
         guard: GuardSettings | None = None,
         retry: ReadRetry | None = None,
+        signer: PrincipalSigner | None = None,
     ) -> None:
         self.name = name
         self.url = url
@@ -141,6 +162,8 @@ class HttpTransport:
         self.max_response_bytes = max_response_bytes
         self.guard_settings = guard
         self.retry = retry if retry is not None else ReadRetry()
+        #: signs the caller's principal for the subgraph (gateway.policy.signed_principal); None: unsigned
+        self.signer = signer
 
     @property
     def guard(self) -> SourceGuard:
@@ -158,6 +181,7 @@ class HttpTransport:
             "content-type": "application/json",
             "accept": "application/graphql-response+json, application/json;q=0.9",
             **self.headers,
+            "accept-encoding": ACCEPT_ENCODING,  # what read_body decodes
         }
         if context.traceparent:
             headers["traceparent"] = context.traceparent
@@ -167,6 +191,11 @@ class HttpTransport:
         if operation_name:
             body["operationName"] = operation_name
         content = json.dumps(body, default=str).encode()
+        if self.signer is not None:
+            headers[PRINCIPAL_HEADER] = self.signer.sign(context.principal, content)
+        grant = tenancy_of(context.principal)
+        if grant.agency is None and grant.grant is not None:
+            context.extras[GRANT_USED] = grant.grant  # the subgraph reads across agencies under this grant
         if is_mutation(operation):
             with retry_attempt(False):
                 return await self._send(content, headers, self.guard)
@@ -179,41 +208,47 @@ class HttpTransport:
                 status, reason, raw = await self._post_httpx(content, headers)
             else:
                 status, reason, raw = await self._post_aiohttp(content, headers)
-            if status in (502, 503, 504):
+            payload = _graphql_response(raw)
+            if payload is None and status < 400:  # raised inside the guard: a protocol error is a failure
+                raise UpstreamProtocolError(
+                    f"subgraph {self.name!r} returned a body that is not a GraphQL response", service=self.name
+                )
+            # a 5xx that still carries a GraphQL answer is the subgraph speaking (errors for the caller's input)
+            if status >= 500 and payload is None:
                 guard.breaker.record_failure()
             else:
                 guard.breaker.record_success()
-        if len(raw) > self.max_response_bytes:
-            raise UpstreamProtocolError(
-                f"subgraph {self.name!r} response exceeds {self.max_response_bytes} bytes", service=self.name
-            )
-        try:
-            payload = json.loads(raw)
-        except ValueError:
-            payload = None
-        if not isinstance(payload, dict) or ("data" not in payload and "errors" not in payload):
-            if status >= 400:
-                raise SubgraphError(
-                    f"HTTP fetch failed from {self.name!r}: {status} {reason}",
-                    service=self.name,
-                    code="SUBREQUEST_HTTP_ERROR",
-                    http={"status": status},
-                )
-            raise UpstreamProtocolError(
-                f"subgraph {self.name!r} returned a body that is not a GraphQL response", service=self.name
+        if payload is None:
+            raise SubgraphError(
+                f"HTTP fetch failed from {self.name!r}: {status} {reason}",
+                service=self.name,
+                code="SUBREQUEST_HTTP_ERROR",
+                http={"status": status},
             )
         return payload
+
+    def _refused(self, exc: BodyTooLarge | BodyUndecodable) -> UpstreamProtocolError:
+        return UpstreamProtocolError(f"subgraph {self.name!r} response refused: {exc}", service=self.name)
 
     async def _post_httpx(self, content: bytes, headers: dict[str, str]) -> tuple[int, str, bytes]:
         assert isinstance(self.client, httpx.AsyncClient)
         try:
-            response = await self.client.post(
-                self.url,
-                content=content,
-                headers=headers,
-                timeout=httpx.Timeout(self.timeout, connect=self.connect_timeout),
-            )
-        except httpx.TimeoutException:
+            async with (
+                asyncio.timeout(self.timeout),  # the whole exchange: a reply that drips is cut at the timeout
+                self.client.stream(
+                    "POST",
+                    self.url,
+                    content=content,
+                    headers=headers,
+                    timeout=httpx.Timeout(self.timeout, connect=self.connect_timeout),
+                ) as response,
+            ):
+                try:
+                    raw = await read_httpx_body(response, limit=self.max_response_bytes)
+                except (BodyTooLarge, BodyUndecodable) as exc:
+                    raise self._refused(exc) from None
+                return response.status_code, response.reason_phrase, raw
+        except (httpx.TimeoutException, TimeoutError):
             raise UpstreamTimeout(f"subgraph {self.name!r} did not answer in time", service=self.name) from None
         except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
             raise UpstreamUnavailable(f"subgraph {self.name!r} is unreachable", service=self.name) from None
@@ -221,7 +256,6 @@ class HttpTransport:
             raise SubgraphError(
                 f"HTTP request to subgraph {self.name!r} failed", service=self.name, code="SUBREQUEST_HTTP_ERROR"
             ) from None
-        return response.status_code, response.reason_phrase, response.content
 
     async def _post_aiohttp(self, content: bytes, headers: dict[str, str]) -> tuple[int, str, bytes]:
         assert isinstance(self.client, aiohttp.ClientSession)
@@ -231,13 +265,17 @@ class HttpTransport:
                 data=content,
                 headers=headers,
                 timeout=aiohttp.ClientTimeout(total=self.timeout, connect=self.connect_timeout),
+                auto_decompress=False,  # read_body decodes, counting decoded bytes against the cap
             ) as response:
-                declared = response.content_length
-                if declared is not None and declared > self.max_response_bytes:
-                    raise UpstreamProtocolError(
-                        f"subgraph {self.name!r} response exceeds {self.max_response_bytes} bytes", service=self.name
+                try:
+                    raw = await read_body(
+                        response.content.iter_any(),
+                        limit=self.max_response_bytes,
+                        encoding=response.headers.get("content-encoding"),
+                        announced=response.content_length,
                     )
-                raw = await response.content.read(self.max_response_bytes + 1)
+                except (BodyTooLarge, BodyUndecodable) as exc:
+                    raise self._refused(exc) from None
                 return response.status, response.reason or "", raw
         except TimeoutError:
             raise UpstreamTimeout(f"subgraph {self.name!r} did not answer in time", service=self.name) from None
@@ -247,6 +285,16 @@ class HttpTransport:
             raise SubgraphError(
                 f"HTTP request to subgraph {self.name!r} failed", service=self.name, code="SUBREQUEST_HTTP_ERROR"
             ) from None
+
+
+def _graphql_response(raw: bytes) -> dict[str, Any] | None:
+    try:
+        payload = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(payload, dict) or ("data" not in payload and "errors" not in payload):
+        return None
+    return payload
 
 
 def _retryable(exc: BaseException) -> bool:

@@ -10,6 +10,10 @@ Each request through it
   that span to the legacy system;
 * is bounded by ``connect_timeout`` / ``read_timeout`` and, for the whole exchange (the response body is read
   inside the client, so legacy bodies are buffered), ``total_timeout``;
+* reads the reply body whole, decoded, and at most ``max_response_bytes`` of it (default 2 MB; more is an
+  ``UPSTREAM_PROTOCOL_ERROR``; :mod:`gateway.bodies`);
+* carries the tenant of the operation's principal in ``X-Agency-Id`` (stamped here, never left to the adapter),
+  or is refused before it leaves when that principal may see no tenant records (:mod:`gateway.sdk.tenancy`);
 * is recorded as a :class:`LegacyCall` in the current request (``current_request().extras["legacy_calls"]``)
   with SHA-256 digests of the request and response bodies, status, latency and the subgraph fetch it belongs to.
 
@@ -34,21 +38,27 @@ import httpx
 from opentelemetry import trace
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
+from gateway.errors import ConfigError, SilkgraphError
 from gateway.resilience import GuardedTransport, SourceGuard, guard_settings, registry
 from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.context import current_request
+from gateway.sdk.tenancy import AGENCY_HEADER, NoTenant, tenancy_of
 
 __all__ = [
+    "GRANT_USED",
     "LEGACY_CALLS",
     "LegacyCall",
     "current_fetch",
     "guard_of",
     "legacy_http_client",
+    "max_response_bytes",
     "record_legacy_call",
 ]
 
 #: key of the list of :class:`LegacyCall` in ``RequestContext.extras``
 LEGACY_CALLS = "legacy_calls"
+#: key in ``RequestContext.extras`` naming the platform grant a cross-agency legacy read was made under
+GRANT_USED = "tenancy.grant"
 #: key of the OpenTelemetry tracer the gateway puts in ``RequestContext.extras``
 TRACER = "otel.tracer"
 
@@ -159,6 +169,8 @@ def _error_code(exc: BaseException) -> str:
         return "UPSTREAM_TIMEOUT"
     if isinstance(exc, asyncio.CancelledError):
         return "CANCELLED"
+    if isinstance(exc, SilkgraphError):
+        return exc.code
     if isinstance(exc, httpx.ConnectError | httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
         return "UPSTREAM_UNAVAILABLE"
     return "UPSTREAM_ERROR"
@@ -172,6 +184,25 @@ def _tracer() -> Any:
 
         tracer = trace.get_tracer("silkgraph.legacy")
     return tracer
+
+
+def _stamp_tenant(request: httpx.Request, source: str) -> None:
+    """Set the tenant header from the principal of the operation being served (gateway.sdk.tenancy).
+
+    Whatever the adapter put there is replaced: the header a legacy system trusts comes from the principal only.
+    Outside an operation (start-up, health probes) the request is the platform's own and is left alone.
+    """
+    ctx = current_request()
+    if ctx is None:
+        return
+    tenancy = tenancy_of(ctx.principal)
+    if tenancy.nothing:
+        raise NoTenant(f"{source} was not asked")
+    if tenancy.agency is not None:
+        request.headers[AGENCY_HEADER] = tenancy.agency
+    else:
+        request.headers.pop(AGENCY_HEADER, None)
+        ctx.extras[GRANT_USED] = tenancy.grant
 
 
 class LegacyTransport(httpx.AsyncBaseTransport):
@@ -191,6 +222,7 @@ class LegacyTransport(httpx.AsyncBaseTransport):
         self.breaker = breaker
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        _stamp_tenant(request, self.source)
         body = await request.aread()
         call = LegacyCall(
             source=self.source,
@@ -223,11 +255,8 @@ class LegacyTransport(httpx.AsyncBaseTransport):
 
         try:
             async with asyncio.timeout(self.total_timeout):
-                response = await self.inner.handle_async_request(request)
-                try:
-                    content = await response.aread()
-                finally:
-                    await response.aclose()
+                response = await self.inner.handle_async_request(request)  # read whole and capped (resilience)
+                content = response.content
         except TimeoutError:
             self._finish(call, span, started, "UPSTREAM_TIMEOUT")
             raise httpx.ReadTimeout(
@@ -241,16 +270,7 @@ class LegacyTransport(httpx.AsyncBaseTransport):
         call.response_digest = _digest(content)
         span.set_attribute("http.response.status_code", response.status_code)
         self._finish(call, span, started, f"HTTP_{response.status_code}" if response.status_code >= 500 else None)
-        # the body is decoded and complete now: drop the headers that described its encoding on the wire
-        wire = ("content-encoding", "content-length", "transfer-encoding")
-        headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in wire]
-        return httpx.Response(
-            status_code=response.status_code,
-            headers=headers,
-            content=content,
-            extensions=response.extensions,
-            request=request,
-        )
+        return response
 
     @staticmethod
     def _finish(call: LegacyCall, span: Any, started: float, error: str | None) -> None:
@@ -264,18 +284,35 @@ class LegacyTransport(httpx.AsyncBaseTransport):
         await self.inner.aclose()
 
 
+#: the default cap on a legacy reply's decoded body (``[adapters.<name>] max_response_bytes``)
+DEFAULT_MAX_RESPONSE_BYTES = 2_000_000
+
+
+def max_response_bytes(settings: AdapterSettings) -> int:
+    """The adapter's cap on a legacy reply's decoded body: ``max_response_bytes``, 1 byte to 1 GiB."""
+    value = settings.option("max_response_bytes", DEFAULT_MAX_RESPONSE_BYTES)
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 1 << 30:
+        raise ConfigError(
+            f"adapters.{settings.name}.max_response_bytes", f"must be a whole number from 1 to {1 << 30}, got {value!r}"
+        )
+    return value
+
+
 def legacy_http_client(
     settings: AdapterSettings,
     *,
     source: str,
     breaker: Callable[[], str | None] | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    reply_check: Callable[[httpx.Response], None] | None = None,
     **kwargs: Any,
 ) -> httpx.AsyncClient:
     """A drop-in for ``httpx.AsyncClient(base_url=settings.url, timeout=...)`` that records every call.
 
     ``breaker`` (optional) returns the circuit breaker's state for the record; ``transport`` wraps another
-    transport (default: httpx's own). Other keyword arguments go to ``httpx.AsyncClient``. The source's guard
+    transport (default: httpx's own). ``reply_check`` (optional) judges each complete reply inside the source's
+    guard and raises for one the protocol refuses, so it counts as a failure. Other keyword arguments go to
+    ``httpx.AsyncClient``. The source's guard
     (:func:`guard_of`) is shared by every client of the same source and address.
     """
     timeout = kwargs.pop(
@@ -292,7 +329,13 @@ def legacy_http_client(
     address = str(kwargs.get("base_url") or settings.url or "")
     options = guard_settings(settings.options, where=f"adapters.{settings.name}")
     guard = registry().guard(source, options, address=address)
-    inner = GuardedTransport(transport or httpx.AsyncHTTPTransport(), guard, service=settings.name)
+    inner = GuardedTransport(
+        transport or httpx.AsyncHTTPTransport(),
+        guard,
+        service=settings.name,
+        max_bytes=max_response_bytes(settings),
+        reply_check=reply_check,
+    )
     if breaker is None:
 
         def breaker() -> str | None:

@@ -27,7 +27,7 @@ from gateway.resilience import BreakerState, GuardSettings, registry
 from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.netfaults import FaultProxy, Toxics
 from gateway.sdk.sandbox import serve_sandbox
-from gateway.sdk.testing import entities
+from gateway.sdk.testing import entities, operator
 from tests.adapters.soap.kit import service
 from tests.services import redis_url
 
@@ -85,7 +85,7 @@ async def test_a_cache_without_redis_misses_and_the_legacy_system_answers(monkey
         async with adapter.lifespan():
 
             async def lookup() -> None:
-                result = await entities(adapter, KNOWN, "... on Company { name }")
+                result = await entities(adapter, KNOWN, "... on Company { name }", who=operator())
                 assert result.errors is None, result.errors
                 assert result.data == {"_entities": [{"name": "Astana Grain Trading LLP"}]}
 
@@ -98,9 +98,8 @@ async def test_a_cache_without_redis_misses_and_the_legacy_system_answers(monkey
             assert service(tax).calls["GetTaxpayers"] == 2  # a miss: the register was asked
 
             proxy.set(Toxics(timeout_ms=0))  # Redis accepts and never answers
-            for _ in range(3):
-                await asyncio.wait_for(lookup(), 10)  # bounded by the Redis timeout, not hung
-            assert _breaker() == "open"
+            await asyncio.wait_for(lookup(), 10)  # bounded by the Redis timeout, not hung
+            assert _breaker() == "open"  # one timeout is enough
             accepted = proxy.accepted
             await lookup()  # the breaker answers for Redis: not even a connection
             assert proxy.accepted == accepted
@@ -151,7 +150,14 @@ async def test_a_hung_redis_costs_one_timeout_and_the_client_does_not_retry_by_i
         proxy.set(Toxics(timeout_ms=0))
         with pytest.raises(redis_store.RedisUnavailable, match="Timeout"):
             await asyncio.wait_for(guarded.run(client.ping, what="test"), 10)
-        assert registry().guards()[0].breaker.state is BreakerState.CLOSED  # one failure of three
+        # one timeout opens the breaker: the request's next Redis calls (rate limit, APQ, caches) fail at once
+        # instead of each waiting its own timeout
+        assert registry().guards()[0].breaker.state is BreakerState.OPEN
+        accepted = proxy.accepted
+        for _ in range(3):
+            with pytest.raises(redis_store.RedisUnavailable, match="circuit open"):
+                await guarded.run(client.ping, what="test")
+        assert proxy.accepted == accepted and registry().guards()[0].rejected_open == 3
         proxy.clear()
 
 

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from gateway.audit.checkpoint import CheckpointSigner, CheckpointWriter
+from gateway.audit.checkpoint import CheckpointSigner, CheckpointVerifier, CheckpointWriter
 from gateway.audit.log import AuditLog
 from gateway.audit.sqlite import SqliteStore
+from gateway.audit.store import AuditStore
 from gateway.audit.verify import Report, verify_log
 
 ORIGIN = "audit.test/log"
@@ -37,25 +38,59 @@ async def seed(db: Path, count: int, checkpoints: Path, every: int = 4) -> None:
             await log.append(sample(i))
 
 
-def verify(db: Path, *, published: Path | None = None, external: tuple[str, ...] = ()) -> Report:
-    from gateway.audit.checkpoint import CheckpointVerifier
-
-    async def run() -> Report:
-        store = SqliteStore(str(db))
-        await store.open(create=False)
-        try:
-            notes = await asyncio.to_thread(_notes, published)
-            return await verify_log(
-                store, verifier=CheckpointVerifier(SIGNER.verifier_key), published=notes, external=external
-            )
-        finally:
-            await store.close()
-
-    return asyncio.run(run())
+def verify(
+    db: Path, *, published: Path | None = None, external: tuple[str, ...] = (), every: int | None = None
+) -> Report:
+    return asyncio.run(averify(db, published=published, external=external, every=every))
 
 
-def _notes(folder: Path | None) -> list[str]:
-    return [p.read_text() for p in sorted(folder.glob("*.checkpoint"))] if folder else []
+async def averify(
+    db: Path, *, published: Path | None = None, external: tuple[str, ...] = (), every: int | None = None
+) -> Report:
+    store = SqliteStore(str(db))
+    await store.open(create=False)
+    try:
+        return await verify_store(store, published=published, external=external, every=every)
+    finally:
+        await store.close()
+
+
+async def verify_store(
+    store: AuditStore, *, published: Path | None = None, external: tuple[str, ...] = (), every: int | None = None
+) -> Report:
+    notes = await asyncio.to_thread(published_notes, published)
+    verifier = CheckpointVerifier(SIGNER.verifier_key)
+    return await verify_log(store, verifier=verifier, published=notes, external=external, every=every)
+
+
+def published_notes(folder: Path | None) -> list[tuple[str, str]]:
+    """The checkpoint directory as `silkgraph audit verify` reads it: every file by name, ``latest`` included."""
+    if folder is None or not folder.is_dir():
+        return []
+    files = [*sorted(folder.glob("*.checkpoint")), folder / "latest"]
+    return [(p.name, p.read_text()) for p in files if p.is_file()]
+
+
+class ManualClock:
+    """An injected ``sleep`` for the log's checkpoint timer: an interval passes only when the test calls ``tick``."""
+
+    def __init__(self) -> None:
+        self.asleep = asyncio.Event()
+        self._wake = asyncio.Event()
+        self.delays: list[float] = []
+
+    async def sleep(self, delay: float) -> None:
+        self.delays.append(delay)
+        self.asleep.set()
+        await self._wake.wait()
+        self._wake.clear()
+
+    async def tick(self) -> None:
+        """Let one interval pass; returns once the timer has done its work and sleeps again."""
+        await self.asleep.wait()
+        self.asleep.clear()
+        self._wake.set()
+        await self.asleep.wait()
 
 
 class Attacker:

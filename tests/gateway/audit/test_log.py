@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 import sqlite3
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from gateway.audit.log import AuditLog, AuditUnavailable
 from gateway.audit.merkle import tree_hash
 from gateway.audit.sqlite import SqliteStore
 from gateway.audit.store import MemoryStore, SearchFilter
-from tests.gateway.audit.conftest import SIGNER, Attacker, sample, seed
+from tests.gateway.audit.conftest import SIGNER, Attacker, ManualClock, averify, sample, seed
 
 
 async def test_concurrent_appends_share_transactions_and_stay_dense(tmp_path: Path) -> None:
@@ -62,7 +63,7 @@ async def test_checkpoints_are_signed_every_n_records_and_at_shutdown(tmp_path: 
     published = CheckpointWriter(cps).all()
     verifier = CheckpointVerifier(SIGNER.verifier_key)
     sizes = [verifier.verify(cp.note).size for cp in published]
-    assert sizes[-1] == 11 and len(sizes) >= 3
+    assert sizes == [4, 8, 11]  # exactly every 4 records, and the rest at shutdown
     store = SqliteStore(str(tmp_path / "a.sqlite3"))
     await store.open()
     try:
@@ -72,6 +73,55 @@ async def test_checkpoints_are_signed_every_n_records_and_at_shutdown(tmp_path: 
         assert [c.size for c in await store.checkpoints()] == sizes
     finally:
         await store.close()
+
+
+@pytest.mark.parametrize("seed_value", [1, 2, 3])
+async def test_the_cadence_is_exact_whatever_the_batching(tmp_path: Path, seed_value: int) -> None:
+    """Group commit batches records arbitrarily; checkpoints still land on every multiple of the cadence."""
+    rng = random.Random(seed_value)
+    cps = tmp_path / "cps"
+    log = AuditLog(
+        SqliteStore(str(tmp_path / "a.sqlite3")), signer=SIGNER, publisher=CheckpointWriter(cps), checkpoint_every=7
+    )
+    async with log:
+        done = 0
+        while done < 100:
+            burst = min(rng.randint(1, 12), 100 - done)
+            await asyncio.gather(*(log.append(sample(i)) for i in range(done, done + burst)))
+            done += burst
+            if rng.random() < 0.3:
+                await asyncio.sleep(0)  # let the checkpoint worker run sometimes, and sometimes not
+    assert [cp.size for cp in CheckpointWriter(cps).all()] == [*range(7, 100, 7), 100]
+
+
+async def test_the_timer_signs_what_arrived_within_one_interval(tmp_path: Path) -> None:
+    """No record stays unsigned longer than ``checkpoint_interval``: deleting it afterwards is caught."""
+    db, cps = tmp_path / "a.sqlite3", tmp_path / "cps"
+    clock = ManualClock()
+    log = AuditLog(
+        SqliteStore(str(db)),
+        signer=SIGNER,
+        publisher=CheckpointWriter(cps),
+        checkpoint_every=256,
+        checkpoint_interval=10.0,
+        sleep=clock.sleep,
+    )
+    async with log:
+        for i in range(3):
+            await log.append(sample(i))
+        assert CheckpointWriter(cps).all() == []  # fewer than 256 records: nothing signed yet
+        await clock.tick()
+        assert [cp.size for cp in CheckpointWriter(cps).all()] == [3]
+        await clock.tick()  # nothing new: nothing signed
+        assert [cp.size for cp in CheckpointWriter(cps).all()] == [3]
+        attacker = Attacker(db)
+        attacker.conn.execute("DELETE FROM audit_event WHERE seq >= 1")  # the newest records, while it runs
+        attacker.conn.execute("DELETE FROM audit_checkpoint")
+        attacker.close()
+        report = await averify(db, published=cps)
+        assert not report.ok and report.first_bad == 1
+        assert {p.kind for p in report.problems} == {"truncated"}
+    assert clock.delays and set(clock.delays) == {10.0}
 
 
 async def test_a_log_that_contradicts_its_checkpoints_never_signs_again(tmp_path: Path) -> None:
