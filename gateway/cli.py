@@ -24,6 +24,7 @@ import dataclasses
 import difflib
 import json
 import os
+import shlex
 import sys
 from collections.abc import AsyncIterator, Coroutine, Sequence
 from pathlib import Path
@@ -31,8 +32,8 @@ from typing import Any
 
 from gateway import __version__
 from gateway.config import load_settings
-from gateway.demo import DEFAULT_PORT, demo_audit_overrides, sandbox_port
-from gateway.errors import SilkgraphError
+from gateway.demo import DEFAULT_PORT, DEMO_AGENCY, demo_audit_overrides, demo_token_args, sandbox_port
+from gateway.errors import ConfigError, SilkgraphError
 from gateway.sdk.adapter import Adapter, AdapterSettings
 from gateway.sdk.registry import available_adapters, load_adapter_class, make_adapter
 from gateway.sdk.sandbox import SandboxConfig, serve_sandbox
@@ -141,8 +142,15 @@ async def _demo(host: str, port: int) -> None:
         _say("Try:")
         _say(f"  curl -s http://{host}:{port}/graphql -H 'content-type: application/json' \\")
         _say('    -d \'{"query":"{ countries { code name currencies { code minorUnits } } }"}\'')
-        _say("Signed in (demo keys; see docs/security.md):")
-        _say("  TOKEN=$(silkgraph token --role partner --agency AG-1 --scope 'trade:read')")
+        _say(f"Signed in (demo keys; a partner agency, {DEMO_AGENCY}, sees its own traders; see docs/security.md):")
+        _say(f"  TOKEN=$(silkgraph token {shlex.join(demo_token_args())})")
+        _say(f"  curl -s http://{host}:{port}/graphql -H 'content-type: application/json' \\")
+        _say(
+            '    -H "authorization: Bearer $TOKEN" -d \'{"query":"{ company(country: \\"CN\\", taxId: '
+            '\\"91370281MA3C5R7B0C\\") { id name } }"}\''
+        )
+        _say('  In GraphiQL: {"Authorization": "Bearer <token>"} in the Headers editor.')
+        _say(f"  Auditors: silkgraph token {shlex.join(demo_token_args('auditor'))}")
         _say(f"`silkgraph` lives in {Path(sys.executable).parent}; put it on the PATH of this shell:")
         _say(f'  export PATH="{Path(sys.executable).parent}:$PATH"')
         _say("Press Ctrl+C to stop.")
@@ -236,15 +244,26 @@ async def _sandbox(name: str, port: int | None, host: str = "127.0.0.1") -> None
 
 
 async def _subgraph(name: str, port: int | None, config: str | None, host: str = "127.0.0.1") -> None:
+    from gateway.policy.signed_principal import PrincipalVerifier, subgraph_secret
     from gateway.runtime import SUBGRAPH_PORTS
     from gateway.subgraph_server import create_subgraph_app
 
     settings = load_settings(config)
+    auth = settings.auth
+    secret = subgraph_secret(auth.subgraph_secret, auth.demo_subgraph_key_file, production=settings.gateway.production)
+    if secret is None:
+        raise ConfigError(
+            "auth.subgraph_secret",
+            'is required to serve a subgraph in production: set it to { env = "SILKGRAPH_SUBGRAPH_SECRET" }, '
+            "the secret the gateway signs the caller's principal with",
+        )
     adapter_settings = settings.adapters.get(name) or AdapterSettings(name=name)
     adapter = make_adapter(adapter_settings)
     listen = port or SUBGRAPH_PORTS.get(name, 4300)
     _say(f"subgraph {name} on http://{host}:{listen}/graphql (legacy system: {adapter.settings.url or 'none'})")
-    await _serve_app(create_subgraph_app(adapter), host, listen)
+    _say("  answers only requests whose principal the gateway signed (Silkgraph-Principal, auth.subgraph_secret)")
+    verifier = PrincipalVerifier(secret, max_age=auth.subgraph_max_age)
+    await _serve_app(create_subgraph_app(adapter, verifier), host, listen)
 
 
 # ------------------------------------------------------------------------------------------------ schema
@@ -268,17 +287,27 @@ def schema_files() -> dict[str, str]:
     """The files ``silkgraph compose`` writes, relative to the schema directory."""
     from graphql import print_schema
 
+    from gateway.errors import CompositionError
     from gateway.federation.supergraph import load_supergraph
+    from gateway.policy.authz import DirectiveAuthorizer
 
     supergraph_sdl, sdls = _compose_builtin()
     # platform.graphql is the graph Silkgraph's gateway serves: the built-in subgraphs plus its own audit subgraph
     # (on with the audit log). supergraph.graphql leaves the audit subgraph out: it lives inside the gateway, so
     # another router running that file has no audit subgraph to call.
     served_sdl, served_sdls = _compose_builtin(with_audit=True)
-    files = {
-        "supergraph.graphql": supergraph_sdl,
-        "platform.graphql": print_schema(load_supergraph(served_sdl).api_schema) + "\n",
-    }
+    served = load_supergraph(served_sdl)
+    unruled = DirectiveAuthorizer(served).unruled()
+    if unruled:
+        # closed by default at run time too; composition refuses so the gap is fixed before review
+        raise CompositionError(
+            [
+                f"{coordinate} carries no authorization rule: add @requiresScopes / @authenticated / @policy "
+                '(docs/security.md), or @tag(name: "public") for reference data'
+                for coordinate in unruled
+            ]
+        )
+    files = {"supergraph.graphql": supergraph_sdl, "platform.graphql": print_schema(served.api_schema) + "\n"}
     sdls["audit"] = served_sdls["audit"]
     for name, sdl in sdls.items():
         files[f"subgraphs/{name}.graphql"] = sdl if sdl.endswith("\n") else sdl + "\n"

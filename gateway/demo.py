@@ -17,11 +17,32 @@ import socket
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DEFAULT_PORT", "DEMO_AUDIT_KEY_FILE", "demo_audit_key", "demo_audit_overrides", "sandbox_port"]
+__all__ = [
+    "DEFAULT_PORT",
+    "DEMO_AGENCY",
+    "DEMO_AUDIT_KEY_FILE",
+    "demo_audit_key",
+    "demo_audit_overrides",
+    "demo_token_args",
+    "sandbox_port",
+]
 
 DEFAULT_PORT = 4000
 #: the demo's audit signing key (a secret only on a developer's machine; production sets audit.signing_key)
 DEMO_AUDIT_KEY_FILE = Path("var/demo-audit-signing-key")
+
+
+#: the partner agency the banner's token acts for: it serves the companies of every example operation
+DEMO_AGENCY = "qingdao-broker"
+
+
+def demo_token_args(role: str = "partner") -> list[str]:
+    """``silkgraph token`` arguments for a working demo token of ``role`` (its scopes from the one scope list)."""
+    from gateway.policy.scopes import ROLES
+
+    scopes, _ = ROLES[role]
+    args = ["--role", role, "--scope", " ".join(sorted(scopes))]
+    return [*args, "--agency", DEMO_AGENCY] if role == "partner" else args
 
 
 def sandbox_port(default_port: int, gateway_port: int | None, host: str = "127.0.0.1") -> int:

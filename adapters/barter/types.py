@@ -11,7 +11,9 @@ import strawberry
 from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 
+from gateway.policy.scopes import BARTER_READ
 from gateway.sdk.node_ids import id_field
+from gateway.sdk.rules import needs
 from gateway.sdk.scalars import AWB, CountryCode, HSCode, Money
 
 if TYPE_CHECKING:
@@ -53,6 +55,7 @@ class BarterContractStatus(enum.Enum):
 
 
 @strawberry.federation.type(
+    authenticated=True,
     keys=[Key(fields=FieldSet("id"), resolvable=False)],
     description="A customs declaration, by its MRN (customs subgraph).",
 )
@@ -61,6 +64,7 @@ class CustomsDeclaration:
 
 
 @strawberry.federation.type(
+    authenticated=True,
     keys=[Key(fields=FieldSet("awb"), resolvable=False)],
     description="An air shipment, by its air waybill (cargo subgraph).",
 )
@@ -69,7 +73,10 @@ class Shipment:
     id: strawberry.ID = id_field("Shipment", "awb")
 
 
-@strawberry.type(description="One line of a side's goods list, valued in the contract's reference currency.")
+@strawberry.federation.type(
+    description="One line of a side's goods list, valued in the contract's reference currency.",
+    requires_scopes=needs(BARTER_READ),
+)
 class BarterGoodsLine:
     line_no: int
     side: BarterSide
@@ -85,7 +92,9 @@ class BarterGoodsLine:
     remaining_quantity: Decimal
 
 
-@strawberry.type(description="One delivery leg recorded against a side's goods list.")
+@strawberry.federation.type(
+    description="One delivery leg recorded against a side's goods list.", requires_scopes=needs(BARTER_READ)
+)
 class BarterDelivery:
     id: strawberry.ID
     side: BarterSide
@@ -98,11 +107,12 @@ class BarterDelivery:
     shipment: Shipment | None = strawberry.field(description="The air shipment, when the leg flew.")
 
 
-@strawberry.type(
+@strawberry.federation.type(
+    requires_scopes=needs(BARTER_READ),
     description=(
         "The running balance: value shipped by each side, the residual and who owes it. The side that shipped "
         "less owes the difference (Civil Code art. 568: the cheaper side pays the difference)."
-    )
+    ),
 )
 class BarterBalance:
     contracted_a: Money
