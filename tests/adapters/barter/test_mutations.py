@@ -232,23 +232,25 @@ async def test_a_delivery_on_a_draft_contract_is_a_conflict(adapter: BarterAdapt
 
 
 SIGN = "mutation($id: ID!) { signBarterContract(contractId: $id) { id status } }"
+#: the agency serving Shanghai Pudong, party A of PROPOSAL
+QINGDAO = principal(agency="qingdao-broker")
 
 
 async def test_signing_a_proposal_opens_it_for_deliveries(adapter: BarterAdapter, sandbox: SandboxServer) -> None:
-    await execute(adapter, PROPOSE, {"input": PROPOSAL})
-    signed = await execute(adapter, SIGN, {"id": "BC-2026-0002"})
+    await execute(adapter, PROPOSE, {"input": PROPOSAL}, who=QINGDAO)
+    signed = await execute(adapter, SIGN, {"id": "BC-2026-0002"}, who=QINGDAO)
     assert signed.errors is None and signed.data == {"signBarterContract": {"id": "BC-2026-0002", "status": "SIGNED"}}
     leg = delivery(contractId="BC-2026-0002", side="A", hsCode="8708.40", quantity="5")
-    recorded = await execute(adapter, RECORD, {"input": leg})
+    recorded = await execute(adapter, RECORD, {"input": leg}, who=QINGDAO)
     assert recorded.errors is None and recorded.data["recordBarterDelivery"]["status"] == "IN_EXECUTION"
-    again = await execute(adapter, SIGN, {"id": "BC-2026-0002"})
+    again = await execute(adapter, SIGN, {"id": "BC-2026-0002"}, who=QINGDAO)
     assert error_extensions(again)["code"] == "CONFLICT" and "only a DRAFT" in again.errors[0].message
     assert calls(sandbox)["contracts.sign"] == 2
 
 
 async def test_signing_an_unknown_or_invisible_contract_is_not_found(adapter: BarterAdapter) -> None:
-    assert error_extensions(await execute(adapter, SIGN, {"id": "BC-2026-0404"}))["code"] == "NOT_FOUND"
-    await execute(adapter, PROPOSE, {"input": PROPOSAL})
+    assert error_extensions(await execute(adapter, SIGN, {"id": "BC-2026-0404"}, who=QINGDAO))["code"] == "NOT_FOUND"
+    await execute(adapter, PROPOSE, {"input": PROPOSAL}, who=QINGDAO)
     other = await execute(adapter, SIGN, {"id": "BC-2026-0002"}, who=principal(agency="kz-trade-agency"))
     assert error_extensions(other)["code"] == "NOT_FOUND"
 
@@ -257,10 +259,10 @@ async def test_signing_an_unknown_or_invisible_contract_is_not_found(adapter: Ba
 async def test_an_empty_contract_id_never_reaches_the_register(
     adapter: BarterAdapter, sandbox: SandboxServer, blank: str
 ) -> None:
-    recorded = await execute(adapter, RECORD, {"input": delivery(contractId=blank)})
+    recorded = await execute(adapter, RECORD, {"input": delivery(contractId=blank)}, who=QINGDAO)
     assert error_extensions(recorded) == {"code": "BAD_USER_INPUT", "field": "input.contractId"}
-    signed = await execute(adapter, SIGN, {"id": blank})
+    signed = await execute(adapter, SIGN, {"id": blank}, who=QINGDAO)
     assert error_extensions(signed) == {"code": "BAD_USER_INPUT", "field": "contractId"}
-    read = await execute(adapter, "query($id: ID!) { barterContract(id: $id) { id } }", {"id": blank})
+    read = await execute(adapter, "query($id: ID!) { barterContract(id: $id) { id } }", {"id": blank}, who=QINGDAO)
     assert error_extensions(read) == {"code": "BAD_USER_INPUT", "field": "id"}
     assert not {"contracts.deliveries", "contracts.sign", "contracts.batch"} & set(calls(sandbox))
