@@ -24,6 +24,7 @@ from gateway.config import Settings, load_settings
 from gateway.policy.devkeys import DevKey
 from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.sandbox import serve_sandbox
+from tests.e2e.live import READER
 from tests.e2e.npm import npm_install
 
 REQUEST_ID = "support-ticket-4711"
@@ -89,7 +90,10 @@ async def test_an_auditor_searches_opens_a_waterfall_sees_lineage_verification_a
     )
     screenshot = tmp_path / "waterfall.png"
     async with vehicles_gateway(settings) as client:
-        out, err, code = await _drive(client, auditor, screenshot, node)
+        reader = DevKey.load_or_create(tmp_path / "dev.pem").token(
+            subject=READER.subject, roles=sorted(READER.roles), scopes=sorted(READER.scopes)
+        )
+        out, err, code = await _drive(client, auditor, reader, screenshot, node)
     assert code == 0, err.decode()[-3000:]
     _check(json.loads(out.decode().strip().splitlines()[-1]), screenshot)
 
@@ -106,13 +110,18 @@ async def vehicles_gateway(settings: Settings) -> AsyncIterator[httpx.AsyncClien
             yield client
 
 
-async def _drive(client: httpx.AsyncClient, auditor: str, screenshot: Path, node: str) -> tuple[bytes, bytes, int]:
+async def _drive(
+    client: httpx.AsyncClient, auditor: str, reader: str, screenshot: Path, node: str
+) -> tuple[bytes, bytes, int]:
     """Record three operations, then let the browser use the console; the script's output and exit code."""
+    trader = {"authorization": f"Bearer {reader}"}  # closed by default: the trade queries need a token
     for _ in range(3):
-        assert (await client.post("/graphql", json={"query": QUERY})).status_code == 200
+        assert (await client.post("/graphql", json={"query": QUERY}, headers=trader)).status_code == 200
     for _ in range(100):  # a long result list: the opened record must still be in view
-        assert (await client.post("/graphql", json={"query": "{ countries { code } }"})).status_code == 200
-    quoted = await client.post("/graphql", json={"query": QUERY}, headers={"x-request-id": REQUEST_ID})
+        assert (
+            await client.post("/graphql", json={"query": "{ countries { code } }"}, headers=trader)
+        ).status_code == 200
+    quoted = await client.post("/graphql", json={"query": QUERY}, headers={**trader, "x-request-id": REQUEST_ID})
     assert quoted.headers["x-request-id"] == REQUEST_ID
     base = str(client.base_url).rstrip("/")
     proc = await asyncio.create_subprocess_exec(

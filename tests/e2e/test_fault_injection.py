@@ -20,11 +20,13 @@ import pytest
 
 from gateway.app import create_app
 from gateway.config import load_settings
+from gateway.policy.devkeys import DevKey
 from gateway.resilience import registry as resilience_registry
 from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.netfaults import FaultProxy, Toxics
 from gateway.sdk.registry import load_adapter_class, make_adapter
 from gateway.sdk.sandbox import FaultConfig, SandboxConfig, SandboxServer, serve_sandbox
+from tests.e2e.live import READER
 
 pytestmark = pytest.mark.slow
 
@@ -92,7 +94,12 @@ async def system(
         settings = dataclasses.replace(settings, adapters=adapters)
         app = create_app(settings, adapters=[make_adapter(s) for s in adapters.values()])
         server = await stack.enter_async_context(serve_sandbox(lambda _: app))
-        client = await stack.enter_async_context(httpx.AsyncClient(base_url=server.url, timeout=30))
+        reader = DevKey.load_or_create(settings.auth.demo_key_file).token(
+            subject=READER.subject, roles=sorted(READER.roles), scopes=sorted(READER.scopes)
+        )  # closed by default: the platform operator reads every agency's records
+        client = await stack.enter_async_context(
+            httpx.AsyncClient(base_url=server.url, timeout=30, headers={"authorization": f"Bearer {reader}"})
+        )
         yield System(client=client, sandboxes=sandboxes, proxies=proxies)
 
 

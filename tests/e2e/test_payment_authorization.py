@@ -66,7 +66,7 @@ async def test_anonymous_callers_cannot_initiate_payments(tmp_path: Path) -> Non
     async with gateway(tmp_path) as (client, _, rail):
         r = await client.post("/graphql", json={"query": INITIATE, "variables": {"input": INPUT, "key": "k1"}})
         body = r.json()
-        assert body["errors"][0]["extensions"]["code"] == "UNAUTHORIZED_FIELD_OR_TYPE"
+        assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"  # closed by default: no token, no field
         assert body["errors"][0]["path"] == ["initiatePayment"]
         assert await pacs008_received(rail) == 0  # nothing reached the bank
 
@@ -79,9 +79,15 @@ async def test_a_token_without_the_scope_is_refused_and_with_it_the_payment_is_s
             json={"query": INITIATE, "variables": {"input": INPUT, "key": "k2"}},
             headers={"authorization": f"Bearer {reader}"},
         )
-        assert r.json()["errors"][0]["extensions"]["code"] == "UNAUTHORIZED_FIELD_OR_TYPE"
+        assert r.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"  # a token, but not the scope
         assert await pacs008_received(rail) == 0
-        payer = keys.token(subject="treasury", scopes=["payments:initiate"])
+        # the debtor's agency pays; the payment it gets back is read with payments:read
+        payer = keys.token(
+            subject="treasury",
+            roles=["partner"],
+            agency="kz-trade-agency",
+            scopes=["payments:initiate", "payments:read"],
+        )
         r = await client.post(
             "/graphql",
             json={"query": INITIATE, "variables": {"input": INPUT, "key": "k2"}},
