@@ -82,8 +82,10 @@ def _script(query: str) -> Path:
     return path
 
 
-def wrk(url: str, script: Path, connections: int, seconds: float) -> WrkRun:
-    args = ["wrk", "--latency", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "-s", str(script), url]
+def wrk(url: str, script: Path, connections: int, seconds: float, timeout_s: int = 2) -> WrkRun:
+    """One wrk run; a response slower than ``timeout_s`` counts as a timeout error (wrk's default is 2 s)."""
+    args = ["wrk", "--latency", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", f"--timeout={timeout_s}s"]
+    args += ["-s", str(script), url]
     done = subprocess.run(args, capture_output=True, text=True, check=True)
     return parse_wrk(done.stdout)
 

@@ -26,7 +26,7 @@ import json
 import os
 import shlex
 import sys
-from collections.abc import AsyncIterator, Coroutine, Sequence
+from collections.abc import AsyncIterator, Coroutine, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,9 @@ def builtin_adapters() -> list[str]:
 async def _serve_app(app: Any, host: str, port: int) -> None:
     import uvicorn
 
+    from gateway.gc_tuning import tune_for_serving
+
+    app = tune_for_serving(app)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="on")
     server = uvicorn.Server(config)
     await server.serve()
@@ -76,10 +79,12 @@ async def _start_sandboxes(
     quiet: bool = False,
     config: SandboxConfig | None = None,
     gateway_port: int | None = DEFAULT_PORT,
+    sandbox_options: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> AsyncIterator[dict[str, AdapterSettings]]:
     """Start every sandbox of the named adapters; yield each adapter's settings pointing at them.
 
-    ``config`` (faults, seed) applies to every sandbox; ports derive from ``gateway_port``
+    ``config`` (faults, seed) applies to every sandbox, ``sandbox_options`` adds options to the named sandboxes
+    (e.g. the Cargo-XML airline's own milestone clock); ports derive from ``gateway_port``
     (:func:`gateway.demo.sandbox_port`), free ones when it is ``None`` or the derived port is taken.
     """
     config = config or SandboxConfig()
@@ -90,12 +95,16 @@ async def _start_sandboxes(
             adapter_settings = AdapterSettings(name=name)
             options: dict[str, Any] = {}
             for spec in probe.sandboxes():
+                own = (sandbox_options or {}).get(spec.name)
+                spec_config = (
+                    dataclasses.replace(config, options={**config.options, **own}) if own is not None else config
+                )
                 try:
                     server = await stack.enter_async_context(
-                        serve_sandbox(spec.factory, config, port=sandbox_port(spec.default_port, gateway_port))
+                        serve_sandbox(spec.factory, spec_config, port=sandbox_port(spec.default_port, gateway_port))
                     )
                 except (OSError, SystemExit):
-                    server = await stack.enter_async_context(serve_sandbox(spec.factory, config))
+                    server = await stack.enter_async_context(serve_sandbox(spec.factory, spec_config))
                 url = server.url + spec.base_path
                 if not quiet:
                     _say(f"  ▸ sandbox {spec.name:<16} {url}")
@@ -118,6 +127,12 @@ def _examples_banner() -> str:
     return "\n".join(lines)
 
 
+#: the demo moves by itself: the Cargo-XML airline reports a milestone every few seconds, the cargo adapter
+#: reads the airlines' status messages every two (ShipmentMilestones streams them)
+DEMO_SANDBOX_OPTIONS: dict[str, dict[str, Any]] = {"cargo-xml": {"milestone_seconds": 4}}
+DEMO_ADAPTER_OPTIONS: dict[str, dict[str, Any]] = {"cargo": {"poll_seconds": 2}}
+
+
 async def _demo(host: str, port: int) -> None:
     from gateway.app import create_app
     from gateway.observability import configure_logging
@@ -126,7 +141,11 @@ async def _demo(host: str, port: int) -> None:
     names = builtin_adapters()
     _say(f"Silkgraph {__version__} demo: starting {len(names)} adapters ({', '.join(names)})")
     audit = demo_audit_overrides(port)
-    async with _start_sandboxes(names, gateway_port=port) as adapter_settings:
+    async with _start_sandboxes(names, gateway_port=port, sandbox_options=DEMO_SANDBOX_OPTIONS) as adapter_settings:
+        for name, extra in DEMO_ADAPTER_OPTIONS.items():
+            if name in adapter_settings:
+                own = adapter_settings[name]
+                adapter_settings[name] = dataclasses.replace(own, options={**own.options, **extra})
         settings = load_settings(
             None, overrides={"gateway.host": host, "gateway.port": port, "gateway.mode": "demo", **audit}
         )
@@ -153,6 +172,10 @@ async def _demo(host: str, port: int) -> None:
         _say(f"  Auditors: silkgraph token {shlex.join(demo_token_args('auditor'))}")
         _say(f"`silkgraph` lives in {Path(sys.executable).parent}; put it on the PATH of this shell:")
         _say(f'  export PATH="{Path(sys.executable).parent}:$PATH"')
+        _say("Live (graphql-ws, SSE or multipart on /graphql; GraphiQL's ShipmentMilestones tab streams it):")
+        _say(
+            "  TOKEN=$(silkgraph token --role partner --agency qingdao-broker --scope cargo:read --scope customs:read)"
+        )
         _say("Press Ctrl+C to stop.")
         await _serve_app(app, host, port)
 
@@ -178,6 +201,7 @@ def _serve_overrides(host: str | None, port: int | None, supergraph: str | None)
 def worker_app() -> Any:
     """The app of one `silkgraph serve --workers N` worker process (uvicorn's factory): same config, own state."""
     from gateway.app import create_app
+    from gateway.gc_tuning import tune_for_serving
     from gateway.observability import configure_logging
     from gateway.reload import ReloadOptions
 
@@ -185,7 +209,8 @@ def worker_app() -> Any:
     overrides = json.loads(os.environ.get("SILKGRAPH_SERVE_OVERRIDES", "{}"))
     settings = load_settings(config, overrides=overrides)
     configure_logging(settings.gateway.log_level)
-    return create_app(settings, reload=ReloadOptions(load_settings=lambda: load_settings(config, overrides=overrides)))
+    reload = ReloadOptions(load_settings=lambda: load_settings(config, overrides=overrides))
+    return tune_for_serving(create_app(settings, reload=reload))
 
 
 def _serve_workers(config: str | None, overrides: dict[str, Any], workers: int) -> None:
@@ -223,10 +248,12 @@ async def _serve(config: str | None, host: str | None, port: int | None, supergr
     reload = ReloadOptions(load_settings=lambda: load_settings(config, overrides=overrides))
     app = create_app(settings, reload=reload)
     _say(f"Silkgraph {__version__} serving on http://{settings.gateway.host}:{settings.gateway.port}/graphql")
+    from gateway.gc_tuning import tune_for_serving
     from gateway.shutdown import GracefulServer, graceful_config
 
     grace = settings.stores.shutdown_grace
-    await GracefulServer(graceful_config(app, settings.gateway.host, settings.gateway.port, grace), grace).serve()
+    config_ = graceful_config(tune_for_serving(app), settings.gateway.host, settings.gateway.port, grace)
+    await GracefulServer(config_, grace).serve()
 
 
 async def _sandbox(name: str, port: int | None, host: str = "127.0.0.1") -> None:

@@ -11,7 +11,6 @@ rule is relaxed for development); mutations over GET are refused with 405.
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 import re
 import zlib
@@ -21,8 +20,10 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from gateway import jsoncodec
 from gateway.errors import LimitExceeded
 from gateway.federation.engine import GraphQLRequest, GraphQLResponse
+from gateway.live.http_streams import stream_kind
 
 __all__ = ["GRAPHQL_RESPONSE_JSON", "HttpOptions", "graphql_endpoint"]
 
@@ -44,6 +45,8 @@ class HttpOptions:
     allow_plain_get: bool = True
     max_batch: int = 0
     graphiql_html: str = ""
+    #: streams (SSE, multipart subscriptions): called with the parsed request when the Accept header asks for one
+    stream: Callable[[Request, str, Any], Awaitable[Response | None]] | None = None
 
 
 class _HttpError(Exception):
@@ -157,7 +160,7 @@ def load_json(raw: bytes | str, what: str) -> Any:
     if _too_deep(data, MAX_JSON_DEPTH):
         raise _HttpError(400, f"{what} nests deeper than {MAX_JSON_DEPTH} levels")
     try:
-        value = json.loads(data)
+        value = jsoncodec.loads(data)
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise _HttpError(400, f"{what} is not valid JSON") from None
     if _SURROGATE_ESCAPE.search(data) and _has_lone_surrogate(value):
@@ -220,7 +223,7 @@ def _persisted(raw: Mapping[str, Any]) -> bool:
 
 
 def _error_body(message: str, code: str, **extra: Any) -> bytes:
-    return json.dumps({"errors": [{"message": message, "extensions": {"code": code, **extra}}]}).encode()
+    return jsoncodec.dumps({"errors": [{"message": message, "extensions": {"code": code, **extra}}]})
 
 
 def _respond(media: str, status: int, body: bytes, headers: Mapping[str, str] | None = None) -> Response:
@@ -247,6 +250,18 @@ def graphql_endpoint(handler: Handler, options: HttpOptions) -> Callable[[Reques
         accept = request.headers.get("accept")
         if request.method == "GET" and options.graphiql and _wants_html(accept) and "query" not in request.query_params:
             return HTMLResponse(options.graphiql_html)
+        kind = stream_kind(accept) if options.stream is not None else None
+        parsed: GraphQLRequest | list[GraphQLRequest] | None = None
+        if kind is not None and options.stream is not None:
+            try:
+                parsed = await _read_request(request, options)
+            except _HttpError as exc:
+                return _respond(JSON, exc.status, _error_body(exc.message, exc.code), exc.headers)
+            except LimitExceeded as exc:
+                return _respond(JSON, 413, _error_body(exc.message, exc.code, limit=exc.extensions.get("limit")))
+            streamed = await options.stream(request, kind, parsed)
+            if streamed is not None:
+                return streamed
         media = negotiate(accept)
         if media is None:
             return Response(
@@ -257,7 +272,7 @@ def graphql_endpoint(handler: Handler, options: HttpOptions) -> Callable[[Reques
                 media_type=f"{JSON}; charset=utf-8",
             )
         try:
-            batch = await _read_request(request, options)
+            batch = parsed if parsed is not None else await _read_request(request, options)
         except _HttpError as exc:
             return _respond(
                 media if exc.status != 415 else JSON, exc.status, _error_body(exc.message, exc.code), exc.headers
@@ -266,11 +281,11 @@ def graphql_endpoint(handler: Handler, options: HttpOptions) -> Callable[[Reques
             return _respond(media, 413, _error_body(exc.message, exc.code, limit=exc.extensions.get("limit")))
         if isinstance(batch, list):
             results = [await handler(r, request) for r in batch]
-            body = json.dumps([r.to_json() for r in results], default=str).encode()
+            body = jsoncodec.dumps([r.to_json() for r in results])
             return _respond(media, 200, body)
         result = await handler(batch, request)
         headers = {**({"allow": "POST"} if result.status == 405 else {}), **result.headers}
-        return _respond(media, _status(result, media), json.dumps(result.to_json(), default=str).encode(), headers)
+        return _respond(media, _status(result, media), jsoncodec.dumps(result.to_json()), headers)
 
     return endpoint
 

@@ -15,6 +15,7 @@ from adapters.barter.proposals import (
     party_ref,
     proposal_payload,
 )
+from adapters.barter.subscription import Subscription, contract_event
 from gateway.policy.scopes import BARTER_READ, BARTER_WRITE
 from gateway.sdk.identifiers import parse_id
 from gateway.sdk.rules import needs
@@ -46,6 +47,7 @@ async def barter_contracts(info: Info, filter: BarterContractFilter | None = Non
 async def propose_barter_contract(info: Info, input: ProposeBarterContractInput) -> BarterContract:
     st = state(info)
     contract = await st.client().propose(proposal_payload(input), agency=st.agency)
+    await info.context.adapter.events.publish(contract_event(contract, "PROPOSED"))
     return contract_to_graphql(contract, st.today)
 
 
@@ -61,6 +63,7 @@ async def record_barter_delivery(info: Info, input: RecordBarterDeliveryInput) -
     contract = await st.client().record_delivery(
         parse_id(input.contract_id, "input.contractId"), payload, agency=st.agency
     )
+    await info.context.adapter.events.publish(contract_event(contract, "DELIVERY"))
     return contract_to_graphql(contract, st.today)
 
 
@@ -107,5 +110,6 @@ def build_schema() -> strawberry.federation.Schema:
     return federation_schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[BarterContract, Company, t.CustomsDeclaration, t.Shipment],
     )

@@ -346,4 +346,6 @@ class Mutation:
 
 
 def build_schema() -> strawberry.federation.Schema:
-    return federation_schema(query=Query, mutation=Mutation, types=[Shipment, Company])
+    from adapters.cargo.subscription import Subscription
+
+    return federation_schema(query=Query, mutation=Mutation, subscription=Subscription, types=[Shipment, Company])

@@ -285,7 +285,10 @@ class SubmitDeclarationInput:
     declarant_country: CountryCode
     declarant_tax_id: TaxId
     direction: DeclarationDirection
-    procedure_code: str = strawberry.field(description="e.g. 1000 export, 0130 barter trade, 4019 border trade")
+    procedure_code: str = strawberry.field(
+        description="Chinese trade mode (监管方式): 0110 general trade, 0130 barter, 4019 border small-amount trade, "
+        "9610/9710/9810 cross-border e-commerce"
+    )
     office_id: str = strawberry.field(description="Customs office, e.g. CN4201")
     awb: AWB | None = None
     vin: VIN | None = None
@@ -396,6 +399,10 @@ class Mutation:
         draft = _draft(input)
         loaders = _loaders(info)
         receipt = await loaders.client.submit(draft, loaders.scope)
+        if not receipt.duplicate:  # customs' first notification, live to the declaration's subscribers
+            from adapters.customs.subscription import notice_event
+
+            await info.context.adapter.events.publish(notice_event(receipt.mrn, receipt.notification))
         return SubmitDeclarationPayload(
             id=strawberry.ID(receipt.mrn),
             lrn=receipt.lrn,
@@ -405,6 +412,11 @@ class Mutation:
 
 
 def build_schema() -> strawberry.federation.Schema:
+    from adapters.customs.subscription import Subscription
+
     return federation_schema(
-        query=Query, mutation=Mutation, types=[CustomsDeclaration, Company, Shipment, Vehicle, BarterContract]
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        types=[CustomsDeclaration, Company, Shipment, Vehicle, BarterContract],
     )

@@ -12,11 +12,11 @@ from __future__ import annotations
 import asyncio
 import copy
 import dataclasses
-import json
 import time
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any, Protocol
 
+from gateway import jsoncodec
 from gateway.errors import SilkgraphError, SubgraphError, to_graphql_extensions
 from gateway.federation.plan import (
     Condition,
@@ -107,7 +107,7 @@ class PlanExecutor:
         key = (
             service,
             operation,
-            json.dumps(variables, sort_keys=True, default=str),
+            jsoncodec.dumps_sorted(variables),
             who.agency,
             tuple(sorted(who.roles)),
             tuple(sorted(who.scopes)),
@@ -155,25 +155,30 @@ class PlanExecutor:
         data: dict[str, Any] | None = None,
     ) -> ExecutionOutcome:
         run = _Run(self, variables, context, data if data is not None else {})
-        if plan.node is None:
-            pass
-        elif self.deadline is None or plan.operation_kind == "mutation":
-            # mutations run to the end: cutting one short could leave a write half-done upstream
-            await run.node(plan.node)
-        else:
-            try:
-                async with asyncio.timeout(self.deadline):
-                    await run.node(plan.node)
-            except TimeoutError:
-                await run.abandon()
-                # merges are synchronous, so what arrived is whole: answer with it and say what is missing
-                run.errors.append(
-                    {
-                        "message": f"the operation did not finish within {self.deadline:g} s "
-                        "(gateway.request_timeout); the data fetched by then is returned",
-                        "extensions": {"code": "GATEWAY_TIMEOUT"},
-                    }
-                )
+        try:
+            if plan.node is None:
+                pass
+            elif self.deadline is None or plan.operation_kind == "mutation":
+                # mutations run to the end: cutting one short could leave a write half-done upstream
+                await run.node(plan.node)
+            else:
+                try:
+                    async with asyncio.timeout(self.deadline):
+                        await run.node(plan.node)
+                except TimeoutError:
+                    await run.abandon()
+                    # merges are synchronous, so what arrived is whole: answer with it and say what is missing
+                    run.errors.append(
+                        {
+                            "message": f"the operation did not finish within {self.deadline:g} s "
+                            "(gateway.request_timeout); the data fetched by then is returned",
+                            "extensions": {"code": "GATEWAY_TIMEOUT"},
+                        }
+                    )
+        finally:
+            # the batchers point back at the run: without this cycle the run's data (every fetched object)
+            # is freed when the response is sent, not at the collector's next full pass
+            run._batchers.clear()
         return ExecutionOutcome(data=run.data, errors=run.errors, fetches=run.fetches)
 
 
@@ -614,14 +619,15 @@ def _merge(target: dict[str, Any], source: Mapping[str, Any], *, keep_typename: 
 def _fingerprint(rep: dict[str, Any]) -> Hashable:
     """An identity for deduplicating representations: a tuple for flat ones, canonical JSON for nested ones.
 
-    Representations are built field by field in the requires' order, so their items need no sorting.
+    Representations are built field by field in the requires' order with ``__typename`` first, so within one
+    entity fetch (one requires selection per type) their values alone tell them apart: no sorting, no keys.
     """
-    items = tuple(rep.items())
+    values = tuple(rep.values())
     try:
-        hash(items)
+        hash(values)
     except TypeError:
-        return json.dumps(rep, sort_keys=True, separators=(",", ":"), default=str)
-    return items
+        return jsoncodec.dumps_sorted(rep)
+    return values
 
 
 def _as_input_error(err: Any) -> Any:

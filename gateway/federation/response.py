@@ -138,6 +138,9 @@ class ShapeCache:
     def __init__(self) -> None:
         self.entries: dict[tuple[tuple[int, ...], str, bool], list[_Entry]] = {}
         self.subs: dict[tuple[int, ...], tuple[SelectionNode, ...]] = {}
+        #: the same entries by the identity of the selections tuple (kept in the value, so the id stays its own):
+        #: a list of 500 objects looks its entries up 500 times, without rebuilding a key of node ids each time
+        self.by_tuple: dict[tuple[int, str, bool], tuple[tuple[SelectionNode, ...], list[_Entry]]] = {}
 
 
 class _Shaper:
@@ -162,6 +165,14 @@ class _Shaper:
         return included(node, self.variables)
 
     def compile(self, type_: Any, selections: tuple[SelectionNode, ...], virtual: bool) -> list[_Entry]:
+        hit = self.cache.by_tuple.get((id(selections), type_.name, virtual))
+        if hit is not None and hit[0] is selections:
+            return hit[1]
+        entries = self._compile(type_, selections, virtual)
+        self.cache.by_tuple[(id(selections), type_.name, virtual)] = (selections, entries)
+        return entries
+
+    def _compile(self, type_: Any, selections: tuple[SelectionNode, ...], virtual: bool) -> list[_Entry]:
         key = (tuple(map(id, selections)), type_.name, virtual)
         entries = self.cache.entries.get(key)
         if entries is None:
@@ -367,20 +378,17 @@ class _Shaper:
             raise _Null
 
     def _null_error(self, path: list[Any], present: bool) -> None:
+        """A null where the schema says non-null: an error when a subgraph sent that null; none when no subgraph
+        sent the field (its owner returned no entity for the object, or a failed fetch already reported the
+        error), as the reference gateway answers: the null propagates either way."""
+        if not present:
+            return
         key = tuple(path)
         for err_path in self._error_paths:
             if err_path[: len(key)] == key or key[: len(err_path)] == err_path:
                 return
         field = path[-1] if path else "?"
-        if present:
-            self._error(path, f"Cannot return null for non-nullable field {field}", "NON_NULL_VIOLATION")
-        else:
-            self._error(
-                path,
-                f"No subgraph supplied the non-nullable field {field}: the subgraph that owns it does not know "
-                f"this object",
-                "NOT_FOUND",
-            )
+        self._error(path, f"Cannot return null for non-nullable field {field}", "NON_NULL_VIOLATION")
 
     def _error(self, path: list[Any], message: str, code: str = "INVALID_SUBGRAPH_RESPONSE") -> None:
         self.errors.append({"message": message, "path": list(path), "extensions": {"code": code}})

@@ -2,10 +2,10 @@
 
 It loads GraphiQL from the assets shipped in the package (:mod:`gateway.graphiql.assets`; an npm CDN only when
 ``cdn`` is given, pinned by subresource integrity) and keeps the ``Authorization`` header in the header editor,
-never in the URL. The fetcher is @graphiql/toolkit's ``createGraphiQLFetcher`` (``GraphiQL.createFetcher``), which
-takes a ``subscriptionUrl`` for graphql-ws once the gateway serves subscriptions. In demo mode it opens the example
-operations (:mod:`gateway.operations`) as tabs, each with its story variables, and the header editor holds a hint
-for a dev token (``silkgraph token``).
+never in the URL. The fetcher is @graphiql/toolkit's ``createGraphiQLFetcher`` (``GraphiQL.createFetcher``) for
+queries and mutations; subscriptions (the ``ShipmentMilestones`` tab) stream over GraphQL over SSE with the header
+editor's headers. In demo mode it opens the example operations (:mod:`gateway.operations`) as tabs, each with its
+story variables, and the header editor holds a hint for a dev token (``silkgraph token``).
 """
 
 from __future__ import annotations
@@ -31,12 +31,49 @@ _TEMPLATE = """<!doctype html>
   {scripts}
   <script>
     const config = {config};
-    const fetcher = GraphiQL.createFetcher({{
+    const http = GraphiQL.createFetcher({{
       url: window.location.pathname,
       // graphql-ws (bundled with GraphiQL) for subscriptions once the gateway serves them
       subscriptionUrl: config.subscriptionUrl || undefined,
       headers: {{ "Apollo-Require-Preflight": "true" }},
     }});
+    // subscriptions stream over GraphQL over SSE, with the header editor's Authorization like every request
+    async function* sse(params, opts) {{
+      const response = await fetch(window.location.pathname, {{
+        method: "POST",
+        headers: {{
+          "content-type": "application/json",
+          accept: "text/event-stream",
+          ...((opts && opts.headers) || {{}}),
+        }},
+        body: JSON.stringify(params),
+      }});
+      if (!(response.headers.get("content-type") || "").startsWith("text/event-stream")) {{
+        yield await response.json();
+        return;
+      }}
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = "";
+      for (;;) {{
+        const {{ value, done }} = await reader.read();
+        if (done) return;
+        buffer += value;
+        let end;
+        while ((end = buffer.indexOf("\\n\\n")) >= 0) {{
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          let event = "", data = "";
+          for (const line of block.split("\\n")) {{
+            if (line.startsWith("event:")) event = line.slice(6).trim();
+            else if (line.startsWith("data:")) data += line.slice(5).trim();
+          }}
+          if (event === "next") yield JSON.parse(data);
+          else if (event === "complete") return;
+        }}
+      }}
+    }}
+    const isSubscription = (query) => /(^|\\n)\\s*subscription\\b/.test((query || "").replace(/#[^\\n]*/g, ""));
+    const fetcher = (params, opts) => (isSubscription(params.query) ? sse(params, opts) : http(params, opts));
     const root = ReactDOM.createRoot(document.getElementById("graphiql"));
     root.render(React.createElement(GraphiQL, {{
       fetcher,

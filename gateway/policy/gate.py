@@ -91,6 +91,7 @@ def install(graph: FederatedGraph, supergraph: Supergraph, settings: Settings) -
         max_depth=lim.max_depth,
         max_root_fields=lim.max_root_fields,
         max_directives=lim.max_directives,
+        max_overlap_comparisons=lim.max_overlap_comparisons,
         max_introspection_depth=lim.max_introspection_depth,
         max_introspection_lists=lim.max_introspection_lists,
     )

@@ -34,6 +34,7 @@ from graphql import (
 )
 
 from gateway.errors import LimitExceeded
+from gateway.policy.overlap import overlap_comparisons
 
 __all__ = ["DocumentLimits", "DocumentShape", "check_document_chars", "measure"]
 
@@ -47,6 +48,8 @@ class DocumentLimits:
     max_directives: int = 20
     #: field selections once every fragment spread is expanded (fragment-expansion bombs)
     max_expanded_fields: int = 10_000
+    #: pairs the overlapping-fields validation rule would compare (its CPU is quadratic in them; overlap.py)
+    max_overlap_comparisons: int = 2_000
     #: nesting below a root ``__schema`` / ``__type`` field (graphql-js's own query is 13 deep, with ``ofType``s)
     max_introspection_depth: int = 20
     #: schema-wide list fields nested under introspection (graphql-js refuses 3)
@@ -94,6 +97,14 @@ class DocumentLimits:
                 raise LimitExceeded(
                     f"the operation has {value} {what}; at most {limit} are allowed", code=code, limit=limit
                 )
+        if overlap_comparisons(document, stop_at=self.max_overlap_comparisons) > self.max_overlap_comparisons:
+            raise LimitExceeded(
+                f"the operation selects the same response name at one place too often (through fields, aliases and "
+                f"fragments) for validation to compare them all: at most {self.max_overlap_comparisons} pairs; "
+                f"select each field once per place and merge repeated fragments",
+                code="MAX_OVERLAP_COMPARISONS_LIMIT",
+                limit=self.max_overlap_comparisons,
+            )
 
 
 def check_document_chars(query: str, limit: int) -> None:

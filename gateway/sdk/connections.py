@@ -18,8 +18,7 @@ __all__ = ["PageInfo", "page_info"]
 
 @strawberry.federation.type(
     shareable=True,
-    # cursors only: a caller reaches a PageInfo through a connection, whose own scope already applies
-    authenticated=True,
+    authenticated=True,  # the list fields that return a page carry their domain's scope
     description="Where a page of a Relay connection sits: cursors of its ends, and what lies beyond.",
 )
 class PageInfo:

@@ -21,12 +21,9 @@ def entity_id(typename: str, *key: object) -> strawberry.ID:
     return strawberry.ID(":".join([typename, *(str(part) for part in key)]))
 
 
-def id_field(typename: str, *key_attributes: str, **rules: Any) -> Any:
-    """A shareable ``id: ID!`` field resolved from the entity's key attributes (Python names, in key order).
-
-    ``rules`` are the field's authorization (``tags=[PUBLIC_TAG]`` on reference data, :mod:`gateway.sdk.rules`);
-    without them the type's own rule covers it, as it covers the key fields the id is made of.
-    """
+def id_field(typename: str, *key_attributes: str, **directives: Any) -> Any:
+    """A shareable ``id: ID!`` field resolved from the entity's key attributes (Python names, in key order);
+    ``directives`` go to ``strawberry.federation.field`` (e.g. ``tags=`` for public reference data)."""
 
     def resolve(root: Any) -> strawberry.ID:
         return entity_id(typename, *(getattr(root, name) for name in key_attributes))
@@ -36,7 +33,7 @@ def id_field(typename: str, *key_attributes: str, **rules: Any) -> Any:
         resolver=resolve,
         shareable=True,
         description=f"Stable global id, {typename}:{shown} (what client caches key {typename} by).",
-        **rules,
+        **directives,
     )
 
 

@@ -24,10 +24,10 @@ def _key_fields(sg: Supergraph, type_name: str) -> set[str]:
     return {f for tig in sg.type_graphs(type_name).values() for key in tig.keys for f in key.fields.split()}
 
 
-def _local_everywhere(sg: Supergraph, type_name: str) -> set[str]:
-    """Fields every subgraph declaring the type resolves itself (the derived ``id``): no boundary to cross."""
-    graphs = set(sg.types[type_name])
-    return {f for f in _object(sg, type_name).fields if set(sg.resolving(type_name, f)) == graphs}
+def _local(sg: Supergraph, type_name: str, field: str) -> bool:
+    """Whether every subgraph that declares the type resolves the field itself (a shareable ``id`` made from the
+    key): whichever subgraph the entity is fetched from answers it, so no other system's outage can null it."""
+    return set(sg.resolving(type_name, field)) >= set(sg.type_graphs(type_name))
 
 
 def _object(sg: Supergraph, type_name: str) -> GraphQLObjectType:
@@ -72,11 +72,12 @@ def test_the_platform_has_shared_entities_and_their_owners() -> None:
 @pytest.mark.parametrize("type_name", _shared_entities(SUPERGRAPH))
 def test_fields_another_subgraph_contributes_to_an_entity_are_nullable(type_name: str) -> None:
     origin = _origin(SUPERGRAPH, type_name)
-    keys = _key_fields(SUPERGRAPH, type_name) | _local_everywhere(SUPERGRAPH, type_name)
+    keys = _key_fields(SUPERGRAPH, type_name)
     non_null = [
         f"{type_name}.{name} ({', '.join(sorted(SUPERGRAPH.resolving(type_name, name)))})"
         for name, field in _object(SUPERGRAPH, type_name).fields.items()
         if name not in keys
+        and not _local(SUPERGRAPH, type_name, name)
         and isinstance(field.type, GraphQLNonNull)
         and set(SUPERGRAPH.resolving(type_name, name)) - {origin}
     ]
@@ -96,10 +97,12 @@ def test_an_entity_reached_by_a_non_null_reference_has_nullable_fields_from_othe
             if target not in entities or not isinstance(field.type, GraphQLNonNull) or (type_name, name) in ACCEPTED:
                 continue
             via = set(SUPERGRAPH.resolving(type_name, name))
-            keys = _key_fields(SUPERGRAPH, target) | _local_everywhere(SUPERGRAPH, target)
+            keys = _key_fields(SUPERGRAPH, target)
             checked.add((type_name, name))
             for target_field_name, target_field in _object(SUPERGRAPH, target).fields.items():
                 others = set(SUPERGRAPH.resolving(target, target_field_name)) - via
+                if _local(SUPERGRAPH, target, target_field_name):
+                    continue
                 if target_field_name not in keys and isinstance(target_field.type, GraphQLNonNull) and others:
                     offending.append(f"{type_name}.{name} → {target}.{target_field_name} ({', '.join(sorted(others))})")
     assert {("Vehicle", "exporter"), ("CustomsDeclaration", "declarant"), ("BarterContract", "partyA")} <= checked

@@ -28,7 +28,7 @@ from tests.e2e.live import READER
 from tests.e2e.npm import npm_install
 
 REQUEST_ID = "support-ticket-4711"
-QUERY = '{ vehicle(vin: "LSVAM4187C2184847") { vin manufacturer } countries { code } }'
+QUERY = '{ vehicle(vin: "LSVAM418XP2184847") { vin manufacturer } countries { code } }'
 
 HERE = Path(__file__).parent / "console"
 

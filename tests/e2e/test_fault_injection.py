@@ -30,7 +30,7 @@ from tests.e2e.live import READER
 
 pytestmark = pytest.mark.slow
 
-QUERY = """{ vehicle(vin: "LSVAM4187C2184847") {
+QUERY = """{ vehicle(vin: "LSVAM418XP2184847") {
   vin manufacturer exporter { name } customsDeclaration { id status } } }"""
 OPTIONS = {"breaker_failures": 2, "breaker_reset": 0.4, "retry_attempts": 1}
 

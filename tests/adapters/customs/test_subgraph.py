@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from adapters.customs import CustomsAdapter
 from gateway.sdk.sandbox import SandboxServer
 from gateway.sdk.testing import entities, execute, operator, principal
@@ -32,10 +34,10 @@ def car_export(lrn: str = "HX-TEST-0001", **changes: Any) -> dict[str, Any]:
         "declarantCountry": "CN",
         "declarantTaxId": HAIXIN["taxId"],
         "direction": "EXPORT",
-        "procedureCode": "1000",
+        "procedureCode": "0110",
         "officeId": "CN4201",
         "awb": "784-20260026",
-        "vin": "LVSHCAMB1CE123456",
+        "vin": "LVSHCAMB1TE123456",
         "goodsItems": [
             {
                 "hsCode": "8703.23",
@@ -57,7 +59,7 @@ async def test_declaration_by_mrn_maps_the_whole_record(customs: CustomsAdapter)
     d = result.data["declaration"]  # type: ignore[index]
     assert d["lrn"] == "HX-2026-0815"
     assert d["declarant"] == HAIXIN
-    assert (d["awb"], d["vin"]) == ("784-20260026", "LSVAM4187C2184847")
+    assert (d["awb"], d["vin"]) == ("784-20260026", "LSVAM418XP2184847")
     assert d["office"] == {"id": "CN4201", "name": "Qingdao Liuting Airport Customs"}
     assert d["goodsItems"][0]["value"] == {"amount": "86000.00", "currency": "CNY"}
     assert [n["name"] for n in d["notifications"]] == ["DMSRCV", "DMSACC", "DMSCLE", "DMSEOG"]
@@ -133,6 +135,17 @@ async def test_business_rule_fault_names_validation_code_and_pointer(customs: Cu
     assert error.extensions["faultCode"] == "Client"
     assert error.extensions["validationCode"] == "BARTER_CONTRACT_REQUIRED"
     assert error.extensions["pointer"] == "/SubmitDeclarationRequest/BarterContractID"
+
+
+@pytest.mark.parametrize("eu_code", ["1000", "4000", "3151"])
+async def test_eu_procedure_codes_are_no_chinese_trade_mode(customs: CustomsAdapter, eu_code: str) -> None:
+    result = await execute(
+        customs, SUBMIT, {"input": car_export(lrn=f"EU-{eu_code}", procedureCode=eu_code)}, who=operator()
+    )
+    assert result.errors is not None
+    error: Any = result.errors[0].original_error
+    assert error.extensions["validationCode"] == "UNKNOWN_PROCEDURE"
+    assert "0110" in error.message and "9610" in error.message
 
 
 async def test_declarations_filter_pages_with_cursor(customs: CustomsAdapter) -> None:
@@ -214,7 +227,7 @@ async def test_extended_entities_resolve_declarations_in_one_list_call(
     assert service(sandbox).calls["ListDeclarations"] == 1
 
     vehicles = [
-        {"__typename": "Vehicle", "vin": v} for v in ("LSVAM4187C2184847", "JHMCM56557C404453", "LVSHCAMB1CE123456")
+        {"__typename": "Vehicle", "vin": v} for v in ("LSVAM418XP2184847", "JHMCM5653HC404453", "LVSHCAMB1TE123456")
     ]
     result = await entities(customs, vehicles, "... on Vehicle { customsDeclaration { id } }", who=operator())
     assert [e["customsDeclaration"] for e in result.data["_entities"]] == [  # type: ignore[index]

@@ -13,7 +13,7 @@ from gateway.audit.checkpoint import CheckpointVerifier, CheckpointWriter
 from gateway.audit.log import AuditLog, AuditUnavailable
 from gateway.audit.merkle import tree_hash
 from gateway.audit.sqlite import SqliteStore
-from gateway.audit.store import MemoryStore, SearchFilter
+from gateway.audit.store import MemoryStore, SearchFilter, entry_for
 from tests.gateway.audit.conftest import SIGNER, Attacker, ManualClock, averify, sample, seed
 
 
@@ -122,6 +122,20 @@ async def test_the_timer_signs_what_arrived_within_one_interval(tmp_path: Path) 
         assert not report.ok and report.first_bad == 1
         assert {p.kind for p in report.problems} == {"truncated"}
     assert clock.delays and set(clock.delays) == {10.0}
+
+
+async def test_a_restart_signs_the_cadence_checkpoints_a_crash_left_unsigned(tmp_path: Path) -> None:
+    db, cps = tmp_path / "a.sqlite3", tmp_path / "cps"
+    store = SqliteStore(str(db))
+    await store.open()
+    await store.append([entry_for(sample(i)) for i in range(9)])  # committed, then the process died
+    await store.close()
+    log = AuditLog(SqliteStore(str(db)), signer=SIGNER, publisher=CheckpointWriter(cps), checkpoint_every=4)
+    async with log:
+        assert [cp.size for cp in CheckpointWriter(cps).all()] == [4, 8]
+        assert log.latest is not None and log.latest.size == 8
+    assert [cp.size for cp in CheckpointWriter(cps).all()] == [4, 8, 9]  # and the rest at shutdown
+    assert (await averify(db, published=cps, every=4)).ok
 
 
 async def test_a_log_that_contradicts_its_checkpoints_never_signs_again(tmp_path: Path) -> None:

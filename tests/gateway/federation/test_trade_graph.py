@@ -88,3 +88,21 @@ async def test_non_null_failures_propagate_to_the_root(trade: Federated) -> None
     assert result.data is None  # Trader.name! -> Order.buyer! -> [Order!]! -> Query.orders!
     assert len(result.errors) == 3  # one per affected buyer, at its own path
     assert result.errors[0]["path"] == ["orders", 0, "buyer", "name"]
+
+
+async def test_a_finished_run_leaves_no_cycle_holding_its_data(trade: Federated) -> None:
+    """Fetched objects are freed when the answer is made, not at the collector's next pass (a whole list each)."""
+    import gc
+
+    query = "{ orders { buyer { name } lines { item { name shippingCost } } } }"
+    await trade.data(query)  # warm: plans and connections
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        await trade.data(query)
+        gc.collect()
+        leaked = {type(o).__name__ for o in gc.garbage} & {"_Run", "_EntityBatcher"}
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert leaked == set()

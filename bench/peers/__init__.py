@@ -1,0 +1,1 @@
+"""Silkgraph against peer gateways (``python -m bench.peers``; see ``__main__``)."""
