@@ -72,8 +72,8 @@ SCOPES: tuple[Scope, ...] = (
     Scope(BARTER_READ, "barter contracts, goods lists, deliveries and balances", "barterContract, barterContracts"),
     Scope(
         BARTER_WRITE,
-        "propose barter contracts and record deliveries",
-        "Mutation.proposeBarterContract, Mutation.recordBarterDelivery",
+        "propose and sign barter contracts and record deliveries",
+        "Mutation.proposeBarterContract, Mutation.signBarterContract, Mutation.recordBarterDelivery",
     ),
     Scope(TAX_READ, "taxpayer register, VAT invoices and export rebates", "company, companies, invoice, exportRebate"),
     Scope(VEHICLES_READ, "used-car export filings, licences and deregistration", "vehicle, vehicleExports"),
