@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gateway.operations import example_operations
-from gateway.policy.demo import demo_tokens_banner
+from gateway.policy.demo import EXAMPLE_CALLERS, demo_tokens_banner
 from gateway.policy.devkeys import DevKey
 from tests.e2e.live import Platform
 
@@ -20,10 +20,10 @@ def _banner_token(platform: Platform, caller: str) -> str:
 
 
 async def test_every_example_operation_answers_with_the_banners_token(platform: Platform) -> None:
-    token = _banner_token(platform, "qingdao-broker")
     for op in example_operations().values():
         if op.kind == "subscription":
             continue  # streamed (graphql-ws, SSE, multipart): tests/e2e's subscription tests cover it
+        token = _banner_token(platform, EXAMPLE_CALLERS.get(op.name, "qingdao-broker"))  # whose records it shows
         response = await platform.client.post(
             "/graphql",
             json={"query": op.text, "variables": op.variables},
