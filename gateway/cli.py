@@ -26,6 +26,7 @@ import json
 import os
 import sys
 from collections.abc import AsyncIterator, Coroutine, Mapping, Sequence
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ from gateway.config import load_settings
 from gateway.demo import DEFAULT_PORT, demo_audit_overrides, sandbox_port
 from gateway.errors import ConfigError, SilkgraphError
 from gateway.sdk.adapter import Adapter, AdapterSettings
-from gateway.sdk.registry import available_adapters, load_adapter_class, make_adapter
+from gateway.sdk.registry import ENTRY_POINT_GROUP, available_adapters, load_adapter_class, make_adapter
 from gateway.sdk.sandbox import SandboxConfig, serve_sandbox
 
 __all__ = ["main"]
@@ -45,15 +46,14 @@ def _say(message: str) -> None:
 
 
 def builtin_adapters() -> list[str]:
-    """Installed adapters that ship with Silkgraph (their code lives in the ``adapters`` package)."""
-    names = []
-    for name in available_adapters():
-        try:
-            cls = load_adapter_class(name)
-        except SilkgraphError:
-            continue
-        if cls.__module__.startswith("adapters."):
-            names.append(name)
+    """Installed adapters that ship with Silkgraph (their code lives in the ``adapters`` package).
+
+    One that fails to import stops the command with the reason (e.g. a dependency missing from a stale
+    virtualenv): ``silkgraph compose`` must never write a supergraph that silently lacks a subgraph.
+    """
+    names = sorted(ep.name for ep in entry_points(group=ENTRY_POINT_GROUP) if ep.value.startswith("adapters."))
+    for name in names:
+        load_adapter_class(name)  # ConfigError naming the adapter and the import error
     return names
 
 
