@@ -1,5 +1,8 @@
 """The Starlette application: ``/graphql`` (+ GraphiQL), ``/healthz``, ``/readyz``, ``/metrics``.
 
+In production ``/metrics`` needs a bearer token with ``ops:read`` and ``/console`` one with ``audit:read`` or
+``ops:read``; ``/readyz`` tells anonymous callers only its status (details with ``ops:read``).
+
 The lifespan owns every resource: it builds the :class:`~gateway.runtime.Runtime` (adapter clients, the shared
 httpx pool, the composed supergraph) at start-up and closes it at shutdown.
 """
@@ -25,12 +28,14 @@ from gateway.audit.store import AuditStore
 from gateway.audit.trail import AuditTrail, open_audit_trail
 from gateway.config import Settings
 from gateway.console import console_routes
-from gateway.errors import RequestError, to_graphql_extensions
+from gateway.errors import RequestError, Unauthenticated, to_graphql_extensions
 from gateway.federation.engine import GraphQLRequest, GraphQLResponse
 from gateway.graphiql import graphiql_page
 from gateway.http import HttpOptions, graphql_endpoint
 from gateway.observability import Metrics, request_id_var
+from gateway.policy.authn import authenticate
 from gateway.policy.gate import Gate, open_gate
+from gateway.policy.scopes import AUDIT_READ, OPS_READ
 from gateway.reload import LiveRuntime, ReloadOptions
 from gateway.resilience import registry as resilience_registry
 from gateway.runtime import Runtime, build_runtime
@@ -282,6 +287,22 @@ def create_app(
             status_code=200 if state["live"] is not None else 503,
         )
 
+    async def ops_refusal(request: Request, scopes: tuple[str, ...]) -> Response | None:
+        """In production an operations endpoint needs a bearer token with one of ``scopes``; None lets it in."""
+        if not gw.production:
+            return None
+        rt = _current()
+        verifier = rt.gate.verifier if rt is not None and rt.gate is not None else None
+        try:
+            principal = await authenticate(verifier, request.headers.get("authorization"), required=True)
+        except Unauthenticated as exc:
+            body = {"errors": [{"message": exc.message, "extensions": {"code": exc.code}}]}
+            return JSONResponse(body, status_code=401, headers={"www-authenticate": 'Bearer realm="silkgraph-ops"'})
+        if not any(principal.has_scope(scope) for scope in scopes):
+            message = f"this endpoint needs the {' or '.join(scopes)} scope"
+            return JSONResponse({"errors": [{"message": message, "extensions": {"code": "FORBIDDEN"}}]}, 403)
+        return None
+
     async def readyz(request: Request) -> Response:
         rt = _current()
         if rt is None:
@@ -296,6 +317,12 @@ def create_app(
         # the gateway unready: taking every replica out of the load balancer would turn one outage into a total one.
         ready = audit is None or audit.ready  # (a down audit log refuses every operation: fail closed)
         status = "unavailable" if not ready else "ready" if all(h.ok for h in health.values()) else "degraded"
+        code = 200 if ready else 503
+        if gw.production and (
+            "authorization" not in request.headers or await ops_refusal(request, (OPS_READ,)) is not None
+        ):
+            # anonymous callers (load balancers) learn ready / degraded / unavailable, never topology or errors
+            return JSONResponse({"status": status}, status_code=code)
         breakers = resilience_registry().status()
         body = {
             "status": status,
@@ -308,9 +335,12 @@ def create_app(
             "reload": _live().status.as_dict(),
             "breakers": breakers,
         }
-        return JSONResponse(body, status_code=200 if ready else 503)
+        return JSONResponse(body, status_code=code)
 
     async def metrics_endpoint(request: Request) -> Response:
+        refused = await ops_refusal(request, (OPS_READ,))
+        if refused is not None:
+            return refused
         rt = _current()
         if rt is not None:
             metrics.plan_cache.labels("hit").set(rt.graph.planner.hits)
@@ -326,7 +356,7 @@ def create_app(
 
     routes = [
         Route("/graphql", graphql_endpoint(handle, options), methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
-        *console_routes(),
+        *console_routes(lambda request: ops_refusal(request, (AUDIT_READ, OPS_READ))),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics_endpoint, methods=["GET"]),

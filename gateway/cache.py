@@ -25,12 +25,18 @@ from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from gateway.redis_store import GuardedRedis, RedisUnavailable, connect
+from gateway.sdk.tenancy import Tenancy
 
 __all__ = ["Cache", "MemoryCache", "RedisCache", "cache_key", "open_cache"]
 
 
-def cache_key(namespace: str, tenant: str | None, *parts: str) -> str:
-    """``silkgraph:<namespace>:<tenant or ->:<parts>`` — the tenant is always part of the key."""
+def cache_key(namespace: str, tenant: Tenancy | str | None, *parts: str) -> str:
+    """``silkgraph:<namespace>:<tenant>:<parts>`` — the tenant is always part of the key.
+
+    Pass the caller's :class:`~gateway.sdk.tenancy.Tenancy`: its key never lets a caller who sees nothing share
+    entries with the platform grant (both have no agency)."""
+    if isinstance(tenant, Tenancy):
+        tenant = tenant.key
     return f"silkgraph:{namespace}:{tenant or '-'}:" + "|".join(parts)
 
 

@@ -31,7 +31,7 @@ from typing import Any
 
 from gateway import __version__
 from gateway.config import load_settings
-from gateway.errors import SilkgraphError
+from gateway.errors import ConfigError, SilkgraphError
 from gateway.sdk.adapter import Adapter, AdapterSettings
 from gateway.sdk.registry import available_adapters, load_adapter_class, make_adapter
 from gateway.sdk.sandbox import SandboxConfig, serve_sandbox
@@ -227,15 +227,26 @@ async def _sandbox(name: str, port: int | None, host: str = "127.0.0.1") -> None
 
 
 async def _subgraph(name: str, port: int | None, config: str | None, host: str = "127.0.0.1") -> None:
+    from gateway.policy.signed_principal import PrincipalVerifier, subgraph_secret
     from gateway.runtime import SUBGRAPH_PORTS
     from gateway.subgraph_server import create_subgraph_app
 
     settings = load_settings(config)
+    auth = settings.auth
+    secret = subgraph_secret(auth.subgraph_secret, auth.demo_subgraph_key_file, production=settings.gateway.production)
+    if secret is None:
+        raise ConfigError(
+            "auth.subgraph_secret",
+            'is required to serve a subgraph in production: set it to { env = "SILKGRAPH_SUBGRAPH_SECRET" }, '
+            "the secret the gateway signs the caller's principal with",
+        )
     adapter_settings = settings.adapters.get(name) or AdapterSettings(name=name)
     adapter = make_adapter(adapter_settings)
     listen = port or SUBGRAPH_PORTS.get(name, 4300)
     _say(f"subgraph {name} on http://{host}:{listen}/graphql (legacy system: {adapter.settings.url or 'none'})")
-    await _serve_app(create_subgraph_app(adapter), host, listen)
+    _say("  answers only requests whose principal the gateway signed (Silkgraph-Principal, auth.subgraph_secret)")
+    verifier = PrincipalVerifier(secret, max_age=auth.subgraph_max_age)
+    await _serve_app(create_subgraph_app(adapter, verifier), host, listen)
 
 
 # ------------------------------------------------------------------------------------------------ schema
@@ -255,10 +266,22 @@ def schema_files() -> dict[str, str]:
     """The files ``silkgraph compose`` writes, relative to the schema directory."""
     from graphql import print_schema
 
+    from gateway.errors import CompositionError
     from gateway.federation.supergraph import load_supergraph
+    from gateway.policy.authz import DirectiveAuthorizer
 
     supergraph_sdl, sdls = _compose_builtin()
     supergraph = load_supergraph(supergraph_sdl)
+    unruled = DirectiveAuthorizer(supergraph).unruled()
+    if unruled:
+        # closed by default at run time too; composition refuses so the gap is fixed before review
+        raise CompositionError(
+            [
+                f"{coordinate} carries no authorization rule: add @requiresScopes / @authenticated / @policy "
+                '(docs/security.md), or @tag(name: "public") for reference data'
+                for coordinate in unruled
+            ]
+        )
     files = {"supergraph.graphql": supergraph_sdl, "platform.graphql": print_schema(supergraph.api_schema) + "\n"}
     for name, sdl in sdls.items():
         files[f"subgraphs/{name}.graphql"] = sdl if sdl.endswith("\n") else sdl + "\n"

@@ -118,6 +118,11 @@ class AuthSettings:
     demo_key_file: str = "var/dev-signing-key.pem"
     #: ``@policy`` name -> "module:function"
     policies: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    #: HMAC secret shared with standalone/remote subgraphs for the signed principal header
+    #: (gateway.policy.signed_principal); demo mode falls back to ``demo_subgraph_key_file``
+    subgraph_secret: str | None = dataclasses.field(default=None, repr=False)
+    subgraph_max_age: float = 60.0
+    demo_subgraph_key_file: str = "var/dev-subgraph-key"
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -370,7 +375,7 @@ def _build(raw: dict[str, Any], env: Mapping[str, str], source: str) -> Settings
     gateway = _gateway(root.sub("gateway"))
     audit = _audit(root.sub("audit"), env)
     telemetry = _telemetry(root.sub("telemetry"))
-    auth = _auth(root.sub("auth"), gateway.production)
+    auth = _auth(root.sub("auth"), gateway.production, env)
     stores = parse_stores(root.sub("stores"))
     adapters_table = root.sub("adapters")
     adapters = {
@@ -386,7 +391,7 @@ def _build(raw: dict[str, Any], env: Mapping[str, str], source: str) -> Settings
     if clash:
         raise ConfigError(f"subgraphs.{clash[0]}", "the name is already used by an enabled adapter")
     root.finish()
-    return Settings(
+    settings = Settings(
         gateway=gateway,
         audit=audit,
         telemetry=telemetry,
@@ -396,6 +401,11 @@ def _build(raw: dict[str, Any], env: Mapping[str, str], source: str) -> Settings
         stores=stores,
         source=source,
     )
+    if gateway.production:
+        from gateway.policy.production import refuse_unsafe
+
+        refuse_unsafe(settings)
+    return settings
 
 
 def _gateway(s: _Section) -> GatewaySettings:
@@ -579,7 +589,7 @@ def _store(s: _Section, name: str) -> str:
     return store
 
 
-def _auth(s: _Section, production: bool) -> AuthSettings:
+def _auth(s: _Section, production: bool, env: Mapping[str, str]) -> AuthSettings:
     from gateway.policy.authn import ALLOWED_ALGORITHMS
 
     defaults = AuthSettings()
@@ -599,6 +609,8 @@ def _auth(s: _Section, production: bool) -> AuthSettings:
             raise ConfigError(policies_table.key(name), 'must be "module:function"')
         policies[name] = target
     policies_table.used.update(policies)
+    secret = s.table.get("subgraph_secret")
+    s.used.add("subgraph_secret")
     leeway = s.get("leeway", float, defaults.leeway)
     if not 0 <= leeway <= 300:
         raise ConfigError(s.key("leeway"), f"must be between 0 and 300 seconds, got {leeway}")
@@ -615,6 +627,9 @@ def _auth(s: _Section, production: bool) -> AuthSettings:
         jwks_min_refresh_seconds=s.positive("jwks_min_refresh_seconds", float, defaults.jwks_min_refresh_seconds),
         demo_key_file=s.get("demo_key_file", str, defaults.demo_key_file),
         policies=policies,
+        subgraph_secret=_secret(s.key("subgraph_secret"), secret, env) if secret is not None else None,
+        subgraph_max_age=s.positive("subgraph_max_age", float, defaults.subgraph_max_age),
+        demo_subgraph_key_file=s.get("demo_subgraph_key_file", str, defaults.demo_subgraph_key_file),
     )
     s.finish()
     if production and settings.required and jwks_url is None:

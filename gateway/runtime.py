@@ -24,7 +24,10 @@ from gateway.federation.engine import FederatedGraph
 from gateway.federation.executor import Transport
 from gateway.federation.supergraph import Supergraph, load_supergraph
 from gateway.federation.transports import HttpTransport, InProcessTransport
+from gateway.policy.signed_principal import HEADER as PRINCIPAL_HEADER
+from gateway.policy.signed_principal import PrincipalSigner, subgraph_secret
 from gateway.sdk.adapter import Adapter, Health, HealthState
+from gateway.sdk.context import Principal
 from gateway.sdk.registry import make_adapter
 from gateway.sdk.retry import ReadRetry
 from gateway.sdk.scalars import SCALAR_RULES
@@ -84,7 +87,7 @@ class Runtime:
         async def check_remote(name: str, url: str) -> None:
             try:
                 async with asyncio.timeout(3):
-                    await fetch_remote_sdl(self.http, name, url)
+                    await fetch_remote_sdl(self.http, name, url, principal_signer(self.settings))
                 results[name] = Health(state=HealthState.UP)
             except (SubgraphError, TimeoutError) as exc:
                 results[name] = Health(state=HealthState.DOWN, detail=str(exc))
@@ -107,10 +110,20 @@ def read_supergraph_file(path: str) -> Supergraph:
     return load_supergraph(file.read_text(encoding="utf-8"), scalar_rules=SCALAR_RULES)
 
 
-async def fetch_remote_sdl(client: httpx.AsyncClient, name: str, url: str) -> str:
-    """``{ _service { sdl } }`` from a remote subgraph."""
+#: who the gateway is when it asks a subgraph for itself (its SDL), outside any client operation
+GATEWAY_PRINCIPAL = Principal(subject="silkgraph-gateway")
+
+
+async def fetch_remote_sdl(
+    client: httpx.AsyncClient, name: str, url: str, signer: PrincipalSigner | None = None
+) -> str:
+    """``{ _service { sdl } }`` from a remote subgraph (signed when the gateway has a subgraph secret)."""
+    body = json.dumps({"query": "{ _service { sdl } }"}).encode()
+    headers = {"content-type": "application/json"}
+    if signer is not None:
+        headers[PRINCIPAL_HEADER] = signer.sign(GATEWAY_PRINCIPAL, body)
     try:
-        response = await client.post(url, json={"query": "{ _service { sdl } }"}, timeout=10)
+        response = await client.post(url, content=body, headers=headers, timeout=10)
         payload = response.json()
         sdl = payload["data"]["_service"]["sdl"]
     except httpx.HTTPError as exc:
@@ -133,13 +146,16 @@ def compose_sources(sources: Sequence[Any]) -> str:
 
 
 async def _sources(
-    adapters: Sequence[Adapter], remotes: Sequence[SubgraphSettings], client: httpx.AsyncClient
+    adapters: Sequence[Adapter],
+    remotes: Sequence[SubgraphSettings],
+    client: httpx.AsyncClient,
+    signer: PrincipalSigner | None = None,
 ) -> list[Any]:
     from gateway.federation.compose import SubgraphSource
 
     sources = [SubgraphSource(name=a.name, url=subgraph_url(a.name), sdl=a.sdl()) for a in adapters]
     for remote in remotes:
-        sdl = await fetch_remote_sdl(client, remote.name, remote.url)
+        sdl = await fetch_remote_sdl(client, remote.name, remote.url, signer)
         sources.append(SubgraphSource(name=remote.name, url=remote.url, sdl=sdl))
     return sources
 
@@ -166,6 +182,7 @@ async def build_runtime(
     )
     transports: dict[str, Transport] = {}
     live: dict[str, Adapter] = {}
+    signer = principal_signer(settings)
     remotes = dict(settings.subgraphs)
     if gw.supergraph:
         supergraph = await asyncio.to_thread(read_supergraph_file, gw.supergraph)
@@ -179,9 +196,9 @@ async def build_runtime(
             tuned = remotes.get(name)
             # a [subgraphs.NAME] table tunes that subgraph of the supergraph: its url replaces the routing url
             transports[name] = (
-                _remote_transport(tuned, session)
+                _remote_transport(tuned, session, signer)
                 if tuned is not None
-                else HttpTransport(name, sub.url, session, timeout=gw.subgraph_timeout)
+                else HttpTransport(name, sub.url, session, timeout=gw.subgraph_timeout, signer=signer)
             )
         remotes = {}
     else:
@@ -192,12 +209,12 @@ async def build_runtime(
             live[adapter.name] = adapter
             transports[adapter.name] = InProcessTransport(adapter)
         for remote in remotes.values():
-            transports[remote.name] = _remote_transport(remote, http)
+            transports[remote.name] = _remote_transport(remote, http, signer)
         if not transports:
             raise ConfigError(
                 "adapters", "no adapter is enabled and no remote subgraph is configured: nothing to serve"
             )
-        sdl = compose_sources(await _sources(list(live.values()), list(remotes.values()), http))
+        sdl = compose_sources(await _sources(list(live.values()), list(remotes.values()), http, signer))
         supergraph = load_supergraph(sdl, scalar_rules=SCALAR_RULES)
     graph = FederatedGraph(
         supergraph,
@@ -212,7 +229,18 @@ async def build_runtime(
     return Runtime(settings=settings, supergraph=supergraph, graph=graph, adapters=live, remotes=remotes, http=http)
 
 
-def _remote_transport(remote: SubgraphSettings, client: httpx.AsyncClient | aiohttp.ClientSession) -> HttpTransport:
+def principal_signer(settings: Settings) -> PrincipalSigner | None:
+    """The signer of the principal header for remote subgraphs (None: no secret, demo without remotes)."""
+    if not settings.subgraphs and settings.gateway.supergraph is None:
+        return None
+    auth = settings.auth
+    secret = subgraph_secret(auth.subgraph_secret, auth.demo_subgraph_key_file, production=settings.gateway.production)
+    return PrincipalSigner(secret) if secret is not None else None
+
+
+def _remote_transport(
+    remote: SubgraphSettings, client: httpx.AsyncClient | aiohttp.ClientSession, signer: PrincipalSigner | None = None
+) -> HttpTransport:
     """The transport of a configured remote subgraph, with its timeouts, headers, guard and retry settings."""
     return HttpTransport(
         remote.name,
@@ -223,4 +251,5 @@ def _remote_transport(remote: SubgraphSettings, client: httpx.AsyncClient | aioh
         headers=remote.headers,
         guard=remote.guard,
         retry=ReadRetry(attempts=remote.retry.attempts, max_delay=remote.retry.max_delay),
+        signer=signer,
     )

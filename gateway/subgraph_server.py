@@ -1,7 +1,11 @@
 """One adapter as a standalone Federation v2 subgraph service (``silkgraph subgraph NAME``).
 
 Any federation router (Silkgraph's own, or another one running ``schema/supergraph.graphql``) can call it over
-HTTP. The principal's agency arrives in ``X-Agency-Id`` from a trusted router; ``traceparent`` is kept.
+HTTP — but only with the caller's principal signed by the router (``Silkgraph-Principal``, see
+:mod:`gateway.policy.signed_principal`). An unsigned, forged, stale or replayed request is answered 401 with no
+data, before the adapter sees it; ``X-Agency-Id`` from the caller is never trusted. The verified principal is
+the request's principal, so the adapter's legacy calls carry its agency (gateway.sdk.tenancy). ``traceparent``
+is kept.
 """
 
 from __future__ import annotations
@@ -14,12 +18,20 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
+from gateway.errors import Unauthenticated
+from gateway.policy.signed_principal import HEADER, PrincipalVerifier
 from gateway.sdk.adapter import Adapter
-from gateway.sdk.context import Principal, RequestContext, SubgraphContext
+from gateway.sdk.context import RequestContext, SubgraphContext, _reset_current, _set_current
 
 __all__ = ["create_subgraph_app"]
+
+#: the request (with its verified principal) in the ASGI scope
+_REQUEST = "silkgraph.request"
+#: a body larger than this is refused before it is verified
+MAX_BODY_BYTES = 2_000_000
 
 
 class _SubgraphGraphQL(GraphQL[SubgraphContext, None]):
@@ -28,13 +40,62 @@ class _SubgraphGraphQL(GraphQL[SubgraphContext, None]):
         self.adapter = adapter
 
     async def get_context(self, request: Any, response: Any) -> SubgraphContext:
-        agency = request.headers.get("x-agency-id") or None
-        principal = Principal(subject="router", agency=agency)
-        ctx = RequestContext(principal=principal, traceparent=request.headers.get("traceparent"))
+        ctx: RequestContext = request.scope[_REQUEST]
         return SubgraphContext(adapter=self.adapter, request=ctx, state=self.adapter.request_state(ctx))
 
 
-def create_subgraph_app(adapter: Adapter) -> Starlette:
+class _SignedOnly:
+    """Lets a request through only with a valid signed principal header; the body is read once and replayed."""
+
+    def __init__(self, app: ASGIApp, verifier: PrincipalVerifier) -> None:
+        self.app = app
+        self.verifier = verifier
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        try:
+            body = await _read(request)
+            principal = self.verifier.verify(request.headers.get(HEADER), body)
+        except Unauthenticated as exc:
+            refusal = JSONResponse(
+                {"errors": [{"message": exc.message, "extensions": {"code": exc.code}}]},
+                status_code=401,
+                headers={"www-authenticate": f'{HEADER} realm="silkgraph-subgraph"'},
+            )
+            await refusal(scope, receive, send)
+            return
+        ctx = RequestContext(principal=principal, traceparent=request.headers.get("traceparent"))
+        scope[_REQUEST] = ctx
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        token = _set_current(ctx)
+        try:
+            await self.app(scope, replay, send)
+        finally:
+            _reset_current(token)
+
+
+async def _read(request: Request) -> bytes:
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise Unauthenticated(f"the request body is over {MAX_BODY_BYTES} bytes; it was not verified")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def create_subgraph_app(adapter: Adapter, verifier: PrincipalVerifier) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with adapter.lifespan():
@@ -42,12 +103,13 @@ def create_subgraph_app(adapter: Adapter) -> Starlette:
 
     async def healthz(request: Request) -> Response:
         health = await adapter.health()
-        return JSONResponse(
-            {"status": health.state.value, "detail": health.detail}, status_code=200 if health.ok else 503
-        )
+        return JSONResponse({"status": health.state.value}, status_code=200 if health.ok else 503)
 
     return Starlette(
         # a Route, not a Mount: a Mount answers POST /graphql with a 307 to /graphql/, which routers do not follow
-        routes=[Route("/healthz", healthz), Route("/graphql", _SubgraphGraphQL(adapter), methods=["GET", "POST"])],
+        routes=[
+            Route("/healthz", healthz),
+            Route("/graphql", _SignedOnly(_SubgraphGraphQL(adapter), verifier), methods=["GET", "POST"]),
+        ],
         lifespan=lifespan,
     )

@@ -12,8 +12,10 @@ from adapters.barter import types as t
 from adapters.barter.balance import settlement_status
 from adapters.barter.loaders import BarterState
 from adapters.barter.model import Contract, Party
+from gateway.policy.scopes import BARTER_READ
 from gateway.sdk.context import SubgraphContext
 from gateway.sdk.identifiers import MoneyValue
+from gateway.sdk.rules import needs
 from gateway.sdk.scalars import CountryCode, CurrencyCode, TaxId
 
 __all__ = ["BarterContract", "Company", "Info", "contract_to_graphql", "state"]
@@ -31,7 +33,9 @@ async def _barter_contracts(root: Company, info: Info) -> list[BarterContract] |
     return [contract_to_graphql(c, st.today) for c in contracts]
 
 
-@strawberry.federation.type(keys=["country taxId"], description="A trader; barter adds its barter contracts.")
+@strawberry.federation.type(
+    keys=["country taxId"], description="A trader; barter adds its barter contracts.", authenticated=True
+)
 class Company:
     country: CountryCode
     tax_id: TaxId
@@ -49,6 +53,7 @@ def _company(party: Party) -> Company:
 
 
 @strawberry.federation.type(
+    requires_scopes=needs(BARTER_READ),
     keys=["id"],
     description=(
         "A barter (goods-for-goods) contract: dated, numbered, two parties in different countries, two goods "

@@ -15,6 +15,8 @@ from adapters.barter.proposals import (
     party_ref,
     proposal_payload,
 )
+from gateway.policy.scopes import BARTER_READ, BARTER_WRITE
+from gateway.sdk.rules import needs
 from gateway.sdk.schema import federation_schema
 
 __all__ = ["build_schema"]
@@ -55,23 +57,28 @@ async def record_barter_delivery(info: Info, input: RecordBarterDeliveryInput) -
 
 @strawberry.type
 class Query:
-    barter_contract: BarterContract | None = strawberry.field(
+    barter_contract: BarterContract | None = strawberry.federation.field(
         resolver=barter_contract,
+        requires_scopes=needs(BARTER_READ),
         description="One barter contract by id, or null if it does not exist or is not visible to you.",
     )
-    barter_contracts: list[BarterContract] = strawberry.field(
-        resolver=barter_contracts, description="Barter contracts, optionally of one party, type or status."
+    barter_contracts: list[BarterContract] = strawberry.federation.field(
+        resolver=barter_contracts,
+        requires_scopes=needs(BARTER_READ),
+        description="Barter contracts, optionally of one party, type or status.",
     )
 
 
 @strawberry.type
 class Mutation:
-    propose_barter_contract: BarterContract = strawberry.mutation(
+    propose_barter_contract: BarterContract = strawberry.federation.mutation(
         resolver=propose_barter_contract,
+        requires_scopes=needs(BARTER_WRITE),
         description="Propose a barter contract; the register files it with status DRAFT.",
     )
-    record_barter_delivery: BarterContract = strawberry.mutation(
+    record_barter_delivery: BarterContract = strawberry.federation.mutation(
         resolver=record_barter_delivery,
+        requires_scopes=needs(BARTER_WRITE),
         description=(
             "Record a delivery leg against one side's goods list. The HS code must be in that side's list and the "
             "quantity positive and within what is still to deliver."

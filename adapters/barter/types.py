@@ -11,6 +11,8 @@ import strawberry
 from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 
+from gateway.policy.scopes import BARTER_READ
+from gateway.sdk.rules import needs
 from gateway.sdk.scalars import AWB, CountryCode, HSCode, Money
 
 if TYPE_CHECKING:
@@ -52,6 +54,7 @@ class BarterContractStatus(enum.Enum):
 
 
 @strawberry.federation.type(
+    authenticated=True,
     keys=[Key(fields=FieldSet("id"), resolvable=False)],
     description="A customs declaration, by its MRN (customs subgraph).",
 )
@@ -60,6 +63,7 @@ class CustomsDeclaration:
 
 
 @strawberry.federation.type(
+    authenticated=True,
     keys=[Key(fields=FieldSet("awb"), resolvable=False)],
     description="An air shipment, by its air waybill (cargo subgraph).",
 )
@@ -67,7 +71,10 @@ class Shipment:
     awb: AWB
 
 
-@strawberry.type(description="One line of a side's goods list, valued in the contract's reference currency.")
+@strawberry.federation.type(
+    description="One line of a side's goods list, valued in the contract's reference currency.",
+    requires_scopes=needs(BARTER_READ),
+)
 class BarterGoodsLine:
     line_no: int
     side: BarterSide
@@ -83,7 +90,9 @@ class BarterGoodsLine:
     remaining_quantity: Decimal
 
 
-@strawberry.type(description="One delivery leg recorded against a side's goods list.")
+@strawberry.federation.type(
+    description="One delivery leg recorded against a side's goods list.", requires_scopes=needs(BARTER_READ)
+)
 class BarterDelivery:
     id: strawberry.ID
     side: BarterSide
@@ -96,11 +105,12 @@ class BarterDelivery:
     shipment: Shipment | None = strawberry.field(description="The air shipment, when the leg flew.")
 
 
-@strawberry.type(
+@strawberry.federation.type(
+    requires_scopes=needs(BARTER_READ),
     description=(
         "The running balance: value shipped by each side, the residual and who owes it. The side that shipped "
         "less owes the difference (Civil Code art. 568: the cheaper side pays the difference)."
-    )
+    ),
 )
 class BarterBalance:
     contracted_a: Money

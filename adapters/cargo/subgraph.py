@@ -23,7 +23,9 @@ from adapters.cargo.model import FlightLeg as LegRecord
 from adapters.cargo.model import Interface, ShipmentRecord
 from adapters.cargo.status import StatusCode
 from gateway.errors import BadUserInput
+from gateway.policy.scopes import CARGO_BOOK, CARGO_READ
 from gateway.sdk.identifiers import parse_awb
+from gateway.sdk.rules import needs
 from gateway.sdk.scalars import AWB, CountryCode, HSCode, TaxId
 from gateway.sdk.schema import federation_schema
 
@@ -51,8 +53,12 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def _described(text: str, *, mutation: bool = False) -> Callable[[_F], _F]:
-    """``@strawberry.field(description=...)`` with the resolver's own signature kept for the type checker."""
-    return cast("Callable[[_F], _F]", (strawberry.mutation if mutation else strawberry.field)(description=text))
+    """A cargo read (``cargo:read``) or booking (``cargo:book``), the resolver's signature kept for mypy."""
+    if mutation:
+        return cast(
+            "Callable[[_F], _F]", strawberry.federation.mutation(description=text, requires_scopes=needs(CARGO_BOOK))
+        )
+    return cast("Callable[[_F], _F]", strawberry.federation.field(description=text, requires_scopes=needs(CARGO_READ)))
 
 
 def _loaders(info: Info) -> CargoLoaders:
@@ -65,14 +71,16 @@ def _awb(value: Any, field: str, info: Info) -> str:
     return awb
 
 
-@strawberry.type(name="CargoAirline")
+@strawberry.federation.type(name="CargoAirline", requires_scopes=needs(CARGO_READ))
 class Airline:
     prefix: str
     name: str
     interface: CargoInterface  # type: ignore[valid-type]
 
 
-@strawberry.type(name="CargoFlightLeg", description="One flight of a shipment's route.")
+@strawberry.federation.type(
+    name="CargoFlightLeg", description="One flight of a shipment's route.", requires_scopes=needs(CARGO_READ)
+)
 class FlightLeg:
     flight: str
     from_: str = strawberry.field(name="from", description="IATA code of the departure airport.")
@@ -87,7 +95,9 @@ class FlightLeg:
         )
 
 
-@strawberry.type(name="CargoEvent", description="A status in the normalised timeline.")
+@strawberry.federation.type(
+    name="CargoEvent", description="A status in the normalised timeline.", requires_scopes=needs(CARGO_READ)
+)
 class Event:
     code: CargoStatusCode  # type: ignore[valid-type]
     label: str
@@ -108,13 +118,15 @@ class Event:
         )
 
 
-@strawberry.type(name="CargoBooking")
+@strawberry.federation.type(name="CargoBooking", requires_scopes=needs(CARGO_READ))
 class Booking:
     reference: str | None = strawberry.field(description="The shipper's booking reference, if it gave one.")
     booked_at: dt.datetime | None = strawberry.field(description="When the airline confirmed it (BKD).")
 
 
-@strawberry.federation.type(keys=["awb"], description="An air waybill and the cargo it covers.")
+@strawberry.federation.type(
+    keys=["awb"], description="An air waybill and the cargo it covers.", requires_scopes=needs(CARGO_READ)
+)
 class Shipment:
     awb: AWB
     record: strawberry.Private[ShipmentRecord]
@@ -186,7 +198,7 @@ class Shipment:
         return Booking(reference=self.record.booking_reference, booked_at=booked)
 
 
-@strawberry.federation.type(keys=["country taxId"])
+@strawberry.federation.type(keys=["country taxId"], authenticated=True)
 class Company:
     country: CountryCode
     tax_id: TaxId
@@ -211,19 +223,19 @@ class ShipmentFilter:
     )
 
 
-@strawberry.type(name="ShipmentEdge")
+@strawberry.federation.type(name="ShipmentEdge", requires_scopes=needs(CARGO_READ))
 class ShipmentEdge:
     cursor: str
     node: Shipment
 
 
-@strawberry.type(name="ShipmentPageInfo")
+@strawberry.federation.type(name="ShipmentPageInfo", requires_scopes=needs(CARGO_READ))
 class ShipmentPageInfo:
     has_next_page: bool
     end_cursor: str | None
 
 
-@strawberry.type(name="ShipmentConnection")
+@strawberry.federation.type(name="ShipmentConnection", requires_scopes=needs(CARGO_READ))
 class ShipmentConnection:
     edges: list[ShipmentEdge]
     page_info: ShipmentPageInfo

@@ -17,8 +17,10 @@ from adapters.customs.loaders import CustomsLoaders
 from adapters.customs.records import DeclarationRecord, GoodsLine, Notice
 from adapters.customs.register import PROCEDURES
 from gateway.errors import BadUserInput
+from gateway.policy.scopes import CUSTOMS_READ, CUSTOMS_SUBMIT
 from gateway.sdk import identifiers as ids
 from gateway.sdk.context import SubgraphContext
+from gateway.sdk.rules import needs
 from gateway.sdk.scalars import AWB, VIN, CountryCode, HSCode, Money, MoneyValue, TaxId
 from gateway.sdk.schema import federation_schema
 
@@ -31,12 +33,18 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def _field(description: str) -> Callable[[_F], _F]:
-    """``strawberry.field(description=...)`` with its type kept (the keyword form is untyped for mypy)."""
-    return cast(Callable[[_F], _F], strawberry.field(description=description))
+    """A customs read (``customs:read``), with its type kept (the keyword form is untyped for mypy)."""
+    return cast(
+        Callable[[_F], _F], strawberry.federation.field(description=description, requires_scopes=needs(CUSTOMS_READ))
+    )
 
 
 def _mutation(description: str) -> Callable[[_F], _F]:
-    return cast(Callable[[_F], _F], strawberry.mutation(description=description))
+    """A customs write: only tokens with ``customs:submit`` (and an agency) may lodge."""
+    return cast(
+        Callable[[_F], _F],
+        strawberry.federation.mutation(description=description, requires_scopes=needs(CUSTOMS_SUBMIT)),
+    )
 
 
 def _loaders(info: Info) -> CustomsLoaders:
@@ -76,7 +84,9 @@ class DeclarationDirection(enum.Enum):
     IMPORT = "IMPORT"
 
 
-@strawberry.type(description="One notification customs issued about a declaration (WCO DMS).")
+@strawberry.federation.type(
+    description="One notification customs issued about a declaration (WCO DMS).", requires_scopes=needs(CUSTOMS_READ)
+)
 class CustomsNotification:
     code: str = strawberry.field(description="DMS function code, e.g. 02")
     name: str = strawberry.field(description="DMS message name, e.g. DMSRCV")
@@ -90,19 +100,19 @@ class CustomsNotification:
         )
 
 
-@strawberry.type
+@strawberry.federation.type(requires_scopes=needs(CUSTOMS_READ))
 class CustomsOffice:
     id: str
     name: str
 
 
-@strawberry.type
+@strawberry.federation.type(requires_scopes=needs(CUSTOMS_READ))
 class CustomsProcedure:
     code: str
     description: str
 
 
-@strawberry.type
+@strawberry.federation.type(requires_scopes=needs(CUSTOMS_READ))
 class DeclarationGoodsItem:
     sequence: int
     hs_code: HSCode
@@ -125,7 +135,11 @@ class DeclarationGoodsItem:
         )
 
 
-@strawberry.federation.type(keys=["id"], description="A customs declaration; its id is the MRN (18 characters).")
+@strawberry.federation.type(
+    keys=["id"],
+    description="A customs declaration; its id is the MRN (18 characters).",
+    requires_scopes=needs(CUSTOMS_READ),
+)
 class CustomsDeclaration:
     id: strawberry.ID
     lrn: str = strawberry.field(description="Local reference number the declarant chose (≤35 characters)")
@@ -169,7 +183,7 @@ class CustomsDeclaration:
         return cls.of(record) if record is not None else None
 
 
-@strawberry.federation.type(keys=["country taxId"])
+@strawberry.federation.type(keys=["country taxId"], authenticated=True)
 class Company:
     country: CountryCode
     tax_id: TaxId
@@ -184,7 +198,7 @@ class Company:
         return cls(country=representation["country"], tax_id=representation["taxId"])
 
 
-@strawberry.federation.type(keys=["awb"])
+@strawberry.federation.type(keys=["awb"], authenticated=True)
 class Shipment:
     awb: AWB
 
@@ -197,7 +211,7 @@ class Shipment:
         return cls(awb=representation["awb"])
 
 
-@strawberry.federation.type(keys=["vin"])
+@strawberry.federation.type(keys=["vin"], authenticated=True)
 class Vehicle:
     vin: VIN
 
@@ -211,7 +225,7 @@ class Vehicle:
         return cls(vin=representation["vin"])
 
 
-@strawberry.federation.type(keys=["id"])
+@strawberry.federation.type(keys=["id"], authenticated=True)
 class BarterContract:
     id: strawberry.ID
 
@@ -233,13 +247,13 @@ class DeclarationFilter:
     barter_contract_id: strawberry.ID | None = None
 
 
-@strawberry.type
+@strawberry.federation.type(requires_scopes=needs(CUSTOMS_READ))
 class DeclarationPageInfo:
     has_next_page: bool
     end_cursor: str | None
 
 
-@strawberry.type
+@strawberry.federation.type(requires_scopes=needs(CUSTOMS_READ))
 class DeclarationConnection:
     nodes: list[CustomsDeclaration]
     total_count: int
@@ -270,7 +284,7 @@ class SubmitDeclarationInput:
     goods_items: list[DeclarationGoodsItemInput]
 
 
-@strawberry.type
+@strawberry.federation.type(requires_scopes=needs(CUSTOMS_READ))
 class SubmitDeclarationPayload:
     id: strawberry.ID = strawberry.field(description="The MRN customs assigned")
     lrn: str

@@ -12,7 +12,9 @@ import strawberry
 import strawberry.federation
 
 from adapters.payments.model import AccountRecord, RecallOutcome, ReturnRecord, StatementRecord, TransactionReport
+from gateway.policy.scopes import PAYMENTS_READ
 from gateway.sdk.identifiers import MoneyValue, parse_uetr
+from gateway.sdk.rules import needs
 from gateway.sdk.scalars import BIC, UETR, CountryCode, CurrencyCode, Money, TaxId
 
 if TYPE_CHECKING:
@@ -120,7 +122,10 @@ class PaymentAccountStatus(enum.Enum):
     BLOCKED = "BLOCKED"
 
 
-@strawberry.type(description="One status a payment went through, with its ISO 20022 reason code.")
+@strawberry.federation.type(
+    description="One status a payment went through, with its ISO 20022 reason code.",
+    requires_scopes=needs(PAYMENTS_READ),
+)
 class PaymentStatusEvent:
     status: PaymentStatus
     reason: str | None = strawberry.field(description="ISO 20022 status reason code, e.g. AM04, AC06, RR04")
@@ -128,7 +133,7 @@ class PaymentStatusEvent:
     at: dt.datetime
 
 
-@strawberry.type(description="A pacs.004 return of a settled payment.")
+@strawberry.federation.type(description="A pacs.004 return of a settled payment.", requires_scopes=needs(PAYMENTS_READ))
 class PaymentReturn:
     return_id: str
     amount: Money
@@ -137,7 +142,9 @@ class PaymentReturn:
     settlement_date: dt.date
 
 
-@strawberry.type(description="The outcome of a recall (camt.056 → camt.029).")
+@strawberry.federation.type(
+    description="The outcome of a recall (camt.056 → camt.029).", requires_scopes=needs(PAYMENTS_READ)
+)
 class PaymentRecall:
     case_id: str
     uetr: UETR
@@ -154,7 +161,7 @@ class PaymentRecall:
         return Payment.from_report(report) if report is not None and report.known else None
 
 
-@strawberry.federation.type(keys=["country taxId"])  # owned by tax: described there
+@strawberry.federation.type(keys=["country taxId"])  # owned by tax: described ther, authenticated=True)
 class Company:
     country: CountryCode
     tax_id: TaxId
@@ -177,7 +184,7 @@ class Company:
         return [p for p in found if status is None or p.status == status]
 
 
-@strawberry.type(description="A bank account on the payment rail.")
+@strawberry.federation.type(description="A bank account on the payment rail.", requires_scopes=needs(PAYMENTS_READ))
 class PaymentAccount:
     number: str = strawberry.field(description="IBAN where the country uses one, else the domestic number")
     iban: bool
@@ -196,14 +203,19 @@ class PaymentAccount:
         )
 
 
-@strawberry.type(description="A debtor or creditor of a payment: company, account and its bank.")
+@strawberry.federation.type(
+    description="A debtor or creditor of a payment: company, account and its bank.",
+    requires_scopes=needs(PAYMENTS_READ),
+)
 class PaymentParty:
     company: Company
     account: str
     agent: BIC = strawberry.field(description="BIC of the party's bank (debtor/creditor agent)")
 
 
-@strawberry.federation.type(keys=["uetr"], description="An ISO 20022 customer credit transfer (pacs.008).")
+@strawberry.federation.type(
+    keys=["uetr"], description="An ISO 20022 customer credit transfer (pacs.008).", requires_scopes=needs(PAYMENTS_READ)
+)
 class Payment:
     uetr: UETR
     msg_id: str
@@ -289,7 +301,9 @@ def recall_of(r: RecallOutcome | None) -> PaymentRecall | None:
     )
 
 
-@strawberry.type(description="One booked entry of a camt.053 statement.")
+@strawberry.federation.type(
+    description="One booked entry of a camt.053 statement.", requires_scopes=needs(PAYMENTS_READ)
+)
 class StatementEntry:
     reference: str
     amount: Money
@@ -310,7 +324,9 @@ class StatementEntry:
         return Payment.from_report(report) if report is not None and report.known else None
 
 
-@strawberry.type(description="An account's end-of-day statement (camt.053).")
+@strawberry.federation.type(
+    description="An account's end-of-day statement (camt.053).", requires_scopes=needs(PAYMENTS_READ)
+)
 class Statement:
     statement_id: str
     account: str
@@ -345,7 +361,9 @@ class Statement:
         )
 
 
-@strawberry.type(description="A deterministic FX quote of the payment rail.")
+@strawberry.federation.type(
+    description="A deterministic FX quote of the payment rail.", requires_scopes=needs(PAYMENTS_READ)
+)
 class FxQuote:
     quote_id: str
     source: CurrencyCode = strawberry.field(name="from")

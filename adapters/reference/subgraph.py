@@ -1,7 +1,8 @@
 """The reference subgraph: countries, currencies, airports, airlines and HS chapters as Federation v2 entities.
 
 Every other subgraph may point at ``Country``, ``Currency``, ``Airport`` or ``Airline`` by key; this subgraph
-owns all their other fields (docs/subgraph-conventions.md).
+owns all their other fields (docs/subgraph-conventions.md). Reference data is the only public part of the graph:
+every field here is tagged ``@tag(name: "public")`` (gateway.policy.authz opens no other field without a rule).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from adapters.reference.sco import ScoStatus
 from gateway.errors import BadUserInput, NotFound
 from gateway.sdk.context import SubgraphContext
 from gateway.sdk.identifiers import parse_country, parse_currency
+from gateway.sdk.rules import public_field
 from gateway.sdk.scalars import CountryCode, CurrencyCode
 from gateway.sdk.schema import federation_schema
 
@@ -58,10 +60,10 @@ def _prefix(value: Any, field: str) -> str:
 
 @strawberry.federation.type(keys=["code"], description="An ISO 4217 currency.")
 class Currency:
-    code: CurrencyCode
-    numeric_code: str = strawberry.field(description="ISO 4217 numeric code, three digits (e.g. 156).")
-    name: str
-    minor_units: int | None = strawberry.field(
+    code: CurrencyCode = public_field()
+    numeric_code: str = public_field(description="ISO 4217 numeric code, three digits (e.g. 156).")
+    name: str = public_field()
+    minor_units: int | None = public_field(
         description="Digits after the decimal point (ISO 4217); null where ISO gives none (gold, SDR)."
     )
 
@@ -85,14 +87,14 @@ class Currency:
 
 @strawberry.federation.type(keys=["iata"], description="An airport with an IATA code (data: airportsdata).")
 class Airport:
-    iata: str
-    icao: str
-    name: str
-    city: str
-    country: CountryCode
-    latitude: float
-    longitude: float
-    timezone: str = strawberry.field(description="IANA time zone, e.g. Asia/Shanghai.")
+    iata: str = public_field()
+    icao: str = public_field()
+    name: str = public_field()
+    city: str = public_field()
+    country: CountryCode = public_field()
+    latitude: float = public_field()
+    longitude: float = public_field()
+    timezone: str = public_field(description="IANA time zone, e.g. Asia/Shanghai.")
 
     @classmethod
     def of(cls, record: AirportRecord) -> Airport:
@@ -118,18 +120,18 @@ class Airport:
 
 @strawberry.federation.type(keys=["code"], description="An ISO 3166 country and its place on the platform.")
 class Country:
-    code: CountryCode
-    alpha3: str
-    numeric: str
-    name: str
-    official_name: str
-    sco_status: ScoStatus
+    code: CountryCode = public_field()
+    alpha3: str = public_field()
+    numeric: str = public_field()
+    name: str = public_field()
+    official_name: str = public_field()
+    sco_status: ScoStatus = public_field()
 
-    currencies: list[Currency] = strawberry.field(
+    currencies: list[Currency] = public_field(
         resolver=lambda root: [Currency.of(c) for c in _currencies.country_currencies(root.code)],
         description="Legal tender in the country (ISO 4217; fund codes excluded).",
     )
-    airports: list[Airport] = strawberry.field(
+    airports: list[Airport] = public_field(
         resolver=lambda root: [Airport.of(a) for a in _airports.airports_in(root.code)],
         description="Every airport with an IATA code in the country, by code.",
     )
@@ -156,10 +158,10 @@ class Country:
 
 @strawberry.federation.type(keys=["awbPrefix"], description="An airline, by the prefix of its air waybills.")
 class Airline:
-    awb_prefix: str = strawberry.field(description="The three digits that open the airline's AWB numbers.")
-    name: str
-    country: CountryCode
-    verified: bool = strawberry.field(description="Whether the prefix was checked against a published source.")
+    awb_prefix: str = public_field(description="The three digits that open the airline's AWB numbers.")
+    name: str = public_field()
+    country: CountryCode = public_field()
+    verified: bool = public_field(description="Whether the prefix was checked against a published source.")
 
     @classmethod
     def of(cls, record: AirlineRecord) -> Airline:
@@ -179,10 +181,10 @@ class Airline:
         return cls.of(record)
 
 
-@strawberry.type(description="A chapter of the Harmonized System nomenclature (01-97; 77 is reserved).")
+@strawberry.federation.type(description="A chapter of the Harmonized System nomenclature (01-97; 77 is reserved).")
 class HsChapter:
-    code: str
-    title: str
+    code: str = public_field()
+    title: str = public_field()
 
 
 def _list_countries(sco_status: ScoStatus | None = None, all: bool = False) -> list[Country]:
@@ -230,32 +232,32 @@ def _list_hs_chapters() -> list[HsChapter]:
 
 @strawberry.type
 class Query:
-    countries: list[Country] = strawberry.field(
+    countries: list[Country] = public_field(
         resolver=_list_countries,
         description=(
             "The platform's countries: SCO members, observers and dialogue partners and the countries of its "
             "trade; all ISO 3166 countries with all: true. Filtered by SCO status when given."
         ),
     )
-    country: Country | None = strawberry.field(resolver=_country, description="One country by ISO 3166 alpha-2 code.")
-    currencies: list[Currency] = strawberry.field(
+    country: Country | None = public_field(resolver=_country, description="One country by ISO 3166 alpha-2 code.")
+    currencies: list[Currency] = public_field(
         resolver=_list_currencies, description="Every ISO 4217 currency, by code."
     )
-    currency: Currency | None = strawberry.field(resolver=_currency, description="One currency by ISO 4217 code.")
-    airports: list[Airport] = strawberry.field(
+    currency: Currency | None = public_field(resolver=_currency, description="One currency by ISO 4217 code.")
+    airports: list[Airport] = public_field(
         resolver=_list_airports,
         description="The airports of a country, or without a country the hubs of the platform's cargo routes.",
     )
-    airport: Airport | None = strawberry.field(
+    airport: Airport | None = public_field(
         resolver=_airport, description="One airport by IATA code; null when no airport has it."
     )
-    airlines: list[Airline] = strawberry.field(
+    airlines: list[Airline] = public_field(
         resolver=_list_airlines, description="The airlines of the platform's cargo routes, by AWB prefix."
     )
-    airline: Airline | None = strawberry.field(
+    airline: Airline | None = public_field(
         resolver=_airline, description="One airline by AWB prefix; null when the prefix is not known."
     )
-    hs_chapters: list[HsChapter] = strawberry.field(
+    hs_chapters: list[HsChapter] = public_field(
         resolver=_list_hs_chapters, description="The chapters of the Harmonized System, 01-97."
     )
 

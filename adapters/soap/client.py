@@ -52,6 +52,7 @@ from gateway.resilience import SourceGuard
 from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.calls import guard_of, legacy_http_client
 from gateway.sdk.retry import ReadRetry, Sleep, transient
+from gateway.sdk.tenancy import Tenancy
 
 __all__ = ["Scope", "SoapClient", "SoapEndpoint"]
 
@@ -64,6 +65,8 @@ class Scope:
 
     agency: str | None = None
     traceparent: str | None = None
+    #: whose records the caller sees; per-tenant caches key on it (gateway.sdk.tenancy)
+    tenancy: Tenancy = dataclasses.field(default_factory=Tenancy)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

@@ -17,6 +17,7 @@ from gateway.errors import SubgraphError
 from gateway.sdk.adapter import Adapter, AdapterSettings, Health, HealthState, SandboxSpec
 from gateway.sdk.context import RequestContext
 from gateway.sdk.retry import ReadRetry
+from gateway.sdk.tenancy import tenancy_of
 
 __all__ = ["TaxAdapter"]
 
@@ -69,7 +70,11 @@ class TaxAdapter(Adapter):
         return self._client
 
     def request_state(self, request: RequestContext) -> TaxLoaders:
-        scope = Scope(agency=request.principal.agency, traceparent=request.traceparent)
+        scope = Scope(
+            agency=request.principal.agency,
+            traceparent=request.traceparent,
+            tenancy=tenancy_of(request.principal),
+        )
         return TaxLoaders(self.client, scope, cache=self._cache)
 
     async def health(self) -> Health:

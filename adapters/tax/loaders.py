@@ -53,7 +53,7 @@ class TaxLoaders:
             found = await self.client.taxpayers(keys, self.scope)
             return [found.get(key) for key in keys]
         # the tenant is part of the cache key: an agency never sees another agency's entries
-        names = {key: cache_key("tax.taxpayer", self.scope.agency, *key) for key in keys}
+        names = {key: cache_key("tax.taxpayer", self.scope.tenancy, *key) for key in keys}
         cached = await self.cache.get_many(list(names.values()))
         missing = [key for key in keys if names[key] not in cached]
         try:

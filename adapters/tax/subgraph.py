@@ -16,8 +16,10 @@ from strawberry.federation.types import FieldSet
 from adapters.tax.loaders import TaxLoaders
 from adapters.tax.records import InvoiceRecord, RebateRecord, Taxpayer
 from gateway.errors import BadUserInput
+from gateway.policy.scopes import TAX_READ
 from gateway.sdk import identifiers as ids
 from gateway.sdk.context import SubgraphContext
+from gateway.sdk.rules import needs
 from gateway.sdk.scalars import CountryCode, Money, MoneyValue, TaxId
 from gateway.sdk.schema import federation_schema
 
@@ -28,8 +30,15 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def _field(description: str) -> Callable[[_F], _F]:
-    """``strawberry.field(description=...)`` with its type kept (the keyword form is untyped for mypy)."""
-    return cast(Callable[[_F], _F], strawberry.field(description=description))
+    """A tax read (``tax:read``), with its type kept (the keyword form is untyped for mypy)."""
+    return cast(
+        Callable[[_F], _F], strawberry.federation.field(description=description, requires_scopes=needs(TAX_READ))
+    )
+
+
+def _register_field() -> Any:
+    """A field of the taxpayer register on the shared ``Company`` entity: ``tax:read``."""
+    return strawberry.federation.field(requires_scopes=needs(TAX_READ))
 
 
 def _loaders(info: Info) -> TaxLoaders:
@@ -74,22 +83,24 @@ class ExportRebateStatus(enum.Enum):
     REJECTED = "REJECTED"
 
 
-@strawberry.federation.type(keys=[Key(fields=FieldSet("id"), resolvable=False)])
+@strawberry.federation.type(keys=[Key(fields=FieldSet("id"), resolvable=False)], authenticated=True)
 class CustomsDeclaration:
     id: strawberry.ID
 
 
-@strawberry.federation.type(keys=["country taxId"], description="A trader as the tax authority registers it.")
+@strawberry.federation.type(
+    keys=["country taxId"], description="A trader as the tax authority registers it.", authenticated=True
+)
 class Company:
     country: CountryCode
     tax_id: TaxId
-    name: str | None
-    name_local: str | None
-    city: str | None
-    address: str | None
-    registered_on: dt.date | None
-    status: TaxpayerStatus | None
-    vat_payer_type: VatPayerType | None
+    name: str | None = _register_field()
+    name_local: str | None = _register_field()
+    city: str | None = _register_field()
+    address: str | None = _register_field()
+    registered_on: dt.date | None = _register_field()
+    status: TaxpayerStatus | None = _register_field()
+    vat_payer_type: VatPayerType | None = _register_field()
 
     @classmethod
     def of(cls, t: Taxpayer) -> Company:
@@ -121,13 +132,15 @@ async def _company(info: Info, key: tuple[str, str]) -> Company | None:
     return Company.of(record) if record is not None else None
 
 
-@strawberry.type
+@strawberry.federation.type(requires_scopes=needs(TAX_READ))
 class ExportRebateStep:
     status: ExportRebateStatus
     on: dt.date
 
 
-@strawberry.type(description="An export VAT rebate claim and where its review stands.")
+@strawberry.federation.type(
+    description="An export VAT rebate claim and where its review stands.", requires_scopes=needs(TAX_READ)
+)
 class ExportRebate:
     id: strawberry.ID
     status: ExportRebateStatus
@@ -163,7 +176,9 @@ class ExportRebate:
         return Invoice.of(record) if record is not None else None
 
 
-@strawberry.federation.type(keys=["code number"], description="A VAT invoice (fapiao).")
+@strawberry.federation.type(
+    keys=["code number"], description="A VAT invoice (fapiao).", requires_scopes=needs(TAX_READ)
+)
 class Invoice:
     code: str
     number: str
@@ -224,7 +239,7 @@ class VerifyInvoiceInput:
     seller_tax_id: TaxId | None = None
 
 
-@strawberry.type
+@strawberry.federation.type(requires_scopes=needs(TAX_READ))
 class InvoiceVerification:
     result: InvoiceVerificationResult
     message: str

@@ -12,8 +12,10 @@ from adapters.vehicles import types as t
 from adapters.vehicles.loaders import VehiclesState
 from adapters.vehicles.model import ExportFiling, Party
 from adapters.vehicles.vin import decode_vin
+from gateway.policy.scopes import VEHICLES_READ
 from gateway.sdk.context import SubgraphContext
 from gateway.sdk.identifiers import MoneyValue
+from gateway.sdk.rules import needs
 from gateway.sdk.scalars import VIN, CountryCode, Money, TaxId
 
 __all__ = ["Company", "Info", "Vehicle", "state", "vehicle_to_graphql"]
@@ -31,7 +33,9 @@ async def _vehicle_exports(root: Company, info: Info) -> list[Vehicle] | None:
     return [vehicle_to_graphql(f, st) for f in filings]
 
 
-@strawberry.federation.type(keys=["country taxId"], description="A trader; vehicles adds its used-car exports.")
+@strawberry.federation.type(
+    keys=["country taxId"], description="A trader; vehicles adds its used-car exports.", authenticated=True
+)
 class Company:
     country: CountryCode
     tax_id: TaxId
@@ -45,6 +49,7 @@ class Company:
 
 
 @strawberry.federation.type(
+    requires_scopes=needs(VEHICLES_READ),
     keys=["vin"],
     description=(
         "A used car filed for export: VIN decoding, the export procedure (temporary plate, test, licence, "

@@ -12,7 +12,9 @@ from adapters.vehicles import types as t
 from adapters.vehicles.entities import Company, Info, Vehicle, state, vehicle_to_graphql
 from adapters.vehicles.legacy import STATUS_CODES, Page
 from adapters.vehicles.paging import decode_cursor, encode_cursor, window
+from gateway.policy.scopes import VEHICLES_READ
 from gateway.sdk.identifiers import parse_country, parse_tax_id
+from gateway.sdk.rules import needs
 from gateway.sdk.scalars import VIN, CountryCode, TaxId
 from gateway.sdk.schema import federation_schema
 
@@ -34,13 +36,13 @@ class VehicleExportFilter:
     status: t.VehicleExportStatus | None = None
 
 
-@strawberry.type
+@strawberry.federation.type(requires_scopes=needs(VEHICLES_READ))
 class VehicleExportEdge:
     cursor: str
     node: Vehicle
 
 
-@strawberry.type
+@strawberry.federation.type(requires_scopes=needs(VEHICLES_READ))
 class VehicleExportPageInfo:
     has_next_page: bool
     has_previous_page: bool
@@ -48,7 +50,10 @@ class VehicleExportPageInfo:
     end_cursor: str | None
 
 
-@strawberry.type(description="A page of export filings (Relay connection over the legacy paged listing).")
+@strawberry.federation.type(
+    description="A page of export filings (Relay connection over the legacy paged listing).",
+    requires_scopes=needs(VEHICLES_READ),
+)
 class VehicleExportConnection:
     total_count: int
     edges: list[VehicleExportEdge]

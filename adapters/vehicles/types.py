@@ -9,6 +9,8 @@ import strawberry
 from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 
+from gateway.policy.scopes import VEHICLES_READ
+from gateway.sdk.rules import needs
 from gateway.sdk.scalars import AWB
 
 __all__ = [
@@ -76,6 +78,7 @@ class DeregistrationStatus(enum.Enum):
 
 
 @strawberry.federation.type(
+    authenticated=True,
     keys=[Key(fields=FieldSet("awb"), resolvable=False)],
     description="An air shipment, by its air waybill (cargo subgraph).",
 )
@@ -83,7 +86,9 @@ class Shipment:
     awb: AWB
 
 
-@strawberry.type(description="The temporary 'pending export' plate, valid 60 days from issue.")
+@strawberry.federation.type(
+    description="The temporary 'pending export' plate, valid 60 days from issue.", requires_scopes=needs(VEHICLES_READ)
+)
 class TemporaryPlate:
     number: str | None
     issued_on: dt.date | None
@@ -91,27 +96,32 @@ class TemporaryPlate:
     expired: bool = strawberry.field(description="Past its expiry on the adapter's today.")
 
 
-@strawberry.type(description="The destination-standard test.")
+@strawberry.federation.type(description="The destination-standard test.", requires_scopes=needs(VEHICLES_READ))
 class VehicleTest:
     result: VehicleTestResult
     tested_on: dt.date | None
 
 
-@strawberry.type(description="The export licence.")
+@strawberry.federation.type(description="The export licence.", requires_scopes=needs(VEHICLES_READ))
 class ExportLicence:
     status: ExportLicenceStatus
     number: str | None
     date: dt.date | None = strawberry.field(description="Date of the licence (application or issue).")
 
 
-@strawberry.type(description="Cancellation of the domestic registration, due ~2 months after exit.")
+@strawberry.federation.type(
+    description="Cancellation of the domestic registration, due ~2 months after exit.",
+    requires_scopes=needs(VEHICLES_READ),
+)
 class Deregistration:
     status: DeregistrationStatus
     deadline: dt.date | None
     deregistered_on: dt.date | None
 
 
-@strawberry.type(description="An export rule the filing breaks, as data (not an error).")
+@strawberry.federation.type(
+    description="An export rule the filing breaks, as data (not an error).", requires_scopes=needs(VEHICLES_READ)
+)
 class VehicleRuleViolation:
     code: str = strawberry.field(
         description=(

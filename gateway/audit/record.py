@@ -3,7 +3,7 @@
 The record is plain JSON (canonicalised with RFC 8785 before hashing)::
 
     v, trace_id, span_id, request_id, time (UTC, ms), latency_ms, http_status
-    principal   {subject, agency, roles, scopes, authenticated}
+    principal   {subject, agency, roles, scopes, authenticated, grant}
     client      {name, version}
     operation   {type, name, document_hash (SHA-256 of the text sent), document (normalised), variables (redacted)}
     outcome     ok | partial | error,   error_codes [...]
@@ -29,7 +29,7 @@ from graphql import DocumentNode, GraphQLSchema, OperationDefinitionNode, print_
 from gateway.audit.lineage import lineage
 from gateway.audit.redaction import Redactor
 from gateway.federation.engine import GraphQLRequest, GraphQLResponse
-from gateway.sdk.calls import LEGACY_CALLS, LegacyCall
+from gateway.sdk.calls import GRANT_USED, LEGACY_CALLS, LegacyCall
 from gateway.sdk.context import RequestContext
 
 __all__ = ["RECORD_VERSION", "RecordBuilder", "utc_iso"]
@@ -110,6 +110,8 @@ class RecordBuilder:
                 "roles": sorted(principal.roles),
                 "scopes": sorted(principal.scopes),
                 "authenticated": principal.authenticated,
+                # the platform grant that let this operation read across agencies (gateway.sdk.tenancy), or null
+                "grant": context.extras.get(GRANT_USED),
             },
             "client": {"name": context.client_name, "version": context.client_version},
             "operation": {

@@ -1,13 +1,15 @@
 """The internal ``audit`` subgraph: auditors search the trail and check it from the one graph.
 
-Registered by the gateway when audit is enabled. Every field requires the ``auditor`` role (FORBIDDEN
-otherwise). Types are prefixed ``Audit`` so they never meet a business subgraph's names.
+Registered by the gateway when audit is enabled. Every field requires the ``audit:read`` scope (declared
+in the SDL) and the ``auditor`` role (FORBIDDEN otherwise). Types are prefixed ``Audit`` so they never meet
+a business subgraph's names.
 """
 
 from __future__ import annotations
 
 import base64
-from typing import Annotated, Any, cast
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -19,12 +21,20 @@ from gateway.audit.record import utc_iso
 from gateway.audit.store import Row, SearchFilter
 from gateway.audit.verify import prove
 from gateway.errors import BadUserInput, Forbidden
+from gateway.policy.scopes import AUDIT_READ
 from gateway.sdk.adapter import Adapter, AdapterSettings
+from gateway.sdk.rules import needs
 from gateway.sdk.schema import federation_schema
 
 __all__ = ["AuditSubgraph"]
 
 AUDITOR = "auditor"
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _audit_field(resolver: _F) -> _F:
+    """A root field of the audit trail: ``audit:read`` in the SDL (the auditor role is checked in the resolver)."""
+    return cast(_F, strawberry.federation.field(requires_scopes=needs(AUDIT_READ))(resolver))
 
 
 def _require_auditor(info: Info) -> AuditLog:
@@ -35,15 +45,17 @@ def _require_auditor(info: Info) -> AuditLog:
     return log
 
 
-@strawberry.type
+@strawberry.federation.type(requires_scopes=needs(AUDIT_READ))
 class AuditPrincipal:
     subject: str
     agency: str | None
     roles: list[str]
     scopes: list[str]
+    #: the platform grant that allowed a cross-agency read (e.g. ``operator+platform:read-all``), or null
+    grant: str | None = None
 
 
-@strawberry.type
+@strawberry.federation.type(requires_scopes=needs(AUDIT_READ))
 class AuditLegacyCall:
     index: int
     source: str
@@ -62,7 +74,7 @@ class AuditLegacyCall:
     fetch: int | None
 
 
-@strawberry.type
+@strawberry.federation.type(requires_scopes=needs(AUDIT_READ))
 class AuditFetch:
     index: int
     service: str
@@ -76,7 +88,7 @@ class AuditFetch:
     legacy_calls: list[AuditLegacyCall]
 
 
-@strawberry.type
+@strawberry.federation.type(requires_scopes=needs(AUDIT_READ))
 class AuditLineage:
     path: str
     service: str
@@ -84,7 +96,7 @@ class AuditLineage:
     legacy_calls: list[int]
 
 
-@strawberry.type
+@strawberry.federation.type(requires_scopes=needs(AUDIT_READ))
 class AuditRecord:
     seq: int
     time: str
@@ -109,21 +121,21 @@ class AuditRecord:
     chain_hash: str
 
 
-@strawberry.type
+@strawberry.federation.type(requires_scopes=needs(AUDIT_READ))
 class AuditRecordPage:
     records: list[AuditRecord]
     #: pass as ``before`` for the next (older) page; null when there is none
     next_before: int | None
 
 
-@strawberry.type
+@strawberry.federation.type(requires_scopes=needs(AUDIT_READ))
 class AuditCheckpoint:
     size: int
     root: str
     note: str
 
 
-@strawberry.type
+@strawberry.federation.type(requires_scopes=needs(AUDIT_READ))
 class AuditLogStatus:
     size: int
     available: bool
@@ -133,7 +145,7 @@ class AuditLogStatus:
     verifier_key: str | None
 
 
-@strawberry.type
+@strawberry.federation.type(requires_scopes=needs(AUDIT_READ))
 class AuditInclusionProof:
     seq: int
     size: int
@@ -193,7 +205,11 @@ def to_audit_record(row: Row) -> AuditRecord:
         trace_id=r.get("trace_id", ""),
         request_id=r.get("request_id", ""),
         principal=AuditPrincipal(
-            subject=p.get("subject", ""), agency=p.get("agency"), roles=p.get("roles", []), scopes=p.get("scopes", [])
+            subject=p.get("subject", ""),
+            agency=p.get("agency"),
+            roles=p.get("roles", []),
+            scopes=p.get("scopes", []),
+            grant=p.get("grant"),
         ),
         client_name=(r.get("client") or {}).get("name"),
         client_version=(r.get("client") or {}).get("version"),
@@ -216,7 +232,7 @@ def to_audit_record(row: Row) -> AuditRecord:
 
 @strawberry.type
 class Query:
-    @strawberry.field
+    @_audit_field
     async def audit_records(
         self,
         info: Info,
@@ -254,12 +270,12 @@ class Query:
             records=[to_audit_record(r) for r in rows], next_before=rows[-1].seq if more and rows else None
         )
 
-    @strawberry.field  # One audit record with its fetches, legacy calls and lineage (auditor role).
+    @_audit_field  # One audit record with its fetches, legacy calls and lineage (auditor role).
     async def audit_record(self, info: Info, seq: int) -> AuditRecord | None:
         row = await _require_auditor(info).store.get(seq)
         return to_audit_record(row) if row is not None else None
 
-    @strawberry.field  # Size, chain head and latest signed checkpoint of the audit log (auditor role).
+    @_audit_field  # Size, chain head and latest signed checkpoint of the audit log (auditor role).
     async def audit_status(self, info: Info) -> AuditLogStatus:
         log = _require_auditor(info)
         size = await log.store.size()
@@ -276,7 +292,7 @@ class Query:
             verifier_key=log.signer.verifier_key if log.signer is not None else None,
         )
 
-    @strawberry.field  # RFC 6962 inclusion proof of one record in the tree of `size` (auditor role).
+    @_audit_field  # RFC 6962 inclusion proof of one record in the tree of `size` (auditor role).
     async def audit_inclusion_proof(self, info: Info, seq: int, size: int | None = None) -> AuditInclusionProof:
         log = _require_auditor(info)
         try:

@@ -28,10 +28,14 @@ from gateway.errors import (
     to_graphql_extensions,
 )
 from gateway.federation.plan import is_mutation
+from gateway.policy.signed_principal import HEADER as PRINCIPAL_HEADER
+from gateway.policy.signed_principal import PrincipalSigner
 from gateway.resilience import GuardSettings, SourceGuard, registry, retry_attempt
 from gateway.sdk.adapter import Adapter
-from gateway.sdk.context import RequestContext, SubgraphContext
+from gateway.sdk.calls import GRANT_USED
+from gateway.sdk.context import RequestContext, SubgraphContext, _reset_current, _set_current, current_request
 from gateway.sdk.retry import ReadRetry, transient
+from gateway.sdk.tenancy import tenancy_of
 
 __all__ = ["HttpTransport", "InProcessTransport", "error_to_dict"]
 
@@ -98,11 +102,21 @@ class InProcessTransport:
     ) -> Mapping[str, Any]:
         document = self._document(operation)
         ctx = SubgraphContext(adapter=self.adapter, request=context, state=self._state(context))
-        result = execute(
-            self._schema, document, context_value=ctx, variable_values=dict(variables), operation_name=operation_name
-        )
-        if inspect.isawaitable(result):
-            result = await result
+        # the adapter's legacy calls take their tenant from the current request (gateway.sdk.tenancy)
+        token = _set_current(context) if current_request() is not context else None
+        try:
+            result = execute(
+                self._schema,
+                document,
+                context_value=ctx,
+                variable_values=dict(variables),
+                operation_name=operation_name,
+            )
+            if inspect.isawaitable(result):
+                result = await result
+        finally:
+            if token is not None:
+                _reset_current(token)
         out: dict[str, Any] = {"data": result.data}
         if result.errors:
             out["errors"] = [error_to_dict(e, self.name) for e in result.errors]
@@ -137,6 +151,7 @@ class HttpTransport:
         max_response_bytes: int = 10 * 1024 * 1024,
         guard: GuardSettings | None = None,
         retry: ReadRetry | None = None,
+        signer: PrincipalSigner | None = None,
     ) -> None:
         self.name = name
         self.url = url
@@ -147,6 +162,8 @@ class HttpTransport:
         self.max_response_bytes = max_response_bytes
         self.guard_settings = guard
         self.retry = retry if retry is not None else ReadRetry()
+        #: signs the caller's principal for the subgraph (gateway.policy.signed_principal); None: unsigned
+        self.signer = signer
 
     @property
     def guard(self) -> SourceGuard:
@@ -174,6 +191,11 @@ class HttpTransport:
         if operation_name:
             body["operationName"] = operation_name
         content = jsoncodec.dumps(body)
+        if self.signer is not None:
+            headers[PRINCIPAL_HEADER] = self.signer.sign(context.principal, content)
+        grant = tenancy_of(context.principal)
+        if grant.agency is None and grant.grant is not None:
+            context.extras[GRANT_USED] = grant.grant  # the subgraph reads across agencies under this grant
         if is_mutation(operation):
             with retry_attempt(False):
                 return await self._send(content, headers, self.guard)

@@ -7,7 +7,8 @@
   and the algorithm must match the key's. ``exp`` is required; ``iss`` and ``aud`` are checked when configured;
   ``leeway`` absorbs clock skew.
 * Claims → principal: ``sub`` → subject; the agency claim (``agency`` by default) → ``Principal.agency``, which
-  scopes every adapter's data; the roles claim (``roles``, a list or space-separated string); ``scope``
+  scopes every adapter's data (a claim that is present but not one well-formed agency id is a 401); the roles
+  claim (``roles``, a list or space-separated string); ``scope``
   (space-separated, or ``scp`` as a list) → scopes.
 
 Every failure is :class:`~gateway.errors.Unauthenticated` with a message that says what to fix, never the token.
@@ -28,6 +29,7 @@ import jwt
 
 from gateway.errors import Unauthenticated
 from gateway.sdk.context import ANONYMOUS, Principal
+from gateway.sdk.tenancy import AGENCY_PATTERN, valid_agency
 
 __all__ = ["ALLOWED_ALGORITHMS", "JwksClient", "KeySource", "StaticKeys", "TokenVerifier", "bearer_token"]
 
@@ -202,9 +204,15 @@ class TokenVerifier:
 
     def principal(self, claims: Mapping[str, Any]) -> Principal:
         agency = claims.get(self.claims.agency)
+        if self.claims.agency in claims and not valid_agency(agency):
+            # never "no agency" (which would be a different tenant decision): a bad claim is a bad token
+            raise Unauthenticated(
+                f"the token's {self.claims.agency!r} claim must be one agency id (a string matching "
+                f"{AGENCY_PATTERN.pattern}); leave the claim out for a token without an agency"
+            )
         return Principal(
             subject=str(claims.get("sub")),
-            agency=str(agency) if isinstance(agency, str | int) and str(agency) else None,
+            agency=agency if isinstance(agency, str) else None,
             roles=_words(claims.get(self.claims.roles)),
             scopes=_words(claims.get("scope")) | _words(claims.get("scp")),
             claims=dict(claims),

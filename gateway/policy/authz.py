@@ -4,10 +4,17 @@ The directives are read from the supergraph schema (the API schema strips them),
 requirement applies to every field that returns it and to fragments on it. For a field of an interface, the
 requirements of that field on every implementing type apply too (the caller could reach any of them).
 
+**Closed by default.** A type's rule also covers the type's own fields. A field of the API schema on which no
+rule applies — none on the field, on its parent type or on the type it returns — is closed to every caller,
+unless the field is marked public with ``@tag(name: "public")`` (reference data). :meth:`unruled` lists such
+fields; ``silkgraph compose`` refuses to write a schema that has any. Mutations are written for an agency: a
+caller without one (even with the platform grant, which is read-only) is refused every mutation field.
+
 For each operation the gateway walks the validated document and removes every field the caller may not see. It
 plans the rewritten document, so no subgraph is ever asked for a removed field; the response has ``null`` at
-each removed field's path with an error coded ``UNAUTHORIZED_FIELD_OR_TYPE`` (non-null fields propagate the null
-as any field error does). Everything else still answers.
+each removed field's path with an error coded ``UNAUTHENTICATED`` (no token) or ``FORBIDDEN`` (a token that
+lacks the scope or policy), ``extensions.coordinate`` naming the field (non-null fields propagate the null as any
+field error does). Everything else still answers.
 
 Semantics (federation.md §1): ``@requiresScopes(scopes: [["a", "b"], ["c"]])`` passes with scopes a AND b, OR
 with c; ``@policy(policies: [[...]])`` is the same over named policies, each a Python callable registered in
@@ -37,6 +44,7 @@ from graphql import (
     NameNode,
     Node,
     OperationDefinitionNode,
+    OperationType,
     SelectionNode,
     SelectionSetNode,
     get_named_type,
@@ -46,16 +54,20 @@ from gateway.errors import ConfigError
 from gateway.federation.engine import Authorization
 from gateway.federation.supergraph import Supergraph
 from gateway.policy.directives import SpecDirectives
+from gateway.policy.scopes import PUBLIC_TAG
 from gateway.sdk.context import Principal, RequestContext
+from gateway.sdk.tenancy import tenancy_of
 
-__all__ = ["DirectiveAuthorizer", "Policy", "Requirement", "load_policies"]
+__all__ = ["PUBLIC_TAG", "DirectiveAuthorizer", "Policy", "Requirement", "load_policies"]
 
 log = logging.getLogger("silkgraph.authz")
 
 #: ``policy(principal, coordinate) -> allowed``
 Policy = Callable[[Principal, str], bool]
 
-CODE = "UNAUTHORIZED_FIELD_OR_TYPE"
+#: why a field with no rule is refused
+CLOSED = "an authorization rule (none is declared on the field, its type or the type it returns: closed by default)"
+WRITE_NEEDS_AGENCY = "an agency claim (mutations are made on behalf of one agency)"
 
 _N = TypeVar("_N", bound=Node)
 
@@ -65,22 +77,27 @@ class Requirement:
     """Everything one field (or type) asks of the caller; all parts must hold."""
 
     authenticated: bool = False
+    #: no rule applies and the field is not public: nobody may see it
+    closed: bool = False
     #: each entry is one directive's OR-of-ANDs
     scopes: tuple[tuple[frozenset[str], ...], ...] = ()
     policies: tuple[tuple[frozenset[str], ...], ...] = ()
 
     def __bool__(self) -> bool:
-        return self.authenticated or bool(self.scopes) or bool(self.policies)
+        return self.authenticated or self.closed or bool(self.scopes) or bool(self.policies)
 
     def __and__(self, other: Requirement) -> Requirement:
         return Requirement(
             authenticated=self.authenticated or other.authenticated,
+            closed=self.closed or other.closed,
             scopes=self.scopes + other.scopes,
             policies=self.policies + other.policies,
         )
 
     def missing(self, principal: Principal, coordinate: str, policies: Mapping[str, Policy]) -> str | None:
         """Why the caller fails this requirement, or None when it passes."""
+        if self.closed:
+            return CLOSED
         if (self.authenticated or self.scopes or self.policies) and not principal.authenticated:
             return "authentication"
         for alternatives in self.scopes:
@@ -134,21 +151,27 @@ class DirectiveAuthorizer:
         self.api: GraphQLSchema = supergraph.api_schema
         self.directives = SpecDirectives(supergraph.schema)
         self.policies = dict(policies or {})
+        mutation = self.api.mutation_type
+        self.mutation_type = mutation.name if mutation is not None else None
         self._types: dict[str, Requirement] = {}
         self._fields: dict[tuple[str, str], Requirement] = {}
-        self.active = any(self._scan())
 
-    def _scan(self) -> list[bool]:
-        found = []
-        for name, type_ in self.api.type_map.items():
-            if name.startswith("__"):
+    def unruled(self) -> list[str]:
+        """Coordinates of the API schema's fields that no rule covers and no public tag opens (closed)."""
+        out = []
+        for name, type_ in sorted(self.api.type_map.items()):
+            if name.startswith("__") or not isinstance(type_, GraphQLObjectType | GraphQLInterfaceType):
                 continue
-            found.append(bool(self.type_requirement(name)))
-            for field in (
-                getattr(type_, "fields", {}) if isinstance(type_, GraphQLObjectType | GraphQLInterfaceType) else {}
-            ):
-                found.append(bool(self._own(name, field)))
-        return found
+            for field in type_.fields:
+                if self.field_requirement(type_, field).closed:
+                    out.append(f"{name}.{field}")
+        return out
+
+    def public(self, type_name: str, field_name: str) -> bool:
+        return any(
+            spec == "tag" and args.get("name") == PUBLIC_TAG
+            for spec, args in self.directives.on_field(type_name, field_name)
+        )
 
     def _requirement(self, applications: list[tuple[str, dict[str, Any]]]) -> Requirement:
         req = Requirement()
@@ -178,9 +201,13 @@ class DirectiveAuthorizer:
             # the value comes from whichever implementation answers: each one's rules apply
             for impl in self.api.get_possible_types(parent):
                 req = req & self._own(impl.name, field_name) & self.type_requirement(impl.name)
+        # a type's rule covers its own fields as well as the fields returning it
+        req = req & self.type_requirement(parent.name)
         fields = getattr(parent, "fields", {})
         if field_name in fields:
             req = req & self.type_requirement(get_named_type(fields[field_name].type).name)
+        if not req and not self.public(parent.name, field_name):
+            req = Requirement(closed=True)
         self._fields[key] = req
         return req
 
@@ -188,9 +215,9 @@ class DirectiveAuthorizer:
     def __call__(
         self, document: DocumentNode, operation: OperationDefinitionNode, context: RequestContext
     ) -> Authorization:
-        if not self.active:
-            return Authorization(document=document)
         walk = _Walk(self, context.principal)
+        if operation.operation is OperationType.MUTATION and tenancy_of(context.principal).agency is None:
+            walk.writes_need_agency = True
         definitions: list[DefinitionNode] = []
         for definition in document.definitions:
             if isinstance(definition, OperationDefinitionNode) and definition is operation:
@@ -215,11 +242,13 @@ class _Walk:
         self.principal = principal
         self.denied: dict[int, dict[str, Any]] = {}
         self.positions: list[str] = []
+        self.writes_need_agency = False
 
     def _deny(self, node: FieldNode, coordinate: str, reason: str) -> None:
+        code = "UNAUTHENTICATED" if not self.principal.authenticated else "FORBIDDEN"
         self.denied[id(node)] = {
             "message": f"Unauthorized field or type: {coordinate} needs {reason}",
-            "extensions": {"code": CODE, "coordinate": coordinate},
+            "extensions": {"code": code, "coordinate": coordinate},
         }
         self.positions.append(str(node.loc.start) if node.loc else coordinate)
 
@@ -252,6 +281,8 @@ class _Walk:
                     continue
                 coordinate = f"{parent.name}.{name}"
                 reason = self.authz.field_requirement(parent, name).missing(self.principal, coordinate, policies)
+                if reason is None and self.writes_need_agency and parent.name == self.authz.mutation_type:
+                    reason = WRITE_NEEDS_AGENCY
                 if reason is not None:
                     self._deny(selection, coordinate, reason)
                     continue

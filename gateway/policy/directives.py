@@ -1,7 +1,8 @@
 """Find security and cost directive applications in the supergraph, whatever names ``@link`` gave them.
 
 A supergraph links each spec (``https://specs.apollo.dev/authenticated/v0.1``, ``requiresScopes/v0.1``,
-``policy/v0.1``, ``cost/v0.1``) and may import or rename its directives. The name in use is: the imported name
+``policy/v0.1``, ``cost/v0.1``, ``tag/v0.3``) and may import or rename its
+directives. The name in use is: the imported name
 (``import: [{name: "@listSize", as: "@size"}]``), else the prefix itself when the directive is named like the spec
 (``@authenticated``), else ``@prefix__directive`` (``@cost__listSize``). Without a ``@link`` (a hand-written schema, or
 a directive kept with ``@composeDirective``) the plain name is used.
@@ -30,6 +31,7 @@ _FEATURE_OF = {
     "policy": "policy",
     "cost": "cost",
     "listSize": "cost",
+    "tag": "tag",
 }
 
 
@@ -50,7 +52,7 @@ class SpecDirectives:
                 continue
             args = {a.name.value: value_from_ast_untyped(a.value) for a in link.arguments or ()}
             match = _SPEC_URL.match(str(args.get("url", "")))
-            if not match or match.group("name") not in ("authenticated", "requiresScopes", "policy", "cost"):
+            if not match or match.group("name") not in ("authenticated", "requiresScopes", "policy", "cost", "tag"):
                 continue
             feature = match.group("name")
             prefixes[feature] = str(args.get("as") or feature)

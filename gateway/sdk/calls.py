@@ -12,6 +12,8 @@ Each request through it
   inside the client, so legacy bodies are buffered), ``total_timeout``;
 * reads the reply body whole, decoded, and at most ``max_response_bytes`` of it (default 2 MB; more is an
   ``UPSTREAM_PROTOCOL_ERROR``; :mod:`gateway.bodies`);
+* carries the tenant of the operation's principal in ``X-Agency-Id`` (stamped here, never left to the adapter),
+  or is refused before it leaves when that principal may see no tenant records (:mod:`gateway.sdk.tenancy`);
 * is recorded as a :class:`LegacyCall` in the current request (``current_request().extras["legacy_calls"]``)
   with SHA-256 digests of the request and response bodies, status, latency and the subgraph fetch it belongs to.
 
@@ -40,8 +42,10 @@ from gateway.errors import ConfigError, SilkgraphError
 from gateway.resilience import GuardedTransport, SourceGuard, guard_settings, registry
 from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.context import current_request
+from gateway.sdk.tenancy import AGENCY_HEADER, NoTenant, tenancy_of
 
 __all__ = [
+    "GRANT_USED",
     "LEGACY_CALLS",
     "LegacyCall",
     "current_fetch",
@@ -53,6 +57,8 @@ __all__ = [
 
 #: key of the list of :class:`LegacyCall` in ``RequestContext.extras``
 LEGACY_CALLS = "legacy_calls"
+#: key in ``RequestContext.extras`` naming the platform grant a cross-agency legacy read was made under
+GRANT_USED = "tenancy.grant"
 #: key of the OpenTelemetry tracer the gateway puts in ``RequestContext.extras``
 TRACER = "otel.tracer"
 
@@ -180,6 +186,25 @@ def _tracer() -> Any:
     return tracer
 
 
+def _stamp_tenant(request: httpx.Request, source: str) -> None:
+    """Set the tenant header from the principal of the operation being served (gateway.sdk.tenancy).
+
+    Whatever the adapter put there is replaced: the header a legacy system trusts comes from the principal only.
+    Outside an operation (start-up, health probes) the request is the platform's own and is left alone.
+    """
+    ctx = current_request()
+    if ctx is None:
+        return
+    tenancy = tenancy_of(ctx.principal)
+    if tenancy.nothing:
+        raise NoTenant(f"{source} was not asked")
+    if tenancy.agency is not None:
+        request.headers[AGENCY_HEADER] = tenancy.agency
+    else:
+        request.headers.pop(AGENCY_HEADER, None)
+        ctx.extras[GRANT_USED] = tenancy.grant
+
+
 class LegacyTransport(httpx.AsyncBaseTransport):
     """Wraps a transport: span + ``traceparent`` per request, total timeout, and a :class:`LegacyCall` record."""
 
@@ -197,6 +222,7 @@ class LegacyTransport(httpx.AsyncBaseTransport):
         self.breaker = breaker
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        _stamp_tenant(request, self.source)
         body = await request.aread()
         call = LegacyCall(
             source=self.source,

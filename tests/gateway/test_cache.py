@@ -13,7 +13,7 @@ from adapters.tax.sandbox import create_app
 from gateway.cache import MemoryCache, RedisCache, cache_key, open_cache
 from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.sandbox import FaultConfig, SandboxServer, serve_sandbox
-from gateway.sdk.testing import entities, principal
+from gateway.sdk.testing import agencyless, entities, error_codes, operator, principal
 from tests.adapters.soap.kit import service
 from tests.services import redis_url
 
@@ -107,9 +107,13 @@ async def test_repeated_taxpayer_lookups_reach_the_tax_service_once_per_tenant(s
     reps = [{"__typename": "Company", "country": "KZ", "taxId": "240540001232"}]
     async with adapter.lifespan():
         for _ in range(3):
-            result = await entities(adapter, reps, "... on Company { name }")
+            result = await entities(adapter, reps, "... on Company { name }", who=operator())
             assert result.data == {"_entities": [{"name": "Astana Grain Trading LLP"}]}
         assert service(sandbox).calls["GetTaxpayers"] == 1  # then served from the cache
+        # no agency and no grant: the platform's cached entry is not theirs, and the register is not asked
+        nobody = await entities(adapter, reps, "... on Company { name }", who=agencyless())
+        assert nobody.data == {"_entities": [None]} and error_codes(nobody) == ["FORBIDDEN"]
+        assert service(sandbox).calls["GetTaxpayers"] == 1
         kz = principal(agency="kz-trade-agency")
         await entities(adapter, reps, "... on Company { name }", who=kz)
         assert service(sandbox).calls["GetTaxpayers"] == 2  # another tenant: its own entry, its own call
@@ -123,14 +127,14 @@ async def test_with_the_tax_register_down_known_taxpayers_come_from_the_stale_ca
     known = [{"__typename": "Company", "country": "KZ", "taxId": "240540001232"}]
     unknown = [{"__typename": "Company", "country": "CN", "taxId": "91370281MA3C5R7B0C"}]
     async with adapter.lifespan():
-        fresh = await entities(adapter, known, "... on Company { name }")
+        fresh = await entities(adapter, known, "... on Company { name }", who=operator())
         assert fresh.data == {"_entities": [{"name": "Astana Grain Trading LLP"}]}
         await asyncio.sleep(0.1)  # past the TTL: the next read asks the register again
         sandbox.faults.reconfigure(FaultConfig(error_rate=1.0))  # the register answers 503
-        stale = await entities(adapter, known, "... on Company { name }")
+        stale = await entities(adapter, known, "... on Company { name }", who=operator())
         assert stale.errors is None and stale.data == fresh.data
         assert service(sandbox).calls["GetTaxpayers"] == 1  # the 503s are not counted by the service
-        never_seen = await entities(adapter, unknown, "... on Company { name }")
+        never_seen = await entities(adapter, unknown, "... on Company { name }", who=operator())
         assert never_seen.errors is not None
         assert never_seen.errors[0].extensions is not None
         assert never_seen.errors[0].extensions["code"] == "UPSTREAM_UNAVAILABLE"

@@ -11,6 +11,8 @@ import pytest
 from gateway.config import LimitSettings, Settings, load_settings
 from gateway.errors import ConfigError
 
+#: the [auth] a production gateway needs (else it refuses to start: tests/gateway/policy/test_production.py)
+IDP = '[auth]\njwks_url = "https://idp.invalid/jwks.json"\nissuer = "https://idp.invalid/"\naudience = "silkgraph"\n'
 EXAMPLE = Path(__file__).resolve().parents[2] / "silkgraph.example.toml"
 EXAMPLE_SECRETS = {
     name: f"secret-{name.lower()}"
@@ -41,10 +43,10 @@ def test_defaults_need_no_file() -> None:
 
 
 def test_production_mode_turns_introspection_and_graphiql_off_by_default(tmp_path: Path) -> None:
-    settings = _load(tmp_path, '[gateway]\nmode = "production"\n')
+    settings = _load(tmp_path, '[gateway]\nmode = "production"\n' + IDP)
     assert settings.gateway.production
     assert not settings.gateway.introspection_enabled and not settings.gateway.graphiql_enabled
-    settings = _load(tmp_path, '[gateway]\nmode = "production"\nintrospection = true\n')
+    settings = _load(tmp_path, '[gateway]\nmode = "production"\nintrospection = true\n' + IDP)
     assert settings.gateway.introspection_enabled
 
 

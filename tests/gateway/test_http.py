@@ -16,7 +16,9 @@ from gateway.config import load_settings
 from gateway.federation.engine import FederatedGraph
 from gateway.runtime import Runtime
 from gateway.sdk.sandbox import serve_sandbox
+from gateway.sdk.testing import PRODUCTION_AUTH
 from tests.gateway.federation.conftest import Graph
+from tests.gateway.policy.conftest import annotated, load
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 
@@ -26,15 +28,21 @@ async def running(mode: str = "demo", **overrides: object) -> AsyncIterator[http
     keys = tempfile.mkdtemp(prefix="silkgraph-test-")
     settings = load_settings(
         None,
-        overrides={"auth.demo_key_file": f"{keys}/dev.pem", "gateway.mode": mode, "audit.store": "memory", **overrides},
+        overrides={
+            "auth.demo_key_file": f"{keys}/dev.pem",
+            "gateway.mode": mode,
+            "audit.store": "memory",
+            **(PRODUCTION_AUTH if mode == "production" else {}),
+            **overrides,
+        },
     )
     graph = Graph()
+    # the gateway is closed by default: this graph's fields are tagged public (these tests are about HTTP)
+    supergraph = load(annotated({}))
 
     async def factory(s: object, stack: contextlib.AsyncExitStack) -> Runtime:
         http = await stack.enter_async_context(httpx.AsyncClient())
-        fg = FederatedGraph(
-            graph.graph.supergraph, graph.transports, introspection=settings.gateway.introspection_enabled
-        )
+        fg = FederatedGraph(supergraph, graph.transports, introspection=settings.gateway.introspection_enabled)
         return Runtime(settings=settings, supergraph=fg.supergraph, graph=fg, adapters={}, remotes={}, http=http)
 
     app = create_app(settings, runtime_factory=factory)

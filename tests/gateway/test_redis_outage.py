@@ -27,7 +27,7 @@ from gateway.resilience import BreakerState, GuardSettings, registry
 from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.netfaults import FaultProxy, Toxics
 from gateway.sdk.sandbox import serve_sandbox
-from gateway.sdk.testing import entities
+from gateway.sdk.testing import entities, operator
 from tests.adapters.soap.kit import service
 from tests.services import redis_url
 
@@ -85,7 +85,7 @@ async def test_a_cache_without_redis_misses_and_the_legacy_system_answers(monkey
         async with adapter.lifespan():
 
             async def lookup() -> None:
-                result = await entities(adapter, KNOWN, "... on Company { name }")
+                result = await entities(adapter, KNOWN, "... on Company { name }", who=operator())
                 assert result.errors is None, result.errors
                 assert result.data == {"_entities": [{"name": "Astana Grain Trading LLP"}]}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import secrets
 import signal
 import time
 from collections.abc import AsyncIterator, Callable
@@ -18,6 +19,7 @@ from strawberry.asgi import GraphQL
 from gateway.app import create_app
 from gateway.config import Settings, load_settings
 from gateway.federation.compose import SubgraphSource, compose
+from gateway.policy.signed_principal import PrincipalVerifier
 from gateway.reload import LiveRuntime, ReloadOptions
 from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.registry import make_adapter
@@ -30,7 +32,7 @@ KZ = '{ country(code: "KZ") { name } }'
 
 @strawberry.type
 class ExtrasQuery:
-    @strawberry.field
+    @strawberry.federation.field(tags=["public"])  # a rule, or the closed gateway would refuse it
     def greeting(self) -> str:
         return "salem"
 
@@ -162,10 +164,13 @@ async def test_sighup_reloads(tmp_path: Path) -> None:
         assert (await ask(client, KZ))["data"]["country"]["name"]
 
 
+SECRET = secrets.token_urlsafe(32)
+
+
 @contextlib.asynccontextmanager
 async def standalone_reference() -> AsyncIterator[SandboxServer]:
     adapter = make_adapter(AdapterSettings(name="reference"))
-    async with serve_sandbox(lambda _: create_subgraph_app(adapter)) as server:
+    async with serve_sandbox(lambda _: create_subgraph_app(adapter, PrincipalVerifier(SECRET))) as server:
         yield server
 
 
@@ -178,7 +183,8 @@ async def test_serve_supergraph_file_reloads_when_the_file_changes(tmp_path: Pat
         rewrite(supergraph, compose([ref_source]))
 
         def load() -> Settings:
-            return load_settings(None, overrides={"gateway.supergraph": str(supergraph), "audit.store": "memory"})
+            overrides = {"gateway.supergraph": str(supergraph), "audit.store": "memory", "auth.subgraph_secret": SECRET}
+            return load_settings(None, overrides=overrides)
 
         async with gateway(load) as (client, live):
             first = await ask(client, KZ)

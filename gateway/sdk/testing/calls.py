@@ -20,7 +20,7 @@ from typing import Any
 from graphql import ExecutionResult
 
 from gateway.sdk.adapter import Adapter
-from gateway.sdk.context import ANONYMOUS, Principal, RequestContext, SubgraphContext
+from gateway.sdk.context import ANONYMOUS, Principal, RequestContext, SubgraphContext, _reset_current, _set_current
 
 __all__ = ["entities", "error_codes", "execute", "principal", "subgraph_context"]
 
@@ -35,8 +35,10 @@ def principal(
     return Principal(subject=subject, agency=agency, roles=frozenset(roles), scopes=frozenset(scopes))
 
 
-def subgraph_context(adapter: Adapter, who: Principal | None = None) -> SubgraphContext:
-    request = RequestContext(principal=who or ANONYMOUS, request_id="test")
+def subgraph_context(
+    adapter: Adapter, who: Principal | None = None, *, traceparent: str | None = None
+) -> SubgraphContext:
+    request = RequestContext(principal=who or ANONYMOUS, request_id="test", traceparent=traceparent)
     return SubgraphContext(adapter=adapter, request=request, state=adapter.request_state(request))
 
 
@@ -47,14 +49,23 @@ async def execute(
     *,
     who: Principal | None = None,
     operation_name: str | None = None,
+    traceparent: str | None = None,
 ) -> ExecutionResult:
-    """Execute ``query`` against the adapter's subgraph schema, as the gateway would."""
-    result = await adapter.schema.execute(
-        query,
-        variable_values=dict(variables or {}),
-        context_value=subgraph_context(adapter, who),
-        operation_name=operation_name,
-    )
+    """Execute ``query`` against the adapter's subgraph schema, as the gateway would.
+
+    As in the gateway, the operation's request is current while it runs, so legacy calls carry ``who``'s agency
+    and a caller without one (anonymous by default) reaches no tenant records (gateway.sdk.tenancy)."""
+    context = subgraph_context(adapter, who, traceparent=traceparent)
+    token = _set_current(context.request)
+    try:
+        result = await adapter.schema.execute(
+            query,
+            variable_values=dict(variables or {}),
+            context_value=context,
+            operation_name=operation_name,
+        )
+    finally:
+        _reset_current(token)
     return ExecutionResult(data=result.data, errors=result.errors, extensions=result.extensions)
 
 

@@ -11,7 +11,7 @@ from gateway.errors import UpstreamUnavailable, to_graphql_extensions
 from gateway.sdk import AdapterSettings, FaultConfig, HealthState, SandboxServer
 from gateway.sdk.calls import guard_of
 from gateway.sdk.retry import ReadRetry
-from gateway.sdk.testing import entities, execute
+from gateway.sdk.testing import entities, execute, operator
 from tests.adapters.barter.conftest import error_extensions
 
 QUERY = '{ barterContract(id: "BC-2026-0001") { id } }'
@@ -31,7 +31,7 @@ async def test_legacy_failures_map_to_upstream_codes_naming_the_service(
     adapter: BarterAdapter, sandbox: SandboxServer, faults: FaultConfig, code: str
 ) -> None:
     sandbox.faults.reconfigure(faults)
-    result = await execute(adapter, QUERY)
+    result = await execute(adapter, QUERY, who=operator())
     assert result.data == {"barterContract": None}
     extensions = error_extensions(result)
     assert extensions["code"] == code
@@ -43,7 +43,7 @@ async def test_entities_fail_per_representation_with_the_upstream_code(
 ) -> None:
     sandbox.faults.reconfigure(FaultConfig(malformed_rate=1.0))
     reps = [{"__typename": "BarterContract", "id": "BC-2026-0001"}, {"__typename": "BarterContract", "id": "X"}]
-    result = await entities(adapter, reps, "... on BarterContract { id }")
+    result = await entities(adapter, reps, "... on BarterContract { id }", who=operator())
     assert result.errors is not None
     assert len(result.errors) == 2
     assert {to_graphql_extensions(e.original_error)[1]["code"] for e in result.errors} == {"UPSTREAM_PROTOCOL_ERROR"}
@@ -89,7 +89,7 @@ async def test_health_follows_the_register(adapter: BarterAdapter, sandbox: Sand
 
 async def test_an_adapter_without_lifespan_reports_itself_not_started() -> None:
     adapter = BarterAdapter()
-    result = await execute(adapter, QUERY)
+    result = await execute(adapter, QUERY, who=operator())
     assert error_extensions(result)["code"] == "UPSTREAM_UNAVAILABLE"
     assert "not started" in result.errors[0].message
 
@@ -108,7 +108,7 @@ async def test_the_adapter_retries_reads_with_the_shared_policy_and_counts_them(
     async with adapter.lifespan():
         guard = guard_of(adapter.client()._http)
         assert guard is not None
-        result = await execute(adapter, QUERY)
+        result = await execute(adapter, QUERY, who=operator())
     assert result.errors is None
     assert result.data == {"barterContract": {"id": "BC-2026-0001"}}
     assert guard.budget.spent == 1

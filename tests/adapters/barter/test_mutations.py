@@ -9,7 +9,7 @@ import pytest
 
 from adapters.barter import BarterAdapter
 from gateway.sdk import SandboxServer
-from gateway.sdk.testing import execute, principal
+from gateway.sdk.testing import execute, operator, principal
 from tests.adapters.barter.conftest import calls, error_extensions
 
 PROPOSE = """
@@ -85,7 +85,7 @@ def delivery(**changes: Any) -> dict[str, Any]:
 
 
 async def test_a_proposal_is_filed_as_draft_with_its_goods_valued(adapter: BarterAdapter) -> None:
-    result = await execute(adapter, PROPOSE, {"input": PROPOSAL})
+    result = await execute(adapter, PROPOSE, {"input": PROPOSAL}, who=operator())
     assert result.errors is None
     contract = result.data["proposeBarterContract"]
     assert contract["id"] == "BC-2026-0002"
@@ -98,7 +98,7 @@ async def test_a_proposal_is_filed_as_draft_with_its_goods_valued(adapter: Barte
         "shippedA": {"amount": "0.00", "currency": "CNY"},
         "owedBy": None,
     }
-    again = await execute(adapter, '{ barterContract(id: "BC-2026-0002") { number status } }')
+    again = await execute(adapter, '{ barterContract(id: "BC-2026-0002") { number status } }', who=operator())
     assert again.data == {"barterContract": {"number": "PD-BY/2026/0007", "status": "DRAFT"}}
 
 
@@ -118,7 +118,7 @@ async def test_a_proposal_is_filed_as_draft_with_its_goods_valued(adapter: Barte
 async def test_a_proposal_breaking_a_rule_is_bad_user_input_naming_the_field(
     adapter: BarterAdapter, sandbox: SandboxServer, changes: dict[str, Any], field: str
 ) -> None:
-    result = await execute(adapter, PROPOSE, {"input": proposal(**changes)})
+    result = await execute(adapter, PROPOSE, {"input": proposal(**changes)}, who=operator())
     assert result.data is None
     assert error_extensions(result) == {"code": "BAD_USER_INPUT", "field": field}
     assert "contracts.propose" not in calls(sandbox)
@@ -139,17 +139,17 @@ async def test_a_goods_line_breaking_a_rule_names_its_index(
 ) -> None:
     data = proposal()
     data["goods"][1].update(line)
-    result = await execute(adapter, PROPOSE, {"input": data})
+    result = await execute(adapter, PROPOSE, {"input": data}, who=operator())
     assert error_extensions(result) == {"code": "BAD_USER_INPUT", "field": field}
 
 
 async def test_a_malformed_hs_code_or_currency_is_rejected_by_the_shared_scalars(adapter: BarterAdapter) -> None:
     bad_hs = proposal()
     bad_hs["goods"][0]["hsCode"] = "7799.10"
-    result = await execute(adapter, PROPOSE, {"input": bad_hs})
+    result = await execute(adapter, PROPOSE, {"input": bad_hs}, who=operator())
     assert result.errors is not None
     assert "chapter 77 does not exist" in result.errors[0].message
-    bad_currency = await execute(adapter, PROPOSE, {"input": proposal(referenceCurrency="XYZ")})
+    bad_currency = await execute(adapter, PROPOSE, {"input": proposal(referenceCurrency="XYZ")}, who=operator())
     assert bad_currency.errors is not None
     assert "ISO 4217" in bad_currency.errors[0].message
 
@@ -157,12 +157,12 @@ async def test_a_malformed_hs_code_or_currency_is_rejected_by_the_shared_scalars
 async def test_an_agency_cannot_propose_for_companies_it_does_not_serve(adapter: BarterAdapter) -> None:
     result = await execute(adapter, PROPOSE, {"input": PROPOSAL}, who=principal(agency="kz-trade-agency"))
     assert error_extensions(result)["code"] == "FORBIDDEN"
-    visible = await execute(adapter, '{ barterContract(id: "BC-2026-0002") { id } }')
+    visible = await execute(adapter, '{ barterContract(id: "BC-2026-0002") { id } }', who=operator())
     assert visible.data == {"barterContract": None}
 
 
 async def test_recording_the_remaining_wheat_balances_the_contract(adapter: BarterAdapter) -> None:
-    result = await execute(adapter, RECORD, {"input": delivery()})
+    result = await execute(adapter, RECORD, {"input": delivery()}, who=operator())
     assert result.errors is None
     contract = result.data["recordBarterDelivery"]
     assert contract["status"] == "BALANCED"
@@ -177,7 +177,7 @@ async def test_recording_the_remaining_wheat_balances_the_contract(adapter: Bart
 
 
 async def test_a_partial_delivery_keeps_the_contract_in_execution(adapter: BarterAdapter) -> None:
-    result = await execute(adapter, RECORD, {"input": delivery(quantity="1000")})
+    result = await execute(adapter, RECORD, {"input": delivery(quantity="1000")}, who=operator())
     contract = result.data["recordBarterDelivery"]
     assert contract["status"] == "IN_EXECUTION"
     assert contract["balance"]["residual"] == {"amount": "390000.00", "currency": "CNY"}
@@ -196,7 +196,7 @@ async def test_a_partial_delivery_keeps_the_contract_in_execution(adapter: Barte
 async def test_the_register_rejects_deliveries_outside_the_goods_list(
     adapter: BarterAdapter, sandbox: SandboxServer, changes: dict[str, Any], field: str
 ) -> None:
-    result = await execute(adapter, RECORD, {"input": delivery(**changes)})
+    result = await execute(adapter, RECORD, {"input": delivery(**changes)}, who=operator())
     assert error_extensions(result) == {"code": "BAD_USER_INPUT", "field": field}
     assert calls(sandbox)["contracts.deliveries"] == 1
 
@@ -214,17 +214,18 @@ async def test_the_register_rejects_deliveries_outside_the_goods_list(
 async def test_a_delivery_breaking_a_rule_never_reaches_the_register(
     adapter: BarterAdapter, sandbox: SandboxServer, changes: dict[str, Any], field: str
 ) -> None:
-    result = await execute(adapter, RECORD, {"input": delivery(**changes)})
+    result = await execute(adapter, RECORD, {"input": delivery(**changes)}, who=operator())
     assert error_extensions(result) == {"code": "BAD_USER_INPUT", "field": field}
     assert "contracts.deliveries" not in calls(sandbox)
 
 
 async def test_a_delivery_on_a_draft_contract_is_a_conflict(adapter: BarterAdapter) -> None:
-    await execute(adapter, PROPOSE, {"input": PROPOSAL})
+    await execute(adapter, PROPOSE, {"input": PROPOSAL}, who=operator())
     result = await execute(
         adapter,
         RECORD,
         {"input": delivery(contractId="BC-2026-0002", side="A", hsCode="8708.40", quantity="5")},
+        who=operator(),
     )
     assert error_extensions(result)["code"] == "CONFLICT"
     assert "DRAFT" in result.errors[0].message

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.barter import BarterAdapter
-from gateway.sdk import RequestContext, SandboxServer
-from gateway.sdk.context import _reset_current, _set_current
-from gateway.sdk.testing import entities, execute, principal
+from gateway.sdk import SandboxServer
+from gateway.sdk.testing import entities, execute, operator, principal
 from tests.adapters.barter.conftest import calls, error_extensions, make_adapter
 
 HORGOS = {"country": "CN", "taxId": "91650000MA77X8TQ31"}
@@ -31,7 +30,7 @@ query($id: ID!) {
 
 
 async def test_the_story_contract_reads_with_goods_lists_deliveries_and_balance(adapter: BarterAdapter) -> None:
-    result = await execute(adapter, CONTRACT, {"id": "BC-2026-0001"})
+    result = await execute(adapter, CONTRACT, {"id": "BC-2026-0001"}, who=operator())
     assert result.errors is None
     contract = result.data["barterContract"]
     assert contract["number"] == "HG-KZ/2026/0001"
@@ -61,7 +60,7 @@ async def test_the_story_contract_reads_with_goods_lists_deliveries_and_balance(
 
 
 async def test_an_unknown_contract_is_null(adapter: BarterAdapter) -> None:
-    result = await execute(adapter, '{ barterContract(id: "BC-1999-0042") { id } }')
+    result = await execute(adapter, '{ barterContract(id: "BC-1999-0042") { id } }', who=operator())
     assert result.errors is None
     assert result.data == {"barterContract": None}
 
@@ -69,21 +68,21 @@ async def test_an_unknown_contract_is_null(adapter: BarterAdapter) -> None:
 async def test_after_the_counter_delivery_deadline_the_contract_is_overdue(sandbox: SandboxServer) -> None:
     late = make_adapter(sandbox.url, today="2027-04-01")
     async with late.lifespan():
-        result = await execute(late, '{ barterContract(id: "BC-2026-0001") { status } }')
+        result = await execute(late, '{ barterContract(id: "BC-2026-0001") { status } }', who=operator())
     assert result.data == {"barterContract": {"status": "OVERDUE"}}
 
 
 async def test_contracts_filter_by_party_type_and_status(adapter: BarterAdapter) -> None:
     query = "query($f: BarterContractFilter) { barterContracts(filter: $f) { id } }"
-    by_party = await execute(adapter, query, {"f": {"party": ASTANA}})
+    by_party = await execute(adapter, query, {"f": {"party": ASTANA}}, who=operator())
     assert by_party.data == {"barterContracts": [{"id": "BC-2026-0001"}]}
-    other = await execute(adapter, query, {"f": {"party": {"country": "RU", "taxId": "7707083893"}}})
+    other = await execute(adapter, query, {"f": {"party": {"country": "RU", "taxId": "7707083893"}}}, who=operator())
     assert other.data == {"barterContracts": []}
-    tolling = await execute(adapter, query, {"f": {"type": "TOLLING"}})
+    tolling = await execute(adapter, query, {"f": {"type": "TOLLING"}}, who=operator())
     assert tolling.data == {"barterContracts": []}
-    in_execution = await execute(adapter, query, {"f": {"status": "IN_EXECUTION"}})
+    in_execution = await execute(adapter, query, {"f": {"status": "IN_EXECUTION"}}, who=operator())
     assert in_execution.data == {"barterContracts": [{"id": "BC-2026-0001"}]}
-    balanced = await execute(adapter, query, {"f": {"status": "BALANCED"}})
+    balanced = await execute(adapter, query, {"f": {"status": "BALANCED"}}, who=operator())
     assert balanced.data == {"barterContracts": []}
 
 
@@ -92,6 +91,7 @@ async def test_a_filter_party_with_an_invalid_tax_id_is_bad_user_input(adapter: 
         adapter,
         "query($f: BarterContractFilter) { barterContracts(filter: $f) { id } }",
         {"f": {"party": {"country": "KZ", "taxId": "240540001233"}}},
+        who=operator(),
     )
     assert error_extensions(result) == {"code": "BAD_USER_INPUT", "field": "filter.party.taxId"}
 
@@ -100,7 +100,7 @@ async def test_entities_batch_many_contracts_into_one_legacy_call(
     adapter: BarterAdapter, sandbox: SandboxServer
 ) -> None:
     reps = [{"__typename": "BarterContract", "id": i} for i in ("BC-2026-0001", "BC-2026-9999", "BC-2026-0001")]
-    result = await entities(adapter, reps, "... on BarterContract { id number balance { owedBy } }")
+    result = await entities(adapter, reps, "... on BarterContract { id number balance { owedBy } }", who=operator())
     assert result.errors is None
     assert result.data["_entities"] == [
         {"id": "BC-2026-0001", "number": "HG-KZ/2026/0001", "balance": {"owedBy": "B"}},
@@ -118,7 +118,9 @@ async def test_company_barter_contracts_for_many_companies_take_one_legacy_call(
         {"__typename": "Company", **ASTANA},
         {"__typename": "Company", "country": "RU", "taxId": "7707083893"},
     ]
-    result = await entities(adapter, reps, "... on Company { taxId barterContracts { id partyB { taxId } } }")
+    result = await entities(
+        adapter, reps, "... on Company { taxId barterContracts { id partyB { taxId } } }", who=operator()
+    )
     assert result.errors is None
     contracts = [e["barterContracts"] for e in result.data["_entities"]]
     assert contracts[0] == contracts[1] == [{"id": "BC-2026-0001", "partyB": {"taxId": ASTANA["taxId"]}}]
@@ -146,11 +148,9 @@ async def test_the_sdl_declares_the_contract_entity_and_resolvable_false_stubs(a
 
 async def test_the_operations_traceparent_reaches_the_register(adapter: BarterAdapter, sandbox: SandboxServer) -> None:
     traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-    token = _set_current(RequestContext(traceparent=traceparent))
-    try:
-        result = await execute(adapter, '{ barterContract(id: "BC-2026-0001") { id } }')
-    finally:
-        _reset_current(token)
+    result = await execute(
+        adapter, '{ barterContract(id: "BC-2026-0001") { id } }', who=operator(), traceparent=traceparent
+    )
     assert result.errors is None
     app: Any = sandbox.faults.app
     assert app.state.register.traceparents == [traceparent]

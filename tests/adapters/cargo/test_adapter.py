@@ -47,10 +47,11 @@ def test_two_sandboxes_stand_in_for_the_two_airline_systems() -> None:
 
 def test_the_subgraph_owns_shipment_and_extends_company_with_shipments() -> None:
     sdl = CargoAdapter().sdl()
-    assert 'type Shipment @key(fields: "awb")' in sdl
-    assert 'type Company @key(fields: "country taxId")' in sdl
-    assert "shipments(role: ShipmentRole! = ANY): [Shipment!]\n" in sdl  # nullable: cargo may be down
-    assert "bookShipment(input: BookShipmentInput!): Shipment!" in sdl
+    assert 'type Shipment @key(fields: "awb") @requiresScopes(scopes: [["cargo:read"]])' in sdl
+    assert 'type Company @key(fields: "country taxId") @authenticated' in sdl
+    # nullable: cargo may be down
+    assert 'shipments(role: ShipmentRole! = ANY): [Shipment!] @requiresScopes(scopes: [["cargo:read"]])\n' in sdl
+    assert 'bookShipment(input: BookShipmentInput!): Shipment! @requiresScopes(scopes: [["cargo:book"]])' in sdl
     for code in ("BKD", "RCS", "FOH", "DLV", "OCI"):
         assert f"  {code}\n" in sdl
 

@@ -10,7 +10,7 @@ from adapters import story
 from adapters.cargo import CargoAdapter
 from gateway.sdk.identifiers import parse_awb
 from gateway.sdk.sandbox import SandboxServer
-from gateway.sdk.testing import execute, principal
+from gateway.sdk.testing import execute, operator, principal
 
 from .conftest import calls, errors
 
@@ -46,7 +46,7 @@ def order(airline: str, **changes: Any) -> dict[str, Any]:
 async def test_a_booking_creates_a_shipment_with_a_valid_awb(
     adapter: CargoAdapter, airline: str, interface: str
 ) -> None:
-    result = await execute(adapter, BOOK, {"input": order(airline)})
+    result = await execute(adapter, BOOK, {"input": order(airline)}, who=operator())
     assert result.errors is None
     booked = result.data["bookShipment"]  # type: ignore[index]
     assert parse_awb(booked["awb"]) == booked["awb"]
@@ -62,16 +62,16 @@ async def test_a_booking_creates_a_shipment_with_a_valid_awb(
     assert booked["status"] == {"code": "BKD"}
     assert booked["booking"]["reference"] == f"PO-{airline}-1"
     again = await execute(
-        adapter, "query($a: AWB!) { shipment(awb: $a) { awb status { code } } }", {"a": booked["awb"]}
+        adapter, "query($a: AWB!) { shipment(awb: $a) { awb status { code } } }", {"a": booked["awb"]}, who=operator()
     )
     assert again.data == {"shipment": {"awb": booked["awb"], "status": {"code": "BKD"}}}
 
 
 @pytest.mark.parametrize("airline", ["999", "784"])
 async def test_booking_the_same_reference_twice_is_a_conflict(adapter: CargoAdapter, airline: str) -> None:
-    first = await execute(adapter, BOOK, {"input": order(airline)})
+    first = await execute(adapter, BOOK, {"input": order(airline)}, who=operator())
     assert first.errors is None
-    second = await execute(adapter, BOOK, {"input": order(airline, pieces=7)})
+    second = await execute(adapter, BOOK, {"input": order(airline, pieces=7)}, who=operator())
     (error,) = errors(second)
     assert error["code"] == "CONFLICT"
     assert first.data["bookShipment"]["awb"] in error["message"]  # type: ignore[index]
@@ -103,7 +103,7 @@ async def test_booking_the_same_reference_twice_is_a_conflict(adapter: CargoAdap
 async def test_bad_booking_input_names_the_field_and_sends_nothing(
     adapter: CargoAdapter, one_record: SandboxServer, changes: dict[str, Any], field: str
 ) -> None:
-    result = await execute(adapter, BOOK, {"input": {**order("999"), **changes}})
+    result = await execute(adapter, BOOK, {"input": {**order("999"), **changes}}, who=operator())
     (error,) = errors(result)
     assert (error["code"], error["field"]) == ("BAD_USER_INPUT", field)
     assert calls(one_record)["create"] == 0

@@ -9,7 +9,7 @@ from adapters.cargo.jsonld import JsonLdError, Node, normalise
 from adapters.cargo.one_record import read_waybill
 from gateway.sdk.retry import ReadRetry
 from gateway.sdk.sandbox import FaultConfig, SandboxServer
-from gateway.sdk.testing import execute
+from gateway.sdk.testing import execute, operator
 
 from .conftest import calls, errors, make_adapter
 
@@ -28,7 +28,7 @@ async def test_one_record_failures_map_to_upstream_codes(
     adapter: CargoAdapter, one_record: SandboxServer, faults: FaultConfig, code: str
 ) -> None:
     one_record.faults.reconfigure(faults)
-    result = await execute(adapter, '{ shipment(awb: "999-12345675") { awb } }')
+    result = await execute(adapter, '{ shipment(awb: "999-12345675") { awb } }', who=operator())
     (error,) = errors(result)
     assert (error["code"], error["service"]) == (code, "cargo")
     assert "ONE Record" in error["message"]
@@ -39,7 +39,7 @@ async def test_cargo_xml_failures_map_to_upstream_codes(
     adapter: CargoAdapter, cargo_xml: SandboxServer, faults: FaultConfig, code: str
 ) -> None:
     cargo_xml.faults.reconfigure(faults)
-    result = await execute(adapter, '{ shipment(awb: "784-30791202") { awb } }')
+    result = await execute(adapter, '{ shipment(awb: "784-30791202") { awb } }', who=operator())
     (error,) = errors(result)
     assert (error["code"], error["service"]) == (code, "cargo")
     assert "Cargo-XML" in error["message"]
@@ -49,7 +49,7 @@ async def test_a_hanging_airline_is_an_upstream_timeout(one_record: SandboxServe
     cargo_xml.faults.reconfigure(FaultConfig(timeout_rate=1.0, timeout_s=1.0))
     cargo = make_adapter(one_record, cargo_xml, read_timeout=0.2)
     async with cargo.lifespan():
-        result = await execute(cargo, '{ shipment(awb: "784-30791202") { awb } }')
+        result = await execute(cargo, '{ shipment(awb: "784-30791202") { awb } }', who=operator())
     (error,) = errors(result)
     assert (error["code"], error["service"]) == ("UPSTREAM_TIMEOUT", "cargo")
 
@@ -63,12 +63,12 @@ async def test_reads_retry_while_the_airline_is_unavailable(one_record: SandboxS
     one_record.faults.reconfigure(FaultConfig(error_rate=0.5, seed=1))  # seed 1: the first try fails, the next succeeds
     cargo = make_adapter(one_record, None, retry=ReadRetry(attempts=3, sleep=record), airlines={"999": "one-record"})
     async with cargo.lifespan():
-        result = await execute(cargo, '{ shipment(awb: "999-12345675") { awb } }')
+        result = await execute(cargo, '{ shipment(awb: "999-12345675") { awb } }', who=operator())
         assert result.errors is None
         assert len(waits) == 1
         assert calls(one_record)["search"] == 1  # the failed try never reached the airline's handler
         one_record.faults.reconfigure(FaultConfig(reset_rate=1.0))
-        failed = await execute(cargo, '{ shipment(awb: "999-20260015") { awb } }')
+        failed = await execute(cargo, '{ shipment(awb: "999-20260015") { awb } }', who=operator())
     assert errors(failed)[0]["code"] == "UPSTREAM_UNAVAILABLE"
     assert len(waits) == 1 + 2  # three tries, two back-offs
 
@@ -93,7 +93,10 @@ async def test_bookings_are_never_retried(one_record: SandboxServer) -> None:
     }
     async with cargo.lifespan():
         result = await execute(
-            cargo, "mutation($i: BookShipmentInput!) { bookShipment(input: $i) { awb } }", {"i": booking}
+            cargo,
+            "mutation($i: BookShipmentInput!) { bookShipment(input: $i) { awb } }",
+            {"i": booking},
+            who=operator(),
         )
     assert errors(result)[0]["code"] == "UPSTREAM_UNAVAILABLE"
     assert waits == []
@@ -102,7 +105,7 @@ async def test_bookings_are_never_retried(one_record: SandboxServer) -> None:
 async def test_one_failing_airline_does_not_hide_the_other(adapter: CargoAdapter, cargo_xml: SandboxServer) -> None:
     cargo_xml.faults.reconfigure(FaultConfig(error_rate=1.0))
     result = await execute(
-        adapter, '{ a: shipment(awb: "999-12345675") { awb } b: shipment(awb: "784-30791202") { awb } }'
+        adapter, '{ a: shipment(awb: "999-12345675") { awb } b: shipment(awb: "784-30791202") { awb } }', who=operator()
     )
     assert result.data == {"a": {"awb": "999-12345675"}, "b": None}
     assert [e["code"] for e in errors(result)] == ["UPSTREAM_UNAVAILABLE"]
@@ -111,7 +114,7 @@ async def test_one_failing_airline_does_not_hide_the_other(adapter: CargoAdapter
 async def test_an_unconfigured_interface_says_which_setting_to_set(one_record: SandboxServer) -> None:
     cargo = make_adapter(one_record, None)
     async with cargo.lifespan():
-        result = await execute(cargo, '{ shipment(awb: "784-30791202") { awb } }')
+        result = await execute(cargo, '{ shipment(awb: "784-30791202") { awb } }', who=operator())
     (error,) = errors(result)
     assert error["code"] == "UPSTREAM_UNAVAILABLE"
     assert "adapters.cargo.options.legacy_url" in error["message"]

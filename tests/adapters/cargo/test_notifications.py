@@ -11,7 +11,7 @@ import pytest
 from adapters.cargo import CargoAdapter, create_one_record_app
 from adapters.cargo.jsonld import CARGO
 from gateway.sdk.sandbox import FaultConfig, SandboxConfig, SandboxServer, serve_sandbox
-from gateway.sdk.testing import execute
+from gateway.sdk.testing import execute, operator
 
 from .conftest import make_adapter
 
@@ -67,7 +67,7 @@ async def test_a_posted_event_reaches_the_webhook_and_the_timeline(
     assert note.logistics_object == f"{airline.url}/logistics-objects/shipment-999-12345675"
     assert note.object_type == CARGO + "Shipment"
     assert note.logistics_event == posted.headers["location"]
-    result = await execute(cargo, '{ shipment(awb: "999-12345675") { events { code location } } }')
+    result = await execute(cargo, '{ shipment(awb: "999-12345675") { events { code location } } }', who=operator())
     assert result.data["shipment"]["events"][-1] == {"code": "OSI", "location": "SVO"}  # type: ignore[index]
 
 
@@ -134,7 +134,7 @@ async def test_a_booking_announces_its_new_shipment(cargo: CargoAdapter, webhook
         "consignee": {"country": "KZ", "taxId": "240540001232"},
     }
     result = await execute(
-        cargo, "mutation($i: BookShipmentInput!) { bookShipment(input: $i) { awb } }", {"i": booking}
+        cargo, "mutation($i: BookShipmentInput!) { bookShipment(input: $i) { awb } }", {"i": booking}, who=operator()
     )
     assert result.errors is None
     awb = result.data["bookShipment"]["awb"]  # type: ignore[index]

@@ -10,7 +10,7 @@ import pytest
 from adapters.cargo import create_one_record_app
 from adapters.cargo.jsonld import CARGO
 from gateway.sdk.sandbox import SandboxConfig, SandboxServer, serve_sandbox
-from gateway.sdk.testing import execute
+from gateway.sdk.testing import execute, operator
 
 from .conftest import make_adapter
 
@@ -104,7 +104,9 @@ async def test_the_adapter_reads_full_iris_as_well_as_compact_ones() -> None:
         assert "@context" not in body and CARGO + "waybillNumber" in body
         cargo = make_adapter(server, None, airlines={"999": "one-record"})
         async with cargo.lifespan():
-            result = await execute(cargo, '{ shipment(awb: "999-12345675") { pieces events { code } } }')
+            result = await execute(
+                cargo, '{ shipment(awb: "999-12345675") { pieces events { code } } }', who=operator()
+            )
     assert result.errors is None
     assert result.data["shipment"]["pieces"] == 12  # type: ignore[index]
     assert len(result.data["shipment"]["events"]) == 10  # type: ignore[index]

@@ -7,7 +7,7 @@ import dataclasses
 from adapters import story
 from adapters.cargo import CargoAdapter, create_cargo_xml_app, create_one_record_app
 from gateway.sdk.sandbox import SandboxConfig, SandboxServer, serve_sandbox
-from gateway.sdk.testing import entities, execute, principal
+from gateway.sdk.testing import entities, execute, operator, principal
 
 from .conftest import calls, errors, make_adapter
 
@@ -20,7 +20,7 @@ DETAIL = f"""
 
 
 async def test_a_one_record_shipment_reads_as_the_story_tells_it(adapter: CargoAdapter) -> None:
-    result = await execute(adapter, f'{{ shipment(awb: "999-12345675") {{ {DETAIL} }} }}')
+    result = await execute(adapter, f'{{ shipment(awb: "999-12345675") {{ {DETAIL} }} }}', who=operator())
     assert result.errors is None
     shipment = result.data["shipment"]  # type: ignore[index]
     assert shipment["airline"] == {"prefix": "999", "name": "Air China", "interface": "ONE_RECORD"}
@@ -43,7 +43,7 @@ async def test_a_one_record_shipment_reads_as_the_story_tells_it(adapter: CargoA
 
 
 async def test_a_cargo_xml_shipment_reads_as_the_story_tells_it(adapter: CargoAdapter) -> None:
-    result = await execute(adapter, f'{{ shipment(awb: "784-30791202") {{ {DETAIL} }} }}')
+    result = await execute(adapter, f'{{ shipment(awb: "784-30791202") {{ {DETAIL} }} }}', who=operator())
     assert result.errors is None
     shipment = result.data["shipment"]  # type: ignore[index]
     assert shipment["airline"] == {"prefix": "784", "name": "China Southern", "interface": "CARGO_XML"}
@@ -75,7 +75,7 @@ async def test_the_same_story_reads_the_same_through_either_airline() -> None:
             query = (
                 f'{{ a: shipment(awb: "{one.awb}") {{ {DETAIL} }} b: shipment(awb: "{legacy.awb}") {{ {DETAIL} }} }}'
             )
-            result = await execute(cargo, query)
+            result = await execute(cargo, query, who=operator())
     assert result.errors is None
     a, b = result.data["a"], result.data["b"]  # type: ignore[index]
     for field in ("awb", "airline"):
@@ -89,7 +89,7 @@ async def test_n_entities_cost_one_call_per_interface(
 ) -> None:
     awbs = [s.awb for s in story.SHIPMENTS]
     representations = [{"__typename": "Shipment", "awb": awb} for awb in awbs]
-    result = await entities(adapter, representations, "... on Shipment { awb pieces events { code } }")
+    result = await entities(adapter, representations, "... on Shipment { awb pieces events { code } }", who=operator())
     assert result.errors is None
     assert [e["awb"] for e in result.data["_entities"]] == awbs  # type: ignore[index]
     assert calls(one_record)["search"] == 1
@@ -97,23 +97,27 @@ async def test_n_entities_cost_one_call_per_interface(
 
 
 async def test_an_unknown_awb_resolves_to_null(adapter: CargoAdapter) -> None:
-    result = await entities(adapter, [{"__typename": "Shipment", "awb": "999-00000070"}], "... on Shipment { awb }")
+    result = await entities(
+        adapter, [{"__typename": "Shipment", "awb": "999-00000070"}], "... on Shipment { awb }", who=operator()
+    )
     assert result.errors is None
     assert result.data == {"_entities": [None]}
 
 
 async def test_a_bad_check_digit_is_bad_user_input(adapter: CargoAdapter, one_record: SandboxServer) -> None:
-    result = await execute(adapter, '{ shipment(awb: "999-12345676") { awb } }')
+    result = await execute(adapter, '{ shipment(awb: "999-12345676") { awb } }', who=operator())
     (error,) = errors(result)
     assert error["code"] == "BAD_USER_INPUT"
     assert "check digit" in error["message"]
-    entity = await entities(adapter, [{"__typename": "Shipment", "awb": "999-12345676"}], "... on Shipment { awb }")
+    entity = await entities(
+        adapter, [{"__typename": "Shipment", "awb": "999-12345676"}], "... on Shipment { awb }", who=operator()
+    )
     assert errors(entity)[0]["code"] == "BAD_USER_INPUT"
     assert sum(calls(one_record).values()) == 0
 
 
 async def test_an_unconnected_airline_is_named_with_the_known_ones(adapter: CargoAdapter) -> None:
-    result = await execute(adapter, '{ shipment(awb: "020-12345675") { awb } }')
+    result = await execute(adapter, '{ shipment(awb: "020-12345675") { awb } }', who=operator())
     (error,) = errors(result)
     assert error["code"] == "BAD_USER_INPUT"
     assert "020 (Lufthansa)" in error["message"]
@@ -128,7 +132,7 @@ async def test_shipments_page_with_cursors_across_both_airlines(adapter: CargoAd
     seen: list[str] = []
     after = None
     for _ in range(5):
-        result = await execute(adapter, query, {"after": after})
+        result = await execute(adapter, query, {"after": after}, who=operator())
         assert result.errors is None
         page = result.data["shipments"]  # type: ignore[index]
         assert page["totalCount"] == len(story.SHIPMENTS)
@@ -141,7 +145,9 @@ async def test_shipments_page_with_cursors_across_both_airlines(adapter: CargoAd
 
 async def test_shipments_filter_by_airline_and_status(adapter: CargoAdapter, one_record: SandboxServer) -> None:
     result = await execute(
-        adapter, '{ shipments(filter: {airline: "784", status: RCF}) { edges { node { awb status { code } } } } }'
+        adapter,
+        '{ shipments(filter: {airline: "784", status: RCF}) { edges { node { awb status { code } } } } }',
+        who=operator(),
     )
     assert result.errors is None
     assert result.data["shipments"]["edges"] == [  # type: ignore[index]
@@ -152,8 +158,8 @@ async def test_shipments_filter_by_airline_and_status(adapter: CargoAdapter, one
 
 async def test_bad_paging_arguments_are_bad_user_input(adapter: CargoAdapter) -> None:
     for query in ('{ shipments(after: "nope") { totalCount } }', "{ shipments(first: 1000) { totalCount } }"):
-        assert errors(await execute(adapter, query))[0]["code"] == "BAD_USER_INPUT"
-    unknown = await execute(adapter, '{ shipments(filter: {airline: "555"}) { totalCount } }')
+        assert errors(await execute(adapter, query, who=operator()))[0]["code"] == "BAD_USER_INPUT"
+    unknown = await execute(adapter, '{ shipments(filter: {airline: "555"}) { totalCount } }', who=operator())
     assert "Aeroflot" in errors(unknown)[0]["message"]
 
 
@@ -165,7 +171,7 @@ async def test_company_shipments_by_role_in_one_call_per_interface(
         {"__typename": "Company", "country": "KZ", "taxId": story.ASTANA_GRAIN[1]},
     ]
     selection = "... on Company { sent: shipments(role: SHIPPER) { awb } received: shipments(role: CONSIGNEE) { awb } }"
-    result = await entities(adapter, representations, selection)
+    result = await entities(adapter, representations, selection, who=operator())
     assert result.errors is None
     pudong, astana = result.data["_entities"]  # type: ignore[index]
     assert [s["awb"] for s in pudong["sent"]] == ["784-30791202", "999-12345675"]
@@ -179,7 +185,7 @@ async def test_company_shipments_come_from_the_listing_the_request_already_read(
     adapter: CargoAdapter, one_record: SandboxServer, cargo_xml: SandboxServer
 ) -> None:
     query = "{ shipments { edges { node { awb shipper { shipments { awb } } } } } }"
-    result = await execute(adapter, query)
+    result = await execute(adapter, query, who=operator())
     assert result.errors is None
     edges = result.data["shipments"]["edges"]  # type: ignore[index]
     sent = {e["node"]["awb"]: [s["awb"] for s in e["node"]["shipper"]["shipments"]] for e in edges}
@@ -192,7 +198,7 @@ async def test_company_shipments_ask_only_the_airlines_a_filtered_listing_did_no
     adapter: CargoAdapter, one_record: SandboxServer, cargo_xml: SandboxServer
 ) -> None:
     query = '{ shipments(filter: {airline: "784"}) { edges { node { shipper { shipments { awb } } } } } }'
-    result = await execute(adapter, query)
+    result = await execute(adapter, query, who=operator())
     assert result.errors is None
     companies = [e["node"]["shipper"]["shipments"] for e in result.data["shipments"]["edges"]]  # type: ignore[index]
     assert [[s["awb"] for s in c] for c in companies] == [["784-20260026"], ["784-30791202", "999-12345675"]]

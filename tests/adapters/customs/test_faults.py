@@ -7,7 +7,7 @@ from typing import Any
 
 from adapters.customs import CustomsAdapter
 from gateway.sdk.sandbox import FaultConfig, SandboxServer
-from gateway.sdk.testing import execute
+from gateway.sdk.testing import execute, operator
 from tests.adapters.soap.kit import Sleeps, service
 
 QUERY = '{ declaration(id: "26CN4201E000000017") { id } }'
@@ -22,7 +22,7 @@ async def test_transient_server_fault_is_retried_then_reported(
     customs: CustomsAdapter, sandbox: SandboxServer, sleeps: Sleeps
 ) -> None:
     service(sandbox).switches.server_fault = frozenset({"GetDeclarationStatuses"})
-    error = error_of(await execute(customs, QUERY))
+    error = error_of(await execute(customs, QUERY, who=operator()))
     assert error.code == "UPSTREAM_FAULT"
     assert error.extensions["faultCode"] == "Server"
     assert error.service == "customs"
@@ -32,7 +32,7 @@ async def test_transient_server_fault_is_retried_then_reported(
 
 async def test_http_503_is_upstream_unavailable(customs: CustomsAdapter, sandbox: SandboxServer) -> None:
     sandbox.faults.reconfigure(FaultConfig(error_rate=1.0, error_status=503))
-    assert error_of(await execute(customs, QUERY)).code == "UPSTREAM_UNAVAILABLE"
+    assert error_of(await execute(customs, QUERY, who=operator())).code == "UPSTREAM_UNAVAILABLE"
 
 
 async def test_slow_reply_is_upstream_timeout(sandbox: SandboxServer, sleeps: Sleeps) -> None:
@@ -40,20 +40,20 @@ async def test_slow_reply_is_upstream_timeout(sandbox: SandboxServer, sleeps: Sl
     settings = dataclasses.replace(CustomsAdapter().settings, url=sandbox.url, read_timeout=0.2, total_timeout=1.0)
     adapter = CustomsAdapter(settings, sleep=sleeps)
     async with adapter.lifespan():
-        error = error_of(await execute(adapter, QUERY))
+        error = error_of(await execute(adapter, QUERY, who=operator()))
     assert error.code == "UPSTREAM_TIMEOUT"
 
 
 async def test_malformed_envelope_is_a_protocol_error(customs: CustomsAdapter, sandbox: SandboxServer) -> None:
     service(sandbox).switches.malformed_reply = True
-    error = error_of(await execute(customs, QUERY))
+    error = error_of(await execute(customs, QUERY, who=operator()))
     assert error.code == "UPSTREAM_PROTOCOL_ERROR"
     assert "not a SOAP envelope" in error.message
 
 
 async def test_corrupted_reply_is_a_protocol_error(customs: CustomsAdapter, sandbox: SandboxServer) -> None:
     sandbox.faults.reconfigure(FaultConfig(malformed_rate=1.0))
-    assert error_of(await execute(customs, QUERY)).code == "UPSTREAM_PROTOCOL_ERROR"
+    assert error_of(await execute(customs, QUERY, who=operator())).code == "UPSTREAM_PROTOCOL_ERROR"
 
 
 async def test_submission_is_never_retried(customs: CustomsAdapter, sandbox: SandboxServer, sleeps: Sleeps) -> None:
@@ -62,7 +62,7 @@ async def test_submission_is_never_retried(customs: CustomsAdapter, sandbox: San
       declarantTaxId: "91370281MA3C5R7B0C", direction: EXPORT, procedureCode: "1000", officeId: "CN4201",
       goodsItems: [{hsCode: "8433.90", description: "parts", quantity: "1", value: "10.00 CNY", origin: "CN"}]})
       { id } }"""
-    error = error_of(await execute(customs, mutation))
+    error = error_of(await execute(customs, mutation, who=operator()))
     assert error.extensions["faultCode"] == "Server"
     assert service(sandbox).calls["SubmitDeclaration"] == 1
     assert sleeps.delays == []
@@ -74,7 +74,7 @@ async def test_wrong_password_is_failed_authentication(sandbox: SandboxServer) -
     )
     adapter = CustomsAdapter(settings)
     async with adapter.lifespan():
-        error = error_of(await execute(adapter, QUERY))
+        error = error_of(await execute(adapter, QUERY, who=operator()))
     assert error.code == "UPSTREAM_FAULT"
     assert error.extensions["faultCode"] == "FailedAuthentication"
 
@@ -83,6 +83,6 @@ async def test_unreachable_service_is_unavailable(sleeps: Sleeps) -> None:
     settings = dataclasses.replace(CustomsAdapter().settings, url="http://127.0.0.1:9", connect_timeout=0.5)
     adapter = CustomsAdapter(settings, sleep=sleeps)
     async with adapter.lifespan():
-        error = error_of(await execute(adapter, QUERY))
+        error = error_of(await execute(adapter, QUERY, who=operator()))
     assert error.code == "UPSTREAM_UNAVAILABLE"
     assert len(sleeps.delays) == 2

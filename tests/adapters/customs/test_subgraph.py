@@ -6,7 +6,7 @@ from typing import Any
 
 from adapters.customs import CustomsAdapter
 from gateway.sdk.sandbox import SandboxServer
-from gateway.sdk.testing import entities, execute, principal
+from gateway.sdk.testing import entities, execute, operator, principal
 from tests.adapters.soap.kit import service
 
 HAIXIN = {"country": "CN", "taxId": "91370281MA3C5R7B0C"}
@@ -52,7 +52,7 @@ def car_export(lrn: str = "HX-TEST-0001", **changes: Any) -> dict[str, Any]:
 
 
 async def test_declaration_by_mrn_maps_the_whole_record(customs: CustomsAdapter) -> None:
-    result = await execute(customs, DECLARATION, {"id": "26CN4201E000000017"})
+    result = await execute(customs, DECLARATION, {"id": "26CN4201E000000017"}, who=operator())
     assert result.errors is None
     d = result.data["declaration"]  # type: ignore[index]
     assert d["lrn"] == "HX-2026-0815"
@@ -65,14 +65,14 @@ async def test_declaration_by_mrn_maps_the_whole_record(customs: CustomsAdapter)
 
 
 async def test_unknown_mrn_is_null(customs: CustomsAdapter) -> None:
-    result = await execute(customs, DECLARATION, {"id": "26CN4201E999999999"})
+    result = await execute(customs, DECLARATION, {"id": "26CN4201E999999999"}, who=operator())
     assert result.errors is None
     assert result.data == {"declaration": None}
 
 
 async def test_a_malformed_mrn_is_refused_before_the_customs_system_is_asked(customs: CustomsAdapter) -> None:
     for bad in ("", "   ", "26CN4201E00000001'; --", "X" * 36):
-        result = await execute(customs, DECLARATION, {"id": bad})
+        result = await execute(customs, DECLARATION, {"id": bad}, who=operator())
         assert result.data == {"declaration": None}
         assert result.errors is not None
         error = result.errors[0]
@@ -81,7 +81,7 @@ async def test_a_malformed_mrn_is_refused_before_the_customs_system_is_asked(cus
 
 
 async def test_submit_returns_an_18_character_mrn_and_dmsrcv(customs: CustomsAdapter) -> None:
-    result = await execute(customs, SUBMIT, {"input": car_export()})
+    result = await execute(customs, SUBMIT, {"input": car_export()}, who=operator())
     assert result.errors is None
     payload = result.data["submitDeclaration"]  # type: ignore[index]
     assert len(payload["id"]) == 18
@@ -90,11 +90,11 @@ async def test_submit_returns_an_18_character_mrn_and_dmsrcv(customs: CustomsAda
 
 
 async def test_used_vehicle_export_moves_through_documents_to_cleared(customs: CustomsAdapter) -> None:
-    submitted = await execute(customs, SUBMIT, {"input": car_export()})
+    submitted = await execute(customs, SUBMIT, {"input": car_export()}, who=operator())
     mrn = submitted.data["submitDeclaration"]["id"]  # type: ignore[index]
     seen = []
     for _ in range(4):
-        result = await execute(customs, DECLARATION, {"id": mrn})
+        result = await execute(customs, DECLARATION, {"id": mrn}, who=operator())
         seen.append(result.data["declaration"]["status"])  # type: ignore[index]
     assert seen == ["ACCEPTED", "DOCUMENTS_REQUIRED", "CLEARED", "CLEARED"]
 
@@ -103,22 +103,22 @@ async def test_suspended_declarant_is_rejected(customs: CustomsAdapter) -> None:
     mumbai = car_export(
         lrn="MP-1", declarantCountry="IN", declarantTaxId="27AAPFU0939F1ZV", vin=None, awb="999-20260030"
     )
-    mrn = (await execute(customs, SUBMIT, {"input": mumbai})).data["submitDeclaration"]["id"]  # type: ignore[index]
-    result = await execute(customs, DECLARATION, {"id": mrn})
+    mrn = (await execute(customs, SUBMIT, {"input": mumbai}, who=operator())).data["submitDeclaration"]["id"]  # type: ignore[index]
+    result = await execute(customs, DECLARATION, {"id": mrn}, who=operator())
     assert result.data["declaration"]["status"] == "REJECTED"  # type: ignore[index]
 
 
 async def test_resubmitting_the_same_lrn_returns_the_same_mrn(customs: CustomsAdapter) -> None:
-    first = await execute(customs, SUBMIT, {"input": car_export()})
-    again = await execute(customs, SUBMIT, {"input": car_export()})
+    first = await execute(customs, SUBMIT, {"input": car_export()}, who=operator())
+    again = await execute(customs, SUBMIT, {"input": car_export()}, who=operator())
     assert again.errors is None
     assert again.data["submitDeclaration"]["id"] == first.data["submitDeclaration"]["id"]  # type: ignore[index]
     assert again.data["submitDeclaration"]["duplicate"] is True  # type: ignore[index]
 
 
 async def test_reusing_an_lrn_for_other_goods_is_a_conflict(customs: CustomsAdapter) -> None:
-    await execute(customs, SUBMIT, {"input": car_export()})
-    other = await execute(customs, SUBMIT, {"input": car_export(awb=None)})
+    await execute(customs, SUBMIT, {"input": car_export()}, who=operator())
+    other = await execute(customs, SUBMIT, {"input": car_export(awb=None)}, who=operator())
     assert other.errors is not None
     error = other.errors[0].original_error
     assert getattr(error, "code", None) == "CONFLICT"
@@ -126,7 +126,7 @@ async def test_reusing_an_lrn_for_other_goods_is_a_conflict(customs: CustomsAdap
 
 async def test_business_rule_fault_names_validation_code_and_pointer(customs: CustomsAdapter) -> None:
     barter = car_export(lrn="HG-X", procedureCode="0130", vin=None)
-    result = await execute(customs, SUBMIT, {"input": barter})
+    result = await execute(customs, SUBMIT, {"input": barter}, who=operator())
     assert result.errors is not None
     error: Any = result.errors[0].original_error
     assert error.code == "UPSTREAM_FAULT"
@@ -139,10 +139,12 @@ async def test_declarations_filter_pages_with_cursor(customs: CustomsAdapter) ->
     query = """query($after: String) { declarations(
       filter: {declarantCountry: "CN", declarantTaxId: "91650000MA77X8TQ31"}, first: 1, after: $after)
       { totalCount nodes { id procedure { code } } pageInfo { hasNextPage endCursor } } }"""
-    first = (await execute(customs, query, {"after": None})).data["declarations"]  # type: ignore[index]
+    first = (await execute(customs, query, {"after": None}, who=operator())).data["declarations"]  # type: ignore[index]
     assert first["totalCount"] == 2
     assert first["pageInfo"]["hasNextPage"] is True
-    second = (await execute(customs, query, {"after": first["pageInfo"]["endCursor"]})).data["declarations"]  # type: ignore[index]
+    second = (await execute(customs, query, {"after": first["pageInfo"]["endCursor"]}, who=operator())).data[
+        "declarations"
+    ]  # type: ignore[index]
     assert second["pageInfo"]["hasNextPage"] is False
     ids = {first["nodes"][0]["id"], second["nodes"][0]["id"]}
     assert ids == {"26CN6501B000000003", "26CN6501B000000004"}
@@ -154,7 +156,7 @@ async def test_declaration_entities_are_one_batch_call(customs: CustomsAdapter, 
         {"__typename": "CustomsDeclaration", "id": mrn}
         for mrn in ("26CN4201E000000017", "26CN3100E000000021", "26CN5100E000000033")
     ]
-    result = await entities(customs, reps, "... on CustomsDeclaration { id lrn }")
+    result = await entities(customs, reps, "... on CustomsDeclaration { id lrn }", who=operator())
     assert result.errors is None
     assert [e["lrn"] for e in result.data["_entities"]] == ["HX-2026-0815", "PD-2026-1102", "PD-2026-1110"]  # type: ignore[index]
     assert service(sandbox).calls["GetDeclarationStatuses"] == 1
@@ -164,7 +166,7 @@ async def test_extended_entities_resolve_declarations_in_one_list_call(
     customs: CustomsAdapter, sandbox: SandboxServer
 ) -> None:
     shipments = [{"__typename": "Shipment", "awb": awb} for awb in ("999-12345675", "784-30791202", "999-20260030")]
-    result = await entities(customs, shipments, "... on Shipment { awb customs { id } }")
+    result = await entities(customs, shipments, "... on Shipment { awb customs { id } }", who=operator())
     assert result.errors is None
     assert [[d["id"] for d in e["customs"]] for e in result.data["_entities"]] == [  # type: ignore[index]
         ["26CN3100E000000021"],
@@ -176,17 +178,17 @@ async def test_extended_entities_resolve_declarations_in_one_list_call(
     vehicles = [
         {"__typename": "Vehicle", "vin": v} for v in ("LSVAM4187C2184847", "JHMCM56557C404453", "LVSHCAMB1CE123456")
     ]
-    result = await entities(customs, vehicles, "... on Vehicle { customsDeclaration { id } }")
+    result = await entities(customs, vehicles, "... on Vehicle { customsDeclaration { id } }", who=operator())
     assert [e["customsDeclaration"] for e in result.data["_entities"]] == [  # type: ignore[index]
         {"id": "26CN4201E000000017"},
         {"id": "26CN4201E000000009"},
         None,
     ]
     companies = [{"__typename": "Company", **HAIXIN}, {"__typename": "Company", "country": "RU", "taxId": "7707083893"}]
-    result = await entities(customs, companies, "... on Company { declarations { id } }")
+    result = await entities(customs, companies, "... on Company { declarations { id } }", who=operator())
     assert [len(e["declarations"]) for e in result.data["_entities"]] == [2, 0]  # type: ignore[index]
     contracts = [{"__typename": "BarterContract", "id": "BC-2026-0001"}]
-    result = await entities(customs, contracts, "... on BarterContract { declarations { id } }")
+    result = await entities(customs, contracts, "... on BarterContract { declarations { id } }", who=operator())
     assert len(result.data["_entities"][0]["declarations"]) == 2  # type: ignore[index]
     assert service(sandbox).calls["ListDeclarations"] == 4
 

@@ -10,7 +10,7 @@ from gateway.errors import ConfigError
 from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.registry import load_adapter_class
 from gateway.sdk.sandbox import SandboxConfig
-from gateway.sdk.testing import execute
+from gateway.sdk.testing import execute, operator
 
 
 def test_adapter_is_registered_under_its_name():
@@ -62,7 +62,7 @@ async def test_lifespan_needs_the_rail_url():
 
 
 async def test_service_sdl_answers_without_a_running_lifespan():
-    result = await execute(PaymentsAdapter(), "{ _service { sdl } }")
+    result = await execute(PaymentsAdapter(), "{ _service { sdl } }", who=operator())
     assert result.errors is None
     assert "initiatePayment" in result.data["_service"]["sdl"]
 

@@ -17,7 +17,7 @@ import pytest
 
 from gateway.sdk.netfaults import FaultProxy, Toxics
 from gateway.sdk.sandbox import FaultConfig, SandboxServer
-from gateway.sdk.testing import execute
+from gateway.sdk.testing import execute, operator
 
 from .conftest import initiate, make_adapter, payment, payment_input, rail_ledger
 
@@ -38,7 +38,7 @@ FAULTS = {
 
 async def _payments_with_e2e(adapter: Any, e2e: str) -> list[dict[str, Any]]:
     query = "query($f: PaymentFilter) { payments(filter: $f) { uetr status } }"
-    result = await execute(adapter, query, {"f": {"endToEndId": e2e}})
+    result = await execute(adapter, query, {"f": {"endToEndId": e2e}}, who=operator())
     assert result.errors is None, result.errors
     return list(result.data["payments"])
 

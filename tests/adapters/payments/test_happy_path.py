@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gateway.sdk.testing import execute
+from gateway.sdk.testing import execute, operator
 
 from .conftest import (
     HAIXIN,
@@ -55,7 +55,7 @@ async def test_company_lists_accounts_and_payments(adapter):
     query($reps: [_Any!]!) { _entities(representations: $reps) {
       ... on Company { accounts { number bic currency status iban } payments { uetr status } } } }
     """
-    result = await execute(adapter, query, {"reps": [{"__typename": "Company", **HAIXIN}]})
+    result = await execute(adapter, query, {"reps": [{"__typename": "Company", **HAIXIN}]}, who=operator())
     assert result.errors is None, result.errors
     company = result.data["_entities"][0]
     assert company["accounts"] == [
@@ -66,8 +66,8 @@ async def test_company_lists_accounts_and_payments(adapter):
 
 async def test_payments_filter_by_company_and_status(adapter):
     query = """query($f: PaymentFilter) { payments(filter: $f) { uetr status } }"""
-    result = await execute(adapter, query, {"f": {"company": HAIXIN, "status": "ACSC"}})
+    result = await execute(adapter, query, {"f": {"company": HAIXIN, "status": "ACSC"}}, who=operator())
     assert result.errors is None, result.errors
     assert result.data["payments"] == [{"uetr": SETTLED_UETR, "status": "ACSC"}]
-    everything = await execute(adapter, query, {"f": None})
+    everything = await execute(adapter, query, {"f": None}, who=operator())
     assert len(everything.data["payments"]) == 4

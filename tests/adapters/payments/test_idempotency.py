@@ -18,7 +18,7 @@ from adapters.payments.idempotency import (
     open_store,
 )
 from gateway.sdk.sandbox import FaultConfig
-from gateway.sdk.testing import principal
+from gateway.sdk.testing import operator
 from tests.services import postgres_url
 
 from .conftest import error_code, initiate, make_adapter, payment_input, rail_ledger
@@ -48,8 +48,8 @@ async def test_same_key_with_other_input_is_bad_user_input(adapter):
 
 async def test_keys_are_scoped_per_client(adapter):
     data = payment_input()
-    mine = await initiate(adapter, data, "shared-key", who=principal("alice"))
-    theirs = await initiate(adapter, data, "shared-key", who=principal("bob"))
+    mine = await initiate(adapter, data, "shared-key", who=operator("alice"))
+    theirs = await initiate(adapter, data, "shared-key", who=operator("bob"))
     assert mine.data["initiatePayment"]["uetr"] != theirs.data["initiatePayment"]["uetr"]
 
 

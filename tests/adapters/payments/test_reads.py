@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from gateway.sdk.testing import entities, execute, principal
+from gateway.sdk.testing import entities, execute, operator, principal
 
 from .conftest import (
     ALMATY,
@@ -40,7 +40,7 @@ query($a: String!, $d: Date!) {
 
 
 async def _recall(adapter, uetr, reason="FRAD", who=None):
-    result = await execute(adapter, RECALL, {"u": uetr, "r": reason}, who=who)
+    result = await execute(adapter, RECALL, {"u": uetr, "r": reason}, who=who or operator())
     assert result.errors is None, result.errors
     return result.data["recallPayment"]
 
@@ -86,7 +86,7 @@ async def test_recall_of_an_unknown_payment_is_rejected_no_original(adapter):
 async def test_statement_entries_match_the_payments(adapter):
     created = (await initiate(adapter, payment_input())).data["initiatePayment"]
     settled = await payment(adapter, created["uetr"])
-    result = await execute(adapter, STATEMENT, {"a": HORGOS_ACCOUNT, "d": settled["settlementDate"]})
+    result = await execute(adapter, STATEMENT, {"a": HORGOS_ACCOUNT, "d": settled["settlementDate"]}, who=operator())
     assert result.errors is None, result.errors
     stmt = result.data["statement"]
     mine = [e for e in stmt["entries"] if e["uetr"] == created["uetr"]]
@@ -109,24 +109,24 @@ async def test_statement_entries_match_the_payments(adapter):
 
 
 async def test_seeded_statement_shows_the_story_payment_converted_to_the_account_currency(adapter):
-    result = await execute(adapter, STATEMENT, {"a": "KZ86125KZT5004100100", "d": "2026-11-18"})
+    result = await execute(adapter, STATEMENT, {"a": "KZ86125KZT5004100100", "d": "2026-11-18"}, who=operator())
     stmt = result.data["statement"]
     assert stmt["openingBalance"] == {"amount": "350000000.00", "currency": "KZT"}
     [entry] = stmt["entries"]
     assert (entry["uetr"], entry["credit"], entry["amount"]["currency"]) == (SETTLED_UETR, False, "KZT")
-    credited = await execute(adapter, STATEMENT, {"a": HAIXIN_ACCOUNT, "d": "2026-11-18"})
+    credited = await execute(adapter, STATEMENT, {"a": HAIXIN_ACCOUNT, "d": "2026-11-18"}, who=operator())
     assert credited.data["statement"]["entries"][0]["amount"] == {"amount": "86000.00", "currency": "CNY"}
 
 
 async def test_statement_of_an_unknown_account_is_null(adapter):
-    result = await execute(adapter, STATEMENT, {"a": "999999999", "d": "2026-11-18"})
+    result = await execute(adapter, STATEMENT, {"a": "999999999", "d": "2026-11-18"}, who=operator())
     assert result.errors is None and result.data["statement"] is None
 
 
 async def test_fx_quote_is_deterministic(adapter):
     query = 'query { fxQuote(from: CNY, to: KZT, amount: "1000.00 CNY") { quoteId from to rate amount converted } }'
-    first = await execute(adapter, query)
-    second = await execute(adapter, query)
+    first = await execute(adapter, query, who=operator())
+    second = await execute(adapter, query, who=operator())
     assert first.errors is None, first.errors
     quote = first.data["fxQuote"]
     assert quote == second.data["fxQuote"]
@@ -135,7 +135,7 @@ async def test_fx_quote_is_deterministic(adapter):
 
 
 async def test_fx_quote_refuses_a_currency_the_rail_does_not_quote(adapter):
-    result = await execute(adapter, 'query { fxQuote(from: CNY, to: JPY, amount: "1 CNY") { rate } }')
+    result = await execute(adapter, 'query { fxQuote(from: CNY, to: JPY, amount: "1 CNY") { rate } }', who=operator())
     assert result.errors[0].original_error.extensions["field"] == "to"
 
 
@@ -143,7 +143,7 @@ async def test_entities_batch_many_payments_into_one_inquiry(adapter, rail):
     uetrs = [SETTLED_UETR, PENDING_UETR, REJECTED_UETR, "d23f0824-128b-4f33-8c5c-7fd0a6a3a450"]
     before = await rail_ledger(rail)
     result = await entities(
-        adapter, [{"__typename": "Payment", "uetr": u} for u in uetrs], "... on Payment { uetr status }"
+        adapter, [{"__typename": "Payment", "uetr": u} for u in uetrs], "... on Payment { uetr status }", who=operator()
     )
     assert result.errors is None, result.errors
     assert [e["status"] for e in result.data["_entities"]] == ["ACSC", "PDNG", "RJCT", "ACSC"]

@@ -15,7 +15,7 @@ from adapters.tax import TaxAdapter
 from gateway.errors import ConfigError
 from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.sandbox import serve_sandbox
-from gateway.sdk.testing import execute
+from gateway.sdk.testing import execute, operator
 from tests.adapters.soap.kit import counting_server, replying
 
 SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -67,7 +67,7 @@ async def test_hostile_reply_is_refused_without_outbound_requests(document: Any,
             settings = AdapterSettings(name="tax", url=hostile.url, options={"max_response_bytes": 200_000})
             adapter = TaxAdapter(settings)
             async with adapter.lifespan():
-                result = await execute(adapter, QUERY)
+                result = await execute(adapter, QUERY, who=operator())
         assert hits.total == 0
     assert result.errors is not None
     error: Any = result.errors[0].original_error

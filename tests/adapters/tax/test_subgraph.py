@@ -11,7 +11,7 @@ from adapters.tax import TaxAdapter
 from adapters.tax.sandbox import create_app
 from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.sandbox import SandboxConfig, SandboxServer, serve_sandbox
-from gateway.sdk.testing import entities, execute, principal
+from gateway.sdk.testing import entities, execute, operator, principal
 from tests.adapters.soap.kit import service
 
 HAIXIN = {"country": "CN", "taxId": "91370281MA3C5R7B0C"}
@@ -40,7 +40,7 @@ def data(result: Any) -> Any:
 async def test_company_from_the_register(tax: TaxAdapter) -> None:
     query = """{ company(country: "CN", taxId: "91370281MA3C5R7B0C") {
       name nameLocal city registeredOn status vatPayerType } }"""
-    company = data(await execute(tax, query))["company"]
+    company = data(await execute(tax, query, who=operator()))["company"]
     assert company == {
         "name": "Qingdao Haixin Trading Co., Ltd.",
         "nameLocal": "青岛海信贸易有限公司",
@@ -52,14 +52,14 @@ async def test_company_from_the_register(tax: TaxAdapter) -> None:
 
 
 async def test_companies_of_one_country(tax: TaxAdapter) -> None:
-    companies = data(await execute(tax, '{ companies(country: "KZ") { taxId } }'))["companies"]
+    companies = data(await execute(tax, '{ companies(country: "KZ") { taxId } }', who=operator()))["companies"]
     assert {c["taxId"] for c in companies} == {"191240005671", "240540001232"}
 
 
 async def test_invoice_with_parties_and_rebate(tax: TaxAdapter) -> None:
     query = """{ invoice(code: "131002211220", number: "11022026") {
       issuedOn amountWithTax seller { name } buyer { country } exportRebate { id status declaration { id } } } }"""
-    invoice = data(await execute(tax, query))["invoice"]
+    invoice = data(await execute(tax, query, who=operator()))["invoice"]
     assert invoice["amountWithTax"] == {"amount": "412000.00", "currency": "CNY"}
     assert invoice["seller"] == {"name": "Shanghai Pudong Machinery Export Co., Ltd."}
     assert invoice["buyer"] == {"country": "RU"}
@@ -86,34 +86,34 @@ async def test_verify_invoice(tax: TaxAdapter, changes: dict[str, str], result: 
         "checkCode": "41250311875430987620",
         **changes,
     }
-    outcome = data(await execute(tax, VERIFY, {"input": given}))["verifyInvoice"]
+    outcome = data(await execute(tax, VERIFY, {"input": given}, who=operator()))["verifyInvoice"]
     assert outcome["result"] == result
     assert outcome["mismatchedFields"] == fields
 
 
 async def test_voided_invoice_is_abandoned(tax: TaxAdapter) -> None:
     given = {"code": "144002288010", "number": "07022026", "issuedOn": "2026-08-01", "amount": "47787.61"}
-    outcome = data(await execute(tax, VERIFY, {"input": given}))["verifyInvoice"]
+    outcome = data(await execute(tax, VERIFY, {"input": given}, who=operator()))["verifyInvoice"]
     assert outcome["result"] == "ABANDONED"
     assert outcome["invoice"]["abandoned"] is True
 
 
 async def test_bad_invoice_number_is_bad_user_input(tax: TaxAdapter) -> None:
     given = {"code": "144002288010", "number": "12", "issuedOn": "2026-08-01", "amount": "1.00"}
-    result = await execute(tax, VERIFY, {"input": given})
+    result = await execute(tax, VERIFY, {"input": given}, who=operator())
     assert result.errors is not None
     assert result.errors[0].original_error.extensions["field"] == "input.number"  # type: ignore[union-attr]
 
 
 async def test_export_rebate_progresses_to_refunded(tax: TaxAdapter) -> None:
     query = '{ exportRebate(id: "RB-2026-000815") { status amount history { status } } }'
-    seen = [data(await execute(tax, query))["exportRebate"]["status"] for _ in range(3)]
+    seen = [data(await execute(tax, query, who=operator()))["exportRebate"]["status"] for _ in range(3)]
     assert seen == ["APPROVED", "REFUNDED", "REFUNDED"]
 
 
 async def test_rebate_without_matching_declaration_is_data_mismatch(tax: TaxAdapter) -> None:
     query = '{ exportRebate(id: "RB-2026-001110") { status remark declaration { id } } }'
-    rebate = data(await execute(tax, query))["exportRebate"]
+    rebate = data(await execute(tax, query, who=operator()))["exportRebate"]
     assert rebate["status"] == "DATA_MISMATCH"
     assert "26CN5100E000000099" in rebate["remark"]
 
@@ -125,7 +125,7 @@ async def test_company_entities_are_one_batch_call(tax: TaxAdapter, sandbox: San
         {"__typename": "Company", "country": "RU", "taxId": "7707083893"},
         {"__typename": "Company", "country": "RU", "taxId": "500100732259"},
     ]
-    result = data(await entities(tax, reps, "... on Company { name exportRebates { id } }"))
+    result = data(await entities(tax, reps, "... on Company { name exportRebates { id } }", who=operator()))
     names = [e and e["name"] for e in result["_entities"]]
     assert names == ["Qingdao Haixin Trading Co., Ltd.", "Almaty Auto Import LLP", "Volga Agro Import LLC", None]
     assert [len(e["exportRebates"]) for e in result["_entities"][:3]] == [1, 0, 0]
@@ -138,7 +138,7 @@ async def test_invoice_entities_are_one_batch_call(tax: TaxAdapter, sandbox: San
         {"__typename": "Invoice", "code": "144002288010", "number": "08152026"},
         {"__typename": "Invoice", "code": "131002211220", "number": "11102026"},
     ]
-    result = data(await entities(tax, reps, "... on Invoice { number seller { name } }"))
+    result = data(await entities(tax, reps, "... on Invoice { number seller { name } }", who=operator()))
     assert [e["number"] for e in result["_entities"]] == ["08152026", "11102026"]
     calls = service(sandbox).calls
     assert (calls["GetInvoices"], calls["GetTaxpayers"]) == (1, 1)

@@ -10,7 +10,7 @@ from adapters.vehicles.client import VehiclesClient
 from gateway.errors import UpstreamFault, UpstreamUnavailable
 from gateway.sdk import FaultConfig, HealthState, SandboxServer
 from gateway.sdk.retry import ReadRetry
-from gateway.sdk.testing import execute
+from gateway.sdk.testing import execute, operator
 from tests.adapters.vehicles.conftest import error_extensions
 
 QUERY = '{ vehicle(vin: "LSVAM4187C2184847") { vin } }'
@@ -32,7 +32,7 @@ async def test_legacy_failures_map_to_upstream_codes_naming_the_service(
 ) -> None:
     sandbox.faults.reconfigure(faults)
     for query in (QUERY, LISTING):
-        result = await execute(adapter, query)
+        result = await execute(adapter, query, who=operator())
         extensions = error_extensions(result)
         assert extensions["code"] == code
         assert extensions["service"] == "vehicles"

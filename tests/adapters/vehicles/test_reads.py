@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.vehicles import VehiclesAdapter
-from gateway.sdk import RequestContext, SandboxServer
-from gateway.sdk.context import _reset_current, _set_current
-from gateway.sdk.testing import entities, execute, principal
+from gateway.sdk import SandboxServer
+from gateway.sdk.testing import entities, execute, operator, principal
 from tests.adapters.vehicles.conftest import calls, error_extensions, make_adapter
 
 HAIXIN = {"country": "CN", "taxId": "91370281MA3C5R7B0C"}
@@ -42,7 +41,7 @@ query($filter: VehicleExportFilter, $first: Int!, $after: String) {
 
 
 async def vehicle(adapter: VehiclesAdapter, vin: str) -> dict[str, Any]:
-    result = await execute(adapter, VEHICLE, {"vin": vin})
+    result = await execute(adapter, VEHICLE, {"vin": vin}, who=operator())
     assert result.errors is None
     assert result.data is not None
     return dict(result.data["vehicle"])
@@ -111,10 +110,10 @@ async def test_later_dates_expire_the_plate_and_make_deregistration_overdue(sand
 
 
 async def test_an_unknown_vin_is_null_and_a_malformed_one_is_rejected(adapter: VehiclesAdapter) -> None:
-    unknown = await execute(adapter, VEHICLE, {"vin": "WVWZZZ1JZXW000001"})
+    unknown = await execute(adapter, VEHICLE, {"vin": "WVWZZZ1JZXW000001"}, who=operator())
     assert unknown.errors is None
     assert unknown.data == {"vehicle": None}
-    malformed = await execute(adapter, VEHICLE, {"vin": "LSVAM4187C2184848"})
+    malformed = await execute(adapter, VEHICLE, {"vin": "LSVAM4187C2184848"}, who=operator())
     assert malformed.errors is not None
     assert "check digit" in malformed.errors[0].message
 
@@ -122,7 +121,7 @@ async def test_an_unknown_vin_is_null_and_a_malformed_one_is_rejected(adapter: V
 async def test_entities_batch_many_vins_into_one_legacy_call(adapter: VehiclesAdapter, sandbox: SandboxServer) -> None:
     vins = ["LSVAM4187C2184847", "LVSHCAMB1CE123456", "JHMCM56557C404453", "XTA21099043576182", "LSVAM4187C2184847"]
     result = await entities(
-        adapter, [{"__typename": "Vehicle", "vin": v} for v in vins], "... on Vehicle { vin status }"
+        adapter, [{"__typename": "Vehicle", "vin": v} for v in vins], "... on Vehicle { vin status }", who=operator()
     )
     assert result.errors is None
     assert result.data["_entities"] == [
@@ -143,7 +142,7 @@ async def test_company_vehicle_exports_for_many_companies_take_one_legacy_call(
         {"__typename": "Company", **ALMATY},
         {"__typename": "Company", "country": "RU", "taxId": "7707083893"},
     ]
-    result = await entities(adapter, reps, "... on Company { vehicleExports { vin } }")
+    result = await entities(adapter, reps, "... on Company { vehicleExports { vin } }", who=operator())
     assert result.errors is None
     exports = [[v["vin"] for v in e["vehicleExports"]] for e in result.data["_entities"]]
     assert exports[0] == exports[1] == ["JHMCM56557C404453", "LSVAM4187C2184847", "LVSHCAMB1CE123456"]
@@ -154,14 +153,14 @@ async def test_company_vehicle_exports_for_many_companies_take_one_legacy_call(
 async def test_vehicle_exports_page_through_the_legacy_listing(
     adapter: VehiclesAdapter, sandbox: SandboxServer
 ) -> None:
-    first = await execute(adapter, EXPORTS, {"first": 2})
+    first = await execute(adapter, EXPORTS, {"first": 2}, who=operator())
     assert first.errors is None
     page = first.data["vehicleExports"]
     assert page["totalCount"] == 3
     assert [e["node"]["vin"] for e in page["edges"]] == ["JHMCM56557C404453", "LSVAM4187C2184847"]
     assert page["pageInfo"]["hasNextPage"] is True
     assert page["pageInfo"]["hasPreviousPage"] is False
-    second = await execute(adapter, EXPORTS, {"first": 2, "after": page["pageInfo"]["endCursor"]})
+    second = await execute(adapter, EXPORTS, {"first": 2, "after": page["pageInfo"]["endCursor"]}, who=operator())
     rest = second.data["vehicleExports"]
     assert [e["node"]["vin"] for e in rest["edges"]] == ["LVSHCAMB1CE123456"]
     assert rest["pageInfo"]["hasNextPage"] is False
@@ -170,9 +169,9 @@ async def test_vehicle_exports_page_through_the_legacy_listing(
 
 
 async def test_a_page_straddling_two_legacy_pages_reads_both(adapter: VehiclesAdapter, sandbox: SandboxServer) -> None:
-    first = await execute(adapter, EXPORTS, {"first": 1})
+    first = await execute(adapter, EXPORTS, {"first": 1}, who=operator())
     cursor = first.data["vehicleExports"]["edges"][0]["cursor"]
-    result = await execute(adapter, EXPORTS, {"first": 2, "after": cursor})
+    result = await execute(adapter, EXPORTS, {"first": 2, "after": cursor}, who=operator())
     assert [e["node"]["vin"] for e in result.data["vehicleExports"]["edges"]] == [
         "LSVAM4187C2184847",
         "LVSHCAMB1CE123456",
@@ -182,7 +181,7 @@ async def test_a_page_straddling_two_legacy_pages_reads_both(adapter: VehiclesAd
 
 async def test_vehicle_exports_filter_by_exporter_buyer_and_status(adapter: VehiclesAdapter) -> None:
     async def vins(filter: dict[str, Any]) -> list[str]:
-        result = await execute(adapter, EXPORTS, {"filter": filter, "first": 10})
+        result = await execute(adapter, EXPORTS, {"filter": filter, "first": 10}, who=operator())
         assert result.errors is None
         return [e["node"]["vin"] for e in result.data["vehicleExports"]["edges"]]
 
@@ -194,14 +193,16 @@ async def test_vehicle_exports_filter_by_exporter_buyer_and_status(adapter: Vehi
 
 
 async def test_paging_and_filter_mistakes_are_bad_user_input(adapter: VehiclesAdapter) -> None:
-    too_many = await execute(adapter, EXPORTS, {"first": 101})
+    too_many = await execute(adapter, EXPORTS, {"first": 101}, who=operator())
     assert error_extensions(too_many) == {"code": "BAD_USER_INPUT", "field": "first"}
-    foreign = await execute(adapter, EXPORTS, {"first": 2, "after": "opaque"})
+    foreign = await execute(adapter, EXPORTS, {"first": 2, "after": "opaque"}, who=operator())
     assert error_extensions(foreign) == {"code": "BAD_USER_INPUT", "field": "after"}
-    bad_tax_id = await execute(adapter, EXPORTS, {"first": 2, "filter": {"exporterTaxId": "91370281MA3C5R7B0D"}})
+    bad_tax_id = await execute(
+        adapter, EXPORTS, {"first": 2, "filter": {"exporterTaxId": "91370281MA3C5R7B0D"}}, who=operator()
+    )
     assert error_extensions(bad_tax_id) == {"code": "BAD_USER_INPUT", "field": "filter.exporterTaxId"}
     bad_buyer = await execute(
-        adapter, EXPORTS, {"first": 2, "filter": {"buyer": {"country": "KZ", "taxId": "191240005672"}}}
+        adapter, EXPORTS, {"first": 2, "filter": {"buyer": {"country": "KZ", "taxId": "191240005672"}}}, who=operator()
     )
     assert error_extensions(bad_buyer) == {"code": "BAD_USER_INPUT", "field": "filter.buyer.taxId"}
 
@@ -227,12 +228,8 @@ async def test_the_operations_traceparent_reaches_the_legacy_system(
     adapter: VehiclesAdapter, sandbox: SandboxServer
 ) -> None:
     traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
-    await execute(adapter, LISTING_ONE)
-    token = _set_current(RequestContext(traceparent=traceparent))
-    try:
-        result = await execute(adapter, LISTING_ONE)
-    finally:
-        _reset_current(token)
+    await execute(adapter, LISTING_ONE, who=operator())
+    result = await execute(adapter, LISTING_ONE, who=operator(), traceparent=traceparent)
     assert result.errors is None
     app: Any = sandbox.faults.app
     assert app.state.registry.traceparents == [traceparent]

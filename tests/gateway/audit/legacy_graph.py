@@ -18,16 +18,16 @@ from strawberry.types import Info
 from gateway.app import create_app
 from gateway.config import Settings
 from gateway.federation.engine import FederatedGraph
-from gateway.federation.supergraph import load_supergraph
 from gateway.federation.transports import InProcessTransport
+from gateway.policy.devkeys import DevKey
 from gateway.runtime import Runtime
 from gateway.sdk.adapter import Adapter, AdapterSettings
 from gateway.sdk.calls import legacy_http_client
 from gateway.sdk.sandbox import serve_sandbox
-from gateway.sdk.scalars import SCALAR_RULES
+from gateway.sdk.testing import bearer, partner
 from gateway.telemetry import Telemetry
 from tests.gateway.federation.cargo_customs import Recorder, SchemaAdapter, cargo_schema
-from tests.gateway.federation.supergraphs import cargo_customs
+from tests.gateway.policy.conftest import annotated, load
 
 QUERY = 'query Duty { shipment(awb: "999-12345675") { awb duty } }'
 
@@ -100,7 +100,10 @@ class LegacyCustoms(Adapter):
 async def gateway(
     settings: Settings, *, telemetry: Telemetry | None = None, port: int = 0
 ) -> AsyncIterator[tuple[httpx.AsyncClient, LegacyServer, Starlette]]:
-    """The gateway app on a loopback port over cargo (in-process) and customs (calling the legacy server)."""
+    """The gateway app on a loopback port over cargo (in-process) and customs (calling the legacy server).
+
+    The graph's fields are tagged public (the gateway is closed by default); the client asks as a partner
+    agency's user, since the customs legacy call is tenant-scoped."""
     legacy = LegacyServer()
     async with serve_sandbox(legacy.app) as legacy_server:
         customs = LegacyCustoms(legacy_server.url)
@@ -112,9 +115,13 @@ async def gateway(
                 "cargo": InProcessTransport(SchemaAdapter("cargo", cargo_schema(Recorder()))),
                 "customs": InProcessTransport(customs),
             }
-            graph = FederatedGraph(load_supergraph(cargo_customs(), scalar_rules=SCALAR_RULES), transports)
+            graph = FederatedGraph(load(annotated({})), transports)
             return Runtime(settings=s, supergraph=graph.supergraph, graph=graph, adapters={}, remotes={}, http=http)
 
         app = create_app(settings, runtime_factory=factory, telemetry=telemetry)
-        async with serve_sandbox(lambda _: app, port=port) as server, httpx.AsyncClient(base_url=server.url) as client:
+        who = bearer(partner(), DevKey.load_or_create(settings.auth.demo_key_file))
+        async with (
+            serve_sandbox(lambda _: app, port=port) as server,
+            httpx.AsyncClient(base_url=server.url, headers=who) as client,
+        ):
             yield client, legacy, app

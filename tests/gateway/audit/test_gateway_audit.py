@@ -62,7 +62,8 @@ async def test_every_operation_leaves_a_committed_record_with_fetches_legacy_cal
     record = records[0]
     assert record["trace_id"] == TRACE  # the OTel trace id of the caller's trace
     assert record["client"] == {"name": "dossier-web", "version": None}
-    assert record["principal"]["subject"] == "anonymous"
+    assert record["principal"]["subject"] == "user@qingdao-broker"
+    assert record["principal"]["agency"] == "qingdao-broker"
     assert record["operation"]["name"] == "Duty"
     assert record["operation"]["document"].startswith("query Duty {")
     assert record["outcome"] == "ok"

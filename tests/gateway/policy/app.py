@@ -16,6 +16,7 @@ from gateway.federation.executor import Transport
 from gateway.runtime import Runtime
 from gateway.sdk.context import RequestContext
 from gateway.sdk.sandbox import serve_sandbox
+from gateway.sdk.testing import PRODUCTION_AUTH
 from tests.gateway.federation.conftest import Graph
 from tests.gateway.policy.conftest import AUTHZ, annotated, load
 
@@ -37,7 +38,10 @@ class ContextSpy:
 
 
 class Running:
-    def __init__(self, client: httpx.AsyncClient, graph: Graph, spies: Mapping[str, ContextSpy]) -> None:
+    def __init__(
+        self, client: httpx.AsyncClient, graph: Graph, spies: Mapping[str, ContextSpy], app: Any = None
+    ) -> None:
+        self.app = app
         self.client = client
         self.graph = graph
         self.spies = spies
@@ -57,6 +61,7 @@ async def running(
             "auth.demo_key_file": str(tmp_path / "dev.pem"),
             "audit.store": "memory",
             "audit.checkpoint_path": str(tmp_path / "checkpoints"),
+            **(PRODUCTION_AUTH if mode == "production" else {}),
             **overrides,
         },
     )
@@ -79,4 +84,4 @@ async def running(
         serve_sandbox(lambda _: app) as server,
         httpx.AsyncClient(base_url=server.url, headers={"accept": GRAPHQL_RESPONSE}) as client,
     ):
-        yield Running(client, graph, spies)
+        yield Running(client, graph, spies, app)

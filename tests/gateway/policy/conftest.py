@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -21,6 +22,7 @@ SECURITY_LINKS = """
   @link(url: "https://specs.apollo.dev/requiresScopes/v0.1", for: SECURITY)
   @link(url: "https://specs.apollo.dev/policy/v0.1", for: SECURITY)
   @link(url: "https://specs.apollo.dev/cost/v0.1", import: ["@cost", "@listSize"])
+  @link(url: "https://specs.apollo.dev/tag/v0.3")
 """
 
 SECURITY_DIRECTIVES = """
@@ -31,13 +33,21 @@ directive @cost(weight: Int!) on ARGUMENT_DEFINITION | ENUM | FIELD_DEFINITION |
 | SCALAR
 directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!], \
 requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION
+directive @tag(name: String!) repeatable on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUMENT_DEFINITION \
+| SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION | SCHEMA
 scalar requiresScopes__Scope
 scalar policy__Policy
 """
 
+_RULES = ("@authenticated", "@requiresScopes", "@policy")
+_FIELD = re.compile(r"^\s+\w+(\(.*\))?: ")
 
-def annotated(replacements: dict[str, str]) -> str:
-    """The cargo/customs supergraph with directive applications appended to the named lines."""
+
+def annotated(replacements: dict[str, str], *, open_rest: bool = True) -> str:
+    """The cargo/customs supergraph with directive applications appended to the named lines.
+
+    The gateway is closed by default, so every other field is tagged public (``open_rest``) to keep these tests
+    about the directives themselves."""
     types = CARGO_CUSTOMS_TYPES
     for line_start, extra in replacements.items():
         lines = types.split("\n")
@@ -49,6 +59,11 @@ def annotated(replacements: dict[str, str]) -> str:
         else:
             lines[i] = lines[i] + " " + extra
         types = "\n".join(lines)
+    if open_rest:
+        types = "\n".join(
+            line + ' @tag(name: "public")' if _FIELD.match(line) and not any(r in line for r in _RULES) else line
+            for line in types.split("\n")
+        )
     return schema_block(extra_links=SECURITY_LINKS) + HEADER + SECURITY_DIRECTIVES + types
 
 

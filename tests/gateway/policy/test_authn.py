@@ -210,3 +210,28 @@ async def test_missing_token_is_anonymous_unless_required() -> None:
         bearer_token("Basic dXNlcjpwYXNz")
     with pytest.raises(Unauthenticated, match="well-formed"):
         await TokenVerifier(StaticKeys({"keys": []})).verify("not-a-jwt")
+
+
+@pytest.mark.parametrize(
+    "agency",
+    ["", " ", ["qingdao-broker"], 42, None, {"id": "x"}, "a/b", "x" * 65, "qingdao broker"],
+    ids=repr,
+)
+async def test_a_malformed_agency_claim_is_a_401_never_no_agency(agency: object) -> None:
+    key = DevKey.generate()
+    verifier = TokenVerifier(StaticKeys(key.jwks()), issuer="silkgraph-demo", audience="silkgraph")
+    claims_token = jwt.encode(
+        {"sub": "u", "iss": "silkgraph-demo", "aud": "silkgraph", "exp": int(time.time()) + 60, "agency": agency},
+        key.private,
+        algorithm="EdDSA",
+        headers={"kid": key.kid},
+    )
+    with pytest.raises(Unauthenticated, match="agency"):
+        await verifier.verify(claims_token)
+
+
+async def test_a_token_without_an_agency_claim_is_a_principal_without_agency() -> None:
+    key = DevKey.generate()
+    verifier = TokenVerifier(StaticKeys(key.jwks()), issuer="silkgraph-demo", audience="silkgraph")
+    principal = await verifier.verify(key.token(subject="u"))
+    assert principal.agency is None and principal.authenticated

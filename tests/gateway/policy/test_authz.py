@@ -1,4 +1,4 @@
-"""@authenticated, @requiresScopes and @policy: removed before planning, null + UNAUTHORIZED_FIELD_OR_TYPE."""
+"""@authenticated, @requiresScopes and @policy: removed before planning, null + UNAUTHENTICATED / FORBIDDEN."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ async def test_anonymous_caller_gets_null_and_an_error_for_an_authenticated_fiel
     assert r.errors == [
         {
             "message": "Unauthorized field or type: Shipment.weight needs authentication",
-            "extensions": {"code": "UNAUTHORIZED_FIELD_OR_TYPE", "coordinate": "Shipment.weight"},
+            "extensions": {"code": "UNAUTHENTICATED", "coordinate": "Shipment.weight"},
             "path": ["shipment", "weight"],
         }
     ]
@@ -29,7 +29,7 @@ async def test_anonymous_caller_gets_null_and_an_error_for_an_authenticated_fiel
 async def test_unauthorized_field_is_never_sent_to_its_subgraph(secured: SecuredGraph) -> None:
     r = await secured.run(f'{{ shipment(awb: "{AWB}") {{ awb duty cleared }} }}', user())
     assert r.data == {"shipment": {"awb": AWB, "duty": None, "cleared": True}}
-    assert codes(r.errors) == ["UNAUTHORIZED_FIELD_OR_TYPE"]
+    assert codes(r.errors) == ["FORBIDDEN"]
     assert r.errors[0]["path"] == ["shipment", "duty"]
     assert all("duty" not in op for op in secured.calls("customs"))
     assert all("weight" not in op for op in secured.calls("cargo"))  # duty's @requires was never planned
@@ -45,7 +45,7 @@ async def test_requires_scopes_is_an_or_of_ands(secured: SecuredGraph) -> None:
     query = "{ shipments { awb } }"
     only_one_of_the_and = await secured.run(query, user("cargo:read"))
     assert only_one_of_the_and.data is None  # shipments is non-null: the null reaches the root
-    assert codes(only_one_of_the_and.errors) == ["UNAUTHORIZED_FIELD_OR_TYPE"]
+    assert codes(only_one_of_the_and.errors) == ["FORBIDDEN"]
     assert "cargo:read and shipments:list or audit:read" in only_one_of_the_and.errors[0]["message"]
     both = await secured.run(query, user("cargo:read", "shipments:list"))
     assert both.errors == [] and len(both.data["shipments"]) == 4  # type: ignore[index]
@@ -71,14 +71,14 @@ async def test_unknown_or_failing_policy_denies() -> None:
     assert r.data == {"shipment": None}
     missing = SecuredGraph(annotated(AUTHZ), policies={})
     r2 = await missing.run(f'{{ shipment(awb: "{AWB}") {{ awb status }} }}', user(agency="AG-1"))
-    assert codes(r2.errors) == ["UNAUTHORIZED_FIELD_OR_TYPE"]
+    assert codes(r2.errors) == ["FORBIDDEN"]
 
 
 async def test_authenticated_on_a_type_guards_every_field_returning_it() -> None:
     graph = SecuredGraph(annotated({"type Shipment": "@authenticated"}))
     r = await graph.run(f'{{ shipment(awb: "{AWB}") {{ awb }} }}', ANONYMOUS)
     assert r.data == {"shipment": None}
-    assert r.errors[0]["extensions"]["code"] == "UNAUTHORIZED_FIELD_OR_TYPE"
+    assert r.errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert graph.calls("cargo") == []  # the only root field was removed: nothing to fetch
     ok = await graph.run(f'{{ shipment(awb: "{AWB}") {{ awb }} }}', user())
     assert ok.data == {"shipment": {"awb": AWB}}

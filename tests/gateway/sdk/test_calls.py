@@ -18,6 +18,7 @@ from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.calls import LEGACY_CALLS, LegacyCall, legacy_http_client, record_legacy_call
 from gateway.sdk.context import RequestContext, _reset_current, _set_current
 from gateway.sdk.sandbox import SandboxServer, free_port, serve_sandbox
+from gateway.sdk.testing import partner
 from gateway.telemetry import Telemetry
 
 
@@ -52,8 +53,8 @@ async def server() -> AsyncIterator[SandboxServer]:
 
 @contextlib.contextmanager
 def request_context() -> Iterator[RequestContext]:
-    """A request as the gateway sets it up: current context and an operation span."""
-    ctx = RequestContext(request_id="t")
+    """A request as the gateway sets it up: current context and an operation span (a partner agency's user)."""
+    ctx = RequestContext(request_id="t", principal=partner())
     token = _set_current(ctx)
     try:
         with Telemetry().operation(ctx, None):

@@ -1,0 +1,132 @@
+"""The one list of scopes and roles Silkgraph knows: subgraph rules, tokens and docs/security.md all come from here.
+
+A scope is ``<area>:<verb>``. Reads of a domain need its ``:read`` scope; every mutation needs its write scope.
+Reference data (countries, currencies, airports, airlines, HS chapters) needs nothing. ``platform:read-all`` is
+the only way to read records across agencies, and only together with a platform role (``operator`` or
+``auditor``): see :mod:`gateway.sdk.tenancy`. ``docs/security.md`` carries :func:`scope_table` between markers;
+a test fails when the two disagree (``silkgraph docs-scopes`` rewrites it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+__all__ = [
+    "OPS_READ",
+    "PLATFORM_READ_ALL",
+    "PLATFORM_ROLES",
+    "PUBLIC_TAG",
+    "ROLES",
+    "SCOPES",
+    "Scope",
+    "read_scopes",
+    "role_table",
+    "scope_table",
+    "write_scopes",
+]
+
+
+@dataclasses.dataclass(frozen=True)
+class Scope:
+    name: str
+    grants: str
+    #: coordinates (``Type.field``) whose rule names this scope, for the docs; reads list their root types
+    covers: str = ""
+
+    @property
+    def area(self) -> str:
+        return self.name.partition(":")[0]
+
+    @property
+    def verb(self) -> str:
+        return self.name.partition(":")[2]
+
+
+#: ``@tag(name: "public")`` opens a field that carries no rule (reference data only)
+PUBLIC_TAG = "public"
+
+CUSTOMS_READ = "customs:read"
+CUSTOMS_SUBMIT = "customs:submit"
+CARGO_READ = "cargo:read"
+CARGO_BOOK = "cargo:book"
+PAYMENTS_READ = "payments:read"
+PAYMENTS_INITIATE = "payments:initiate"
+BARTER_READ = "barter:read"
+BARTER_WRITE = "barter:write"
+TAX_READ = "tax:read"
+VEHICLES_READ = "vehicles:read"
+AUDIT_READ = "audit:read"
+OPS_READ = "ops:read"
+PLATFORM_READ_ALL = "platform:read-all"
+
+SCOPES: tuple[Scope, ...] = (
+    Scope(
+        CUSTOMS_READ, "customs declarations, their goods, offices and DMS notifications", "declaration, declarations"
+    ),
+    Scope(CUSTOMS_SUBMIT, "lodge a customs declaration", "Mutation.submitDeclaration"),
+    Scope(CARGO_READ, "air waybills, bookings and tracking events; the cargo airline directory", "shipment, shipments"),
+    Scope(CARGO_BOOK, "book an air waybill", "Mutation.bookShipment"),
+    Scope(PAYMENTS_READ, "payments, accounts, bank statements and FX quotes", "payment, payments, statement, fxQuote"),
+    Scope(PAYMENTS_INITIATE, "send and recall payments", "Mutation.initiatePayment, Mutation.recallPayment"),
+    Scope(BARTER_READ, "barter contracts, goods lists, deliveries and balances", "barterContract, barterContracts"),
+    Scope(
+        BARTER_WRITE,
+        "propose barter contracts and record deliveries",
+        "Mutation.proposeBarterContract, Mutation.recordBarterDelivery",
+    ),
+    Scope(TAX_READ, "taxpayer register, VAT invoices and export rebates", "company, companies, invoice, verifyInvoice"),
+    Scope(VEHICLES_READ, "used-car export filings, licences and deregistration", "vehicle, vehicleExports"),
+    Scope(AUDIT_READ, "the audit log (audit subgraph and /console)", "auditEvents"),
+    Scope(OPS_READ, "operations endpoints in production: /metrics, /console, /readyz details", ""),
+    Scope(
+        PLATFORM_READ_ALL,
+        "read records of every agency; only with the operator or auditor role, and every such read is audited",
+        "",
+    ),
+)
+
+#: the read scope of each built-in domain (a subgraph's area)
+_READS = {s.area: s.name for s in SCOPES if s.verb == "read" and s.area not in ("platform", "ops", "audit")}
+
+
+def read_scopes() -> frozenset[str]:
+    return frozenset(_READS.values())
+
+
+def write_scopes() -> frozenset[str]:
+    return frozenset(s.name for s in SCOPES if s.verb not in ("read", "read-all"))
+
+
+#: roles that may hold the platform grant
+PLATFORM_ROLES = ("operator", "auditor")
+
+#: role → (scopes a token of that role typically carries, what it sees); the demo banner and docs use this
+ROLES: dict[str, tuple[frozenset[str], str]] = {
+    "partner": (
+        read_scopes() | write_scopes(),
+        "its own agency's records in every domain; may submit, book, pay and trade for its own traders",
+    ),
+    "operator": (
+        read_scopes() | {PLATFORM_READ_ALL, OPS_READ},
+        "every agency's records, read-only (audited with the grant); /metrics, /console and /readyz details",
+    ),
+    "auditor": (
+        read_scopes() | {PLATFORM_READ_ALL, AUDIT_READ},
+        "every agency's records and the audit log, read-only (audited with the grant)",
+    ),
+}
+
+
+def scope_table() -> str:
+    """The Markdown table of scopes that docs/security.md carries."""
+    lines = ["| Scope | Grants | Rules on |", "|---|---|---|"]
+    for s in SCOPES:
+        lines.append(f"| `{s.name}` | {s.grants} | {s.covers or '—'} |")
+    return "\n".join(lines)
+
+
+def role_table() -> str:
+    lines = ["| Role | Scopes | Sees |", "|---|---|---|"]
+    for role, (scopes, sees) in ROLES.items():
+        lines.append(f"| `{role}` | {' '.join(f'`{s}`' for s in sorted(scopes))} | {sees} |")
+    return "\n".join(lines)

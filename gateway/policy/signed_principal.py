@@ -1,0 +1,159 @@
+"""The signed principal header: how a standalone subgraph knows a request comes from the gateway, and for whom.
+
+A subgraph run by ``silkgraph subgraph NAME`` trusts no tenant header on its own. The router signs the caller's
+principal with a secret it shares with the subgraph (``[auth] subgraph_secret = { env = "..." }``)::
+
+    Silkgraph-Principal: v1.<ts>.<nonce>.<payload>.<signature>
+
+* ``ts`` — Unix time in seconds when the router sent the request;
+* ``nonce`` — 16 random bytes, base64url without padding;
+* ``payload`` — base64url (no padding) of the JSON object ``{"sub", "agency", "roles", "scopes"}`` (agency may be
+  ``null``; roles and scopes are arrays of strings);
+* ``signature`` — base64url (no padding) of HMAC-SHA256(secret, ``v1.<ts>.<nonce>.<payload>.<body>``) where
+  ``<body>`` is the base64url (no padding) SHA-256 of the exact request body bytes.
+
+The subgraph recomputes the signature (constant-time compare), refuses a ``ts`` more than ``max_age`` seconds
+away from its clock, refuses a nonce it has already seen within that window (replay), and only then builds the
+principal. Anything else — no header, a malformed one, a wrong signature, another body, a stale or replayed
+header — is 401 with no data. examples/router/ shows Apollo Router (coprocessor) and Hive Gateway (plugin)
+producing the same header.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from gateway.errors import Unauthenticated
+from gateway.sdk.context import Principal
+from gateway.sdk.tenancy import valid_agency
+
+__all__ = ["HEADER", "PrincipalSigner", "PrincipalVerifier", "subgraph_secret"]
+
+HEADER = "silkgraph-principal"
+VERSION = "v1"
+#: the shortest secret accepted: 32 bytes of entropy, as from ``openssl rand -base64 32``
+MIN_SECRET_CHARS = 32
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _mac(secret: bytes, ts: str, nonce: str, payload: str, body: bytes) -> str:
+    message = f"{VERSION}.{ts}.{nonce}.{payload}.{_b64(hashlib.sha256(body).digest())}"
+    return _b64(hmac.new(secret, message.encode(), hashlib.sha256).digest())
+
+
+def _check_secret(secret: str) -> bytes:
+    if len(secret) < MIN_SECRET_CHARS:
+        raise ValueError(f"the subgraph secret must have at least {MIN_SECRET_CHARS} characters")
+    return secret.encode()
+
+
+def subgraph_secret(configured: str | None, demo_file: str, *, production: bool) -> str | None:
+    """The shared secret: the configured one, else (demo only) one kept in ``demo_file`` (mode 0600, created on
+    first use) so a demo gateway and ``silkgraph subgraph`` on the same machine agree without setup."""
+    if configured is not None or production:
+        return configured
+    file = Path(demo_file)
+    if file.is_file():
+        return file.read_text(encoding="utf-8").strip()
+    file.parent.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(32)
+    try:
+        fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first
+        return file.read_text(encoding="utf-8").strip()
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(secret + "\n")
+    return secret
+
+
+class PrincipalSigner:
+    """The router side: one header value per subgraph request."""
+
+    def __init__(self, secret: str, *, clock: Callable[[], float] = time.time) -> None:
+        self.secret = _check_secret(secret)
+        self.clock = clock
+
+    def sign(self, principal: Principal, body: bytes) -> str:
+        claims = {
+            "sub": principal.subject,
+            "agency": principal.agency,
+            "roles": sorted(principal.roles),
+            "scopes": sorted(principal.scopes),
+        }
+        payload = _b64(json.dumps(claims, separators=(",", ":"), sort_keys=True).encode())
+        ts, nonce = str(int(self.clock())), _b64(secrets.token_bytes(16))
+        return f"{VERSION}.{ts}.{nonce}.{payload}.{_mac(self.secret, ts, nonce, payload, body)}"
+
+
+class PrincipalVerifier:
+    """The subgraph side: the principal of a signed request, or :class:`Unauthenticated`."""
+
+    def __init__(
+        self, secret: str, *, max_age: float = 60.0, clock: Callable[[], float] = time.time, max_nonces: int = 100_000
+    ) -> None:
+        self.secret = _check_secret(secret)
+        self.max_age = max_age
+        self.clock = clock
+        self.max_nonces = max_nonces
+        self._seen: OrderedDict[str, float] = OrderedDict()
+
+    def verify(self, header: str | None, body: bytes) -> Principal:
+        if not header:
+            raise Unauthenticated(f"this subgraph answers the gateway only: the {HEADER} header is missing")
+        parts = header.strip().split(".")
+        if len(parts) != 5 or parts[0] != VERSION or not parts[1].isdigit():
+            raise Unauthenticated(f"the {HEADER} header is malformed (expected {VERSION}.ts.nonce.payload.sig)")
+        _, ts, nonce, payload, signature = parts
+        if not hmac.compare_digest(_mac(self.secret, ts, nonce, payload, body), signature):
+            raise Unauthenticated(f"the {HEADER} signature does not verify")
+        now = self.clock()
+        if abs(now - int(ts)) > self.max_age:
+            raise Unauthenticated(f"the {HEADER} header is stale (older than {self.max_age:g} s or from the future)")
+        self._remember(nonce, now)
+        try:
+            claims: Any = json.loads(_unb64(payload))
+        except (binascii.Error, ValueError):
+            raise Unauthenticated(f"the {HEADER} payload is not base64url JSON") from None
+        return _principal(claims)
+
+    def _remember(self, nonce: str, now: float) -> None:
+        while self._seen and (
+            next(iter(self._seen.values())) < now - self.max_age or len(self._seen) >= self.max_nonces
+        ):
+            self._seen.popitem(last=False)
+        if nonce in self._seen:
+            raise Unauthenticated(f"the {HEADER} header was already used (replay)")
+        self._seen[nonce] = now
+
+
+def _principal(claims: Any) -> Principal:
+    if not isinstance(claims, dict) or not isinstance(claims.get("sub"), str):
+        raise Unauthenticated(f"the {HEADER} payload must be an object with a string 'sub'")
+    agency = claims.get("agency")
+    if agency is not None and not valid_agency(agency):
+        raise Unauthenticated(f"the {HEADER} payload's agency is not one agency id")
+    words = {}
+    for name in ("roles", "scopes"):
+        value = claims.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise Unauthenticated(f"the {HEADER} payload's {name} must be an array of strings")
+        words[name] = frozenset(value)
+    return Principal(subject=claims["sub"], agency=agency, roles=words["roles"], scopes=words["scopes"])
