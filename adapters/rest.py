@@ -1,7 +1,8 @@
 """What the built-in REST adapters (barter, vehicles) share: settings, the legacy client's lifetime, health.
 
 A subclass names its system, builds its client around the audited, guarded HTTP client
-(:func:`gateway.sdk.calls.legacy_http_client`) and adds its schema, per-request state and sandbox::
+(:func:`gateway.sdk.calls.legacy_http_client`, authenticated with the ``api_key`` credential:
+:func:`adapters.credentials.api_key_auth`) and adds its schema, per-request state and sandbox::
 
     class BarterAdapter(RestLegacyAdapter[BarterClient]):
         name = "barter"
@@ -25,6 +26,7 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 import httpx
 
+from adapters.credentials import api_key_auth
 from gateway.errors import ConfigError, SubgraphError, UpstreamUnavailable
 from gateway.sdk.adapter import Adapter, AdapterSettings, Health, HealthState
 from gateway.sdk.calls import legacy_http_client
@@ -61,8 +63,9 @@ class RestLegacyAdapter(Adapter, Generic[ClientT]):
         if not s.url:
             raise ConfigError(f"adapters.{self.name}.url", f"{self.system}'s base URL is required")
         timeout = httpx.Timeout(s.total_timeout, connect=s.connect_timeout, read=s.read_timeout)
+        auth = api_key_auth(s, system=self.name)
         async with legacy_http_client(
-            s, source=self.name, timeout=timeout, event_hooks={"request": [_propagate_trace]}
+            s, source=self.name, timeout=timeout, auth=auth, event_hooks={"request": [_propagate_trace]}
         ) as http:
             self._client = self.make_client(http, self._retry)
             try:

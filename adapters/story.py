@@ -6,10 +6,15 @@ barter contracts, declarations and payments appear in every system.
 
 The story (autumn 2026):
 
-* **Qingdao Haixin Trading** (CN) exports two used cars to **Almaty Auto Import** (KZ): export filings, export
-  licences, customs declarations naming the VINs, a payment in CNY settled over the rail.
-* **Horgos Border Trade** (CN) and **Astana Grain Trading** (KZ) run barter contract ``BC-2026-0001``:
-  excavators against wheat, customs procedure 0130, one leg delivered and one in transit.
+* **Qingdao Haixin Trading** (CN) exports used cars to **Almaty Auto Import** (KZ): a 2017 Honda left by road
+  through Khorgos in August and is deregistered; a 2023 SAIC Volkswagen flew TAO-URC-ALA on one air waybill
+  (one piece, declared with its VIN); a 2026 Changan Ford is licensed but waits for the manufacturer's
+  after-sales confirmation (first registered under 180 days ago), so it is neither declared nor shipped. The
+  export VAT rebate rests on the purchase invoice of the Qingdao used-car market that sold Haixin the car.
+* **Horgos Border Trade** (CN) and **Astana Grain Trading** (KZ) run closed barter contract ``BC-2026-0001``:
+  excavators and hydraulic units (1,440,000 CNY) against 720 t of wheat at 2,000 CNY/t, customs procedure
+  0130; the Chinese legs are delivered, the first wheat leg left Kazakhstan under the EAEU export declaration
+  in :data:`EAEU_DECLARATIONS`.
 * **Shanghai Pudong Machinery Export** (CN) flies machine parts to **Volga Agro Import** (RU) on Air China
   (ONE Record airline, prefix 999) and to **Minsk Tractor Parts** (BY) on China Southern (Cargo-XML
   airline, prefix 784); payments in CNY and RUB, one held for compliance, one rejected (RR04).
@@ -17,7 +22,9 @@ The story (autumn 2026):
 
 Partner agencies (tenants) see only the companies listed under them (``Company.agencies``).
 All identifiers are valid by their rules (USCC, INN, BIN, UNP, GSTIN check digits; AWB mod 7; VIN check digit
-where the maker uses one). Fixed UUIDs keep every run deterministic.
+where the maker uses one, and a model-year code that fits the first registration). Prices sit inside the ranges
+of :mod:`adapters.story_prices`; ``tests/adapters/test_story.py`` cross-checks the whole story. Fixed UUIDs keep
+every run deterministic.
 """
 
 from __future__ import annotations
@@ -31,9 +38,11 @@ __all__ = [
     "BARTER_CONTRACTS",
     "COMPANIES",
     "DECLARATIONS",
+    "EAEU_DECLARATIONS",
     "INVOICES",
     "PAYMENTS",
     "SHIPMENTS",
+    "SUPPLIERS",
     "VEHICLES",
     "Account",
     "BarterContract",
@@ -127,7 +136,7 @@ class Declaration:
     lrn: str
     declarant: tuple[str, str]
     direction: str  # EXPORT | IMPORT
-    procedure: str  # e.g. "1000" export, "0130" barter, "4019" border trade
+    procedure: str  # Chinese trade mode, e.g. "0110" general trade, "0130" barter, "4019" border trade
     office: str
     awb: str | None
     vin: str | None
@@ -462,10 +471,10 @@ SHIPMENTS: tuple[Shipment, ...] = (
         origin="TAO",
         destination="ALA",
         route=("CZ6947 TAO-URC", "CZ6007 URC-ALA"),
-        pieces=2,
-        weight_kg=Decimal("3120.0"),
-        volume_m3=Decimal("36.00"),
-        goods="Used passenger cars (2)",
+        pieces=1,
+        weight_kg=Decimal("1560.0"),
+        volume_m3=Decimal("18.00"),
+        goods="Used passenger car (1), VIN LSVAM418XP2184847",
         hs_code="8703.23",
         events=(
             ("BKD", "2026-11-20T09:00:00+08:00", "TAO"),
@@ -495,7 +504,7 @@ SHIPMENTS: tuple[Shipment, ...] = (
 
 VEHICLES: tuple[Vehicle, ...] = (
     Vehicle(
-        vin="LSVAM4187C2184847",
+        vin="LSVAM418XP2184847",
         exporter=HAIXIN,
         buyer=ALMATY_AUTO,
         first_registered_on="2023-04-18",
@@ -511,7 +520,7 @@ VEHICLES: tuple[Vehicle, ...] = (
         manufacturer_confirmation=False,
     ),
     Vehicle(
-        vin="LVSHCAMB1CE123456",
+        vin="LVSHCAMB1TE123456",
         exporter=HAIXIN,
         buyer=ALMATY_AUTO,
         first_registered_on="2026-07-01",
@@ -523,14 +532,14 @@ VEHICLES: tuple[Vehicle, ...] = (
         price=Decimal("132000.00"),
         currency="CNY",
         declaration=None,
-        awb="784-20260026",
+        awb=None,  # licensed, waiting for the manufacturer's after-sales confirmation: not shipped
         manufacturer_confirmation=False,  # registered ≤180 days before export: rule violation surfaced as data
     ),
     Vehicle(
-        vin="JHMCM56557C404453",
+        vin="JHMCM5653HC404453",
         exporter=HAIXIN,
         buyer=ALMATY_AUTO,
-        first_registered_on="2021-09-09",
+        first_registered_on="2017-09-09",
         purchased_on="2026-08-01",
         temp_plate="鲁B·临0702",
         temp_plate_issued_on="2026-08-05",
@@ -550,10 +559,10 @@ DECLARATIONS: tuple[Declaration, ...] = (
         lrn="HX-2026-0815",
         declarant=HAIXIN,
         direction="EXPORT",
-        procedure="1000",
+        procedure="0110",
         office="CN4201 Qingdao Liuting Airport Customs",
         awb="784-20260026",
-        vin="LSVAM4187C2184847",
+        vin="LSVAM418XP2184847",
         barter_contract=None,
         items=(
             GoodsItem(
@@ -578,10 +587,10 @@ DECLARATIONS: tuple[Declaration, ...] = (
         lrn="HX-2026-0702",
         declarant=HAIXIN,
         direction="EXPORT",
-        procedure="1000",
-        office="CN4201 Qingdao Liuting Airport Customs",
+        procedure="0110",
+        office="CN6501 Horgos Customs",  # by road through the Khorgos land port: no air waybill
         awb=None,
-        vin="JHMCM56557C404453",
+        vin="JHMCM5653HC404453",
         barter_contract=None,
         items=(
             GoodsItem(
@@ -635,7 +644,7 @@ DECLARATIONS: tuple[Declaration, ...] = (
         declarant=HORGOS,
         direction="EXPORT",
         procedure="0130",
-        office="CN6501 Horgos Customs",
+        office="CN9401 Urumqi Diwopu Airport Customs",
         awb="999-20260015",
         vin=None,
         barter_contract="BC-2026-0001",
@@ -661,7 +670,7 @@ DECLARATIONS: tuple[Declaration, ...] = (
         lrn="PD-2026-1102",
         declarant=PUDONG,
         direction="EXPORT",
-        procedure="1000",
+        procedure="0110",
         office="CN2233 Shanghai Pudong Airport Customs",
         awb="999-12345675",
         vin=None,
@@ -689,7 +698,7 @@ DECLARATIONS: tuple[Declaration, ...] = (
         lrn="PD-2026-1110",
         declarant=PUDONG,
         direction="EXPORT",
-        procedure="1000",
+        procedure="0110",
         office="CN5141 Guangzhou Baiyun Airport Customs",
         awb="784-30791202",
         vin=None,
@@ -710,6 +719,40 @@ DECLARATIONS: tuple[Declaration, ...] = (
             ("01", "2026-11-10T12:30:00+08:00"),
             ("05", "2026-11-11T09:00:00+08:00"),
             ("09", "2026-11-11T16:00:00+08:00"),
+        ),
+    ),
+)
+
+#: The Kazakh (EAEU) side: export declarations filed with the State Revenue Committee of Kazakhstan (ASTANA-1),
+#: not with Chinese customs, so the Chinese customs sandbox does not hold them. Procedure 10 is the EAEU export
+#: procedure; the barter contract's wheat leg cites this one.
+EAEU_DECLARATIONS: tuple[Declaration, ...] = (
+    Declaration(
+        id="26KZ0101I000000451",
+        lrn="AG-BC-2026-0001-B1",
+        declarant=ASTANA_GRAIN,
+        direction="EXPORT",
+        procedure="10",
+        office="KZ55201 Khorgos customs post (Eastern Gate)",
+        awb=None,
+        vin=None,
+        barter_contract="BC-2026-0001",
+        items=(
+            GoodsItem(
+                hs_code="1001.99",
+                description="Wheat, milling grade 3",
+                quantity=Decimal("375"),
+                unit="TNE",
+                value=Decimal("750000.00"),
+                currency="CNY",
+                origin="KZ",
+            ),
+        ),
+        statuses=(
+            ("02", "2026-10-30T10:00:00+05:00"),
+            ("01", "2026-10-30T11:00:00+05:00"),
+            ("09", "2026-10-31T15:00:00+05:00"),
+            ("16", "2026-11-02T09:00:00+05:00"),
         ),
     ),
 )
@@ -751,9 +794,9 @@ BARTER_CONTRACTS: tuple[BarterContract, ...] = (
                 side="B",
                 hs_code="1001.99",
                 description="Wheat, milling grade 3",
-                quantity=Decimal("4800"),
+                quantity=Decimal("720"),
                 unit="TNE",
-                unit_value=Decimal("300.00"),
+                unit_value=Decimal("2000.00"),
                 origin="KZ",
                 incoterms="DAP Khorgos",
             ),
@@ -761,7 +804,7 @@ BARTER_CONTRACTS: tuple[BarterContract, ...] = (
         deliveries=(
             ("A", "8429.52", Decimal("6"), "26CN6501B000000003", None, "2026-10-08"),
             ("A", "8431.49", Decimal("4"), "26CN6501B000000004", "999-20260015", "2026-11-20"),
-            ("B", "1001.99", Decimal("2500"), "26KZ0101I000000451", None, "2026-11-02"),
+            ("B", "1001.99", Decimal("375"), "26KZ0101I000000451", None, "2026-11-02"),
         ),
     ),
 )
@@ -778,7 +821,7 @@ PAYMENTS: tuple[Payment, ...] = (
         amount=Decimal("86000.00"),
         currency="CNY",
         charge_bearer="SHAR",
-        remittance="Used car LSVAM4187C2184847, contract HX-KZ-0815",
+        remittance="Used car LSVAM418XP2184847, contract HX-KZ-0815",
         settlement_date="2026-11-18",
         outcome="ACSC",
     ),
@@ -830,48 +873,84 @@ PAYMENTS: tuple[Payment, ...] = (
     ),
 )
 
+#: Domestic suppliers: known to the tax system (they issue the purchase VAT invoices export rebates rest on),
+#: trading with no one abroad.
+QINGDAO_AUTO = ("CN", "91370211MA7QDA5X2N")
+CHANGZHOU_PARTS = ("CN", "91320412MA1XK2C84F")
+
+SUPPLIERS: tuple[Company, ...] = (
+    Company(
+        country="CN",
+        tax_id=QINGDAO_AUTO[1],
+        name="Qingdao West Coast Used Car Market Co., Ltd.",
+        name_local="青岛西海岸二手车交易市场有限公司",
+        city="Qingdao",
+        address="66 Changjiang Road, Huangdao District, Qingdao, Shandong",
+        registered_on="2018-05-20",
+        status="ACTIVE",
+        vat_payer="GENERAL",
+        agencies=("qingdao-broker",),
+    ),
+    Company(
+        country="CN",
+        tax_id=CHANGZHOU_PARTS[1],
+        name="Changzhou Harvester & Tractor Parts Co., Ltd.",
+        name_local="常州收获机拖拉机零部件有限公司",
+        city="Changzhou",
+        address="9 Huanghe Road, Xinbei District, Changzhou, Jiangsu",
+        registered_on="2015-11-03",
+        status="ACTIVE",
+        vat_payer="GENERAL",
+        agencies=(),
+    ),
+)
+
+#: Special VAT invoices (10-digit code: region, two-digit year, batch and version digits; 8-digit number) issued
+#: by the domestic suppliers to the exporters. An export VAT rebate rests on such a *purchase* invoice and is
+#: matched electronically against the exporter's customs export declaration (the rebate's third field).
 INVOICES: tuple[Invoice, ...] = (
     Invoice(
-        code="144002288010",
+        code="3702261130",
         number="08152026",
         issued_on="2026-10-02",
-        seller=HAIXIN,
-        buyer=ALMATY_AUTO,
-        amount_without_tax=Decimal("76106.19"),
-        tax_amount=Decimal("9893.81"),
+        seller=QINGDAO_AUTO,
+        buyer=HAIXIN,
+        amount_without_tax=Decimal("70796.46"),
+        tax_amount=Decimal("9203.54"),
         check_code="41250311875430987620",
         rebate=("RB-2026-000815", "UNDER_REVIEW", "26CN4201E000000017"),
     ),
     Invoice(
-        code="131002211220",
+        code="3200261130",
         number="11022026",
-        issued_on="2026-11-01",
-        seller=PUDONG,
-        buyer=VOLGA,
-        amount_without_tax=Decimal("364601.77"),
-        tax_amount=Decimal("47398.23"),
+        issued_on="2026-10-28",
+        seller=CHANGZHOU_PARTS,
+        buyer=PUDONG,
+        amount_without_tax=Decimal("318584.07"),
+        tax_amount=Decimal("41415.93"),
         check_code="65910024387712093345",
         rebate=("RB-2026-001102", "APPROVED", "26CN3100E000000021"),
     ),
     Invoice(
-        code="131002211220",
+        code="3200261130",
         number="11102026",
-        issued_on="2026-11-10",
-        seller=PUDONG,
-        buyer=MINSK,
-        amount_without_tax=Decimal("845132.74"),
-        tax_amount=Decimal("109867.26"),
+        issued_on="2026-11-05",
+        seller=CHANGZHOU_PARTS,
+        buyer=PUDONG,
+        amount_without_tax=Decimal("752212.39"),
+        tax_amount=Decimal("97787.61"),
         check_code="17730219940021558861",
+        # the exporter filed the rebate against a declaration number customs never issued: no electronic match
         rebate=("RB-2026-001110", "DATA_MISMATCH", "26CN5100E000000099"),
     ),
     Invoice(
-        code="144002288010",
+        code="3702261130",
         number="07022026",
         issued_on="2026-08-01",
-        seller=HAIXIN,
-        buyer=ALMATY_AUTO,
-        amount_without_tax=Decimal("47787.61"),
-        tax_amount=Decimal("6212.39"),
+        seller=QINGDAO_AUTO,
+        buyer=HAIXIN,
+        amount_without_tax=Decimal("42477.88"),
+        tax_amount=Decimal("5522.12"),
         check_code="99012845561230476611",
         abandoned=True,
     ),

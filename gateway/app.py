@@ -20,7 +20,7 @@ from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway import redis_store
@@ -30,8 +30,11 @@ from gateway.config import Settings
 from gateway.console import console_routes
 from gateway.errors import RequestError, Unauthenticated, to_graphql_extensions
 from gateway.federation.engine import GraphQLRequest, GraphQLResponse
-from gateway.graphiql import graphiql_page
+from gateway.graphiql import asset_routes, graphiql_page
 from gateway.http import HttpOptions, graphql_endpoint
+from gateway.live.graphql_ws import graphql_ws_endpoint
+from gateway.live.http_streams import streaming_endpoint
+from gateway.live.service import LiveService
 from gateway.observability import Metrics, request_id_var
 from gateway.policy.authn import authenticate
 from gateway.policy.gate import Gate, open_gate
@@ -39,6 +42,7 @@ from gateway.policy.scopes import AUDIT_READ, OPS_READ
 from gateway.reload import LiveRuntime, ReloadOptions
 from gateway.resilience import registry as resilience_registry
 from gateway.runtime import Runtime, build_runtime
+from gateway.sdk import pgpool
 from gateway.sdk.adapter import Adapter
 from gateway.sdk.calls import LEGACY_CALLS
 from gateway.sdk.context import ANONYMOUS, RequestContext, _reset_current, _set_current
@@ -115,6 +119,7 @@ def create_app(
         # each generation needs its own adapter instances (the old one keeps serving while the new one starts)
         raise ValueError("reload builds adapters from settings on every generation; do not also pass adapters=")
     stores = settings.stores
+    pgpool.configure(stores.postgres)
     redis_store.configure(
         connect_timeout=stores.redis_connect_timeout,
         timeout=stores.redis_timeout,
@@ -273,12 +278,23 @@ def create_app(
         return result
 
     gw = settings.gateway
+    subscriptions = gw.subscriptions
+
+    def _live_service() -> LiveService | None:
+        if state["live"] is None or not subscriptions.enabled:
+            return None
+        if state.get("live_service") is None:
+            state["live_service"] = LiveService(_current, lambda: state["audit"], subscriptions)
+        service: LiveService = state["live_service"]
+        return service
+
     options = HttpOptions(
         max_body_bytes=gw.limits.max_body_bytes,
         graphiql=gw.graphiql_enabled,
         allow_plain_get=not gw.production,
         max_batch=gw.limits.max_batch,
-        graphiql_html=graphiql_page(demo=not gw.production),
+        graphiql_html=graphiql_page(demo=not gw.production, cdn=gw.graphiql_cdn),
+        stream=streaming_endpoint(_live_service) if subscriptions.enabled else None,
     )
 
     async def healthz(request: Request) -> Response:
@@ -354,15 +370,19 @@ def create_app(
             return JSONResponse({"error": "no demo keys"}, status_code=404)
         return JSONResponse(gate.jwks)
 
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/graphql", graphql_endpoint(handle, options), methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
         *console_routes(lambda request: ops_refusal(request, (AUDIT_READ, OPS_READ))),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics_endpoint, methods=["GET"]),
     ]
+    if subscriptions.enabled:  # graphql-ws on the same path (no WebSocket route at all when live data is off)
+        routes.insert(1, WebSocketRoute("/graphql", graphql_ws_endpoint(_live_service)))
     if not gw.production:
         routes.append(Route("/.well-known/jwks.json", jwks, methods=["GET"]))
+    if gw.graphiql_enabled and gw.graphiql_cdn is None:
+        routes.extend(asset_routes())
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.metrics = metrics
     app.state.telemetry = tracing

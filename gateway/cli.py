@@ -25,12 +25,13 @@ import difflib
 import json
 import os
 import sys
-from collections.abc import AsyncIterator, Coroutine, Sequence
+from collections.abc import AsyncIterator, Coroutine, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from gateway import __version__
 from gateway.config import load_settings
+from gateway.demo import DEFAULT_PORT, demo_audit_overrides, sandbox_port
 from gateway.errors import ConfigError, SilkgraphError
 from gateway.sdk.adapter import Adapter, AdapterSettings
 from gateway.sdk.registry import available_adapters, load_adapter_class, make_adapter
@@ -72,11 +73,18 @@ async def _serve_app(app: Any, host: str, port: int) -> None:
 
 @contextlib.asynccontextmanager
 async def _start_sandboxes(
-    names: Sequence[str], *, quiet: bool = False, config: SandboxConfig | None = None, fixed_ports: bool = True
+    names: Sequence[str],
+    *,
+    quiet: bool = False,
+    config: SandboxConfig | None = None,
+    gateway_port: int | None = DEFAULT_PORT,
+    sandbox_options: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> AsyncIterator[dict[str, AdapterSettings]]:
     """Start every sandbox of the named adapters; yield each adapter's settings pointing at them.
 
-    ``config`` (faults, seed) applies to every sandbox; without ``fixed_ports`` each takes a free port.
+    ``config`` (faults, seed) applies to every sandbox, ``sandbox_options`` adds options to the named sandboxes
+    (e.g. the Cargo-XML airline's own milestone clock); ports derive from ``gateway_port``
+    (:func:`gateway.demo.sandbox_port`), free ones when it is ``None`` or the derived port is taken.
     """
     config = config or SandboxConfig()
     async with contextlib.AsyncExitStack() as stack:
@@ -86,12 +94,16 @@ async def _start_sandboxes(
             adapter_settings = AdapterSettings(name=name)
             options: dict[str, Any] = {}
             for spec in probe.sandboxes():
+                own = (sandbox_options or {}).get(spec.name)
+                spec_config = (
+                    dataclasses.replace(config, options={**config.options, **own}) if own is not None else config
+                )
                 try:
                     server = await stack.enter_async_context(
-                        serve_sandbox(spec.factory, config, port=spec.default_port if fixed_ports else 0)
+                        serve_sandbox(spec.factory, spec_config, port=sandbox_port(spec.default_port, gateway_port))
                     )
                 except (OSError, SystemExit):
-                    server = await stack.enter_async_context(serve_sandbox(spec.factory, config))
+                    server = await stack.enter_async_context(serve_sandbox(spec.factory, spec_config))
                 url = server.url + spec.base_path
                 if not quiet:
                     _say(f"  ▸ sandbox {spec.name:<16} {url}")
@@ -114,6 +126,12 @@ def _examples_banner() -> str:
     return "\n".join(lines)
 
 
+#: the demo moves by itself: the Cargo-XML airline reports a milestone every few seconds, the cargo adapter
+#: reads the airlines' status messages every two (ShipmentMilestones streams them)
+DEMO_SANDBOX_OPTIONS: dict[str, dict[str, Any]] = {"cargo-xml": {"milestone_seconds": 4}}
+DEMO_ADAPTER_OPTIONS: dict[str, dict[str, Any]] = {"cargo": {"poll_seconds": 2}}
+
+
 async def _demo(host: str, port: int) -> None:
     from gateway.app import create_app
     from gateway.observability import configure_logging
@@ -121,16 +139,21 @@ async def _demo(host: str, port: int) -> None:
     configure_logging("warning")
     names = builtin_adapters()
     _say(f"Silkgraph {__version__} demo: starting {len(names)} adapters ({', '.join(names)})")
-    async with _start_sandboxes(names) as adapter_settings:
+    audit = demo_audit_overrides(port)
+    async with _start_sandboxes(names, gateway_port=port, sandbox_options=DEMO_SANDBOX_OPTIONS) as adapter_settings:
+        for name, extra in DEMO_ADAPTER_OPTIONS.items():
+            if name in adapter_settings:
+                own = adapter_settings[name]
+                adapter_settings[name] = dataclasses.replace(own, options={**own.options, **extra})
         settings = load_settings(
-            None,
-            overrides={"gateway.host": host, "gateway.port": port, "gateway.mode": "demo", "audit.store": "memory"},
+            None, overrides={"gateway.host": host, "gateway.port": port, "gateway.mode": "demo", **audit}
         )
         settings = dataclasses.replace(settings, adapters=adapter_settings)
         adapters = [make_adapter(s) for s in adapter_settings.values()]
         app = create_app(settings, adapters=adapters)
         _say(f"  ▸ gateway              http://{host}:{port}/graphql  (GraphiQL in a browser)")
         _say(f"  ▸ audit console        http://{host}:{port}/console  (token: silkgraph token --role auditor)")
+        _say(f"  ▸ audit log            {settings.audit.store}  (after the demo: {_verify_command(port)})")
         _say("")
         _say(_examples_banner())
         _say("")
@@ -139,8 +162,21 @@ async def _demo(host: str, port: int) -> None:
         _say('    -d \'{"query":"{ countries { code name currencies { code minorUnits } } }"}\'')
         _say("Signed in (demo keys; see docs/security.md):")
         _say("  TOKEN=$(silkgraph token --role partner --agency AG-1 --scope 'trade:read')")
+        _say(f"`silkgraph` lives in {Path(sys.executable).parent}; put it on the PATH of this shell:")
+        _say(f'  export PATH="{Path(sys.executable).parent}:$PATH"')
+        _say("Live (graphql-ws, SSE or multipart on /graphql; GraphiQL's ShipmentMilestones tab streams it):")
+        _say(
+            "  TOKEN=$(silkgraph token --role partner --agency qingdao-broker --scope cargo:read --scope customs:read)"
+        )
         _say("Press Ctrl+C to stop.")
         await _serve_app(app, host, port)
+
+
+def _verify_command(port: int) -> str:
+    if port == DEFAULT_PORT:
+        return "silkgraph audit verify"
+    folder = f"var/demo-{port}"
+    return f"silkgraph audit --store sqlite:///{folder}/audit.sqlite3 verify --checkpoints-dir {folder}/checkpoints"
 
 
 def _serve_overrides(host: str | None, port: int | None, supergraph: str | None) -> dict[str, Any]:
@@ -252,11 +288,15 @@ async def _subgraph(name: str, port: int | None, config: str | None, host: str =
 # ------------------------------------------------------------------------------------------------ schema
 
 
-def _compose_builtin() -> tuple[str, dict[str, str]]:
+def _compose_builtin(*, with_audit: bool = False) -> tuple[str, dict[str, str]]:
     from gateway.federation.compose import SubgraphSource
     from gateway.runtime import compose_sources, subgraph_url
 
     adapters: list[Adapter] = [make_adapter(AdapterSettings(name=n)) for n in builtin_adapters()]
+    if with_audit:
+        from gateway.audit.subgraph import AuditSubgraph
+
+        adapters.append(AuditSubgraph(None))  # its SDL only: no log is read
     sdls = {a.name: a.sdl() for a in adapters}
     sources = [SubgraphSource(name=n, url=subgraph_url(n), sdl=s) for n, s in sdls.items()]
     return compose_sources(sources), sdls
@@ -271,8 +311,7 @@ def schema_files() -> dict[str, str]:
     from gateway.policy.authz import DirectiveAuthorizer
 
     supergraph_sdl, sdls = _compose_builtin()
-    supergraph = load_supergraph(supergraph_sdl)
-    unruled = DirectiveAuthorizer(supergraph).unruled()
+    unruled = DirectiveAuthorizer(load_supergraph(supergraph_sdl)).unruled()
     if unruled:
         # closed by default at run time too; composition refuses so the gap is fixed before review
         raise CompositionError(
@@ -282,7 +321,15 @@ def schema_files() -> dict[str, str]:
                 for coordinate in unruled
             ]
         )
-    files = {"supergraph.graphql": supergraph_sdl, "platform.graphql": print_schema(supergraph.api_schema) + "\n"}
+    # platform.graphql is the graph Silkgraph's gateway serves: the built-in subgraphs plus its own audit subgraph
+    # (on with the audit log). supergraph.graphql leaves the audit subgraph out: it lives inside the gateway, so
+    # another router running that file has no audit subgraph to call.
+    served_sdl, served_sdls = _compose_builtin(with_audit=True)
+    files = {
+        "supergraph.graphql": supergraph_sdl,
+        "platform.graphql": print_schema(load_supergraph(served_sdl).api_schema) + "\n",
+    }
+    sdls["audit"] = served_sdls["audit"]
     for name, sdl in sdls.items():
         files[f"subgraphs/{name}.graphql"] = sdl if sdl.endswith("\n") else sdl + "\n"
     return files
@@ -400,7 +447,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo = sub.add_parser("demo", help="run every sandbox and the gateway with every built-in adapter")
     demo.add_argument("--host", default="127.0.0.1")
-    demo.add_argument("--port", type=int, default=4000)
+    demo.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help="gateway port; the sandboxes listen beside it (+101..+107)"
+    )
     serve = sub.add_parser("serve", help="run the gateway from a config file")
     serve.add_argument("--config", help="path to silkgraph.toml (SILKGRAPH_* environment overrides apply)")
     serve.add_argument("--host")

@@ -63,6 +63,10 @@ class LimitSettings:
     max_depth: int = 10
     max_root_fields: int = 20
     max_directives: int = 20
+    max_overlap_comparisons: int = 2_000
+    #: introspection is measured by its own rule (gateway/policy/limits.py), not by max_depth
+    max_introspection_depth: int = 20
+    max_introspection_lists: int = 2
     max_batch: int = 0
 
 
@@ -174,6 +178,26 @@ class RateLimitSettings:
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
+class SubscriptionSettings:
+    """``[gateway.subscriptions]``: live data over graphql-ws, SSE and multipart (gateway.live)."""
+
+    enabled: bool = True
+    #: where adapters publish events: "memory" (this process) or "redis://..." (every replica hears every event)
+    store: str = "memory"
+    #: Redis pub/sub channels are server-wide (not per database): replicas of one deployment share this prefix
+    channel_prefix: str = "silkgraph:events:"
+    max_per_connection: int = 20
+    max_per_principal: int = 50
+    #: a stream that delivers nothing for this long is closed (the client may resubscribe)
+    idle_timeout: float = 600.0
+    #: graphql-ws: seconds a client has to send connection_init; seconds between server pings
+    init_timeout: float = 10.0
+    ping_interval: float = 15.0
+    #: events one subscriber may have waiting before it is closed as a slow consumer
+    queue_limit: int = 256
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class GatewaySettings:
     host: str = "127.0.0.1"
     port: int = 4000
@@ -183,6 +207,8 @@ class GatewaySettings:
     supergraph: str | None = None
     introspection: bool | None = None
     graphiql: bool | None = None
+    #: load GraphiQL's code from this npm CDN (``https://unpkg.com``) instead of the copy shipped in the package
+    graphiql_cdn: str | None = None
     include_subgraph_errors: bool = False
     #: identical subgraph queries in flight share one call (same operation, variables, agency, roles, scopes)
     deduplicate_fetches: bool = True
@@ -195,6 +221,7 @@ class GatewaySettings:
     cost: CostSettings = dataclasses.field(default_factory=CostSettings)
     persisted_queries: PersistedQuerySettings = dataclasses.field(default_factory=PersistedQuerySettings)
     rate_limit: RateLimitSettings = dataclasses.field(default_factory=RateLimitSettings)
+    subscriptions: SubscriptionSettings = dataclasses.field(default_factory=SubscriptionSettings)
 
     @property
     def production(self) -> bool:
@@ -223,6 +250,8 @@ class SubgraphSettings:
     guard: GuardSettings = dataclasses.field(default_factory=GuardSettings)
     #: how a query's fetch is retried after a transient failure (mutations are sent once)
     retry: RetrySettings = dataclasses.field(default_factory=RetrySettings)
+    #: the cap on one reply's decoded body; more is UPSTREAM_PROTOCOL_ERROR (gateway.bodies)
+    max_response_bytes: int = 10 * 1024 * 1024
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -408,6 +437,18 @@ def _build(raw: dict[str, Any], env: Mapping[str, str], source: str) -> Settings
     return settings
 
 
+def _graphiql_cdn(s: _Section) -> str | None:
+    cdn: str | None = s.get("graphiql_cdn", str, None)
+    if cdn is None:
+        return None
+    parts = urllib.parse.urlsplit(cdn)
+    if parts.scheme != "https" or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(
+            s.key("graphiql_cdn"), f"must be an https:// URL of an npm CDN (https://unpkg.com), got {cdn!r}"
+        )
+    return cdn.rstrip("/")
+
+
 def _gateway(s: _Section) -> GatewaySettings:
     mode = s.get("mode", str, "demo")
     if mode not in _MODES:
@@ -445,6 +486,7 @@ def _gateway(s: _Section) -> GatewaySettings:
         supergraph=s.get("supergraph", str, None),
         introspection=s.get("introspection", bool, None),
         graphiql=s.get("graphiql", bool, None),
+        graphiql_cdn=_graphiql_cdn(s),
         include_subgraph_errors=s.get("include_subgraph_errors", bool, False),
         deduplicate_fetches=s.get("deduplicate_fetches", bool, True),
         plan_cache_size=s.positive("plan_cache_size", int, 512),
@@ -455,6 +497,24 @@ def _gateway(s: _Section) -> GatewaySettings:
         cost=_cost(s.sub("cost")),
         persisted_queries=_persisted(s.sub("persisted_queries"), mode == "production"),
         rate_limit=_rate_limit(s.sub("rate_limit")),
+        subscriptions=_subscriptions(s.sub("subscriptions")),
+    )
+    s.finish()
+    return settings
+
+
+def _subscriptions(s: _Section) -> SubscriptionSettings:
+    d = SubscriptionSettings()
+    settings = SubscriptionSettings(
+        enabled=s.get("enabled", bool, d.enabled),
+        store=_store(s, "store"),
+        channel_prefix=s.get("channel_prefix", str, d.channel_prefix),
+        max_per_connection=s.positive("max_per_connection", int, d.max_per_connection),
+        max_per_principal=s.positive("max_per_principal", int, d.max_per_principal),
+        idle_timeout=s.positive("idle_timeout", float, d.idle_timeout),
+        init_timeout=s.positive("init_timeout", float, d.init_timeout),
+        ping_interval=s.positive("ping_interval", float, d.ping_interval),
+        queue_limit=s.positive("queue_limit", int, d.queue_limit),
     )
     s.finish()
     return settings
@@ -555,9 +615,11 @@ def _subgraph(name: str, s: _Section, env: Mapping[str, str]) -> SubgraphSetting
     connect_timeout = s.positive("connect_timeout", float, min(5.0, timeout))
     if connect_timeout > timeout:
         raise ConfigError(s.key("connect_timeout"), f"must be <= timeout ({timeout:g}), got {connect_timeout:g}")
+    max_response_bytes = s.positive("max_response_bytes", int, SubgraphSettings.max_response_bytes)
     options = {k: v for k, v in s.table.items() if k in RESILIENCE_OPTIONS}
     s.used.update(options)
     settings = SubgraphSettings(
+        max_response_bytes=max_response_bytes,
         name=name,
         url=url,
         timeout=timeout,

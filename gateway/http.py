@@ -23,6 +23,7 @@ from starlette.responses import HTMLResponse, Response
 from gateway import jsoncodec
 from gateway.errors import LimitExceeded
 from gateway.federation.engine import GraphQLRequest, GraphQLResponse
+from gateway.live.http_streams import stream_kind
 
 __all__ = ["GRAPHQL_RESPONSE_JSON", "HttpOptions", "graphql_endpoint"]
 
@@ -44,6 +45,8 @@ class HttpOptions:
     allow_plain_get: bool = True
     max_batch: int = 0
     graphiql_html: str = ""
+    #: streams (SSE, multipart subscriptions): called with the parsed request when the Accept header asks for one
+    stream: Callable[[Request, str, Any], Awaitable[Response | None]] | None = None
 
 
 class _HttpError(Exception):
@@ -247,6 +250,18 @@ def graphql_endpoint(handler: Handler, options: HttpOptions) -> Callable[[Reques
         accept = request.headers.get("accept")
         if request.method == "GET" and options.graphiql and _wants_html(accept) and "query" not in request.query_params:
             return HTMLResponse(options.graphiql_html)
+        kind = stream_kind(accept) if options.stream is not None else None
+        parsed: GraphQLRequest | list[GraphQLRequest] | None = None
+        if kind is not None and options.stream is not None:
+            try:
+                parsed = await _read_request(request, options)
+            except _HttpError as exc:
+                return _respond(JSON, exc.status, _error_body(exc.message, exc.code), exc.headers)
+            except LimitExceeded as exc:
+                return _respond(JSON, 413, _error_body(exc.message, exc.code, limit=exc.extensions.get("limit")))
+            streamed = await options.stream(request, kind, parsed)
+            if streamed is not None:
+                return streamed
         media = negotiate(accept)
         if media is None:
             return Response(
@@ -257,7 +272,7 @@ def graphql_endpoint(handler: Handler, options: HttpOptions) -> Callable[[Reques
                 media_type=f"{JSON}; charset=utf-8",
             )
         try:
-            batch = await _read_request(request, options)
+            batch = parsed if parsed is not None else await _read_request(request, options)
         except _HttpError as exc:
             return _respond(
                 media if exc.status != 415 else JSON, exc.status, _error_body(exc.message, exc.code), exc.headers

@@ -18,8 +18,9 @@ from typing import Any
 import aiohttp
 import httpx
 
+from gateway.bodies import ACCEPT_ENCODING, BodyTooLarge, BodyUndecodable, read_httpx_body
 from gateway.config import Settings, SubgraphSettings
-from gateway.errors import ConfigError, SubgraphError, UpstreamUnavailable
+from gateway.errors import ConfigError, SubgraphError, UpstreamProtocolError, UpstreamUnavailable
 from gateway.federation.engine import FederatedGraph
 from gateway.federation.executor import Transport
 from gateway.federation.supergraph import Supergraph, load_supergraph
@@ -28,6 +29,7 @@ from gateway.policy.signed_principal import HEADER as PRINCIPAL_HEADER
 from gateway.policy.signed_principal import PrincipalSigner, subgraph_secret
 from gateway.sdk.adapter import Adapter, Health, HealthState
 from gateway.sdk.context import Principal
+from gateway.sdk.events import EventBus, MemoryEventBus, RedisEventBus
 from gateway.sdk.registry import make_adapter
 from gateway.sdk.retry import ReadRetry
 from gateway.sdk.scalars import SCALAR_RULES
@@ -113,19 +115,28 @@ def read_supergraph_file(path: str) -> Supergraph:
 #: who the gateway is when it asks a subgraph for itself (its SDL), outside any client operation
 GATEWAY_PRINCIPAL = Principal(subject="silkgraph-gateway")
 
+#: the cap on a remote subgraph's ``{ _service { sdl } }`` reply, decoded
+MAX_SDL_BYTES = 10 * 1024 * 1024
+
 
 async def fetch_remote_sdl(
     client: httpx.AsyncClient, name: str, url: str, signer: PrincipalSigner | None = None
 ) -> str:
-    """``{ _service { sdl } }`` from a remote subgraph (signed when the gateway has a subgraph secret)."""
+    """``{ _service { sdl } }`` from a remote subgraph (signed when the gateway has a subgraph secret; read whole
+    and capped, as every upstream reply is)."""
     body = json.dumps({"query": "{ _service { sdl } }"}).encode()
-    headers = {"content-type": "application/json"}
+    headers = {"content-type": "application/json", "accept-encoding": ACCEPT_ENCODING}
     if signer is not None:
         headers[PRINCIPAL_HEADER] = signer.sign(GATEWAY_PRINCIPAL, body)
     try:
-        response = await client.post(url, content=body, headers=headers, timeout=10)
-        payload = response.json()
+        async with client.stream("POST", url, content=body, headers=headers, timeout=10) as response:
+            raw = await read_httpx_body(response, limit=MAX_SDL_BYTES)
+        payload = json.loads(raw)
         sdl = payload["data"]["_service"]["sdl"]
+    except (BodyTooLarge, BodyUndecodable) as exc:
+        raise UpstreamProtocolError(
+            f"subgraph {name!r} at {url}: its SDL reply was refused: {exc}", service=name
+        ) from None
     except httpx.HTTPError as exc:
         raise UpstreamUnavailable(
             f"subgraph {name!r} at {url} is unreachable: {type(exc).__name__}", service=name
@@ -203,7 +214,9 @@ async def build_runtime(
         remotes = {}
     else:
         chosen = list(adapters) if adapters is not None else [make_adapter(a) for a in settings.enabled_adapters()]
+        bus = await _event_bus(settings, stack)
         for adapter in chosen:
+            adapter.events = bus
             log.info("starting adapter", extra={"fields": {"adapter": adapter.name, "url": adapter.settings.url}})
             await stack.enter_async_context(adapter.lifespan())
             live[adapter.name] = adapter
@@ -229,6 +242,22 @@ async def build_runtime(
     return Runtime(settings=settings, supergraph=supergraph, graph=graph, adapters=live, remotes=remotes, http=http)
 
 
+async def _event_bus(settings: Settings, stack: contextlib.AsyncExitStack) -> EventBus:
+    """The bus the adapters publish live events to: this process, or Redis pub/sub shared by every replica."""
+    live = settings.gateway.subscriptions
+    if live.store == "memory":
+        return MemoryEventBus(queue_limit=live.queue_limit)
+    import redis.asyncio
+
+    # a connection of its own without a read timeout: a pub/sub listener waits for as long as nothing happens
+    client: Any = redis.asyncio.from_url(live.store)
+    stack.push_async_callback(client.aclose)
+    bus = RedisEventBus(client, prefix=live.channel_prefix, queue_limit=live.queue_limit)
+    await bus.start()
+    stack.push_async_callback(bus.aclose)
+    return bus
+
+
 def principal_signer(settings: Settings) -> PrincipalSigner | None:
     """The signer of the principal header for remote subgraphs (None: no secret, demo without remotes)."""
     if not settings.subgraphs and settings.gateway.supergraph is None:
@@ -252,4 +281,5 @@ def _remote_transport(
         guard=remote.guard,
         retry=ReadRetry(attempts=remote.retry.attempts, max_delay=remote.retry.max_delay),
         signer=signer,
+        max_response_bytes=remote.max_response_bytes,
     )

@@ -10,7 +10,7 @@ configured wait — never the replica. ``shutdown_grace`` bounds ``silkgraph ser
     postgres_connect_timeout = 3.0           # seconds to open a connection
     postgres_statement_timeout = 5.0         # server-side statement_timeout
     postgres_lock_timeout = 2.0              # server-side lock_timeout
-    postgres_idle_in_transaction_timeout = 10.0   # the server ends a session left at BEGIN
+    postgres_idle_in_transaction_timeout = 5.0    # the server ends a session left at BEGIN (and its locks)
     postgres_operation_timeout = 6.0         # one whole operation (acquire, queries, commit), client-side
     redis_connect_timeout = 0.25
     redis_timeout = 0.1                      # one Redis command; a hung Redis costs a request this, once

@@ -5,7 +5,8 @@ HTTP — but only with the caller's principal signed by the router (``Silkgraph-
 :mod:`gateway.policy.signed_principal`). An unsigned, forged, stale or replayed request is answered 401 with no
 data, before the adapter sees it; ``X-Agency-Id`` from the caller is never trusted. The verified principal is
 the request's principal, so the adapter's legacy calls carry its agency (gateway.sdk.tenancy). ``traceparent``
-is kept.
+is kept. Subscriptions are served over graphql-ws (``graphql-transport-ws``) on the same path; the WebSocket
+upgrade must carry the signed principal (signed over an empty body), else the upgrade is refused.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
@@ -52,6 +53,9 @@ class _SignedOnly:
         self.verifier = verifier
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await self._websocket(scope, receive, send)
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -84,6 +88,23 @@ class _SignedOnly:
         finally:
             _reset_current(token)
 
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """graphql-ws: the upgrade request carries the signed principal; without a valid one it is refused."""
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers") or []}
+        try:
+            principal = self.verifier.verify(headers.get(HEADER), b"")
+        except Unauthenticated:
+            await receive()  # websocket.connect
+            await send({"type": "websocket.close", "code": 4401, "reason": "Unauthorized"})
+            return
+        ctx = RequestContext(principal=principal, traceparent=headers.get("traceparent"))
+        scope[_REQUEST] = ctx
+        token = _set_current(ctx)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _reset_current(token)
+
 
 async def _read(request: Request) -> bytes:
     chunks, size = [], 0
@@ -105,11 +126,13 @@ def create_subgraph_app(adapter: Adapter, verifier: PrincipalVerifier) -> Starle
         health = await adapter.health()
         return JSONResponse({"status": health.state.value}, status_code=200 if health.ok else 503)
 
+    graphql = _SignedOnly(_SubgraphGraphQL(adapter), verifier)
     return Starlette(
         # a Route, not a Mount: a Mount answers POST /graphql with a 307 to /graphql/, which routers do not follow
         routes=[
             Route("/healthz", healthz),
-            Route("/graphql", _SignedOnly(_SubgraphGraphQL(adapter), verifier), methods=["GET", "POST"]),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),  # graphql-ws: routers open a subscription's stream here
         ],
         lifespan=lifespan,
     )

@@ -2,7 +2,7 @@
 
 Reads (listing, one contract, batch) are idempotent and retried by the shared read policy
 (:class:`gateway.sdk.retry.ReadRetry`: connection loss, timeouts, 502/503/504, within the source's retry budget);
-writes (propose, record a delivery) are never retried, since the register may have done the work before the reply
+writes (propose, sign, record a delivery) are never retried, since the register may have done the work before the reply
 was lost.
 """
 
@@ -69,6 +69,12 @@ class BarterClient:
 
     async def propose(self, proposal: Mapping[str, Any], *, agency: str | None) -> Contract:
         body = await self._call("POST", "/contracts", agency=agency, json_body=proposal, field_prefix="input")
+        return contract_from_json(body)
+
+    async def sign(self, contract_id: str, *, agency: str | None) -> Contract:
+        """``POST /contracts/{id}/sign``: DRAFT → SIGNED (409 for any other status)."""
+        path = f"/contracts/{quote(contract_id, safe='')}/sign"
+        body = await self._call("POST", path, agency=agency, json_body={})
         return contract_from_json(body)
 
     async def record_delivery(self, contract_id: str, delivery: Mapping[str, Any], *, agency: str | None) -> Contract:

@@ -15,6 +15,7 @@ from adapters.barter.model import Contract, Party
 from gateway.policy.scopes import BARTER_READ
 from gateway.sdk.context import SubgraphContext
 from gateway.sdk.identifiers import MoneyValue
+from gateway.sdk.node_ids import id_field
 from gateway.sdk.rules import needs
 from gateway.sdk.scalars import CountryCode, CurrencyCode, TaxId
 
@@ -39,6 +40,7 @@ async def _barter_contracts(root: Company, info: Info) -> list[BarterContract] |
 class Company:
     country: CountryCode
     tax_id: TaxId
+    id: strawberry.ID = id_field("Company", "country", "tax_id")
     barter_contracts: list[BarterContract] | None = strawberry.field(
         resolver=_barter_contracts, description="Barter contracts this company is a party to."
     )

@@ -15,7 +15,9 @@ from adapters.barter.proposals import (
     party_ref,
     proposal_payload,
 )
+from adapters.barter.subscription import Subscription, contract_event
 from gateway.policy.scopes import BARTER_READ, BARTER_WRITE
+from gateway.sdk.identifiers import parse_id
 from gateway.sdk.rules import needs
 from gateway.sdk.schema import federation_schema
 
@@ -24,7 +26,7 @@ __all__ = ["build_schema"]
 
 async def barter_contract(info: Info, id: strawberry.ID) -> BarterContract | None:
     st = state(info)
-    contract = await st.contracts.load(str(id))
+    contract = await st.contracts.load(parse_id(id, "id"))
     return None if contract is None else contract_to_graphql(contract, st.today)
 
 
@@ -45,13 +47,23 @@ async def barter_contracts(info: Info, filter: BarterContractFilter | None = Non
 async def propose_barter_contract(info: Info, input: ProposeBarterContractInput) -> BarterContract:
     st = state(info)
     contract = await st.client().propose(proposal_payload(input), agency=st.agency)
+    await info.context.adapter.events.publish(contract_event(contract, "PROPOSED"))
+    return contract_to_graphql(contract, st.today)
+
+
+async def sign_barter_contract(info: Info, contract_id: strawberry.ID) -> BarterContract:
+    st = state(info)
+    contract = await st.client().sign(parse_id(contract_id, "contractId"), agency=st.agency)
     return contract_to_graphql(contract, st.today)
 
 
 async def record_barter_delivery(info: Info, input: RecordBarterDeliveryInput) -> BarterContract:
     st = state(info)
     payload = delivery_payload(input)
-    contract = await st.client().record_delivery(str(input.contract_id), payload, agency=st.agency)
+    contract = await st.client().record_delivery(
+        parse_id(input.contract_id, "input.contractId"), payload, agency=st.agency
+    )
+    await info.context.adapter.events.publish(contract_event(contract, "DELIVERY"))
     return contract_to_graphql(contract, st.today)
 
 
@@ -76,6 +88,14 @@ class Mutation:
         requires_scopes=needs(BARTER_WRITE),
         description="Propose a barter contract; the register files it with status DRAFT.",
     )
+    sign_barter_contract: BarterContract = strawberry.federation.mutation(
+        resolver=sign_barter_contract,
+        requires_scopes=needs(BARTER_WRITE),
+        description=(
+            "Sign a proposed contract: DRAFT → SIGNED, after which deliveries can be recorded against it. A contract "
+            "in any other status is a CONFLICT; one that does not exist or is not visible to you is NOT_FOUND."
+        ),
+    )
     record_barter_delivery: BarterContract = strawberry.federation.mutation(
         resolver=record_barter_delivery,
         requires_scopes=needs(BARTER_WRITE),
@@ -90,5 +110,6 @@ def build_schema() -> strawberry.federation.Schema:
     return federation_schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[BarterContract, Company, t.CustomsDeclaration, t.Shipment],
     )

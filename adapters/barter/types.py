@@ -12,6 +12,7 @@ from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 
 from gateway.policy.scopes import BARTER_READ
+from gateway.sdk.node_ids import id_field
 from gateway.sdk.rules import needs
 from gateway.sdk.scalars import AWB, CountryCode, HSCode, Money
 
@@ -69,6 +70,7 @@ class CustomsDeclaration:
 )
 class Shipment:
     awb: AWB
+    id: strawberry.ID = id_field("Shipment", "awb")
 
 
 @strawberry.federation.type(

@@ -24,13 +24,15 @@ from adapters.cargo.airlines import parse_interfaces
 from adapters.cargo.cargo_xml_client import CargoXmlClient
 from adapters.cargo.cargo_xml_sandbox import create_cargo_xml_app
 from adapters.cargo.jsonld import CARGO
+from adapters.cargo.live import MilestoneWatcher
 from adapters.cargo.loaders import Airlines, CargoLoaders
 from adapters.cargo.model import Interface
 from adapters.cargo.one_record_client import OneRecordClient
-from adapters.cargo.one_record_sandbox import create_one_record_app
+from adapters.cargo.one_record_sandbox import TOKEN_PATH, create_one_record_app
 from adapters.cargo.subgraph import build_schema
 from adapters.cargo.transport import SERVICE
 from adapters.cargo.webhook import NotificationInbox, webhook_app
+from adapters.credentials import api_key_auth, client_credentials_auth
 from gateway.errors import ConfigError, SilkgraphError, UpstreamUnavailable
 from gateway.sdk.adapter import Adapter, AdapterSettings, Health, HealthState, SandboxSpec
 from gateway.sdk.calls import legacy_http_client
@@ -47,6 +49,12 @@ def _tls() -> ssl.SSLContext:
 
 
 @functools.cache
+async def _cancel(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
 def _load_airports() -> frozenset[str]:
     import airportsdata
 
@@ -67,6 +75,11 @@ class CargoAdapter(Adapter):
             raise ConfigError("adapters.cargo.legacy_url", "must be the Cargo-XML system's base URL")
         self.legacy_url: str | None = legacy
         self.notifications = NotificationInbox()
+        poll = self.settings.option("poll_seconds", 0)
+        if not isinstance(poll, int | float) or isinstance(poll, bool) or poll < 0:
+            raise ConfigError("adapters.cargo.poll_seconds", f"must be seconds >= 0 (0: off), got {poll!r}")
+        #: how often the airlines' status messages are read for live milestones (0: never)
+        self.poll_seconds = float(poll)
         self.airports: frozenset[str] | None = None
         self._one_record: OneRecordClient | None = None
         self._cargo_xml: CargoXmlClient | None = None
@@ -84,7 +97,13 @@ class CargoAdapter(Adapter):
         async with contextlib.AsyncExitStack() as stack:
             if self.settings.url and Interface.ONE_RECORD in used:
                 http = await stack.enter_async_context(
-                    legacy_http_client(self.settings, source="cargo.one-record", timeout=self._timeout(), verify=_tls())
+                    legacy_http_client(
+                        self.settings,
+                        source="cargo.one-record",
+                        timeout=self._timeout(),
+                        verify=_tls(),
+                        auth=client_credentials_auth(self.settings, system="cargo", token_path=TOKEN_PATH),
+                    )
                 )
                 self._one_record = OneRecordClient(http, retry=self.retry)
             if self.legacy_url and Interface.CARGO_XML in used:
@@ -95,10 +114,15 @@ class CargoAdapter(Adapter):
                         base_url=self.legacy_url,
                         timeout=self._timeout(),
                         verify=_tls(),
+                        auth=api_key_auth(self.settings, system="cargo-xml", url=self.legacy_url),
                     )
                 )
                 self._cargo_xml = CargoXmlClient(http, retry=self.retry)
             self.airports = await asyncio.to_thread(_load_airports)
+            if self.poll_seconds > 0 and (self._one_record or self._cargo_xml):
+                watcher = MilestoneWatcher(self.airlines, lambda: self.events, poll_seconds=self.poll_seconds)
+                task = asyncio.create_task(watcher.run(), name="cargo-milestones")
+                stack.push_async_callback(_cancel, task)
             try:
                 yield
             finally:

@@ -1,4 +1,4 @@
-"""A legacy airline that speaks Cargo-XML (XFWB 5.00, XFSU 6.00) and FSU text over HTTP.
+"""A legacy airline that speaks Cargo-XML (XFWB 3.00, XFSU 2.00) and FSU text over HTTP.
 
 Seeded with the story's shipments of one AWB prefix (default 784, China Southern). Endpoints:
 
@@ -12,18 +12,22 @@ Seeded with the story's shipments of one AWB prefix (default 784, China Southern
 * ``POST /xfwb`` — a booking: an XFWB without AWB; the airline allocates one and answers 201 with the issued
   waybill. A reused ``SenderAssignedID`` (booking reference) is a duplicate (409).
 
-Refusals are Cargo-IMP ``FNA/1`` text. Options: ``shipments``, ``prefix``, ``carrier`` (two-letter code).
+Refusals are Cargo-IMP ``FNA/1`` text. Options: ``shipments``, ``prefix``, ``carrier`` (two-letter code),
+``api_key`` (every call needs it in ``X-API-Key``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import collections
+import contextlib
 import datetime as dt
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from decimal import Decimal
 
 from lxml import etree
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
@@ -33,6 +37,8 @@ from adapters.cargo import fsu, xfsu, xfwb
 from adapters.cargo.cargo_xml import BATCH, CargoXmlError, parse, q, to_bytes
 from adapters.cargo.model import FlightLeg, Party
 from adapters.cargo.seed import AirlineBook, BookedShipment, Leg, StatusEvent
+from adapters.credentials import demo_api_key
+from adapters.sandbox_auth import RequireApiKey
 from gateway.errors import BadUserInput
 from gateway.sdk.identifiers import parse_awb
 from gateway.sdk.sandbox import SandboxConfig
@@ -251,14 +257,38 @@ def create_cargo_xml_app(config: SandboxConfig) -> Starlette:
 
         return endpoint
 
+    clock_seconds = float(config.options.get("milestone_seconds") or 0)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        """With ``milestone_seconds``, the airline moves its shipments on by itself (the demo's live data)."""
+        if clock_seconds <= 0:
+            yield
+            return
+
+        async def tick() -> None:
+            while True:
+                await asyncio.sleep(clock_seconds)
+                airline.book.advance(dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+
+        task = asyncio.create_task(tick())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
     app = Starlette(
+        lifespan=lifespan,
+        middleware=[Middleware(RequireApiKey, key=str(config.options.get("api_key", demo_api_key("cargo-xml"))))],
         routes=[
             Route("/xfwb/{awb}", guarded(get_waybill)),
             Route("/xfwb", guarded(book), methods=["POST"]),
             Route("/xfsu", guarded(get_status)),
             Route("/messages", guarded(mailbox)),
             Route("/fsu/{awb}", guarded(get_fsu)),
-        ]
+        ],
     )
     app.state.airline = airline
     return app

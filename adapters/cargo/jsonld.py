@@ -1,17 +1,20 @@
-"""A small JSON-LD normaliser for ONE Record documents: compact IRIs in, full IRIs out.
+"""JSON-LD for ONE Record documents, expanded by the kept processor (pyld): every key, type and ``@id`` a full IRI.
 
 ONE Record servers may send compacted JSON-LD (``"cargo:eventCode"`` with an ``@context``), or full IRIs
 (``"https://onerecord.iata.org/ns/cargo#eventCode"``), codes as ``{"@id": ...}`` either prefixed or full, and
-literals plain or as ``{"@value": ..., "@type": "xsd:dateTime"}``. :func:`normalise` rewrites every key, type
-and ``@id`` to its full IRI using the document's own (inline) ``@context``, so readers (:class:`Node`) address
-properties one way. A full JSON-LD processor (pyld) would also fetch remote contexts over the network and run
-the expansion algorithm on every reply; ONE Record's vocabulary needs only prefix expansion and ``@vocab``.
+literals plain or as ``{"@value": ..., "@type": "xsd:dateTime"}``. :func:`normalise` runs the JSON-LD 1.1
+expansion algorithm (``pyld.jsonld.expand``) with the ONE Record prefixes as the initial context, so readers
+(:class:`Node`) address properties one way. It never touches the network: its document loader refuses every
+remote context (a document must carry its ``@context`` inline), so a hostile reply cannot make the adapter
+fetch a URL.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from typing import Any
+
+from pyld import jsonld
 
 __all__ = ["API", "CARGO", "CONTEXT", "JsonLdError", "Node", "compact_iri", "expand_iri", "normalise"]
 
@@ -26,21 +29,6 @@ CONTEXT: dict[str, str] = {"cargo": CARGO, "api": API, "xsd": XSD}
 
 class JsonLdError(ValueError):
     """A document that is not the JSON-LD ONE Record promises (names the problem and the place)."""
-
-
-def _prefixes(context: Any, inherited: Mapping[str, str]) -> dict[str, str]:
-    merged = dict(inherited)
-    contexts = context if isinstance(context, list) else [context]
-    for ctx in contexts:
-        if ctx is None or isinstance(ctx, str):
-            continue  # a remote context: ONE Record's own, whose prefixes are the defaults
-        if not isinstance(ctx, Mapping):
-            raise JsonLdError(f"@context must be an object, a URL or a list of them, not {type(ctx).__name__}")
-        for term, value in ctx.items():
-            target = value.get("@id") if isinstance(value, Mapping) else value
-            if isinstance(target, str):
-                merged[term] = expand_iri(target, merged) if term != "@vocab" else target
-    return merged
 
 
 def expand_iri(term: str, prefixes: Mapping[str, str] = CONTEXT) -> str:
@@ -64,34 +52,39 @@ def compact_iri(iri: str, prefixes: Mapping[str, str] = CONTEXT) -> str:
     return iri
 
 
+def _refuse_remote_context(url: str, options: Any = None) -> Any:
+    raise jsonld.JsonLdError(
+        f"remote JSON-LD context {url!r} refused: the document must carry its @context inline",
+        "jsonld.LoadDocumentError",
+        {"url": url},
+        code="loading remote context failed",
+    )
+
+
+def _reason(exc: BaseException) -> str:
+    """The innermost message of pyld's chained errors (the loader's refusal, or what was invalid)."""
+    while exc.__cause__ is not None or exc.__context__ is not None:
+        inner = exc.__cause__ or exc.__context__
+        assert inner is not None
+        exc = inner
+    return str(exc.args[0]) if exc.args else type(exc).__name__
+
+
 def normalise(document: Any, prefixes: Mapping[str, str] = CONTEXT) -> Any:
-    """Rewrite a JSON-LD value so every key, ``@type`` and ``@id`` is a full IRI; drops ``@context``."""
-    if isinstance(document, list):
-        return [normalise(item, prefixes) for item in document]
-    if not isinstance(document, Mapping):
-        return document
-    scope = _prefixes(document["@context"], prefixes) if "@context" in document else dict(prefixes)
-    out: dict[str, Any] = {}
-    for key, value in document.items():
-        if key == "@context":
-            continue
-        if not isinstance(key, str):
-            raise JsonLdError(f"key {key!r} is not a string")
-        full = expand_iri(key, scope)
-        if full == "@type":
-            types = value if isinstance(value, list) else [value]
-            if not all(isinstance(t, str) for t in types):
-                raise JsonLdError(f"@type must be IRIs, got {value!r}")
-            out["@type"] = [expand_iri(t, scope) for t in types]
-        elif full == "@id":
-            if not isinstance(value, str):
-                raise JsonLdError(f"@id must be an IRI string, got {value!r}")
-            out["@id"] = expand_iri(value, scope)
-        elif full == "@value":
-            out["@value"] = value
-        else:
-            out[full] = normalise(value, scope)
-    return out
+    """Expand a JSON-LD document (pyld, offline): a node object for an object, a list of them for a list.
+
+    Values come back in expanded form: every property holds a list of ``{"@value": ...}``, ``{"@id": ...}``,
+    nested nodes or ``{"@list": [...]}``; ``@type`` is a list of IRIs; ``@context`` is gone.
+    """
+    try:
+        expanded = jsonld.expand(
+            document, {"base": None, "expandContext": dict(prefixes), "documentLoader": _refuse_remote_context}
+        )
+    except jsonld.JsonLdError as exc:
+        raise JsonLdError(f"not valid JSON-LD: {_reason(exc)}") from None
+    if isinstance(document, Mapping) and "@graph" not in document:
+        return expanded[0] if expanded else {}
+    return expanded
 
 
 class Node:

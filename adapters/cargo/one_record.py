@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from adapters.cargo.jsonld import CONTEXT, JsonLdError, Node
+from adapters.cargo.jsonld import CODE_LISTS, CONTEXT, JsonLdError, Node
 from adapters.cargo.model import CargoEvent, FlightLeg, Interface, Party, ShipmentRecord, assign_flights
 from adapters.cargo.status import status_from_iri
 from gateway.errors import BadUserInput
@@ -20,7 +20,9 @@ from gateway.sdk.identifiers import parse_awb
 
 __all__ = [
     "booking_request",
+    "hs_code_element",
     "read_datetime",
+    "read_hs_code",
     "read_location",
     "read_measure",
     "read_party",
@@ -88,10 +90,44 @@ def read_party(node: Node) -> tuple[str | None, Party]:
     return role, Party(country=country, tax_id=tax_id, name=details.text("cargo:name", "") or "")
 
 
-def _legs(shipment: Node) -> tuple[tuple[FlightLeg, ...], dict[str, str]]:
+def hs_code_element(hs_code: str) -> dict[str, Any]:
+    """``cargo:hsCode`` as the ontology types it: a CodeListElement with its own IRI (``{list}#{code}``)."""
+    digits = hs_code.replace(".", "")
+    return {
+        "@id": f"{CODE_LISTS}HSCode#{digits}",
+        "@type": "cargo:CodeListElement",
+        "cargo:code": hs_code,
+        "cargo:codeListName": "HS",
+        "cargo:codeLevel": {"@type": "xsd:integer", "@value": str(len(digits) // 2)},
+    }
+
+
+def read_hs_code(node: Node) -> str | None:
+    """``cargo:hsCode`` of a Product or BookingShipment: a CodeListElement (its ``code``, else its IRI's fragment)."""
+    element = node.node("cargo:hsCode")
+    if element is not None:
+        return element.text("cargo:code") or _code(element.id)
+    return None
+
+
+def _sequence(step: Node) -> tuple[int, int, str]:
+    """Sort key of an ActivitySequence: ``sequenceNumber`` is alphanumeric text; numbers sort as numbers."""
+    text = step.require("cargo:sequenceNumber")
+    return (0, int(text), "") if text.isdigit() else (1, 0, text)
+
+
+def _movements(waybill: Node) -> list[Node]:
+    """The Waybill's route: its Booking's ActivitySequences that are TransportMovements, in sequence order."""
+    booking = waybill.node("cargo:referredBookingOption")
+    steps = sorted(booking.nodes("cargo:activitySequences"), key=_sequence) if booking else []
+    found = [step.node("cargo:activity") for step in steps]
+    return [m for m in found if m is not None and m.is_a("cargo:TransportMovement")]
+
+
+def _legs(waybill: Node) -> tuple[tuple[FlightLeg, ...], dict[str, str]]:
     legs: list[FlightLeg] = []
     flights_by_id: dict[str, str] = {}
-    for movement in shipment.nodes("cargo:transportMovements"):
+    for movement in _movements(waybill):
         times = {
             _code(t.text("cargo:direction")): read_datetime(t, "cargo:movementTimestamp")
             for t in movement.nodes("cargo:movementTimes")
@@ -149,12 +185,12 @@ def read_waybill(node: Node) -> ShipmentRecord:
     weight, unit = read_measure(shipment.node("cargo:totalGrossWeight"), f"{awb} totalGrossWeight")
     if unit == "LBR":
         weight = (weight * _POUND_KG).quantize(Decimal("0.1"))
-    dims = shipment.node("cargo:totalDimensions")
-    volume = dims.node("cargo:volume") if dims else None
+    dims = shipment.node("cargo:totalDimensions")  # deprecated in ontology 3.3, still read from older servers
+    volume = shipment.node("cargo:totalVolume") or (dims.node("cargo:volume") if dims else None)
     pieces = shipment.nodes("cargo:pieces")
     products = pieces[0].nodes("cargo:contentProducts") if pieces else []
     parties = dict(read_party(p) for p in node.nodes("cargo:involvedParties"))
-    legs, flights_by_id = _legs(shipment)
+    legs, flights_by_id = _legs(node)
     reference = next(
         (
             r.text("cargo:documentIdentifier")
@@ -171,7 +207,7 @@ def read_waybill(node: Node) -> ShipmentRecord:
         weight_kg=weight,
         volume_m3=read_measure(volume, f"{awb} volume")[0] if volume else None,
         goods=shipment.require("cargo:goodsDescription"),
-        hs_code=products[0].text("cargo:hsCode") if products else None,
+        hs_code=read_hs_code(products[0]) if products else None,
         shipper=parties.get("SHP"),
         consignee=parties.get("CNE"),
         legs=legs,
@@ -245,7 +281,7 @@ def booking_request(
             },
         }
     if hs_code:
-        details["cargo:hsCode"] = hs_code
+        details["cargo:hsCode"] = hs_code_element(hs_code)
     body: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": "cargo:BookingRequest",

@@ -1,12 +1,15 @@
 """The ONE Record sandbox's logistics objects: an airline's shipments rendered as compacted JSON-LD.
 
 Object ids (the last path segment of ``{base}/logistics-objects/{id}``): ``waybill-<awb>``, ``shipment-<awb>``,
-``piece-<awb>-<n>``, ``movement-<awb>-<n>`` (one TransportMovement per flight leg) and ``booking-request-<n>``.
-A shipment's logistics events live under ``shipment-<awb>/logistics-events/<n>``; DEP and ARR are recorded
-*for* the flight's TransportMovement (domain.md §4.3), the others for the Shipment.
+``piece-<awb>-<n>``, ``booking-<awb>``, ``movement-<awb>-<n>`` (one TransportMovement per flight leg) and
+``booking-request-<n>``. A shipment's logistics events live under ``shipment-<awb>/logistics-events/<n>``; DEP
+and ARR are recorded *for* the flight's TransportMovement, the others for the Shipment.
 
-Sandbox simplification (documented, not in the ontology): a Shipment lists its flights as
-``cargo:transportMovements`` so one embedded Waybill carries the whole route.
+Terms as the ONE Record cargo ontology (3.x) has them: the route is the Waybill's ``cargo:referredBookingOption``
+(a ``cargo:Booking``) whose ``cargo:activitySequences`` order its ``cargo:TransportMovement`` activities;
+``cargo:hsCode`` is a ``cargo:CodeListElement`` (code, code list name, level); ``cargo:locationType`` is a plain
+string ("Airport"), the IATA code a ``cargo:locationCodes`` element; ``cargo:totalVolume`` replaces the
+deprecated ``cargo:totalDimensions``.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.cargo.jsonld import CODE_LISTS, CONTEXT, JsonLdError, Node
-from adapters.cargo.one_record import read_location, read_measure, read_party
+from adapters.cargo.one_record import hs_code_element, read_hs_code, read_location, read_measure, read_party
 from adapters.cargo.seed import BookedShipment, Leg, StatusEvent
 from adapters.cargo.status import StatusCode
 
@@ -25,6 +28,7 @@ __all__ = [
     "dt_literal",
     "location",
     "logistics_event",
+    "movements",
     "read_booking_request",
     "shallow",
     "waybill",
@@ -45,8 +49,8 @@ def dt_literal(value: str) -> dict[str, str]:
 def location(iata: str) -> dict[str, Any]:
     return {
         "@type": "cargo:Location",
-        "cargo:locationType": code("LocationType", "AIRPORT"),
-        "cargo:locationCodes": [{"@type": "cargo:CodeListElement", "cargo:code": iata}],
+        "cargo:locationType": "Airport",
+        "cargo:locationCodes": [{"@type": "cargo:CodeListElement", "cargo:code": iata, "cargo:codeListName": "IATA"}],
     }
 
 
@@ -130,7 +134,7 @@ def waybill(base: str, s: BookedShipment, carrier: str, shipper: str, consignee:
     shipment_id = f"{base}/logistics-objects/shipment-{s.awb}"
     product: dict[str, Any] = {"@type": "cargo:Product", "cargo:description": s.goods}
     if s.hs_code:
-        product["cargo:hsCode"] = s.hs_code
+        product["cargo:hsCode"] = hs_code_element(s.hs_code)
     shipment: dict[str, Any] = {
         "@id": shipment_id,
         "@type": "cargo:Shipment",
@@ -145,11 +149,22 @@ def waybill(base: str, s: BookedShipment, carrier: str, shipper: str, consignee:
             }
             for n in range(1, s.pieces + 1)
         ],
-        "cargo:transportMovements": [_movement(base, s, n, leg) for n, leg in enumerate(s.legs, 1)],
         "cargo:events": [logistics_event(base, s, n, e, carrier) for n, e in enumerate(s.events, 1)],
     }
     if s.volume_m3 is not None:
-        shipment["cargo:totalDimensions"] = {"@type": "cargo:Dimensions", "cargo:volume": _value(s.volume_m3, "MTQ")}
+        shipment["cargo:totalVolume"] = _value(s.volume_m3, "MTQ")
+    booking = {
+        "@id": f"{base}/logistics-objects/booking-{s.awb}",
+        "@type": "cargo:Booking",
+        "cargo:activitySequences": [
+            {
+                "@type": "cargo:ActivitySequence",
+                "cargo:sequenceNumber": str(n),
+                "cargo:activity": _movement(base, s, n, leg),
+            }
+            for n, leg in enumerate(s.legs, 1)
+        ],
+    }
     node: dict[str, Any] = {
         "@id": f"{base}/logistics-objects/waybill-{s.awb}",
         "@type": "cargo:Waybill",
@@ -161,6 +176,7 @@ def waybill(base: str, s: BookedShipment, carrier: str, shipper: str, consignee:
         "cargo:arrivalLocation": location(s.destination),
         "cargo:involvedParties": [_party("SHP", s.shipper, shipper), _party("CNE", s.consignee, consignee)],
         "cargo:shipment": shipment,
+        "cargo:referredBookingOption": booking,
     }
     if s.booking_reference:
         node["cargo:externalReferences"] = [
@@ -171,6 +187,11 @@ def waybill(base: str, s: BookedShipment, carrier: str, shipper: str, consignee:
             }
         ]
     return node
+
+
+def movements(waybill_node: dict[str, Any]) -> list[dict[str, Any]]:
+    """The TransportMovements of a rendered Waybill, in sequence."""
+    return [a["cargo:activity"] for a in waybill_node["cargo:referredBookingOption"]["cargo:activitySequences"]]
 
 
 def shallow(node: dict[str, Any], *, top: bool = True) -> Any:
@@ -253,7 +274,7 @@ def read_booking_request(node: Node) -> tuple[BookedShipment, str | None]:
         weight_kg=weight,
         volume_m3=read_measure(dims, "volume")[0] if dims else None,
         goods=details.require("cargo:goodsDescription"),
-        hs_code=details.text("cargo:hsCode"),
+        hs_code=read_hs_code(details),
         events=[],
         booking_reference=reference,
     )

@@ -6,6 +6,10 @@ here because ONE Record defines no search: ``GET /logistics-objects?waybillNumbe
 Waybills — one call for a whole batch. Subscriptions name their callback as ``api:hasCallbackUrl`` (else
 ``{subscriber}/notifications``). Options: ``shipments`` (story shipments to seed), ``prefix``, ``carrier``,
 ``compact_iris`` (False sends full IRIs everywhere), ``notification_attempts``, ``notification_backoff_s``.
+
+Every call needs an OAuth 2.0 bearer token from ``POST /oauth/token`` (client credentials, HTTP Basic client
+authentication; options ``client_id``, ``client_secret``, ``token_ttl`` seconds); ``POST
+/_sandbox/tokens/revoke`` revokes every token issued so far.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from decimal import InvalidOperation
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -33,7 +38,12 @@ from adapters.cargo.one_record import read_location
 from adapters.cargo.one_record_pubsub import Publisher
 from adapters.cargo.seed import AirlineBook, BookedShipment, StatusEvent
 from adapters.cargo.status import StatusCode, status_from_iri
+from adapters.credentials import demo_client
+from adapters.sandbox_auth import RequireBearer, TokenIssuer
 from gateway.sdk.sandbox import SandboxConfig
+
+#: the sandbox's OAuth 2.0 token endpoint
+TOKEN_PATH = "/oauth/token"
 
 __all__ = ["API_VERSION", "create_one_record_app"]
 
@@ -245,7 +255,8 @@ def create_one_record_app(config: SandboxConfig) -> Starlette:
                 full,
                 full["cargo:shipment"],
                 *full["cargo:shipment"]["cargo:pieces"],
-                *full["cargo:shipment"]["cargo:transportMovements"],
+                full["cargo:referredBookingOption"],
+                *graph.movements(full),
             ]
             found = next((c for c in candidates if c["@id"] == own), None)
             if found is None:
@@ -375,8 +386,22 @@ def create_one_record_app(config: SandboxConfig) -> Starlette:
             with contextlib.suppress(asyncio.CancelledError):
                 await worker
 
+    client_id, client_secret = demo_client("cargo")
+    issuer = TokenIssuer(
+        str(config.options.get("client_id", client_id)),
+        str(config.options.get("client_secret", client_secret)),
+        ttl=float(config.options.get("token_ttl", 300)),
+    )
+
+    async def revoke_tokens(request: Request) -> Response:
+        issuer.revoke_all()
+        return Response(status_code=204)
+
     app = Starlette(
+        middleware=[Middleware(RequireBearer, issuer=issuer, token_path=TOKEN_PATH)],
         routes=[
+            Route(TOKEN_PATH, issuer.token_endpoint, methods=["POST"]),
+            Route("/_sandbox/tokens/revoke", revoke_tokens, methods=["POST"]),
             Route("/", guarded(server_info)),
             Route("/logistics-objects", guarded(search), methods=["GET"]),
             Route("/logistics-objects", guarded(create), methods=["POST"]),
@@ -387,4 +412,5 @@ def create_one_record_app(config: SandboxConfig) -> Starlette:
         lifespan=lifespan,
     )
     app.state.server = server
+    app.state.tokens = issuer
     return app

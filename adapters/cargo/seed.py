@@ -13,8 +13,12 @@ from decimal import Decimal
 
 from adapters import story
 from adapters.cargo.status import FLIGHT_CODES, StatusCode
+from gateway.sdk.identifiers import awb_check_digit
 
-__all__ = ["AirlineBook", "BookedShipment", "Leg", "StatusEvent"]
+__all__ = ["MILESTONES", "AirlineBook", "BookedShipment", "Leg", "StatusEvent"]
+
+#: the milestones a sandbox's clock walks a shipment through (booked → delivered)
+MILESTONES = ("BKD", "RCS", "DEP", "ARR", "DLV")
 
 
 @dataclasses.dataclass(kw_only=True)
@@ -158,13 +162,49 @@ class AirlineBook:
         while True:
             serial = self._next_serial
             self._next_serial += 1
-            awb = f"{self.prefix}-{serial:07d}{serial % 7}"
+            awb = f"{self.prefix}-{serial:07d}{awb_check_digit(str(serial))}"
             if awb not in self._shipments:
                 return awb
 
     def add(self, shipment: BookedShipment) -> BookedShipment:
         self._shipments[shipment.awb] = shipment
         return shipment
+
+    def advance(self, at: str) -> StatusEvent | None:
+        """The sandbox's own clock: the next milestone of a shipment not yet delivered (round robin by AWB),
+        recorded and returned. When every shipment is delivered, the same parties book again (a new AWB), so a
+        long-running demo keeps moving."""
+        self._turn = getattr(self, "_turn", -1) + 1
+        pending = [s for _, s in sorted(self._shipments.items()) if not any(e.code == "DLV" for e in s.events)]
+        if not pending:
+            every = [s for _, s in sorted(self._shipments.items())]
+            if not every:
+                return None
+            model = every[self._turn % len(every)]
+            pending = [
+                self.add(
+                    dataclasses.replace(
+                        model,
+                        awb=self.allocate_awb(),
+                        events=[],
+                        legs=[dataclasses.replace(leg, departure=None, arrival=None) for leg in model.legs],
+                        booking_reference=None,
+                    )
+                )
+            ]
+        s = pending[self._turn % len(pending)]
+        done = {e.code for e in s.events}
+        code = next(c for c in MILESTONES if c not in done)
+        leg = s.legs[0] if s.legs else None
+        at_origin = code in ("DEP", "BKD", "RCS")
+        location = (leg.origin if leg else s.origin) if at_origin else s.destination
+        event = StatusEvent(
+            code=code, at=at, location=location, flight=leg.flight if leg and code in ("DEP", "ARR") else None
+        )
+        if code == "ARR" and leg is not None:
+            event = dataclasses.replace(event, location=leg.destination)
+        self.record(s.awb, event)
+        return event
 
     def record(self, awb: str, event: StatusEvent) -> None:
         shipment = self._shipments[awb]

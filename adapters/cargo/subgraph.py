@@ -24,7 +24,9 @@ from adapters.cargo.model import Interface, ShipmentRecord
 from adapters.cargo.status import StatusCode
 from gateway.errors import BadUserInput
 from gateway.policy.scopes import CARGO_BOOK, CARGO_READ
+from gateway.sdk.connections import PageInfo, page_info
 from gateway.sdk.identifiers import parse_awb
+from gateway.sdk.node_ids import id_field
 from gateway.sdk.rules import needs
 from gateway.sdk.scalars import AWB, CountryCode, HSCode, TaxId
 from gateway.sdk.schema import federation_schema
@@ -129,6 +131,7 @@ class Booking:
 )
 class Shipment:
     awb: AWB
+    id: strawberry.ID = id_field("Shipment", "awb")
     record: strawberry.Private[ShipmentRecord]
 
     @classmethod
@@ -202,6 +205,7 @@ class Shipment:
 class Company:
     country: CountryCode
     tax_id: TaxId
+    id: strawberry.ID = id_field("Company", "country", "tax_id")
 
     @classmethod
     async def resolve_reference(cls, country: str, taxId: str) -> Company:
@@ -229,16 +233,10 @@ class ShipmentEdge:
     node: Shipment
 
 
-@strawberry.federation.type(name="ShipmentPageInfo", requires_scopes=needs(CARGO_READ))
-class ShipmentPageInfo:
-    has_next_page: bool
-    end_cursor: str | None
-
-
 @strawberry.federation.type(name="ShipmentConnection", requires_scopes=needs(CARGO_READ))
 class ShipmentConnection:
     edges: list[ShipmentEdge]
-    page_info: ShipmentPageInfo
+    page_info: PageInfo
     total_count: int
 
 
@@ -312,8 +310,8 @@ class Query:
         edges = [ShipmentEdge(cursor=_cursor(r.awb), node=Shipment(awb=AWB(r.awb), record=r)) for r in page]
         return ShipmentConnection(
             edges=edges,
-            page_info=ShipmentPageInfo(
-                has_next_page=len(remaining) > first, end_cursor=edges[-1].cursor if edges else None
+            page_info=page_info(
+                [e.cursor for e in edges], has_next_page=len(remaining) > first, has_previous_page=start is not None
             ),
             total_count=len(records),
         )
@@ -348,4 +346,6 @@ class Mutation:
 
 
 def build_schema() -> strawberry.federation.Schema:
-    return federation_schema(query=Query, mutation=Mutation, types=[Shipment, Company])
+    from adapters.cargo.subscription import Subscription
+
+    return federation_schema(query=Query, mutation=Mutation, subscription=Subscription, types=[Shipment, Company])

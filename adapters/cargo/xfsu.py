@@ -1,4 +1,4 @@
-"""XFSU 6.00 status messages (``rsm:StatusMessage``): one reported status per message; render and read.
+"""XFSU 2.00 status messages (``rsm:StatusMessage``): one reported status per message; render and read.
 
 Subset used here: header documents; the AWB; consignment totals, origin and destination; one
 ``ReportedStatus`` with its ``ReasonCode`` (the status code), the status consignment (pieces, weight, split
@@ -51,7 +51,7 @@ def render_status(report: StatusReport, *, carrier: str, message_id: str) -> etr
     add(header, "ram:TypeCode", "FSU")
     add(header, "ram:IssueDateTime", report.at)
     add(header, "ram:PurposeCode", "Creation")
-    add(header, "ram:VersionID", "6.00")
+    add(header, "ram:VersionID", "2.00")
     add(header, "ram:SenderParty/ram:PrimaryID", carrier, schemeID="C")
     business = etree.SubElement(root, q(RSM_FSU, "BusinessHeaderDocument"))
     add(business, "ram:ID", report.awb)

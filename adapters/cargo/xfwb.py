@@ -1,4 +1,7 @@
-"""XFWB 5.00 air waybill messages (``rsm:Waybill``): render and read.
+"""XFWB 3.00 air waybill messages (``rsm:Waybill``): render and read.
+
+Header as in published XFWB samples: ``Name`` "Master Air Waybill", ``TypeCode`` 741 (master air waybill; 740
+is a plain air waybill, 703 a house waybill), ``VersionID`` 3.00, ``PurposeCode`` Creation.
 
 Subset used here: header documents, AWB, weight/volume/pieces, consignor and consignee with their tax
 registration, origin and destination, one ``SpecifiedLogisticsTransportMovement`` per flight leg, and the goods
@@ -63,10 +66,10 @@ def render_waybill(draft: WaybillDraft, *, carrier: str, message_id: str, issued
     header = etree.SubElement(root, q(RSM_FWB, "MessageHeaderDocument"))
     add(header, "ram:ID", message_id)
     add(header, "ram:Name", "Master Air Waybill")
-    add(header, "ram:TypeCode", "740")
+    add(header, "ram:TypeCode", "741")
     add(header, "ram:IssueDateTime", _iso(issued))
     add(header, "ram:PurposeCode", "Creation")
-    add(header, "ram:VersionID", "5.00")
+    add(header, "ram:VersionID", "3.00")
     add(header, "ram:SenderParty/ram:PrimaryID", carrier, schemeID="C")
     business = etree.SubElement(root, q(RSM_FWB, "BusinessHeaderDocument"))
     if draft.awb:

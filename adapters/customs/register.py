@@ -53,14 +53,16 @@ NOTIFICATIONS: dict[str, str] = {
     "17": "DMSEXT",
 }
 
-#: customs procedure codes the sandbox accepts (export, import, China supervision modes)
+#: Chinese trade modes (监管方式, the declaration's supervision-mode code) the sandbox accepts, for exports and
+#: imports alike; EU procedure codes (1000, 4000) are not Chinese codes and are refused
 PROCEDURES: dict[str, str] = {
-    "1000": "Permanent export",
-    "1040": "Export after release for free circulation",
-    "4000": "Release for free circulation",
+    "0110": "General trade (一般贸易)",
     "0130": "Barter trade (易货贸易)",
-    "4019": "Border small-amount trade",
-    "4039": "Border trade, other",
+    "1039": "Market procurement (市场采购)",
+    "4019": "Border small-amount trade (边境小额)",
+    "9610": "Cross-border e-commerce, retail (跨境贸易电子商务)",
+    "9710": "Cross-border e-commerce, B2B direct export (跨境电商B2B直接出口)",
+    "9810": "Cross-border e-commerce, export to overseas warehouses (跨境电商出口海外仓)",
 }
 
 #: customs offices by id, as the story names them ("CN4201 Qingdao Liuting Airport Customs")

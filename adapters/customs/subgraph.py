@@ -13,13 +13,16 @@ from typing import Any, TypeVar, cast
 import strawberry
 
 from adapters.customs.client import DeclarationDraft, DraftItem
+from adapters.customs.cursors import decode_cursor, encode_cursor
 from adapters.customs.loaders import CustomsLoaders
 from adapters.customs.records import DeclarationRecord, GoodsLine, Notice
 from adapters.customs.register import PROCEDURES
 from gateway.errors import BadUserInput
 from gateway.policy.scopes import CUSTOMS_READ, CUSTOMS_SUBMIT
 from gateway.sdk import identifiers as ids
+from gateway.sdk.connections import PageInfo, page_info
 from gateway.sdk.context import SubgraphContext
+from gateway.sdk.node_ids import id_field
 from gateway.sdk.rules import needs
 from gateway.sdk.scalars import AWB, VIN, CountryCode, HSCode, Money, MoneyValue, TaxId
 from gateway.sdk.schema import federation_schema
@@ -187,6 +190,7 @@ class CustomsDeclaration:
 class Company:
     country: CountryCode
     tax_id: TaxId
+    id: strawberry.ID = id_field("Company", "country", "tax_id")
 
     @_field("Declarations this company lodged as declarant, oldest first.")
     async def declarations(self, info: Info) -> list[CustomsDeclaration] | None:
@@ -201,6 +205,7 @@ class Company:
 @strawberry.federation.type(keys=["awb"], authenticated=True)
 class Shipment:
     awb: AWB
+    id: strawberry.ID = id_field("Shipment", "awb")
 
     @_field("Customs declarations naming this air waybill.")
     async def customs(self, info: Info) -> list[CustomsDeclaration] | None:
@@ -214,6 +219,7 @@ class Shipment:
 @strawberry.federation.type(keys=["vin"], authenticated=True)
 class Vehicle:
     vin: VIN
+    id: strawberry.ID = id_field("Vehicle", "vin")
 
     @_field("The (latest) export declaration of this vehicle, if one was lodged.")
     async def customs_declaration(self, info: Info) -> CustomsDeclaration | None:
@@ -248,16 +254,19 @@ class DeclarationFilter:
 
 
 @strawberry.federation.type(requires_scopes=needs(CUSTOMS_READ))
-class DeclarationPageInfo:
-    has_next_page: bool
-    end_cursor: str | None
+class DeclarationEdge:
+    cursor: str = strawberry.field(description="Opaque: the customs system's page token after this declaration.")
+    node: CustomsDeclaration
 
 
-@strawberry.federation.type(requires_scopes=needs(CUSTOMS_READ))
+@strawberry.federation.type(
+    description="A page of declarations (Relay connection over the customs system's paged search).",
+    requires_scopes=needs(CUSTOMS_READ),
+)
 class DeclarationConnection:
-    nodes: list[CustomsDeclaration]
+    edges: list[DeclarationEdge]
     total_count: int
-    page_info: DeclarationPageInfo
+    page_info: PageInfo
 
 
 @strawberry.input
@@ -276,7 +285,10 @@ class SubmitDeclarationInput:
     declarant_country: CountryCode
     declarant_tax_id: TaxId
     direction: DeclarationDirection
-    procedure_code: str = strawberry.field(description="e.g. 1000 export, 0130 barter trade, 4019 border trade")
+    procedure_code: str = strawberry.field(
+        description="Chinese trade mode (监管方式): 0110 general trade, 0130 barter, 4019 border small-amount trade, "
+        "9610/9710/9810 cross-border e-commerce"
+    )
     office_id: str = strawberry.field(description="Customs office, e.g. CN4201")
     awb: AWB | None = None
     vin: VIN | None = None
@@ -352,6 +364,7 @@ class Query:
         f = filter or DeclarationFilter()
         if (f.declarant_country is None) != (f.declarant_tax_id is None):
             raise BadUserInput("give declarantCountry and declarantTaxId together", field="filter.declarantTaxId")
+        token, skip = decode_cursor(after)
         loaders = _loaders(info)
         page = await loaders.client.page(
             loaders.scope,
@@ -359,13 +372,23 @@ class Query:
             awbs=[str(f.awb)] if f.awb else [],
             vins=[str(f.vin)] if f.vin else [],
             barter_contracts=[str(f.barter_contract_id)] if f.barter_contract_id else [],
-            size=first,
-            token=after,
+            size=skip + first,
+            token=token,
         )
+        items = page.items[skip : skip + first]
+        edges = [
+            DeclarationEdge(cursor=encode_cursor(token, skip + n + 1), node=CustomsDeclaration.of(r))
+            for n, r in enumerate(items)
+        ]
+        if edges and page.next_token and skip + len(items) == len(page.items):
+            edges[-1].cursor = encode_cursor(page.next_token, 0)  # the page's end: resume at the next token
+        more = page.next_token is not None or skip + len(items) < len(page.items)
         return DeclarationConnection(
-            nodes=[CustomsDeclaration.of(r) for r in page.items],
+            edges=edges,
             total_count=page.total,
-            page_info=DeclarationPageInfo(has_next_page=page.next_token is not None, end_cursor=page.next_token),
+            page_info=page_info(
+                [e.cursor for e in edges], has_next_page=more, has_previous_page=token is not None or skip > 0
+            ),
         )
 
 
@@ -376,6 +399,10 @@ class Mutation:
         draft = _draft(input)
         loaders = _loaders(info)
         receipt = await loaders.client.submit(draft, loaders.scope)
+        if not receipt.duplicate:  # customs' first notification, live to the declaration's subscribers
+            from adapters.customs.subscription import notice_event
+
+            await info.context.adapter.events.publish(notice_event(receipt.mrn, receipt.notification))
         return SubmitDeclarationPayload(
             id=strawberry.ID(receipt.mrn),
             lrn=receipt.lrn,
@@ -385,6 +412,11 @@ class Mutation:
 
 
 def build_schema() -> strawberry.federation.Schema:
+    from adapters.customs.subscription import Subscription
+
     return federation_schema(
-        query=Query, mutation=Mutation, types=[CustomsDeclaration, Company, Shipment, Vehicle, BarterContract]
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        types=[CustomsDeclaration, Company, Shipment, Vehicle, BarterContract],
     )

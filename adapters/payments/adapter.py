@@ -7,6 +7,8 @@ Settings: ``url`` — the rail's base URL; timeouts from ``[adapters.payments]``
 * ``idempotency_store`` — ``sqlite:///path`` (default ``sqlite:///var/payments-idempotency.sqlite3``),
   ``sqlite://:memory:`` or ``postgresql://...``; ``idempotency_table`` (default ``payment_idempotency``);
   ``idempotency_lease`` seconds after which an abandoned in-progress key may be taken over (default 60);
+  ``idempotency_resolve_interval`` seconds between background rounds that resolve such keys by asking the rail
+  (pacs.028), as a client retry would (default: half the lease; :mod:`adapters.payments.resolver`);
 * ``max_sends`` — sends of one payment per call, each after an inquiry (default 3);
 * the resilience options every adapter shares (docs/resilience.md): ``retry_attempts`` and ``retry_max_delay``
   for reads (sends are never retried: they inquire with pacs.028), breaker, bulkhead and retry budget.
@@ -14,6 +16,7 @@ Settings: ``url`` — the rail's base URL; timeouts from ``[adapters.payments]``
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
@@ -21,9 +24,11 @@ from typing import Any
 import httpx
 import strawberry
 
+from adapters.credentials import api_key_auth
 from adapters.payments.client import RailClient
 from adapters.payments.idempotency import IdempotencyStore, open_store
 from adapters.payments.loaders import PaymentsState
+from adapters.payments.resolver import Resolver
 from adapters.payments.sandbox import SANDBOX
 from adapters.payments.subgraph import build_schema
 from adapters.payments.submission import Submitter
@@ -43,6 +48,7 @@ _OPTIONS = {
     "idempotency_store",
     "idempotency_table",
     "idempotency_lease",
+    "idempotency_resolve_interval",
     "max_sends",
     "max_response_bytes",
     *RESILIENCE_OPTIONS,
@@ -71,9 +77,13 @@ class PaymentsAdapter(Adapter):
         self.store_table = str(opts.get("idempotency_table", "payment_idempotency"))
         try:
             self.store_lease = float(opts.get("idempotency_lease", 60.0))
+            self.resolve_interval = float(opts.get("idempotency_resolve_interval", self.store_lease / 2))
             self.max_sends = int(opts.get("max_sends", 3))
         except (TypeError, ValueError) as exc:
             raise ConfigError("adapters.payments", f"numeric option expected: {exc}") from None
+        if self.resolve_interval <= 0:
+            raise ConfigError("adapters.payments.idempotency_resolve_interval", "must be greater than 0")
+        self.resolver: Resolver | None = None
         self._client: RailClient | None = None
         self._store: IdempotencyStore | None = None
 
@@ -106,8 +116,9 @@ class PaymentsAdapter(Adapter):
         try:
             # a plain-HTTP rail (the sandbox) needs no CA bundle; loading one costs ~150 ms per client
             plain = self.settings.url.startswith("http://")
+            auth = api_key_auth(self.settings, system="payments")
             async with legacy_http_client(
-                self.settings, source="payments.rail", timeout=timeout, verify=not plain
+                self.settings, source="payments.rail", timeout=timeout, verify=not plain, auth=auth
             ) as http:
                 self._client = RailClient(
                     http,
@@ -117,7 +128,14 @@ class PaymentsAdapter(Adapter):
                     retry=self.retry,
                 )
                 self._store = store
-                yield
+                self.resolver = Resolver(store, self._client, interval=self.resolve_interval)
+                resolving = asyncio.create_task(self.resolver.run(), name="payments-key-resolver")
+                try:
+                    yield
+                finally:
+                    resolving.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await resolving
         finally:
             self._client = None
             self._store = None

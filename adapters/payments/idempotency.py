@@ -105,8 +105,31 @@ class IdempotencyStore(abc.ABC):
     @abc.abstractmethod
     async def fail(self, client_id: str, key: str, error: str) -> None: ...
 
+    @abc.abstractmethod
+    async def abandoned(self, limit: int = 50) -> list[IdempotencyRecord]:
+        """Rows still ``in_progress`` after their lease (the worker that held them died or hung), oldest first."""
+
+    @abc.abstractmethod
+    async def take_over(self, record: IdempotencyRecord) -> bool:
+        """Renew an abandoned row's lease for the caller; False when another worker took it first."""
+
 
 _COLUMNS = "client_id, idem_key, fingerprint, status, msg_id, uetr, created_at, updated_at, attempts, response, error"
+
+
+def _record(row: tuple[Any, ...]) -> IdempotencyRecord:
+    return IdempotencyRecord(
+        client_id=row[0],
+        key=row[1],
+        fingerprint=row[2],
+        status=row[3],
+        msg_id=row[4],
+        uetr=row[5],
+        created_at=dt.datetime.fromisoformat(row[6]),
+        attempts=int(row[8]),
+        response=json.loads(row[9]) if row[9] else None,
+        error=row[10],
+    )
 
 
 class SqlIdempotencyStore(IdempotencyStore):
@@ -128,6 +151,9 @@ class SqlIdempotencyStore(IdempotencyStore):
     @abc.abstractmethod
     async def _fetchrow(self, sql: str, *args: Any) -> tuple[Any, ...] | None: ...
 
+    @abc.abstractmethod
+    async def _fetchall(self, sql: str, *args: Any) -> list[tuple[Any, ...]]: ...
+
     def _ddl(self) -> str:
         return (
             f"CREATE TABLE IF NOT EXISTS {self.table} ("
@@ -140,20 +166,28 @@ class SqlIdempotencyStore(IdempotencyStore):
         row = await self._fetchrow(
             f"SELECT {_COLUMNS} FROM {self.table} WHERE client_id = ? AND idem_key = ?", client_id, key
         )
-        if row is None:
-            return None
-        return IdempotencyRecord(
-            client_id=row[0],
-            key=row[1],
-            fingerprint=row[2],
-            status=row[3],
-            msg_id=row[4],
-            uetr=row[5],
-            created_at=dt.datetime.fromisoformat(row[6]),
-            attempts=int(row[8]),
-            response=json.loads(row[9]) if row[9] else None,
-            error=row[10],
+        return _record(row) if row is not None else None
+
+    async def abandoned(self, limit: int = 50) -> list[IdempotencyRecord]:
+        rows = await self._fetchall(
+            f"SELECT {_COLUMNS} FROM {self.table} WHERE status = 'in_progress' AND updated_at < ? "
+            "ORDER BY updated_at LIMIT ?",
+            self.clock() - self.lease,
+            limit,
         )
+        return [_record(row) for row in rows]
+
+    async def take_over(self, record: IdempotencyRecord) -> bool:
+        now = self.clock()
+        taken = await self._execute(
+            f"UPDATE {self.table} SET updated_at = ? "
+            "WHERE client_id = ? AND idem_key = ? AND status = 'in_progress' AND updated_at < ?",
+            now,
+            record.client_id,
+            record.key,
+            now - self.lease,
+        )
+        return taken > 0
 
     async def claim(
         self, *, client_id: str, key: str, fingerprint: str, msg_id: str, uetr: str, created_at: dt.datetime
@@ -271,6 +305,14 @@ class SqliteIdempotencyStore(SqlIdempotencyStore):
         except sqlite3.OperationalError as exc:
             raise StoreUnavailable(f"sqlite {self.path}: {exc}") from exc
         return tuple(row) if row is not None else None
+
+    async def _fetchall(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+        try:
+            async with self.db.execute(sql, args) as cursor:
+                rows = await cursor.fetchall()
+        except sqlite3.OperationalError as exc:
+            raise StoreUnavailable(f"sqlite {self.path}: {exc}") from exc
+        return [tuple(row) for row in rows]
 
 
 def open_store(url: str, *, table: str = "payment_idempotency", lease: float = 60.0) -> IdempotencyStore:

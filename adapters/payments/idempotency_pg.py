@@ -84,6 +84,13 @@ class PostgresIdempotencyStore(SqlIdempotencyStore):
             raise StoreUnavailable(_reason(exc)) from exc
         return tuple(row) if row is not None else None
 
+    async def _fetchall(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+        try:
+            rows = await self.pool.fetch(_numbered(sql), *args)
+        except _UNREACHABLE as exc:
+            raise StoreUnavailable(_reason(exc)) from exc
+        return [tuple(row) for row in rows]
+
     async def drop(self) -> None:
         """Drop the table (tests use one table per run)."""
         await self.pool.execute(f"DROP TABLE IF EXISTS {self.table}")

@@ -36,9 +36,13 @@ class Ledger:
         #: called with every entry booked from now on (e.g. to push camt.054 notifications)
         self.listeners: list[Callable[[AccountRecord, StatementEntry], None]] = []
         for a in accounts:
+            owner = story.company(a.owner)
             record = AccountRecord(
                 owner_country=a.owner[0],
                 owner_tax_id=a.owner[1],
+                owner_name=owner.name,
+                owner_town=owner.city,
+                owner_address=owner.address,
                 bic=a.bic,
                 number=a.number,
                 iban=a.iban,

@@ -25,13 +25,19 @@ FINAL_STATUSES = frozenset({"ACSC", "RJCT", "CANC"})
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class Party:
-    """A debtor or creditor: the company (country + tax id), its account and its bank (agent BIC)."""
+    """A debtor or creditor: the company (country + tax id), its account and its bank (agent BIC).
+
+    ``name``, ``town`` and ``address`` are what CBPR+ asks of a party: its name and a (hybrid) postal address,
+    town and country at least; the rail refuses a transfer without them (RJCT BE07 debtor, BE04 creditor).
+    """
 
     name: str
     country: str
     tax_id: str
     account: str
     agent_bic: str
+    town: str = ""
+    address: str = ""
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -117,6 +123,10 @@ class TransactionReport:
 class AccountRecord:
     owner_country: str
     owner_tax_id: str
+    #: the owner's name and postal address as the bank keeps them (the debtor/creditor of a pacs.008)
+    owner_name: str
+    owner_town: str
+    owner_address: str
     bic: str
     number: str
     iban: bool

@@ -5,8 +5,10 @@
     pacs.008 → RCVD → ACTC ─step→ ACCP ─step→ ACSP ─step→ ACSC      (settled: balances move, entries booked)
                  │            └→ RJCT AC04 closed · AC06 blocked · RR04 sanctioned agent · AM04 insufficient funds
                  │            └→ PDNG compliance hold (agent on the hold list) → ACSP | RJCT RR04 when released
-                 └→ RJCT at once: AM01 zero amount · AM03 currency · AC01/AC03 unknown account · BE01 account not
-                    the party's · RC01 agent is not the account's bank · AG01 party outside the caller's agency
+                 └→ RJCT at once: AM01 zero amount · AM03 currency · AM12 amount finer than the currency's minor
+                    unit (never rounded) · BE07/BE04 debtor/creditor without name and postal address · AC01/AC03
+                    unknown account · BE01 account not the party's · RC01 agent is not the account's bank · AG01
+                    party outside the caller's agency
 
 Progress is lazy and deterministic: every transition is due ``step_delay`` seconds after the previous one and
 is applied, in due order, the next time anyone looks at the rail (:meth:`Rail.advance`). With ``step_delay=0``
@@ -33,6 +35,7 @@ from adapters.payments.model import (
     StatusEvent,
     TransactionReport,
 )
+from gateway.sdk.identifiers import CURRENCY_EXPONENTS
 
 __all__ = ["Rail", "RailSettings", "RailTransaction"]
 
@@ -123,8 +126,15 @@ class Rail:
     def _party(self, key: tuple[str, str], account: str) -> Party:
         acct = self.ledger.get(account)
         assert acct is not None, f"story payment names unknown account {account}"
+        owner = story.company(key)
         return Party(
-            name=story.company(key).name, country=key[0], tax_id=key[1], account=account, agent_bic=acct.record.bic
+            name=owner.name,
+            country=key[0],
+            tax_id=key[1],
+            account=account,
+            agent_bic=acct.record.bic,
+            town=owner.city,
+            address=owner.address,
         )
 
     def _seed(self, p: story.Payment) -> None:
@@ -171,6 +181,13 @@ class Rail:
             return "AM01", "amount must be greater than zero"
         if ct.currency not in fx.RATES_PER_USD:
             return "AM03", f"currency {ct.currency} is not settled on this rail"
+        minor = CURRENCY_EXPONENTS.get(ct.currency)
+        if minor is not None and ct.amount != ct.amount.quantize(Decimal(1).scaleb(-minor)):
+            # never rounded: 1250.005 CNY is not an amount in a currency of 2 minor units
+            return "AM12", f"amount {ct.amount} {ct.currency} has more decimals than {ct.currency} has ({minor})"
+        for role, party, missing in (("debtor", ct.debtor, "BE07"), ("creditor", ct.creditor, "BE04")):
+            if not party.name or not party.town:
+                return missing, f"{role} name and postal address (TwnNm, Ctry) are required (CBPR+)"
         if not _agency_sees((ct.debtor.country, ct.debtor.tax_id), agency):
             return "AG01", "debtor is not a customer of the requesting agency"
         currencies = set()

@@ -43,6 +43,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from adapters import story
+from adapters.credentials import demo_api_key
 from adapters.payments import fx
 from adapters.payments.messages import camt029, camt053, camt056, pacs002, pacs004, pacs008, pacs028
 from adapters.payments.messages.envelope import InvalidMessage, Message, parse_message, render_message
@@ -50,6 +51,7 @@ from adapters.payments.model import TransactionReport
 from adapters.payments.notifications import Notifier
 from adapters.payments.rail import Rail, RailSettings
 from adapters.payments.recall import recall
+from adapters.sandbox_auth import RequireApiKey
 from gateway.sdk.adapter import SandboxSpec
 from gateway.sdk.sandbox import SandboxConfig
 
@@ -314,7 +316,7 @@ async def health(request: Request) -> Response:
 
 def create_app(config: SandboxConfig) -> Starlette:
     """The payment rail sandbox. ``config.options`` takes :class:`.rail.RailSettings` keys and ``payments``."""
-    switches = {k: v for k, v in config.options.items() if k != "payments"}
+    switches = {k: v for k, v in config.options.items() if k not in ("payments", "api_key")}
     rail = Rail(RailSettings.from_options(switches), seed=config.options.get("payments", story.PAYMENTS))
     service = RailService(rail)
     notifier = (
@@ -347,6 +349,7 @@ def create_app(config: SandboxConfig) -> Starlette:
         ],
     )
     app.state.rail = service
+    app.add_middleware(RequireApiKey, key=str(config.options.get("api_key", demo_api_key("payments"))))
     return app
 
 

@@ -10,6 +10,7 @@ import strawberry
 
 from adapters.payments import fx
 from adapters.payments.submission import build_transfer
+from adapters.payments.subscription import Subscription, status_event
 from adapters.payments.types import (
     ChargeBearer,
     Company,
@@ -28,6 +29,7 @@ from adapters.payments.types import (
 )
 from adapters.payments.validation import PaymentRequest, check_accounts, check_shape
 from gateway.errors import BadUserInput, UpstreamProtocolError
+from gateway.sdk.events import LiveEvent
 from gateway.sdk.identifiers import parse_money
 from gateway.sdk.scalars import BIC, UETR, CurrencyCode, Money
 from gateway.sdk.schema import federation_schema
@@ -156,6 +158,7 @@ class Mutation:
             instructed_bic=adapter.rail_bic,
         )
         report = await submitter.submit(record, ct, agency=state.agency)
+        await _publish(info, status_event(report))
         return Payment.from_report(report)
 
     @mutation("Recall a settled payment (camt.056): ACCR with a pacs.004 return, or RJCR.")
@@ -166,8 +169,17 @@ class Mutation:
             state.payments.clear(str(uetr))
         recall = recall_of(outcome)
         assert recall is not None
+        with contextlib.suppress(Exception):  # the answer stands; the live status is a courtesy
+            after = (await state.client.inquire([str(uetr)], agency=state.agency)).get(str(uetr))
+            if after is not None:
+                await _publish(info, status_event(after, message="camt.029"))
         return recall
 
 
+async def _publish(info: strawberry.Info, event: LiveEvent | None) -> None:
+    if event is not None:
+        await _adapter(info).events.publish(event)
+
+
 def build_schema() -> strawberry.federation.Schema:
-    return federation_schema(query=Query, mutation=Mutation, types=[Company, Payment])
+    return federation_schema(query=Query, mutation=Mutation, subscription=Subscription, types=[Company, Payment])

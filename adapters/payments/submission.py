@@ -62,11 +62,22 @@ def build_transfer(
         currency=req.amount.currency,
         charge_bearer=req.charge_bearer,
         settlement_date=record.created_at.date(),
-        debtor=Party(name="", country=req.debtor[0], tax_id=req.debtor[1], account=debtor.number, agent_bic=debtor.bic),
-        creditor=Party(
-            name="", country=req.creditor[0], tax_id=req.creditor[1], account=creditor.number, agent_bic=creditor.bic
-        ),
+        debtor=_party(debtor),
+        creditor=_party(creditor),
         remittance=req.remittance,
+    )
+
+
+def _party(account: AccountRecord) -> Party:
+    """The debtor or creditor as its bank's account directory names it (name and postal address, per CBPR+)."""
+    return Party(
+        name=account.owner_name,
+        country=account.owner_country,
+        tax_id=account.owner_tax_id,
+        account=account.number,
+        agent_bic=account.bic,
+        town=account.owner_town,
+        address=account.owner_address,
     )
 
 

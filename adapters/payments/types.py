@@ -14,6 +14,7 @@ import strawberry.federation
 from adapters.payments.model import AccountRecord, RecallOutcome, ReturnRecord, StatementRecord, TransactionReport
 from gateway.policy.scopes import PAYMENTS_READ
 from gateway.sdk.identifiers import MoneyValue, parse_uetr
+from gateway.sdk.node_ids import id_field
 from gateway.sdk.rules import needs
 from gateway.sdk.scalars import BIC, UETR, CountryCode, CurrencyCode, Money, TaxId
 
@@ -165,6 +166,7 @@ class PaymentRecall:
 class Company:
     country: CountryCode
     tax_id: TaxId
+    id: strawberry.ID = id_field("Company", "country", "tax_id")
 
     @classmethod
     async def resolve_reference(cls, info: strawberry.Info, **rep: Any) -> Company:
@@ -218,6 +220,7 @@ class PaymentParty:
 )
 class Payment:
     uetr: UETR
+    id: strawberry.ID = id_field("Payment", "uetr")
     msg_id: str
     end_to_end_id: str
     amount: Money

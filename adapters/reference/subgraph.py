@@ -26,7 +26,8 @@ from adapters.reference.sco import ScoStatus
 from gateway.errors import BadUserInput, NotFound
 from gateway.sdk.context import SubgraphContext
 from gateway.sdk.identifiers import parse_country, parse_currency
-from gateway.sdk.rules import public_field
+from gateway.sdk.node_ids import id_field
+from gateway.sdk.rules import PUBLIC_TAG, public_field
 from gateway.sdk.scalars import CountryCode, CurrencyCode
 from gateway.sdk.schema import federation_schema
 
@@ -61,6 +62,7 @@ def _prefix(value: Any, field: str) -> str:
 @strawberry.federation.type(keys=["code"], description="An ISO 4217 currency.")
 class Currency:
     code: CurrencyCode = public_field()
+    id: strawberry.ID = id_field("Currency", "code", tags=[PUBLIC_TAG])
     numeric_code: str = public_field(description="ISO 4217 numeric code, three digits (e.g. 156).")
     name: str = public_field()
     minor_units: int | None = public_field(
@@ -88,6 +90,7 @@ class Currency:
 @strawberry.federation.type(keys=["iata"], description="An airport with an IATA code (data: airportsdata).")
 class Airport:
     iata: str = public_field()
+    id: strawberry.ID = id_field("Airport", "iata", tags=[PUBLIC_TAG])
     icao: str = public_field()
     name: str = public_field()
     city: str = public_field()
@@ -121,6 +124,7 @@ class Airport:
 @strawberry.federation.type(keys=["code"], description="An ISO 3166 country and its place on the platform.")
 class Country:
     code: CountryCode = public_field()
+    id: strawberry.ID = id_field("Country", "code", tags=[PUBLIC_TAG])
     alpha3: str = public_field()
     numeric: str = public_field()
     name: str = public_field()
@@ -159,6 +163,7 @@ class Country:
 @strawberry.federation.type(keys=["awbPrefix"], description="An airline, by the prefix of its air waybills.")
 class Airline:
     awb_prefix: str = public_field(description="The three digits that open the airline's AWB numbers.")
+    id: strawberry.ID = id_field("Airline", "awb_prefix", tags=[PUBLIC_TAG])
     name: str = public_field()
     country: CountryCode = public_field()
     verified: bool = public_field(description="Whether the prefix was checked against a published source.")

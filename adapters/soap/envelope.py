@@ -12,6 +12,9 @@ media type     ``text/xml`` + ``SOAPAction`` header  ``application/soap+xml; act
 fault codes    ``faultcode`` Client / Server         ``Code/Value`` Sender / Receiver + Subcode
 fault status   HTTP 500                              HTTP 400 (Sender) / 500 (Receiver)
 =============  ====================================  ============================================
+
+A WS-Security fault (``wsse:InvalidSecurity``, ``wsse:FailedAuthentication``: no, stale, replayed or wrong
+credentials) is answered with HTTP 401 in both versions, the fault envelope unchanged.
 """
 
 from __future__ import annotations
@@ -156,7 +159,7 @@ def render_fault(version: SoapVersion, fault: SoapFault) -> tuple[int, bytes]:
         etree.SubElement(element, "faultstring").text = fault.message
         if fault.detail:
             _detail(etree.SubElement(element, "detail"), fault)
-        return 500, bytes(etree.tostring(root, xml_declaration=True, encoding="utf-8"))
+        return _status(fault, 500), bytes(etree.tostring(root, xml_declaration=True, encoding="utf-8"))
     code = etree.SubElement(element, f"{{{soap}}}Code")
     etree.SubElement(code, f"{{{soap}}}Value").text = f"soap:{fault.kind.code(version)}"
     if fault.subcode is not None and fault.subcode[0] != SOAP11_NS:
@@ -168,8 +171,14 @@ def render_fault(version: SoapVersion, fault: SoapFault) -> tuple[int, bytes]:
     text.text = fault.message
     if fault.detail:
         _detail(etree.SubElement(element, f"{{{soap}}}Detail"), fault)
-    status = 400 if fault.kind is FaultKind.CLIENT else 500
-    return status, bytes(etree.tostring(root, xml_declaration=True, encoding="utf-8"))
+    return _status(fault, 400 if fault.kind is FaultKind.CLIENT else 500), bytes(
+        etree.tostring(root, xml_declaration=True, encoding="utf-8")
+    )
+
+
+def _status(fault: SoapFault, default: int) -> int:
+    """401 for a WS-Security fault (no, stale or wrong credentials): the caller is not authenticated."""
+    return 401 if fault.subcode is not None and fault.subcode[0] == WSSE_NS else default
 
 
 def _detail(parent: etree._Element, fault: SoapFault) -> None:

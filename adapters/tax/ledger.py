@@ -39,7 +39,8 @@ class Rebate:
 
     @property
     def exporter(self) -> tuple[str, str]:
-        return self.invoice.seller
+        """The claimant: the buyer of the purchase invoice the rebate rests on (the supplier only sold)."""
+        return self.invoice.buyer
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -70,7 +71,7 @@ class Ledger:
             raise ValueError(f"tax sandbox option progress must be all or none, not {progress!r}")
         self._clock = clock
         self._progress = progress
-        self.taxpayers = {(c.country, c.tax_id): c for c in story.COMPANIES}
+        self.taxpayers = {(c.country, c.tax_id): c for c in (*story.COMPANIES, *story.SUPPLIERS)}
         self.invoices = {(i.code, i.number): i for i in story.INVOICES}
         self.rebates = {r.id: r for r in (_rebate(i) for i in story.INVOICES if i.rebate)}
 

@@ -19,6 +19,7 @@ from gateway.errors import BadUserInput
 from gateway.policy.scopes import TAX_READ
 from gateway.sdk import identifiers as ids
 from gateway.sdk.context import SubgraphContext
+from gateway.sdk.node_ids import id_field
 from gateway.sdk.rules import needs
 from gateway.sdk.scalars import CountryCode, Money, MoneyValue, TaxId
 from gateway.sdk.schema import federation_schema
@@ -94,6 +95,7 @@ class CustomsDeclaration:
 class Company:
     country: CountryCode
     tax_id: TaxId
+    id: strawberry.ID = id_field("Company", "country", "tax_id")
     name: str | None = _register_field()
     name_local: str | None = _register_field()
     city: str | None = _register_field()
@@ -182,6 +184,7 @@ class ExportRebate:
 class Invoice:
     code: str
     number: str
+    id: strawberry.ID = id_field("Invoice", "code", "number")
     type: str
     issued_on: dt.date
     amount_without_tax: Money
@@ -301,7 +304,7 @@ class Query:
 
     @_field("An export VAT rebate by id.")
     async def export_rebate(self, info: Info, id: strawberry.ID) -> ExportRebate | None:
-        record = await _loaders(info).rebate.load(str(id))
+        record = await _loaders(info).rebate.load(ids.parse_id(id, "id"))
         return ExportRebate.of(record) if record is not None else None
 
 

@@ -15,6 +15,7 @@ from adapters.vehicles.vin import decode_vin
 from gateway.policy.scopes import VEHICLES_READ
 from gateway.sdk.context import SubgraphContext
 from gateway.sdk.identifiers import MoneyValue
+from gateway.sdk.node_ids import id_field
 from gateway.sdk.rules import needs
 from gateway.sdk.scalars import VIN, CountryCode, Money, TaxId
 
@@ -39,6 +40,7 @@ async def _vehicle_exports(root: Company, info: Info) -> list[Vehicle] | None:
 class Company:
     country: CountryCode
     tax_id: TaxId
+    id: strawberry.ID = id_field("Company", "country", "tax_id")
     vehicle_exports: list[Vehicle] | None = strawberry.field(
         resolver=_vehicle_exports, description="Used-car export filings naming this company as exporter or buyer."
     )
@@ -58,6 +60,7 @@ class Company:
 )
 class Vehicle:
     vin: VIN
+    id: strawberry.ID = id_field("Vehicle", "vin")
     manufacturer: str | None = strawberry.field(description="Decoded from the WMI (vininfo).")
     wmi: str = strawberry.field(description="World manufacturer identifier, VIN positions 1-3.")
     country_of_manufacture: CountryCode | None

@@ -3,7 +3,7 @@
 The legacy system speaks upper-snake JSON with dates as ``yyyyMMdd`` strings, empty strings for "none", and
 numeric codes for statuses::
 
-    {"VIN_CODE": "LSVAM4187C2184847", "EXPORTER_USCC": "9137...", "BUYER_COUNTRY": "KZ", "BUYER_TAX_NO": "...",
+    {"VIN_CODE": "LSVAM418XP2184847", "EXPORTER_USCC": "9137...", "BUYER_COUNTRY": "KZ", "BUYER_TAX_NO": "...",
      "REG_DATE": "20230418", "PURCHASE_DATE": "20261002", "TEMP_PLATE_NO": "...", "TEMP_PLATE_DATE": "20261008",
      "TEST_RESULT": "P", "TEST_DATE": "20261012", "LICENCE_STATUS": "02", "LICENCE_NO": "...",
      "LICENCE_DATE": "20261015", "MFR_CONFIRM": "N", "DECL_MRN": "...", "AWB_NO": "784-20260026",

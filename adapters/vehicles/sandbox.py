@@ -22,11 +22,14 @@ import datetime as dt
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from adapters import story
+from adapters.credentials import demo_api_key
+from adapters.sandbox_auth import RequireApiKey
 from adapters.vehicles.legacy import STATUS_CODES
 from adapters.vehicles.rules import deregistration_deadline
 from gateway.sdk.sandbox import SandboxConfig
@@ -36,9 +39,9 @@ __all__ = ["create_app"]
 #: What the export system knows beyond the shared story: (test result, test date, licence status, licence
 #: number, licence date, exit date, deregistration date).
 _PROCEDURE: dict[str, tuple[str, str, str, str, str, str, str]] = {
-    "LSVAM4187C2184847": ("P", "20261012", "02", "EL2026-3702-00815", "20261015", "20261122", ""),
-    "LVSHCAMB1CE123456": ("P", "20261026", "02", "EL2026-3702-00921", "20261028", "", ""),
-    "JHMCM56557C404453": ("P", "20260808", "02", "EL2026-3702-00702", "20260812", "20260825", "20261020"),
+    "LSVAM418XP2184847": ("P", "20261012", "02", "EL2026-3702-00815", "20261015", "20261122", ""),
+    "LVSHCAMB1TE123456": ("P", "20261026", "02", "EL2026-3702-00921", "20261028", "", ""),
+    "JHMCM5653HC404453": ("P", "20260808", "02", "EL2026-3702-00702", "20260812", "20260825", "20261020"),
 }
 _CODE_OF = {name: code for code, name in STATUS_CODES.items()}
 _MAX_PAGE_SIZE = 100
@@ -182,11 +185,12 @@ def create_app(config: SandboxConfig) -> Starlette:
         return JSONResponse(dict(registry.calls))
 
     app = Starlette(
+        middleware=[Middleware(RequireApiKey, key=str(config.options.get("api_key", demo_api_key("vehicles"))))],
         routes=[
             Route("/api/v1/exports", listing, methods=["GET"]),
             Route("/api/v1/exports/batchQuery", batch_query, methods=["POST"]),
             Route("/_sandbox/calls", calls, methods=["GET"]),
-        ]
+        ],
     )
     app.state.registry = registry
     return app

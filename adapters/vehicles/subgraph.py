@@ -13,6 +13,7 @@ from adapters.vehicles.entities import Company, Info, Vehicle, state, vehicle_to
 from adapters.vehicles.legacy import STATUS_CODES, Page
 from adapters.vehicles.paging import decode_cursor, encode_cursor, window
 from gateway.policy.scopes import VEHICLES_READ
+from gateway.sdk.connections import PageInfo, page_info
 from gateway.sdk.identifiers import parse_country, parse_tax_id
 from gateway.sdk.rules import needs
 from gateway.sdk.scalars import VIN, CountryCode, TaxId
@@ -42,14 +43,6 @@ class VehicleExportEdge:
     node: Vehicle
 
 
-@strawberry.federation.type(requires_scopes=needs(VEHICLES_READ))
-class VehicleExportPageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
-
-
 @strawberry.federation.type(
     description="A page of export filings (Relay connection over the legacy paged listing).",
     requires_scopes=needs(VEHICLES_READ),
@@ -57,7 +50,7 @@ class VehicleExportPageInfo:
 class VehicleExportConnection:
     total_count: int
     edges: list[VehicleExportEdge]
-    page_info: VehicleExportPageInfo
+    page_info: PageInfo
 
 
 async def _read_pages(calls: list[Coroutine[Any, Any, Page]]) -> list[Page]:
@@ -114,11 +107,8 @@ async def vehicle_exports(
     return VehicleExportConnection(
         total_count=total,
         edges=edges,
-        page_info=VehicleExportPageInfo(
-            has_next_page=start + len(edges) < total,
-            has_previous_page=start > 0,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
+        page_info=page_info(
+            [e.cursor for e in edges], has_next_page=start + len(edges) < total, has_previous_page=start > 0
         ),
     )
 

@@ -10,6 +10,7 @@ from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 
 from gateway.policy.scopes import VEHICLES_READ
+from gateway.sdk.node_ids import id_field
 from gateway.sdk.rules import needs
 from gateway.sdk.scalars import AWB
 
@@ -84,6 +85,7 @@ class DeregistrationStatus(enum.Enum):
 )
 class Shipment:
     awb: AWB
+    id: strawberry.ID = id_field("Shipment", "awb")
 
 
 @strawberry.federation.type(

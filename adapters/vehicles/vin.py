@@ -8,10 +8,9 @@ import functools
 import pycountry
 from vininfo import Vin
 
-__all__ = ["CHECK_DIGIT_REGIONS", "VinDecoding", "decode_vin"]
+from gateway.sdk.vin import check_digit_status
 
-#: WMI first characters whose makers must use the check digit (North America, China); optional elsewhere.
-CHECK_DIGIT_REGIONS = tuple("12345L")
+__all__ = ["VinDecoding", "decode_vin"]
 
 #: vininfo country names that pycountry does not know by that name.
 _COUNTRY_ALIASES = {
@@ -80,12 +79,7 @@ def _known(value: object) -> str | None:
 def decode_vin(vin: str) -> VinDecoding:
     """Decode a 17-character VIN (already validated by ``parse_vin`` or read from the legacy system)."""
     decoded = Vin(vin)
-    if decoded.verify_checksum():
-        check = "VALID"
-    elif vin.startswith(CHECK_DIGIT_REGIONS):
-        check = "INVALID"
-    else:
-        check = "NOT_USED"
+    check = check_digit_status(vin)
     country_name = _known(decoded.country)
     return VinDecoding(
         wmi=vin[:3],

@@ -33,6 +33,7 @@ from gateway.audit.store import AuditStore, Row, SearchFilter
 from gateway.audit.trail import open_store
 from gateway.audit.verify import prove, verify_log
 from gateway.config import load_settings
+from gateway.demo import DEMO_AUDIT_KEY_FILE, demo_audit_key
 
 __all__ = ["add_audit_parser", "run_audit"]
 
@@ -103,10 +104,14 @@ def _notes(args: argparse.Namespace, checkpoint_path: str | None) -> tuple[list[
 
 
 async def _verify(args: argparse.Namespace) -> int:
-    settings = load_settings(args.config).audit
+    full = load_settings(args.config)
+    settings = full.audit
     key = args.key
-    if key is None and settings.signing_key:
-        key = CheckpointSigner.from_base64(settings.origin, settings.signing_key).verifier_key
+    signing_key = settings.signing_key
+    if signing_key is None and not full.gateway.production and DEMO_AUDIT_KEY_FILE.is_file():
+        signing_key = demo_audit_key()  # the key `silkgraph demo` signed its checkpoints with
+    if key is None and signing_key:
+        key = CheckpointSigner.from_base64(settings.origin, signing_key).verifier_key
     verifier = CheckpointVerifier(key) if key else None
     published, external = await asyncio.to_thread(_notes, args, settings.checkpoint_path)
     async with _store(args) as store:

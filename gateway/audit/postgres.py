@@ -212,9 +212,9 @@ class PostgresStore(AuditStore):
         return [bytes(r[0]) for r in await self._p().fetch(sql, start, end)]
 
     async def search(self, terms: SearchFilter) -> list[Row]:
-        where, args = sql_where(terms, mark="${n}", contains="strpos")
+        where, args = sql_where(terms, mark="${n}", contains="strpos", body_contains="position(? in body_jcs) > 0")
         sql = f"SELECT {_COLUMNS} FROM {self.schema}.audit_event {where} ORDER BY seq DESC LIMIT ${len(args) + 1}"
-        return [_row(r) for r in await self._p().fetch(sql, *args, terms.limit)]
+        return terms.exact([_row(r) for r in await self._p().fetch(sql, *args, terms.limit)])
 
     async def add_checkpoint(self, cp: StoredCheckpoint) -> None:
         await self._p().execute(

@@ -143,6 +143,8 @@ class RecordBuilder:
             ],
             "legacy_calls": calls_json,
             "lineage": lineage(result.plan, result.fetches, by_fetch),
+            # subscriptions: start / event (with the legacy notification it came from) / stop
+            **({"live": context.extras["live"]} if "live" in context.extras else {}),
         }
         # text from the client may hold lone UTF-16 surrogates (a JSON "\\ud800"): not encodable, so not storable
         sent = (request.query, request.operation_name, request.variables)

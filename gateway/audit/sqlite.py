@@ -209,7 +209,7 @@ class SqliteStore(AuditStore):
         where, args = sql_where(terms)
         sql = f"SELECT {_COLUMNS} FROM audit_event {where} ORDER BY seq DESC LIMIT ?"
         async with self._r().execute(sql, (*args, terms.limit)) as cur:
-            return [_row(r) for r in await cur.fetchall()]
+            return terms.exact([_row(r) for r in await cur.fetchall()])
 
     async def add_checkpoint(self, cp: StoredCheckpoint) -> None:
         async with self._write_lock:

@@ -152,8 +152,16 @@ class SearchFilter:
     legacy_source: str | None = None
     since: str | None = None  # ISO-8601 UTC, inclusive
     until: str | None = None  # ISO-8601 UTC, exclusive
+    #: the request id a client quotes (the ``X-Request-Id`` of its response)
+    request_id: str | None = None
     before: int | None = None
     limit: int = 50
+
+    def request_id_needle(self) -> bytes | None:
+        """The bytes of ``"request_id":"…"`` as they stand in a record's canonical (RFC 8785) JSON body."""
+        if self.request_id is None:
+            return None
+        return b'"request_id":' + json.dumps(self.request_id, ensure_ascii=False).encode()
 
     def matches(self, row: Row) -> bool:
         c = row.columns
@@ -167,7 +175,15 @@ class SearchFilter:
             and (self.since is None or c.ts >= self.since)
             and (self.until is None or c.ts < self.until)
             and (self.before is None or row.seq < self.before)
+            and self._same_request(row)
         )
+
+    def _same_request(self, row: Row) -> bool:
+        return self.request_id is None or row.record().get("request_id") == self.request_id
+
+    def exact(self, rows: list[Row]) -> list[Row]:
+        """SQL stores match the request id as bytes in the body; keep the rows whose *record's* id it is."""
+        return rows if self.request_id is None else [r for r in rows if self._same_request(r)]
 
 
 class AuditStore(abc.ABC):
@@ -253,10 +269,13 @@ class MemoryStore(AuditStore):
         return [self._checkpoints[k] for k in sorted(self._checkpoints)]
 
 
-def sql_where(terms: SearchFilter, mark: str = "?", contains: str = "instr") -> tuple[str, list[Any]]:
+def sql_where(
+    terms: SearchFilter, mark: str = "?", contains: str = "instr", body_contains: str = "instr(body_jcs, ?) > 0"
+) -> tuple[str, list[Any]]:
     """A WHERE clause for the search terms (SQL stores).
 
-    ``mark`` is the placeholder style (``?`` or ``${n}``), ``contains`` the substring function of the dialect.
+    ``mark`` is the placeholder style (``?`` or ``${n}``), ``contains`` the substring function of the dialect,
+    ``body_contains`` the dialect's test for bytes inside the record body (the request id has no column).
     """
     clauses: list[str] = []
     args: list[Any] = []
@@ -283,4 +302,7 @@ def sql_where(terms: SearchFilter, mark: str = "?", contains: str = "instr") -> 
         add("ts_utc < ?", terms.until)
     if terms.before is not None:
         add("seq < ?", terms.before)
+    needle = terms.request_id_needle()
+    if needle is not None:
+        add(body_contains, needle)
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", args

@@ -244,12 +244,17 @@ class Query:
         outcome: str | None = None,
         since: Annotated[str | None, strawberry.argument(description="ISO-8601 UTC, inclusive")] = None,
         until: Annotated[str | None, strawberry.argument(description="ISO-8601 UTC, exclusive")] = None,
+        request_id: Annotated[
+            str | None, strawberry.argument(description="The X-Request-Id a client quotes from its response")
+        ] = None,
         first: int = 50,
         before: int | None = None,
     ) -> AuditRecordPage:
         log = _require_auditor(info)
         if not 1 <= first <= 500:
             raise BadUserInput("first must be between 1 and 500", field="first")
+        if request_id is not None and not (0 < len(request_id) <= 64 and request_id.isprintable()):
+            raise BadUserInput("requestId must be 1-64 printable characters (an X-Request-Id)", field="requestId")
         rows = await log.store.search(
             SearchFilter(
                 subject=subject,
@@ -260,6 +265,7 @@ class Query:
                 legacy_source=legacy_system,
                 since=since,
                 until=until,
+                request_id=request_id,
                 before=before,
                 limit=first + 1,
             )
@@ -310,7 +316,8 @@ class AuditSubgraph(Adapter):
     name = "audit"
     description = "Tamper-evident audit trail (auditor role)"
 
-    def __init__(self, log: AuditLog, settings: AdapterSettings | None = None) -> None:
+    def __init__(self, log: AuditLog | None, settings: AdapterSettings | None = None) -> None:
+        """``log`` is ``None`` only to print the subgraph's SDL (``silkgraph compose``)."""
         super().__init__(settings or AdapterSettings(name="audit"))
         self.log = log
 

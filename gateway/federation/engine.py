@@ -17,12 +17,13 @@ from typing import Any
 
 from graphql import (
     DocumentNode,
+    ExecutionResult,
     FieldNode,
     FragmentDefinitionNode,
     GraphQLError,
     OperationDefinitionNode,
     SelectionSetNode,
-    execute,
+    experimental_execute_incrementally,
     parse,
     specified_rules,
     validate,
@@ -32,6 +33,8 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 
 from gateway.errors import PlanningError, RequestError, SilkgraphError, to_graphql_extensions
 from gateway.federation.executor import FetchRecord, PlanExecutor, Transport
+from gateway.federation.incremental import without_defer
+from gateway.federation.input_errors import literal_field, variable_field
 from gateway.federation.plan import QueryPlan
 from gateway.federation.planning import QueryPlanner, operation_of, plan_cache_key
 from gateway.federation.response import ShapeCache, shape_response
@@ -45,6 +48,7 @@ __all__ = [
     "GraphQLRequest",
     "GraphQLResponse",
     "OperationCheck",
+    "PlannedOperation",
     "PreValidationCheck",
 ]
 
@@ -105,6 +109,21 @@ class GraphQLResponse:
         if self.extensions:
             out["extensions"] = self.extensions
         return out
+
+
+@dataclasses.dataclass(kw_only=True, slots=True)
+class PlannedOperation:
+    """An operation that passed every check and has its plan: what execution (or a stream) starts from."""
+
+    response: GraphQLResponse
+    plan: QueryPlan
+    operation: OperationDefinitionNode
+    fragments: Mapping[str, FragmentDefinitionNode]
+    variables: dict[str, Any]
+    authorization: Authorization
+    shapes: ShapeCache
+    data: dict[str, Any]
+    errors: list[dict[str, Any]]
 
 
 @dataclasses.dataclass(slots=True)
@@ -203,15 +222,50 @@ class FederatedGraph:
             return _Prepared(None, [{"message": message, "extensions": extensions}])
         problems = validate(self.schema, document, self._rules, hide_suggestions=self.hide_suggestions)
         if problems:
-            return _Prepared(None, [_graphql_error(p, "GRAPHQL_VALIDATION_FAILED") for p in problems])
+            errors = [_graphql_error(p, "GRAPHQL_VALIDATION_FAILED") for p in problems]
+            for error, problem in zip(errors, problems, strict=True):
+                if error["extensions"]["code"] == "BAD_USER_INPUT":  # a literal a scalar's rule refused
+                    error["extensions"].setdefault("field", literal_field(document, problem))
+            return _Prepared(None, errors)
         return _Prepared(document, [])
 
     # ---------------------------------------------------------------------------------------------- execution
     async def execute(self, request: GraphQLRequest, context: RequestContext) -> GraphQLResponse:
+        planned = await self.plan_request(request, context)
+        if isinstance(planned, GraphQLResponse):
+            return planned
+        response = planned.response
+        outcome = await self.executor.execute(planned.plan, planned.variables, context, planned.data)
+        planned.errors.extend(outcome.errors)
+        response.fetches = outcome.fetches
+        response.data = self.shape(planned, outcome.data, planned.errors)
+        response.errors = planned.errors
+        return response
+
+    def shape(self, planned: PlannedOperation, data: Mapping[str, Any], errors: list[dict[str, Any]]) -> Any:
+        """Shape merged data for the client (null propagation, aliases, denied fields)."""
+        return shape_response(
+            self.schema,
+            planned.operation,
+            planned.fragments,
+            planned.variables,
+            data,
+            errors,
+            planned.shapes,
+            denied=planned.authorization.denied,
+            supergraph_schema=self.supergraph.schema,
+        )
+
+    async def plan_request(
+        self, request: GraphQLRequest, context: RequestContext
+    ) -> GraphQLResponse | PlannedOperation:
+        """Everything before execution: a planned operation, or the response refusing it."""
         prepared = self.prepare(request.query)
         if prepared.document is None:
             return GraphQLResponse(errors=prepared.errors, request_error=True)
         document = prepared.document
+        if "@defer" in request.query:  # one complete response (incremental delivery splits before: incremental.py)
+            document = without_defer(document)
         try:
             operation = operation_of(document, request.operation_name)
         except PlanningError as exc:
@@ -220,17 +274,16 @@ class FederatedGraph:
         name = operation.name.value if operation.name else None
         response = GraphQLResponse(operation_type=kind, operation_name=name)
         if kind not in request.allowed_operations:
-            response.errors = [
-                _error(f"{kind} operations are not allowed over this request method (use POST)", "BAD_REQUEST")
-            ]
+            response.errors = [_error(_refused_kind(kind), "BAD_REQUEST")]
             response.request_error = True
             response.status = 405
             return response
         coerced = get_variable_values(self.schema, operation.variable_definitions or (), dict(request.variables or {}))
         if isinstance(coerced, list):
             response.errors = [_graphql_error(e, "BAD_USER_INPUT") for e in coerced]
-            for err in response.errors:
+            for err, problem in zip(response.errors, coerced, strict=True):
                 err["extensions"]["code"] = "BAD_USER_INPUT"
+                err["extensions"]["field"] = variable_field(problem)
                 if self.hide_suggestions:
                     err["message"] = _SUGGESTION.sub("", err["message"])
             response.request_error = True
@@ -268,22 +321,17 @@ class FederatedGraph:
             response.data = None
             return response
         response.plan = plan
-        outcome = await self.executor.execute(plan, variables, context, data)
-        errors.extend(outcome.errors)
-        response.fetches = outcome.fetches
-        response.data = shape_response(
-            self.schema,
-            operation,
-            fragments,
-            variables,
-            outcome.data,
-            errors,
-            prepared.shapes,
-            denied=authorization.denied,
-            supergraph_schema=self.supergraph.schema,
+        return PlannedOperation(
+            response=response,
+            plan=plan,
+            operation=operation,
+            fragments=fragments,
+            variables=variables,
+            authorization=authorization,
+            shapes=prepared.shapes,
+            data=data,
+            errors=errors,
         )
-        response.errors = errors
-        return response
 
     async def _introspect(
         self,
@@ -306,9 +354,14 @@ class FederatedGraph:
             selection_set=SelectionSetNode(selections=selections),
         )
         definitions = (*(d for d in document.definitions if not isinstance(d, OperationDefinitionNode)), only)
-        result = execute(self.schema, DocumentNode(definitions=definitions), variable_values=dict(variables))
-        if inspect.isawaitable(result):
-            result = await result
+        # the API schema declares @defer (served by gateway.federation.incremental): graphql-core executes such a
+        # schema through its incremental entry point; the introspection document itself defers nothing
+        outcome = experimental_execute_incrementally(
+            self.schema, DocumentNode(definitions=definitions), variable_values=dict(variables)
+        )
+        if inspect.isawaitable(outcome):
+            outcome = await outcome
+        result = outcome if isinstance(outcome, ExecutionResult) else outcome.initial_result
         if result.data:
             data.update(result.data)
         for e in result.errors or ():
@@ -324,6 +377,15 @@ class FederatedGraph:
 
 
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+
+
+def _refused_kind(kind: str) -> str:
+    if kind == "subscription":
+        return (
+            "subscription operations stream: use graphql-ws (WebSocket, subprotocol graphql-transport-ws), "
+            'Accept: text/event-stream (GraphQL over SSE) or Accept: multipart/mixed;subscriptionSpec="1.0"'
+        )
+    return f"{kind} operations are not allowed over this request method (use POST)"
 
 
 def _parse_error_code(message: str) -> str:

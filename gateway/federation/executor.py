@@ -295,10 +295,16 @@ class _Run:
             return
         if isinstance(data, dict):
             _merge(self.data, _renamed(data, fetch.renames) if fetch.renames else data, keep_typename=False)
+        # a fetch refused as a whole (no data: the subgraph could not coerce a variable, say) failed at the paths
+        # of its root fields; without one, the merge would add a misleading "no subgraph supplied" NOT_FOUND
+        refused: Path = list(_top_level_keys(fetch.operation)[:1]) if data is None else []
         for err in result.get("errors") or ():
             path = err.get("path") if isinstance(err, dict) else None
             if fetch.renames and isinstance(path, list):
                 path = _renamed(path, fetch.renames)
+            if not isinstance(path, list) and refused:
+                self._subgraph_error(fetch.service, _as_input_error(err), refused)
+                continue
             self._subgraph_error(fetch.service, err, list(path) if isinstance(path, list) else None)
 
     async def entity_fetch(self, path: tuple[str, ...], fetch: Fetch) -> None:
@@ -622,6 +628,17 @@ def _fingerprint(rep: dict[str, Any]) -> Hashable:
     except TypeError:
         return jsoncodec.dumps_sorted(rep)
     return values
+
+
+def _as_input_error(err: Any) -> Any:
+    """A subgraph's variable-coercion error (graphql-js/-core word it ``Variable '$x' ...``) is the client's input."""
+    if not isinstance(err, dict) or not str(err.get("message", "")).startswith("Variable '$"):
+        return err
+    raw = err.get("extensions")
+    extensions: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    if "code" in extensions:
+        return err
+    return {**err, "extensions": {**extensions, "code": "BAD_USER_INPUT"}}
 
 
 def _first_code(errors: Any) -> str | None:

@@ -378,20 +378,17 @@ class _Shaper:
             raise _Null
 
     def _null_error(self, path: list[Any], present: bool) -> None:
+        """A null where the schema says non-null: an error when a subgraph sent that null; none when no subgraph
+        sent the field (its owner returned no entity for the object, or a failed fetch already reported the
+        error), as the reference gateway answers: the null propagates either way."""
+        if not present:
+            return
         key = tuple(path)
         for err_path in self._error_paths:
             if err_path[: len(key)] == key or key[: len(err_path)] == err_path:
                 return
         field = path[-1] if path else "?"
-        if present:
-            self._error(path, f"Cannot return null for non-nullable field {field}", "NON_NULL_VIOLATION")
-        else:
-            self._error(
-                path,
-                f"No subgraph supplied the non-nullable field {field}: the subgraph that owns it does not know "
-                f"this object",
-                "NOT_FOUND",
-            )
+        self._error(path, f"Cannot return null for non-nullable field {field}", "NON_NULL_VIOLATION")
 
     def _error(self, path: list[Any], message: str, code: str = "INVALID_SUBGRAPH_RESPONSE") -> None:
         self.errors.append({"message": message, "path": list(path), "extensions": {"code": code}})

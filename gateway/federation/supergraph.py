@@ -19,9 +19,13 @@ from graphql import (
     ConstDirectiveNode,
     DefinitionNode,
     DirectiveDefinitionNode,
+    DirectiveLocation,
     DocumentNode,
     EnumTypeDefinitionNode,
     EnumTypeExtensionNode,
+    GraphQLDeferDirective,
+    GraphQLDeprecatedDirective,
+    GraphQLDirective,
     GraphQLError,
     GraphQLNamedType,
     GraphQLScalarType,
@@ -137,10 +141,13 @@ class Supergraph:
         return self.types.get(type_name, {})
 
     def field_routings(self, type_name: str, field_name: str) -> list[FieldRouting]:
-        """Every ``@join__field`` of the field; implicit ones when the field carries none."""
+        """Every ``@join__field`` of the field; implicit ones when the field carries none; none for a field the
+        type does not have (an implementation's own field is not the interface's)."""
         explicit = self._fields.get((type_name, field_name))
         if explicit is not None:
             return explicit
+        if field_name not in getattr(self.schema.get_type(type_name), "fields", {}):
+            return []
         return [FieldRouting(graph=g) for g in self.type_graphs(type_name)]
 
     def resolving(
@@ -169,6 +176,10 @@ class Supergraph:
                 continue
             result[r.graph] = r
         return result
+
+    def field_routing_table(self) -> Mapping[tuple[str, str], list[FieldRouting]]:
+        """Every explicit ``@join__field``, by (type, field)."""
+        return self._fields
 
     def routing(self, type_name: str, field_name: str, graph: str) -> FieldRouting | None:
         for r in self.field_routings(type_name, field_name):
@@ -384,9 +395,14 @@ def load_supergraph(sdl: str, *, scalar_rules: Mapping[str, Any] | None = None) 
         api_schema = build_ast_schema(api_document, assume_valid_sdl=True)
     except (GraphQLError, TypeError) as exc:
         raise SupergraphError(f"API schema does not build after removing @inaccessible elements: {exc}") from None
+    if api_schema.get_directive("defer") is None:  # the gateway serves @defer (gateway.federation.incremental)
+        kwargs = api_schema.to_kwargs()
+        kwargs["directives"] = (*kwargs["directives"], GraphQLDeferDirective)
+        api_schema = GraphQLSchema(**kwargs)
     errors = _check_api_schema(api_schema)
     if errors:
         raise SupergraphError("API schema is invalid: " + "; ".join(errors))
+    api_schema.directives = tuple(_spec_directive(d) for d in api_schema.directives)
     if scalar_rules:
         attach_scalar_rules(api_schema, scalar_rules)
     return Supergraph(
@@ -503,8 +519,28 @@ def _replace(node: Any, **changes: Any) -> Any:
     return node.__class__(**{key: changes.get(key, getattr(node, key)) for key in node.keys})
 
 
+#: @deprecated as the GraphQL specification defines it. graphql-core 3.3 adds DIRECTIVE_DEFINITION (a proposal),
+#: which introspecting clients on graphql-js 16 (GraphQL Code Generator, GraphiQL's SDL export) cannot parse.
+_SPEC_DEPRECATED = GraphQLDirective(
+    name=GraphQLDeprecatedDirective.name,
+    locations=[
+        DirectiveLocation.FIELD_DEFINITION,
+        DirectiveLocation.ARGUMENT_DEFINITION,
+        DirectiveLocation.INPUT_FIELD_DEFINITION,
+        DirectiveLocation.ENUM_VALUE,
+    ],
+    args=GraphQLDeprecatedDirective.args,
+    description=GraphQLDeprecatedDirective.description,
+)
+
+
+def _spec_directive(directive: GraphQLDirective) -> GraphQLDirective:
+    return _SPEC_DEPRECATED if directive is GraphQLDeprecatedDirective else directive
+
+
 def attach_scalar_rules(schema: GraphQLSchema, rules: Mapping[str, Any]) -> None:
-    """Make the API schema's custom scalars validate input with the platform's rules."""
+    """Make the API schema's custom scalars validate input with the platform's rules — literals and variables
+    alike (one rule: a bad value is a request error, ``BAD_USER_INPUT``, before anything executes)."""
     for name, rule in rules.items():
         scalar: GraphQLNamedType | None = schema.get_type(name)
         if not isinstance(scalar, GraphQLScalarType):
@@ -521,6 +557,9 @@ def attach_scalar_rules(schema: GraphQLSchema, rules: Mapping[str, Any]) -> None
 
         scalar.parse_value = parse_value  # type: ignore[method-assign]
         scalar.parse_literal = parse_literal  # type: ignore[method-assign]
+        # graphql-core >= 3.3 coerces variables through coerce_input_value, copied from parse_value when the
+        # scalar was built: without this, a literal was checked and the same value as a variable was not
+        scalar.coerce_input_value = parse_value
 
 
 def is_bad_user_input(error: GraphQLError) -> bool:

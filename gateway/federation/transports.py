@@ -11,12 +11,12 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import aiohttp
 import httpx
-from graphql import DocumentNode, GraphQLError, execute, parse, validate
+from graphql import DocumentNode, ExecutionResult, GraphQLError, execute, parse, subscribe, validate
 
 from gateway import jsoncodec
 from gateway.bodies import ACCEPT_ENCODING, BodyTooLarge, BodyUndecodable, read_body, read_httpx_body
@@ -28,6 +28,7 @@ from gateway.errors import (
     to_graphql_extensions,
 )
 from gateway.federation.plan import is_mutation
+from gateway.federation.ws_client import subscribe_over_ws
 from gateway.policy.signed_principal import HEADER as PRINCIPAL_HEADER
 from gateway.policy.signed_principal import PrincipalSigner
 from gateway.resilience import GuardSettings, SourceGuard, registry, retry_attempt
@@ -122,6 +123,36 @@ class InProcessTransport:
             out["errors"] = [error_to_dict(e, self.name) for e in result.errors]
         return out
 
+    async def subscribe(
+        self, operation: str, variables: Mapping[str, Any], context: RequestContext
+    ) -> AsyncIterator[Mapping[str, Any]]:
+        """Open the subgraph's subscription (its resolver's async generator); one response per event.
+
+        A stream that cannot start (a resolver error before the first event) yields one response with the
+        errors and ends.
+        """
+        document = self._document(operation)
+        ctx = SubgraphContext(adapter=self.adapter, request=context, state=self.adapter.request_state(context))
+        stream = subscribe(self._schema, document, context_value=ctx, variable_values=dict(variables))
+        if inspect.isawaitable(stream):
+            stream = await stream
+        if isinstance(stream, ExecutionResult):
+            yield self._response(stream)
+            return
+        try:
+            async for result in stream:
+                yield self._response(result)
+        finally:
+            close = getattr(stream, "aclose", None)
+            if close is not None:
+                await close()
+
+    def _response(self, result: ExecutionResult) -> dict[str, Any]:
+        out: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            out["errors"] = [error_to_dict(e, self.name) for e in result.errors]
+        return out
+
 
 class HttpTransport:
     """POST the operation to a remote subgraph over a shared keep-alive connection pool.
@@ -180,13 +211,9 @@ class HttpTransport:
         headers = {
             "content-type": "application/json",
             "accept": "application/graphql-response+json, application/json;q=0.9",
-            **self.headers,
+            **self._principal_headers(context),
             "accept-encoding": ACCEPT_ENCODING,  # what read_body decodes
         }
-        if context.traceparent:
-            headers["traceparent"] = context.traceparent
-        if context.principal.agency:
-            headers["x-agency-id"] = context.principal.agency
         body: dict[str, Any] = {"query": operation, "variables": dict(variables)}
         if operation_name:
             body["operationName"] = operation_name
@@ -201,6 +228,32 @@ class HttpTransport:
                 return await self._send(content, headers, self.guard)
         guard = self.guard
         return await self.retry.call(lambda: self._send(content, headers, guard), guard=guard, retry_on=_retryable)
+
+    def _principal_headers(self, context: RequestContext) -> dict[str, str]:
+        headers = dict(self.headers)
+        if context.traceparent:
+            headers["traceparent"] = context.traceparent
+        if context.principal.agency:
+            headers["x-agency-id"] = context.principal.agency
+        return headers
+
+    def subscribe(
+        self, operation: str, variables: Mapping[str, Any], context: RequestContext
+    ) -> AsyncIterator[Mapping[str, Any]]:
+        """A subscription's root fetch: graphql-ws to the subgraph's URL, one response per event. The upgrade
+        request carries the signed principal (over an empty body: the subscribe message follows on the socket)."""
+        headers = self._principal_headers(context)
+        if self.signer is not None:
+            headers[PRINCIPAL_HEADER] = self.signer.sign(context.principal, b"")
+        return subscribe_over_ws(
+            self.name,
+            self.url,
+            operation,
+            variables,
+            headers,
+            open_timeout=self.connect_timeout,
+            max_message_bytes=self.max_response_bytes,
+        )
 
     async def _send(self, content: bytes, headers: dict[str, str], guard: SourceGuard) -> Mapping[str, Any]:
         async with guard.call(self.name):  # breaker + bulkhead for this subgraph (gateway.resilience)

@@ -26,6 +26,7 @@ ORDER = (
     "Declaration",
     "BarterContract",
     "VerifyInvoice",
+    "ShipmentMilestones",
     "SubmitDeclaration",
 )
 
@@ -37,7 +38,7 @@ class ExampleOperation:
     """One example operation: its name, kind, the whole file text, what it shows and variables to run it with."""
 
     name: str
-    kind: str  # query | mutation
+    kind: str  # query | mutation | subscription
     text: str
     description: str
     variables: dict[str, Any]

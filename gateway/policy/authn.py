@@ -27,6 +27,7 @@ from typing import Any, Protocol
 import httpx
 import jwt
 
+from gateway.bodies import ACCEPT_ENCODING, BodyTooLarge, BodyUndecodable, read_httpx_body
 from gateway.errors import Unauthenticated
 from gateway.sdk.context import ANONYMOUS, Principal
 from gateway.sdk.tenancy import AGENCY_PATTERN, valid_agency
@@ -34,6 +35,9 @@ from gateway.sdk.tenancy import AGENCY_PATTERN, valid_agency
 __all__ = ["ALLOWED_ALGORITHMS", "JwksClient", "KeySource", "StaticKeys", "TokenVerifier", "bearer_token"]
 
 log = logging.getLogger("silkgraph.authn")
+
+#: the cap on a JWKS reply, decoded (a key set is a few kilobytes)
+MAX_JWKS_BYTES = 1_000_000
 
 #: Asymmetric algorithms only: a JWKS holds public keys, and HMAC "signed" with a public key is the classic forgery.
 ALLOWED_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA")
@@ -120,10 +124,13 @@ class JwksClient:
                 return  # another task refreshed while this one waited
             self.fetches += 1
             try:
-                response = await self.http.get(self.url, timeout=5.0)
-                response.raise_for_status()
-                keys = _key_set(response.json())
-            except (httpx.HTTPError, ValueError) as exc:
+                async with self.http.stream(
+                    "GET", self.url, timeout=5.0, headers={"accept-encoding": ACCEPT_ENCODING}
+                ) as response:
+                    response.raise_for_status()
+                    raw = await read_httpx_body(response, limit=MAX_JWKS_BYTES)  # whole and capped
+                keys = _key_set(json.loads(raw))
+            except (httpx.HTTPError, ValueError, BodyTooLarge, BodyUndecodable) as exc:
                 log.warning("JWKS fetch failed", extra={"fields": {"url": self.url, "error": type(exc).__name__}})
                 if not self.keys:
                     raise Unauthenticated("the token cannot be checked now: signing keys are unavailable") from None

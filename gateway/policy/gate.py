@@ -25,6 +25,7 @@ from gateway.policy.authn import ClaimNames, JwksClient, KeySource, StaticKeys, 
 from gateway.policy.authz import DirectiveAuthorizer, load_policies
 from gateway.policy.cost import CostAnalyzer
 from gateway.policy.devkeys import DEMO_AUDIENCE, DEMO_ISSUER, DevKey
+from gateway.policy.empty_ids import EmptyIdCheck
 from gateway.policy.limits import DocumentLimits, check_document_chars
 from gateway.policy.persisted import MemoryQueryStore, PersistedQueries, QueryStore, RedisQueryStore, load_manifest
 from gateway.policy.ratelimit import MemoryRateLimiter, RateLimiter, RateLimits, RedisRateLimiter
@@ -90,8 +91,12 @@ def install(graph: FederatedGraph, supergraph: Supergraph, settings: Settings) -
         max_depth=lim.max_depth,
         max_root_fields=lim.max_root_fields,
         max_directives=lim.max_directives,
+        max_overlap_comparisons=lim.max_overlap_comparisons,
+        max_introspection_depth=lim.max_introspection_depth,
+        max_introspection_lists=lim.max_introspection_lists,
     )
     graph.pre_validation.append(limits.check)
+    graph.operation_checks.append(EmptyIdCheck(supergraph.api_schema))
     graph.hide_suggestions = gw.production
     if gw.cost.mode != "off":
         graph.operation_checks.append(

@@ -7,7 +7,13 @@ and aliases, so every cap here is checked on the raw AST first (shared/reference
   operation (aliases counted — ``a: x b: x`` is two root fields);
 * measures depth through fragment spreads, with a guard so a cycle of fragments neither hangs nor recurses
   without end (validation later reports the cycle itself);
-* exempts nothing by name: a fragment named ``__schema`` and introspection fields count like any other.
+* counts introspection by its own rule: below a root ``__schema`` / ``__type`` field the general depth cap gives
+  way to the introspection caps — list fields that fan out over the schema (``fields``, ``inputFields``,
+  ``interfaces``, ``possibleTypes``) nested at most ``max_introspection_lists`` deep (graphql-js's
+  ``MaxIntrospectionDepthRule``) and plain nesting (``ofType`` chains) at most ``max_introspection_depth``. The
+  standard introspection query of graphql-js and graphql-core passes; ``fields { type { fields { type { fields``
+  does not. Fields, aliases and directives under introspection count like any other; only the root fields of an
+  operation get this rule, so a fragment *named* ``__schema`` or a nested ``__type`` gets no exemption.
 
 Fragment bodies are counted once per definition (not per spread), so the work stays linear in document size;
 depth is memoised per fragment so a fragment spread a thousand times is measured once.
@@ -28,6 +34,7 @@ from graphql import (
 )
 
 from gateway.errors import LimitExceeded
+from gateway.policy.overlap import overlap_comparisons
 
 __all__ = ["DocumentLimits", "DocumentShape", "check_document_chars", "measure"]
 
@@ -41,10 +48,16 @@ class DocumentLimits:
     max_directives: int = 20
     #: field selections once every fragment spread is expanded (fragment-expansion bombs)
     max_expanded_fields: int = 10_000
+    #: pairs the overlapping-fields validation rule would compare (its CPU is quadratic in them; overlap.py)
+    max_overlap_comparisons: int = 2_000
+    #: nesting below a root ``__schema`` / ``__type`` field (graphql-js's own query is 13 deep, with ``ofType``s)
+    max_introspection_depth: int = 20
+    #: schema-wide list fields nested under introspection (graphql-js refuses 3)
+    max_introspection_lists: int = 2
 
     def check(self, document: DocumentNode) -> None:
         """A ``pre_validation`` check for :class:`~gateway.federation.engine.FederatedGraph`."""
-        shape = measure(document, stop_depth=self.max_depth + 1)
+        shape = measure(document, stop_depth=max(self.max_depth, self.max_introspection_depth) + 1)
         if shape.repeated_directive is not None:
             raise LimitExceeded(
                 f"directive @{shape.repeated_directive} is repeated on one selection",
@@ -61,6 +74,19 @@ class DocumentLimits:
             raise LimitExceeded(
                 f"the operation nests deeper than {self.max_depth} levels", code="MAX_DEPTH_LIMIT", limit=self.max_depth
             )
+        if shape.introspection_lists > self.max_introspection_lists:
+            raise LimitExceeded(
+                f"introspection nests {'/'.join(sorted(_INTROSPECTION_LISTS))} lists {shape.introspection_lists} "
+                f"deep; at most {self.max_introspection_lists} levels are allowed",
+                code="MAX_DEPTH_LIMIT",
+                limit=self.max_introspection_lists,
+            )
+        if shape.introspection_depth > self.max_introspection_depth:
+            raise LimitExceeded(
+                f"the introspection query nests deeper than {self.max_introspection_depth} levels",
+                code="MAX_DEPTH_LIMIT",
+                limit=self.max_introspection_depth,
+            )
         for value, limit, code, what in (
             (shape.fields, self.max_fields, "MAX_FIELDS_LIMIT", "fields"),
             (shape.aliases, self.max_aliases, "MAX_ALIASES_LIMIT", "aliases"),
@@ -71,6 +97,14 @@ class DocumentLimits:
                 raise LimitExceeded(
                     f"the operation has {value} {what}; at most {limit} are allowed", code=code, limit=limit
                 )
+        if overlap_comparisons(document, stop_at=self.max_overlap_comparisons) > self.max_overlap_comparisons:
+            raise LimitExceeded(
+                f"the operation selects the same response name at one place too often (through fields, aliases and "
+                f"fragments) for validation to compare them all: at most {self.max_overlap_comparisons} pairs; "
+                f"select each field once per place and merge repeated fragments",
+                code="MAX_OVERLAP_COMPARISONS_LIMIT",
+                limit=self.max_overlap_comparisons,
+            )
 
 
 def check_document_chars(query: str, limit: int) -> None:
@@ -94,6 +128,10 @@ class DocumentShape:
     expanded_fields: int = 0
     #: a directive named twice on one selection (no executable directive of the API is repeatable)
     repeated_directive: str | None = None
+    #: depth below root ``__schema`` / ``__type`` fields (the root field is level 1; not part of ``depth``)
+    introspection_depth: int = 0
+    #: the deepest nesting of :data:`_INTROSPECTION_LISTS` fields under introspection
+    introspection_lists: int = 0
 
 
 def measure(document: DocumentNode, *, stop_depth: int = 1_000) -> DocumentShape:
@@ -112,8 +150,11 @@ def measure(document: DocumentNode, *, stop_depth: int = 1_000) -> DocumentShape
     for definition in document.definitions:
         if isinstance(definition, OperationDefinitionNode):
             shape.root_fields = max(shape.root_fields, _root_fields(definition.selection_set, fragments))
-            depth = _Depth(fragments, stop_depth).of(definition.selection_set, 0)
+            walk = _Depth(fragments, stop_depth)
+            depth = walk.of(definition.selection_set, 0)
             shape.depth = max(shape.depth, depth)
+            shape.introspection_depth = max(shape.introspection_depth, walk.introspection_depth)
+            shape.introspection_lists = max(shape.introspection_lists, walk.introspection_lists)
     if shape.depth >= stop_depth:
         return shape  # already over the depth limit; expanding a deep document would only recurse
     expansion = _Expansion(fragments)
@@ -165,14 +206,25 @@ def _root_fields(selection_set: SelectionSetNode, fragments: dict[str, FragmentD
     return count
 
 
+_INTROSPECTION_ROOTS = frozenset({"__schema", "__type"})
+_INTROSPECTION_LISTS = frozenset({"fields", "inputFields", "interfaces", "possibleTypes"})
+
+
 class _Depth:
-    """Depth of a selection set through fragments; each fragment measured once, cycles cut."""
+    """Depth of a selection set through fragments; each fragment measured once, cycles cut.
+
+    Root ``__schema`` / ``__type`` fields are measured apart (:meth:`_introspection`) and count 1 towards the
+    general depth.
+    """
 
     def __init__(self, fragments: dict[str, FragmentDefinitionNode], stop: int) -> None:
         self.fragments = fragments
         self.stop = stop
-        self.memo: dict[str, int] = {}
+        self.memo: dict[tuple[str, bool], int] = {}
+        self.introspection_memo: dict[str, tuple[int, int]] = {}
         self.active: set[str] = set()
+        self.introspection_depth = 0
+        self.introspection_lists = 0
 
     def of(self, selection_set: SelectionSetNode, level: int) -> int:
         """Deepest field level below ``selection_set`` (relative, fields in it are level 1)."""
@@ -181,7 +233,11 @@ class _Depth:
         deepest = 0
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
-                below = self.of(selection.selection_set, level + 1) if selection.selection_set else 0
+                if level == 0 and selection.name.value in _INTROSPECTION_ROOTS and selection.selection_set:
+                    self._introspection(selection.selection_set)
+                    below = 0
+                else:
+                    below = self.of(selection.selection_set, level + 1) if selection.selection_set else 0
                 deepest = max(deepest, 1 + below)
             elif isinstance(selection, InlineFragmentNode):
                 deepest = max(deepest, self.of(selection.selection_set, level))
@@ -191,9 +247,51 @@ class _Depth:
                 return deepest
         return deepest
 
+    def _introspection(self, selection_set: SelectionSetNode) -> None:
+        """Record the depth and list nesting below one root introspection field."""
+        depth, lists = self._below(selection_set, 1)
+        self.introspection_depth = max(self.introspection_depth, 1 + depth)
+        self.introspection_lists = max(self.introspection_lists, lists)
+
+    def _below(self, selection_set: SelectionSetNode, level: int) -> tuple[int, int]:
+        """(deepest field level, deepest list nesting) below ``selection_set``, relative to it."""
+        deepest, most = 0, 0
+        if level >= self.stop:
+            return deepest, most  # already over the limit: going deeper measures nothing new
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                is_list = int(selection.name.value in _INTROSPECTION_LISTS)
+                depth, nested = (0, 0)
+                if selection.selection_set is not None:
+                    depth, nested = self._below(selection.selection_set, level + 1)
+                deepest, most = max(deepest, 1 + depth), max(most, is_list + nested)
+            elif isinstance(selection, InlineFragmentNode):
+                depth, nested = self._below(selection.selection_set, level)
+                deepest, most = max(deepest, depth), max(most, nested)
+            elif isinstance(selection, FragmentSpreadNode):
+                depth, nested = self._introspection_fragment(selection.name.value, level)
+                deepest, most = max(deepest, depth), max(most, nested)
+        return deepest, most
+
+    def _introspection_fragment(self, name: str, level: int) -> tuple[int, int]:
+        if name in self.introspection_memo:
+            return self.introspection_memo[name]
+        fragment = self.fragments.get(name)
+        if fragment is None or name in self.active:
+            return 0, 0  # unknown or cyclic: validation reports it
+        self.active.add(name)
+        try:
+            result = self._below(fragment.selection_set, level)
+        finally:
+            self.active.discard(name)
+        if level + result[0] < self.stop:
+            self.introspection_memo[name] = result  # a cut-off result depends on the level, so only exact ones
+        return result
+
     def _fragment(self, name: str, level: int) -> int:
-        if name in self.memo:
-            return self.memo[name]
+        key = (name, level == 0)  # at the root, introspection fields are measured apart
+        if key in self.memo:
+            return self.memo[key]
         fragment = self.fragments.get(name)
         if fragment is None or name in self.active:
             return 0  # unknown or cyclic: validation reports it
@@ -203,7 +301,7 @@ class _Depth:
         finally:
             self.active.discard(name)
         if level + depth < self.stop:
-            self.memo[name] = depth  # a cut-off result depends on the level, so only exact ones are kept
+            self.memo[key] = depth  # a cut-off result depends on the level, so only exact ones are kept
         return depth
 
 

@@ -30,6 +30,7 @@ from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from gateway.sdk.context import RequestContext
+from gateway.sdk.events import EventBus, MemoryEventBus
 
 if TYPE_CHECKING:
     import strawberry.federation
@@ -113,6 +114,9 @@ class Adapter(abc.ABC):
     def __init__(self, settings: AdapterSettings | None = None) -> None:
         self.settings = settings or AdapterSettings(name=self.name)
         self._schema: strawberry.federation.Schema | None = None
+        #: where the adapter publishes what its legacy system reports (the runtime hands every adapter the
+        #: gateway's bus: in-process, or Redis shared by replicas); subscription resolvers read from it
+        self.events: EventBus = MemoryEventBus()
 
     # -- schema -------------------------------------------------------------------------------------------
     @abc.abstractmethod

@@ -7,7 +7,7 @@ gateway's API schema and the adapters all share one rule.
 
 Sources: ISO 4217 currencies and minor units from the ``iso4217`` package (the ISO maintenance agency's table),
 ISO 3166 countries from ``pycountry``, IBAN/BIC from ``schwifty``, tax ids from ``python-stdnum`` plus
-:mod:`gateway.sdk.tax_ids`, AWB and VIN check digits from shared/reference/domain.md §4.4 and §6.
+:mod:`gateway.sdk.tax_ids`, the AWB check digit (IATA: serial mod 7), VINs from ``vininfo`` (:mod:`gateway.sdk.vin`).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from schwifty.exceptions import SchwiftyException
 
 from gateway.errors import BadUserInput
 from gateway.sdk.tax_ids import parse_tax_id
+from gateway.sdk.vin import VIN_CHARACTERS, vin_problem
 
 __all__ = [
     "CURRENCY_EXPONENTS",
@@ -39,11 +40,11 @@ __all__ = [
     "parse_currency",
     "parse_hs_code",
     "parse_iban",
+    "parse_id",
     "parse_money",
     "parse_tax_id",
     "parse_uetr",
     "parse_vin",
-    "vin_check_digit",
 ]
 
 #: ISO 4217 exponent of every active code; ``None`` where ISO says "N.A." (gold, SDR, test and no-currency codes).
@@ -65,6 +66,14 @@ def _text(value: Any, what: str, field: str | None) -> str:
     if not isinstance(value, str):
         raise BadUserInput(f"{what} must be a string, got {type(value).__name__}", field=field)
     return value.strip()
+
+
+def parse_id(value: Any, field: str | None = None) -> str:
+    """An ``ID`` argument: a non-blank string (an empty id must never reach a legacy system's URL)."""
+    text = _text(str(value) if isinstance(value, int) else value, "an ID", field)
+    if not text:
+        raise BadUserInput(f"{field or 'the ID'} must be a non-empty ID, got {value!r}", field=field)
+    return text
 
 
 def _ascii_upper(value: Any, what: str, field: str | None) -> str:
@@ -197,45 +206,23 @@ def parse_awb(value: Any, field: str | None = None) -> str:
     return f"{prefix}-{serial}{check}"
 
 
-_VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
-_VIN_VALUES = {
-    **{str(d): d for d in range(10)},
-    **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
-    **dict(zip("JKLMN", range(1, 6), strict=True)),
-    "P": 7,
-    "R": 9,
-    **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
-}
-#: World manufacturer identifier regions whose makers always use the check digit (North America, China).
-_CHECK_DIGIT_REGIONS = tuple("12345L")
-
-
-def vin_check_digit(vin: str) -> str:
-    """The SAE / 49 CFR 565 check digit (position 9) of a 17-character VIN: weighted sum mod 11, 10 → X."""
-    total = sum(_VIN_VALUES[c] * w for c, w in zip(vin, _VIN_WEIGHTS, strict=True)) % 11
-    return "X" if total == 10 else str(total)
-
-
 def parse_vin(value: Any, field: str | None = None) -> str:
-    """VIN (ISO 3779): 17 characters without I, O, Q; the 9th is checked where the region mandates it.
+    """VIN (ISO 3779): 17 characters without I, O, Q; check digit and model-year code by :mod:`gateway.sdk.vin`.
 
-    North American (1-5) and Chinese (L) VINs always carry the check digit; elsewhere ISO 3779 makes it
-    optional, so a mismatch there is accepted (e.g. AvtoVAZ ``XTA...``).
+    North American (1-5) and Chinese (L) VINs always carry the check digit and a model-year code; elsewhere ISO
+    3779 makes them optional, so a mismatch there is accepted (e.g. AvtoVAZ ``XTA...``).
     """
     vin = _ascii_upper(value, "VIN", field)
     if len(vin) != 17:
         raise BadUserInput(f"VIN {value!r} must be 17 characters, got {len(vin)}", field=field)
-    bad = sorted({c for c in vin if c not in _VIN_VALUES})
+    bad = sorted({c for c in vin if c not in VIN_CHARACTERS})
     if bad:
         raise BadUserInput(
             f"VIN {value!r} has characters not allowed in a VIN (I, O, Q and symbols): {''.join(bad)}", field=field
         )
-    if vin.startswith(_CHECK_DIGIT_REGIONS):
-        expected = vin_check_digit(vin)
-        if vin[8] != expected:
-            raise BadUserInput(
-                f"VIN {value!r} fails the check digit: position 9 should be {expected} for this VIN", field=field
-            )
+    problem = vin_problem(vin)
+    if problem:
+        raise BadUserInput(f"VIN {value!r} fails the check: {problem}", field=field)
     return vin
 
 

@@ -27,7 +27,7 @@ from typing import Any
 
 import asyncpg
 
-__all__ = ["BoundedPool", "PgTimeouts"]
+__all__ = ["BoundedPool", "PgTimeouts", "configure"]
 
 #: server answers that leave the session usable: the statement failed, the connection did not
 _SESSION_KILLERS = (
@@ -47,7 +47,7 @@ class PgTimeouts:
     connect: float = 3.0
     statement: float = 5.0
     lock: float = 2.0
-    idle_in_transaction: float = 10.0
+    idle_in_transaction: float = 5.0
     operation: float = 6.0
     check_after: float = 2.0
     ping: float = 1.0
@@ -64,6 +64,16 @@ def _ms(seconds: float) -> str:
     return str(max(1, int(seconds * 1000)))
 
 
+_defaults = PgTimeouts()
+
+
+def configure(timeouts: PgTimeouts) -> None:
+    """The bounds of pools opened from now on without their own (the gateway applies ``[stores] postgres_*`` at
+    start-up, so an adapter's pool — the payment idempotency store — gets them too)."""
+    global _defaults
+    _defaults = timeouts
+
+
 def poisoned(exc: BaseException) -> bool:
     """Whether a connection that raised ``exc`` must not be reused (anything but a plain SQL error)."""
     return not isinstance(exc, asyncpg.PostgresError) or isinstance(exc, _SESSION_KILLERS)
@@ -74,7 +84,7 @@ class BoundedPool:
 
     def __init__(self, dsn: str, timeouts: PgTimeouts | None = None, *, min_size: int = 1, max_size: int = 4) -> None:
         self.dsn = dsn
-        self.timeouts = timeouts or PgTimeouts()
+        self.timeouts = timeouts or _defaults
         self._sizes = (min_size, max_size)
         self._pool: asyncpg.Pool | None = None
         self._last_used: dict[int, float] = {}
@@ -96,10 +106,10 @@ class BoundedPool:
         pool, self._pool = self._pool, None
         if pool is None:
             return
-        try:
-            async with asyncio.timeout(self.timeouts.operation):
+        try:  # a polite close is a message and a wait per connection: a hung one is not waited for long
+            async with asyncio.timeout(min(self.timeouts.operation, max(1.0, self.timeouts.ping))):
                 await pool.close()
-        except TimeoutError:  # a connection still hung: do not wait for it
+        except TimeoutError:
             pool.terminate()
 
     @property

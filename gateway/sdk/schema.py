@@ -20,6 +20,7 @@ def federation_schema(
     *,
     query: type,
     mutation: type | None = None,
+    subscription: type | None = None,
     types: Iterable[type] = (),
     extensions: Iterable[Any] = (),
     **config: Any,
@@ -28,6 +29,7 @@ def federation_schema(
     return strawberry.federation.Schema(
         query=query,
         mutation=mutation,
+        subscription=subscription,
         types=list(types),
         extensions=[ErrorCodes, *extensions],
         federation_version=FEDERATION_VERSION,

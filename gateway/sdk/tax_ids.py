@@ -20,7 +20,7 @@ from stdnum.exceptions import ValidationError as _StdnumError
 
 from gateway.errors import BadUserInput
 
-__all__ = ["TAX_ID_RULES", "TaxIdRule", "kz_check_digit", "parse_tax_id", "usc_check_char"]
+__all__ = ["TAX_ID_RULES", "TaxIdRule", "kz_check_digit", "parse_tax_id"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -34,15 +34,6 @@ class TaxIdRule:
 
 
 # --------------------------------------------------------------------------------------------- algorithms
-
-_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-
-
-def usc_check_char(first17: str) -> str:
-    """The 18th character of a Chinese unified social credit code (GB 32100-2015: weights above, mod 31)."""
-    total = sum(_USCC_ALPHABET.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
-    return _USCC_ALPHABET[(31 - total % 31) % 31]
 
 
 def kz_check_digit(first11: str) -> int | None:

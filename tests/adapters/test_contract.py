@@ -41,7 +41,7 @@ class TestTaxContract(AdapterContract):
     adapter_class = TaxAdapter
     sample_keys = {
         "Company": [company(HAIXIN), company(HORGOS)],
-        "Invoice": [{"code": "144002288010", "number": "08152026"}],
+        "Invoice": [{"code": "3702261130", "number": "08152026"}],
     }
     bad_input = Probe(query='{ company(country: "CN", taxId: "not a tax id") { name } }')
     tenancy = [TenancySample(typename="Company", key=company(ASTANA_GRAIN), visible_to=KZ, hidden_from=QD)]
@@ -54,7 +54,7 @@ class TestCustomsContract(AdapterContract):
         "Company": [company(HORGOS)],
         "CustomsDeclaration": [{"id": "26CN6501B000000003"}, {"id": "26CN4201E000000017"}],
         "Shipment": [{"awb": "999-12345675"}],
-        "Vehicle": [{"vin": "LSVAM4187C2184847"}],
+        "Vehicle": [{"vin": "LSVAM418XP2184847"}],
     }
     bad_input = Probe(query="{ declarations(first: 0) { totalCount } }")
     upstream_probe = Probe(query='{ declaration(id: "26CN6501B000000003") { id } }')
@@ -96,12 +96,12 @@ class TestVehiclesContract(AdapterContract):
     adapter_class = VehiclesAdapter
     sample_keys = {
         "Company": [company(HAIXIN)],
-        "Vehicle": [{"vin": "LSVAM4187C2184847"}, {"vin": "JHMCM56557C404453"}],
+        "Vehicle": [{"vin": "LSVAM418XP2184847"}, {"vin": "JHMCM5653HC404453"}],
     }
     bad_input = Probe(query='{ vehicle(vin: "NOT-A-VIN") { vin } }')
-    upstream_probe = Probe(query='{ vehicle(vin: "LSVAM4187C2184847") { vin } }')
+    upstream_probe = Probe(query='{ vehicle(vin: "LSVAM418XP2184847") { vin } }')
     tenancy = [
-        TenancySample(typename="Vehicle", key={"vin": "LSVAM4187C2184847"}, visible_to=KZ, hidden_from=RU),
+        TenancySample(typename="Vehicle", key={"vin": "LSVAM418XP2184847"}, visible_to=KZ, hidden_from=RU),
         TenancySample(
             typename="Company", key=company(HAIXIN), visible_to=QD, hidden_from=RU, selection="vehicleExports { vin }"
         ),

@@ -24,6 +24,12 @@ def _key_fields(sg: Supergraph, type_name: str) -> set[str]:
     return {f for tig in sg.type_graphs(type_name).values() for key in tig.keys for f in key.fields.split()}
 
 
+def _local(sg: Supergraph, type_name: str, field: str) -> bool:
+    """Whether every subgraph that declares the type resolves the field itself (a shareable ``id`` made from the
+    key): whichever subgraph the entity is fetched from answers it, so no other system's outage can null it."""
+    return set(sg.resolving(type_name, field)) >= set(sg.type_graphs(type_name))
+
+
 def _object(sg: Supergraph, type_name: str) -> GraphQLObjectType:
     t = sg.schema.type_map[type_name]
     assert isinstance(t, GraphQLObjectType)
@@ -71,6 +77,7 @@ def test_fields_another_subgraph_contributes_to_an_entity_are_nullable(type_name
         f"{type_name}.{name} ({', '.join(sorted(SUPERGRAPH.resolving(type_name, name)))})"
         for name, field in _object(SUPERGRAPH, type_name).fields.items()
         if name not in keys
+        and not _local(SUPERGRAPH, type_name, name)
         and isinstance(field.type, GraphQLNonNull)
         and set(SUPERGRAPH.resolving(type_name, name)) - {origin}
     ]
@@ -94,6 +101,8 @@ def test_an_entity_reached_by_a_non_null_reference_has_nullable_fields_from_othe
             checked.add((type_name, name))
             for target_field_name, target_field in _object(SUPERGRAPH, target).fields.items():
                 others = set(SUPERGRAPH.resolving(target, target_field_name)) - via
+                if _local(SUPERGRAPH, target, target_field_name):
+                    continue
                 if target_field_name not in keys and isinstance(target_field.type, GraphQLNonNull) and others:
                     offending.append(f"{type_name}.{name} → {target}.{target_field_name} ({', '.join(sorted(others))})")
     assert {("Vehicle", "exporter"), ("CustomsDeclaration", "declarant"), ("BarterContract", "partyA")} <= checked

@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from adapters import story
+from gateway.sdk.identifiers import awb_check_digit
 
 __all__ = ["BulkStory", "bulk_story"]
 
@@ -76,7 +77,7 @@ class BulkStory:
 
 def awb(prefix: str, serial: int) -> str:
     """A valid air waybill number: seven-digit serial and its mod-7 check digit."""
-    return f"{prefix}-{serial:07d}{serial % 7}"
+    return f"{prefix}-{serial:07d}{awb_check_digit(str(serial))}"
 
 
 def _account(owner: tuple[str, str]) -> story.Account:
@@ -117,7 +118,7 @@ def _declaration(i: int, kind: str, shipment: story.Shipment, declarant: tuple[s
         lrn=f"BULK-{kind}-{i:04d}",
         declarant=declarant,
         direction="EXPORT" if export else "IMPORT",
-        procedure="1000" if export else "4000",
+        procedure="0110",  # general trade, export and import alike
         office=office,
         awb=shipment.awb,
         vin=None,

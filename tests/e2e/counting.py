@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
+from adapters.cargo.one_record_sandbox import TOKEN_PATH
 from gateway.federation.plan import Condition, Fetch, Flatten, Parallel, PlanNode, QueryPlan, Sequence
 
 __all__ = ["Cost", "cost_of", "fetch_levels"]
@@ -66,6 +67,8 @@ class Cost:
     legacy_calls: Counter[tuple[str, str, str]]
     #: legacy calls the record could not tie to a fetch (should be none)
     unattributed: int
+    #: OAuth token requests among the legacy calls: one per token lifetime, not per query, so not counted above
+    token_requests: int = 0
 
     def legacy_of(self, service: str) -> Counter[tuple[str, str]]:
         """(source, operation) → calls made for one subgraph."""
@@ -97,8 +100,11 @@ def cost_of(record: Mapping[str, Any], plan: QueryPlan) -> Cost:
         else:
             root_calls[f["service"]] += 1
     legacy: Counter[tuple[str, str, str]] = Counter()
-    unattributed = 0
+    unattributed = tokens = 0
     for call in record["legacy_calls"]:
+        if _operation(call).endswith(TOKEN_PATH):
+            tokens += 1
+            continue
         if call["fetch"] is None:
             unattributed += 1
             continue
@@ -109,4 +115,5 @@ def cost_of(record: Mapping[str, Any], plan: QueryPlan) -> Cost:
         representations=representations,
         legacy_calls=legacy,
         unattributed=unattributed,
+        token_requests=tokens,
     )

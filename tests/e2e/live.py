@@ -87,7 +87,7 @@ async def running_platform(
                 options=dict((options_of or {}).get(name) or {}),
             )
             adapter_settings |= await stack.enter_async_context(
-                _start_sandboxes([name], quiet=True, config=config, fixed_ports=False)
+                _start_sandboxes([name], quiet=True, config=config, gateway_port=None)
             )
         settings = load_settings(None, overrides={"gateway.mode": "demo", "audit.store": "memory"})
         settings = dataclasses.replace(settings, adapters=adapter_settings)

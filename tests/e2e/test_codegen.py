@@ -43,7 +43,7 @@ async def _run(*cmd: str, env: dict[str, str] | None = None) -> tuple[int, str]:
 
 
 def _type_name(name: str, kind: str) -> str:
-    return name + ("Mutation" if kind == "mutation" else "Query")
+    return name + kind.capitalize()
 
 
 @pytest.mark.timeout(300)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import json
 import os
 import shutil
 import struct
 import zlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +20,14 @@ import pytest
 from adapters.reference import ReferenceAdapter
 from adapters.vehicles import VehiclesAdapter
 from gateway.app import create_app
-from gateway.config import load_settings
+from gateway.config import Settings, load_settings
 from gateway.policy.devkeys import DevKey
 from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.sandbox import serve_sandbox
+from tests.e2e.npm import npm_install
 
-QUERY = '{ vehicle(vin: "LSVAM4187C2184847") { vin manufacturer } countries { code } }'
+REQUEST_ID = "support-ticket-4711"
+QUERY = '{ vehicle(vin: "LSVAM418XP2184847") { vin manufacturer } countries { code } }'
 
 HERE = Path(__file__).parent / "console"
 
@@ -69,19 +73,7 @@ async def test_an_auditor_searches_opens_a_waterfall_sees_lineage_verification_a
     node = _require("node")
     _require("npm")
     _require("/usr/bin/chromium")
-    if not (HERE / "node_modules" / "playwright-core").is_dir():
-        proc = await asyncio.create_subprocess_exec(
-            "npm",
-            "install",
-            "--no-audit",
-            "--no-fund",
-            "--silent",
-            cwd=HERE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-        out, _ = await proc.communicate()
-        assert proc.returncode == 0, out.decode()
+    await npm_install(HERE, "playwright-core")
     settings = load_settings(
         None,
         overrides={
@@ -96,21 +88,32 @@ async def test_an_auditor_searches_opens_a_waterfall_sees_lineage_verification_a
         subject="auditor-1", roles=["auditor"], scopes=["audit:read"]
     )
     screenshot = tmp_path / "waterfall.png"
+    async with vehicles_gateway(settings) as client:
+        out, err, code = await _drive(client, auditor, screenshot, node)
+    assert code == 0, err.decode()[-3000:]
+    _check(json.loads(out.decode().strip().splitlines()[-1]), screenshot)
+
+
+@contextlib.asynccontextmanager
+async def vehicles_gateway(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """The gateway over the vehicles sandbox and the reference data, on a loopback socket; a client for it."""
     spec = VehiclesAdapter(AdapterSettings(name="vehicles")).sandboxes()[0]
     async with serve_sandbox(spec.factory) as legacy:
         vehicles = AdapterSettings(name="vehicles", url=legacy.url + spec.base_path)
         settings = dataclasses.replace(settings, adapters={"vehicles": vehicles})
         app = create_app(settings, adapters=[VehiclesAdapter(vehicles), ReferenceAdapter()])
         async with serve_sandbox(lambda _: app) as server, httpx.AsyncClient(base_url=server.url) as client:
-            out, err, code = await _drive(client, auditor, screenshot, node)
-    assert code == 0, err.decode()[-3000:]
-    _check(json.loads(out.decode().strip().splitlines()[-1]), screenshot)
+            yield client
 
 
 async def _drive(client: httpx.AsyncClient, auditor: str, screenshot: Path, node: str) -> tuple[bytes, bytes, int]:
     """Record three operations, then let the browser use the console; the script's output and exit code."""
     for _ in range(3):
         assert (await client.post("/graphql", json={"query": QUERY})).status_code == 200
+    for _ in range(100):  # a long result list: the opened record must still be in view
+        assert (await client.post("/graphql", json={"query": "{ countries { code } }"})).status_code == 200
+    quoted = await client.post("/graphql", json={"query": QUERY}, headers={"x-request-id": REQUEST_ID})
+    assert quoted.headers["x-request-id"] == REQUEST_ID
     base = str(client.base_url).rstrip("/")
     proc = await asyncio.create_subprocess_exec(
         node,
@@ -118,6 +121,7 @@ async def _drive(client: httpx.AsyncClient, auditor: str, screenshot: Path, node
         base,
         auditor,
         str(screenshot),
+        REQUEST_ID,
         cwd=HERE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
@@ -128,7 +132,9 @@ async def _drive(client: httpx.AsyncClient, auditor: str, screenshot: Path, node
 
 def _check(seen: dict[str, Any], screenshot: Path) -> None:
     assert seen["status"].startswith("Log: ")
-    assert seen["rows"] >= 3
+    assert seen["rows"] == 100  # the console asks for the newest 100
+    assert seen["recordInView"] is True
+    assert seen["byRequestId"] == 1
     fetch_bars = [b for b in seen["bars"] if not b["legacy"]]
     legacy_bars = [b for b in seen["bars"] if b["legacy"]]
     assert fetch_bars and all(b["width"] > 0 for b in seen["bars"])
@@ -137,7 +143,7 @@ def _check(seen: dict[str, Any], screenshot: Path) -> None:
     assert any("vehicles" in row for row in seen["lineage"])
     assert seen["verification"].startswith("Chain OK"), seen["verification"]
     exported = [json.loads(line) for line in seen["exported"].splitlines() if line.strip()]
-    assert len(exported) == seen["rows"] and all("seq" in r for r in exported)
+    assert len(exported) == seen["byRequestId"] and all("seq" in r for r in exported)  # the current search
     width, height, colours = _png_colours(screenshot.read_bytes())
     assert width > 300 and height > 20
     assert colours >= 3  # background, fetch bars and legacy-call bars: the waterfall is drawn, not blank

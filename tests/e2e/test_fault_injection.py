@@ -28,7 +28,7 @@ from gateway.sdk.sandbox import FaultConfig, SandboxConfig, SandboxServer, serve
 
 pytestmark = pytest.mark.slow
 
-QUERY = """{ vehicle(vin: "LSVAM4187C2184847") {
+QUERY = """{ vehicle(vin: "LSVAM418XP2184847") {
   vin manufacturer exporter { name } customsDeclaration { id status } } }"""
 OPTIONS = {"breaker_failures": 2, "breaker_reset": 0.4, "retry_attempts": 1}
 

@@ -91,3 +91,19 @@ async def test_a_token_without_the_scope_is_refused_and_with_it_the_payment_is_s
         assert "errors" not in body, body
         assert body["data"]["initiatePayment"]["status"] in {"ACTC", "ACCP", "ACSP", "ACSC"}
         assert await pacs008_received(rail) == 1
+
+
+async def test_an_amount_finer_than_the_currencys_minor_unit_is_refused_end_to_end(tmp_path: Path) -> None:
+    """1250.005 CNY is neither rounded nor sent: the Money scalar names the variable, the rail sees nothing."""
+    async with gateway(tmp_path) as (client, keys, rail):
+        payer = keys.token(subject="treasury", scopes=["payments:initiate"])
+        sub_unit = {**INPUT, "amount": {"amount": "1250.005", "currency": "CNY"}}
+        r = await client.post(
+            "/graphql",
+            json={"query": INITIATE, "variables": {"input": sub_unit, "key": "k3"}},
+            headers={"authorization": f"Bearer {payer}"},
+        )
+        body = r.json()
+        assert "data" not in body or body["data"] is None, body
+        assert "minor units" in body["errors"][0]["message"]
+        assert await pacs008_received(rail) == 0

@@ -107,6 +107,10 @@ per_principal = 8
 per_agency = 1000
 window_seconds = 60
 
+[stores]
+# exact rate-limit counts: a loaded CI machine must not turn a slow Redis answer into a fail-open timeout
+redis_timeout = 2.0
+
 [auth]
 demo_key_file = "{tmp_path / "dev.pem"}"
 

@@ -1,6 +1,6 @@
-"""A `silkgraph serve` process whose audit PostgreSQL hangs (the TCP fault proxy holds every packet): answers
-stay bounded, /readyz says not ready while records can only go to the spool, the spool drains by itself once
-the network is back, and SIGTERM during a hang still ends the process — with no answered operation unrecorded.
+"""Two `silkgraph serve` replicas whose shared audit PostgreSQL hangs (the TCP fault proxy holds every packet):
+answers stay bounded, /readyz says not ready while records can only go to the spool, each spool drains by itself
+once the network is back, and SIGTERM during a hang still ends both — with no answered operation unrecorded.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import signal
 import subprocess
 import sys
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -33,12 +33,17 @@ QUERY = {"query": "{ currencies { code } }"}
 
 
 @dataclass
-class Gateway:
+class Replica:
     url: str
     proc: subprocess.Popen[bytes]
     log: Path
-    config: Path
     spool: Path
+
+
+@dataclass
+class Gateway:
+    replicas: list[Replica]
+    config: Path
     proxy: FaultProxy
     token: str
 
@@ -65,7 +70,7 @@ demo_key_file = "{tmp_path / "dev.pem"}"
 [audit]
 store = "{through}{"&" if "?" in through else "?"}schema={schema}"
 checkpoint_path = "{tmp_path / "checkpoints"}"
-spool_path = "{tmp_path / "spool"}"
+spool_path = "spool"
 signing_key = "{SIGNING_KEY}"
 append_timeout = 2.0
 
@@ -73,24 +78,28 @@ append_timeout = 2.0
 postgres_connect_timeout = 0.5
 postgres_statement_timeout = 0.5
 postgres_operation_timeout = 1.0
-shutdown_grace = 3.0
+shutdown_grace = 2.0
 
 [adapters.reference]
 """
         )
         keys = DevKey.load_or_create(tmp_path / "dev.pem")
         token = keys.token(subject="hang-test", roles=["frontend"], scopes=["trade:read"])
-        port = free_port()
-        log = tmp_path / "gateway.log"
-        proc = _spawn(["serve", "--config", str(config), "--port", str(port)], log)
-        url = f"http://127.0.0.1:{port}"
+        replicas = []
+        for i in range(2):  # each in its own directory: its own spool ("spool" is relative), one shared store
+            (tmp_path / f"r{i}").mkdir()
+            port, log = free_port(), tmp_path / f"r{i}" / "gateway.log"
+            proc = _spawn(["serve", "--config", str(config), "--port", str(port)], log)
+            replicas.append(Replica(f"http://127.0.0.1:{port}", proc, log, tmp_path / f"r{i}" / "spool"))
         try:
-            await _wait(f"{url}/healthz", proc, log)
-            yield Gateway(url, proc, log, config, tmp_path / "spool", proxy, token)
+            for r in replicas:
+                await _wait(f"{r.url}/healthz", r.proc, r.log)
+            yield Gateway(replicas, config, proxy, token)
         finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+            for r in replicas:
+                if r.proc.poll() is None:
+                    r.proc.kill()
+                    r.proc.wait()
     conn = await asyncpg.connect(real_url)
     try:
         await conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
@@ -98,60 +107,66 @@ shutdown_grace = 3.0
         await conn.close()
 
 
-async def _until(check: object, what: str, gw: Gateway) -> None:
+async def _until(check: Callable[[], Awaitable[bool]], what: str, gw: Gateway) -> None:
     for _ in range(300):
-        if callable(check) and await check():
+        if await check():
             return
         await asyncio.sleep(0.1)
-    raise AssertionError(f"never: {what}\n{_tail(gw.log)}")
+    raise AssertionError(f"never: {what}\n" + "\n".join(_tail(r.log) for r in gw.replicas))
 
 
-def _spooled(gw: Gateway) -> int:
-    return len(list(gw.spool.glob("*.json"))) if gw.spool.is_dir() else 0
+def _spooled(r: Replica) -> int:
+    return len(list(r.spool.glob("*.json"))) if r.spool.is_dir() else 0
 
 
-async def test_a_hung_audit_store_never_wedges_the_gateway(gateway: Gateway) -> None:
+async def test_a_hung_audit_store_wedges_no_replica(gateway: Gateway) -> None:
     gw = gateway
     headers = {"authorization": f"Bearer {gw.token}"}
     answered = 0
     async with httpx.AsyncClient(timeout=60) as client:
 
-        async def ask() -> int:
+        async def ask(r: Replica) -> int:
             nonlocal answered
-            r = await client.post(f"{gw.url}/graphql", json=QUERY, headers=headers)
-            assert r.status_code in (200, 503), r.text
-            if r.status_code == 200:
-                assert "errors" not in r.json(), r.text
+            answer = await client.post(f"{r.url}/graphql", json=QUERY, headers=headers)
+            assert answer.status_code in (200, 503), answer.text
+            if answer.status_code == 200:
+                assert "errors" not in answer.json(), answer.text
                 answered += 1
-            return r.status_code
+            return answer.status_code
 
-        async def ready() -> bool:
-            return (await client.get(f"{gw.url}/readyz")).status_code == 200
+        async def ready(r: Replica) -> bool:
+            return (await client.get(f"{r.url}/readyz")).status_code == 200
 
-        assert await ask() == 200 and await ready()
+        for r in gw.replicas:
+            assert await ask(r) == 200 and await ready(r)
         gw.proxy.set(Toxics(timeout_ms=0, direction="both"))  # PostgreSQL silently stops answering
-        statuses = [await ask() for _ in range(4)]
-        assert statuses[0] == 200  # admitted while the store looked up: its record went to the spool
-        assert 503 in statuses  # then the gateway fails closed, at once, instead of waiting on the store
-        assert _spooled(gw) >= 1
-        assert not await ready()  # records can only go to the spool: out of the load balancer
+        for r in gw.replicas:
+            statuses = [await ask(r) for _ in range(4)]
+            assert statuses[0] == 200  # admitted while the store looked up: its record went to the spool
+            assert 503 in statuses  # then the replica fails closed, at once, instead of waiting on the store
+            assert _spooled(r) >= 1
+            assert not await ready(r)  # records can only go to the spool: out of the load balancer
 
         gw.proxy.clear()
 
         async def recovered() -> bool:
-            return await ready() and _spooled(gw) == 0
+            return all([await ready(r) and _spooled(r) == 0 for r in gw.replicas])
 
-        await _until(recovered, "ready again with the spool drained", gw)
-        assert await ask() == 200
+        await _until(recovered, "both ready again with their spools drained", gw)
+        for r in gw.replicas:
+            assert await ask(r) == 200
 
-        gw.proxy.set(Toxics(timeout_ms=0, direction="both"))  # hang again, and stop the gateway meanwhile
-        assert await ask() == 200  # spooled
-    gw.proc.send_signal(signal.SIGTERM)
-    returncode = await asyncio.to_thread(gw.proc.wait, 60)  # the hang never clears: the grace period ends it
-    assert returncode in (0, -signal.SIGTERM, OVERDUE), _tail(gw.log)
+        gw.proxy.set(Toxics(timeout_ms=0, direction="both"))  # hang again, and stop both meanwhile
+        for r in gw.replicas:
+            assert await ask(r) == 200  # spooled
+    for r in gw.replicas:
+        r.proc.send_signal(signal.SIGTERM)
+    for r in gw.replicas:  # the hang never clears: the grace period ends each
+        returncode = await asyncio.to_thread(r.proc.wait, 60)
+        assert returncode in (0, -signal.SIGTERM, OVERDUE), _tail(r.log)
     gw.proxy.clear()
 
-    # nothing answered is unrecorded: the store holds the rest, the spool what the hang kept from it
+    # nothing answered is unrecorded: the shared store holds the rest, the spools what the hang kept from it
     export = await asyncio.to_thread(
         subprocess.run,
         [sys.executable, "-m", "gateway.cli", "audit", "--config", str(gw.config), "export"],
@@ -162,4 +177,6 @@ async def test_a_hung_audit_store_never_wedges_the_gateway(gateway: Gateway) -> 
     )
     assert export.returncode == 0, export.stderr
     stored = [json.loads(line) for line in export.stdout.splitlines() if line.strip()]
-    assert len(stored) + _spooled(gw) >= answered, (len(stored), _spooled(gw), answered)
+    spooled = sum(_spooled(r) for r in gw.replicas)
+    assert len(stored) + spooled >= answered, (len(stored), spooled, answered)
+    assert [r["seq"] for r in stored] == list(range(len(stored)))  # one dense chain for both writers

@@ -171,6 +171,11 @@ BAD_CONFIGS: list[tuple[str, str, str]] = [
     ("[subgraphs.partner]\ntimeout = 5\n", "subgraphs.partner.url", "required"),
     ('[subgraphs.partner]\nurl = "partner:4000"\n', "subgraphs.partner.url", "http(s) URL"),
     ('[subgraphs.partner]\nurl = "http://p"\nretries = 3\n', "subgraphs.partner.retries", "unknown key"),
+    (
+        '[subgraphs.partner]\nurl = "http://p"\nmax_response_bytes = 0\n',
+        "subgraphs.partner.max_response_bytes",
+        "greater than 0",
+    ),
     ('[subgraphs.partner]\nurl = "http://p"\nheaders = { X = 1 }\n', "subgraphs.partner.headers.X", "secret"),
     ('[adapters.tax]\n[subgraphs.tax]\nurl = "http://t"\n', "subgraphs.tax", "already used"),
     ('[subgraphs.partner]\nurl = "http://p"\nretry_attempts = 0\n', "subgraphs.partner.retry_attempts", "from 1 to 10"),

@@ -51,9 +51,9 @@ def test_two_gateway_replicas_behind_the_load_balancer_share_one_config() -> Non
 
 def test_the_sample_config_loads_and_points_each_adapter_at_a_sandbox_service() -> None:
     services = compose()["services"]
-    settings = load_settings(
-        ROOT / "examples" / "compose" / "silkgraph.toml", environ={"SILKGRAPH_AUDIT_SIGNING_KEY": "test"}
-    )
+    gateway_env = {k: str(v) for k, v in compose()["x-gateway"]["environment"].items()}
+    # the file's { env = ... } credentials are exactly what docker-compose.yml passes to the gateway
+    settings = load_settings(ROOT / "examples" / "compose" / "silkgraph.toml", environ=gateway_env)
     assert urllib.parse.urlsplit(settings.audit.store).hostname in services
     sandboxes = {s["command"][1]: n for n, s in services.items() if s.get("command", [None])[0] == "sandbox"}
     for name, adapter_settings in settings.adapters.items():

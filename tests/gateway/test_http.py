@@ -190,3 +190,24 @@ async def test_invalid_scalar_variable_is_bad_user_input(client: httpx.AsyncClie
     )
     assert r.status_code == 400
     assert r.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_an_unexpected_exception_is_a_graphql_error_not_a_traceback() -> None:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.routing import Route
+
+    from gateway.federation.engine import GraphQLRequest, GraphQLResponse
+    from gateway.http import HttpOptions, graphql_endpoint
+
+    async def broken(request: GraphQLRequest, http_request: Request) -> GraphQLResponse:
+        raise RuntimeError("internal detail that must not leak")
+
+    app = Starlette(routes=[Route("/graphql", graphql_endpoint(broken, HttpOptions()), methods=["POST"])])
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        r = await client.post("/graphql", json={"query": "{ a }"})
+    assert r.status_code == 500
+    assert r.json() == {
+        "errors": [{"message": "Internal server error", "extensions": {"code": "INTERNAL_SERVER_ERROR"}}]
+    }
+    assert "internal detail" not in r.text

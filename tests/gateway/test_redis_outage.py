@@ -187,3 +187,29 @@ async def test_through_http_a_lost_rate_limit_store_is_no_limit_or_a_503_as_conf
             assert refused.status_code == 503
             assert refused.json()["errors"][0]["extensions"]["code"] == "RATE_LIMIT_UNAVAILABLE"
             assert "data" not in refused.json()
+
+
+async def test_through_http_a_hung_redis_costs_one_timeout_not_one_per_call(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Redis held silent under a running gateway: the first Redis call that meets the hang waits its timeout and
+    opens the breaker; every later call — of that request and the next ones — is answered by the breaker."""
+    from tests.gateway.policy.app import running
+
+    async with proxied_redis(monkeypatch) as (proxy, url):
+        settings = {
+            "gateway.rate_limit.enabled": True,
+            "gateway.rate_limit.store": url,
+            "stores.redis_timeout": 0.3,
+            "stores.redis_breaker_reset": 60.0,  # no probe during the test
+        }
+        async with running(tmp_path, **settings) as gw:
+            assert (await gw.post({"query": "{ __typename }"})).status_code == 200
+            proxy.set(Toxics(timeout_ms=0))
+            for _ in range(5):
+                answer = await gw.post({"query": "{ __typename }"})
+                assert answer.json() == {"data": {"__typename": "Query"}}  # let through: fail open
+            (guard,) = [g for g in registry().guards() if g.name.startswith("redis ")]
+            assert guard.breaker.opened_count == 1
+            assert guard.rejected_open >= 4  # the other requests never waited on Redis
+            proxy.clear()

@@ -22,11 +22,14 @@ import datetime as dt
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from adapters.barter.sandbox.register import CODES, Invalid, Register, ref
+from adapters.credentials import demo_api_key
+from adapters.sandbox_auth import RequireApiKey
 from gateway.sdk.sandbox import SandboxConfig
 
 __all__ = ["create_app"]
@@ -133,6 +136,7 @@ def create_app(config: SandboxConfig) -> Starlette:
         return JSONResponse(dict(register.calls))
 
     app = Starlette(
+        middleware=[Middleware(RequireApiKey, key=str(config.options.get("api_key", demo_api_key("barter"))))],
         routes=[
             Route("/contracts", list_contracts, methods=["GET"]),
             Route("/contracts", propose, methods=["POST"]),
@@ -141,7 +145,7 @@ def create_app(config: SandboxConfig) -> Starlette:
             Route("/contracts/{id}/sign", sign, methods=["POST"]),
             Route("/contracts/{id}/deliveries", deliver, methods=["POST"]),
             Route("/_sandbox/calls", calls, methods=["GET"]),
-        ]
+        ],
     )
     app.state.register = register
     return app

@@ -16,6 +16,7 @@ from xsdata.models.datatype import XmlDate
 from adapters.payments.messages import supplementary
 from adapters.payments.messages.envelope import InvalidMessage, xml_datetime
 from adapters.payments.messages.pacs008 import read_party
+from adapters.payments.messages.parties import party_identification
 from adapters.payments.model import CreditTransfer, Party, TransactionReport
 
 __all__ = ["MSG_DEF", "build", "build_group_reject", "read"]
@@ -36,21 +37,7 @@ def _reason(code: str | None, info: str | None) -> list[Any]:
 
 
 def _party(party: Party) -> Any:
-    return p2.Party40Choice(
-        pty=p2.PartyIdentification135(
-            nm=party.name[:140] or None,
-            id=p2.Party38Choice(
-                org_id=p2.OrganisationIdentification29(
-                    othr=[
-                        p2.GenericOrganisationIdentification1(
-                            id=party.tax_id, schme_nm=p2.OrganisationIdentificationSchemeName1Choice(cd="TXID")
-                        )
-                    ]
-                )
-            ),
-            ctry_of_res=party.country,
-        )
-    )
+    return p2.Party40Choice(pty=party_identification(p2, party))
 
 
 def _account(number: str) -> Any:

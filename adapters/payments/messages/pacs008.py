@@ -8,6 +8,7 @@ from pyiso20022.pacs.pacs_008_001_08 import pacs_008_001_08 as p8
 from xsdata.models.datatype import XmlDate
 
 from adapters.payments.messages.envelope import InvalidMessage, xml_datetime
+from adapters.payments.messages.parties import party_identification, party_name_and_address
 from adapters.payments.model import CreditTransfer, Party
 
 __all__ = ["MSG_DEF", "build", "read"]
@@ -22,20 +23,7 @@ def _agent(bic: str) -> Any:
 
 
 def _party(party: Party) -> Any:
-    return p8.PartyIdentification135(
-        nm=party.name[:140] or None,
-        id=p8.Party38Choice(
-            org_id=p8.OrganisationIdentification29(
-                othr=[
-                    p8.GenericOrganisationIdentification1(
-                        id=party.tax_id,
-                        schme_nm=p8.OrganisationIdentificationSchemeName1Choice(cd="TXID"),
-                    )
-                ]
-            )
-        ),
-        ctry_of_res=party.country,
-    )
+    return party_identification(p8, party)
 
 
 def _account(number: str, currency: str | None = None) -> Any:
@@ -93,11 +81,11 @@ def read_party(pty: Any, account: Any, agent: Any, role: str) -> Party:
         raise InvalidMessage(f"{role}Acct is required on this rail")
     number = account.id.iban or account.id.othr.id
     return Party(
-        name=pty.nm or "",
         country=str(pty.ctry_of_res),
         tax_id=str(tax_ids[0]),
         account=str(number),
         agent_bic=str(agent.fin_instn_id.bicfi),
+        **party_name_and_address(pty),
     )
 
 

@@ -1,6 +1,6 @@
 // The auditor console: talks to the gateway's own /graphql with the auditor's token (kept in sessionStorage,
 // never in the URL) and the audit subgraph's queries. No build step: one ES module.
-const RECORD_FIELDS = `seq time traceId operationType operationName outcome errorCodes latencyMs services
+const RECORD_FIELDS = `seq time traceId requestId operationType operationName outcome errorCodes latencyMs services
   principal { subject agency roles scopes }
   fetches { index service path entity representations started durationMs ok errorCode
     legacyCalls { index source operation endpoint started status latencyMs retries breaker errorCode } }
@@ -45,14 +45,15 @@ async function refreshStatus() {
 async function search(form) {
   const data = new FormData(form);
   const args = {};
-  for (const key of ["subject", "agency", "operation", "legacySystem", "outcome"]) {
+  for (const key of ["requestId", "subject", "agency", "operation", "legacySystem", "outcome"]) {
     if (data.get(key)) args[key] = data.get(key);
   }
   for (const key of ["since", "until"]) if (data.get(key)) args[key] = new Date(data.get(key) + "Z").toISOString();
-  const q = `query Search($subject: String, $agency: String, $operation: String, $legacySystem: String,
-      $outcome: String, $since: String, $until: String) {
-    auditRecords(subject: $subject, agency: $agency, operation: $operation, legacySystem: $legacySystem,
-      outcome: $outcome, since: $since, until: $until, first: 100) { records { ${RECORD_FIELDS} } } }`;
+  const q = `query Search($requestId: String, $subject: String, $agency: String, $operation: String,
+      $legacySystem: String, $outcome: String, $since: String, $until: String) {
+    auditRecords(requestId: $requestId, subject: $subject, agency: $agency, operation: $operation,
+      legacySystem: $legacySystem, outcome: $outcome, since: $since, until: $until, first: 100) {
+      records { ${RECORD_FIELDS} } } }`;
   const { auditRecords } = await gql(q, args);
   lastRecords = auditRecords.records;
   const body = document.querySelector("#results tbody");
@@ -63,8 +64,8 @@ async function search(form) {
     row.dataset.seq = r.seq;
     for (const value of [r.seq, r.time, r.principal.subject, r.principal.agency || "—", r.operationName || r.operationType || "—",
                          r.outcome, `${r.latencyMs.toFixed(1)} ms`]) row.append(text("td", String(value)));
-    row.addEventListener("click", () => show(r));
-    row.addEventListener("keydown", (e) => { if (e.key === "Enter") show(r); });
+    row.addEventListener("click", () => open(row, r));
+    row.addEventListener("keydown", (e) => { if (e.key === "Enter") open(row, r); });
     body.append(row);
   }
 }
@@ -83,11 +84,21 @@ function bar(row, start, width, total, cls, label) {
   row.append(track);
 }
 
+function open(row, r) {
+  for (const other of row.parentElement.children) other.removeAttribute("aria-selected");
+  row.setAttribute("aria-selected", "true");
+  show(r);
+  // the record opens below the (scrolling) result list: bring it into view and move focus to it
+  const heading = document.getElementById("record-h");
+  heading.scrollIntoView({ block: "start" });
+  heading.focus({ preventScroll: true });
+}
+
 function show(r) {
   document.getElementById("record").hidden = false;
   const summary = document.getElementById("record-summary");
   summary.replaceChildren();
-  for (const [k, v] of [["Seq", r.seq], ["Trace", r.traceId], ["Principal", `${r.principal.subject} (${r.principal.agency || "no agency"})`],
+  for (const [k, v] of [["Seq", r.seq], ["Request id", r.requestId], ["Trace", r.traceId], ["Principal", `${r.principal.subject} (${r.principal.agency || "no agency"})`],
                         ["Operation", `${r.operationType || ""} ${r.operationName || ""}`], ["Outcome", `${r.outcome} ${r.errorCodes.join(" ")}`],
                         ["Latency", `${r.latencyMs.toFixed(1)} ms`], ["Subgraphs", r.services.join(", ")]]) {
     summary.append(text("dt", k), text("dd", String(v)));

@@ -22,19 +22,23 @@ from graphql import DirectiveDefinitionNode, InputValueDefinitionNode, parse, pr
 from gateway.errors import CompositionError
 
 from ._fieldset import FieldSetCheck, check_field_sets, named_type
+from ._interfaces import check_interface_keys
 from ._merge import Merger
 from ._model import Kind, Subgraph, TypeDef
 from ._print import SupergraphDocument, SupergraphField, SupergraphType
+from ._satisfiability import unsatisfiable
 from ._specs import (
     COST_DEFINITION,
-    JOIN,
     JOIN_DIRECTIVES,
     LINK,
     LIST_SIZE_DEFINITION,
     METADATA_SPECS,
     cost_link,
     graph_enum_names,
+    join_directives,
+    join_link,
     join_spec_types,
+    join_version,
     quote,
 )
 from ._subgraph import KEPT_DIRECTIVES, parse_subgraph
@@ -84,6 +88,7 @@ def compose(subgraphs: Sequence[SubgraphSource]) -> str:
     by_name = {t.name: t for t in types}
     _add_interface_object_fields(merger, types, by_name)
     problems.extend(_check_implementations(types, by_name))
+    problems.extend(check_interface_keys(parsed))
     problems.extend(_check_resolvable_entities(merger, checks))
     if len(parsed) == len(seen) and not any(t.fields for _, t in merger.by_name.get("Query", [])):
         problems.append("no subgraph defines a field on the Query type; at least one root query field is needed")
@@ -91,9 +96,10 @@ def compose(subgraphs: Sequence[SubgraphSource]) -> str:
     if problems:
         raise CompositionError(problems)
 
-    links = [LINK, JOIN]
-    definitions = dict(JOIN_DIRECTIVES)
-    spec_types = join_spec_types([(graphs[s.name], s.name, s.url) for s in parsed])
+    join = join_version(max((s.federation_minor for s in parsed), default=0))
+    links = [LINK, join_link(join)]
+    definitions = join_directives(join)
+    spec_types = join_spec_types([(graphs[s.name], s.name, s.url) for s in parsed], join)
     for spec in METADATA_SPECS:
         if any(name in merger.applied for name in spec.directives):
             links.append(spec.link)
@@ -115,7 +121,11 @@ def compose(subgraphs: Sequence[SubgraphSource]) -> str:
     for operation, name in (("mutation", "Mutation"), ("subscription", "Subscription")):
         if name in by_name:
             roots[operation] = name
-    return SupergraphDocument(links, roots, definitions, spec_types, types).render()
+    supergraph = SupergraphDocument(links, roots, definitions, spec_types, types).render()
+    problems = unsatisfiable(supergraph)
+    if problems:
+        raise CompositionError(problems)
+    return supergraph
 
 
 def _name_of(definition: str) -> str:

@@ -91,9 +91,8 @@ class Merger:
         out: list[str] = []
         for subgraph, type_def in sources:
             graph = f"graph: {self.graphs[subgraph.name]}"
-            if type_def.name == "Query" and not type_def.fields:
-                # Every subgraph has a Query (it holds _service); only those with own root fields are listed.
-                continue
+            # every subgraph has a Query (it holds _service): listed even without root fields of its own, as the
+            # reference composition does
             if not type_def.keys:
                 out.append(f"@join__type({graph})")
             for key in type_def.keys:

@@ -118,4 +118,6 @@ class Subgraph:
     #: Local names of directives marked with @composeDirective.
     composed: list[str] = field(default_factory=list)
     links: dict[str, LinkedFeature] = field(default_factory=dict)
+    #: the minor version of its federation @link (0 for Fed 1); picks the supergraph's join spec version
+    federation_minor: int = 0
     roots: dict[str, str] = field(default_factory=dict)

@@ -8,10 +8,46 @@ from graphql.language import StringValueNode, print_ast
 
 from ._print import SupergraphEnumValue, SupergraphField, SupergraphType
 
-__all__ = ["JOIN_DIRECTIVES", "METADATA_SPECS", "MetadataSpec", "graph_enum_names", "join_spec_types", "quote"]
+__all__ = [
+    "JOIN_DIRECTIVES",
+    "METADATA_SPECS",
+    "MetadataSpec",
+    "graph_enum_names",
+    "join_directives",
+    "join_link",
+    "join_spec_types",
+    "join_version",
+    "quote",
+]
 
 LINK = '@link(url: "https://specs.apollo.dev/link/v1.0")'
-JOIN = '@link(url: "https://specs.apollo.dev/join/v0.5", for: EXECUTION)'
+
+
+def join_version(federation_minor: int) -> str:
+    """The join spec a supergraph uses, from the highest Federation 2 minor version among its subgraphs (as the
+    reference composition does): v0.3 up to 2.6, v0.4 (progressive override labels) for 2.7, v0.5 (context
+    arguments) from 2.8."""
+    if federation_minor >= 8:
+        return "0.5"
+    return "0.4" if federation_minor == 7 else "0.3"
+
+
+def join_link(version: str) -> str:
+    return f'@link(url: "https://specs.apollo.dev/join/v{version}", for: EXECUTION)'
+
+
+def join_directives(version: str) -> dict[str, str]:
+    """The join directive definitions of one join spec version."""
+    out = dict(JOIN_DIRECTIVES)
+    if version == "0.5":
+        return out
+    field = out["join__field"].replace(", contextArguments: [join__ContextArgument!]", "")
+    if version == "0.3":
+        field = field.replace(", overrideLabel: String", "")
+        del out["join__directive"]
+    out["join__field"] = field
+    return out
+
 
 JOIN_DIRECTIVES: dict[str, str] = {
     "join__directive": (
@@ -122,7 +158,7 @@ def graph_enum_names(names: list[str]) -> dict[str, str]:
     return result
 
 
-def join_spec_types(graphs: list[tuple[str, str, str]]) -> list[SupergraphType]:
+def join_spec_types(graphs: list[tuple[str, str, str]], version: str = "0.5") -> list[SupergraphType]:
     """``join__*`` and ``link__*`` types; ``graphs`` holds (enum value, subgraph name, url)."""
     purpose = SupergraphType(
         "enum",
@@ -154,11 +190,12 @@ def join_spec_types(graphs: list[tuple[str, str, str]]) -> list[SupergraphType]:
             SupergraphField("selection", "join__FieldValue!"),
         ],
     )
-    scalars = [
-        SupergraphType("scalar", name)
-        for name in ("join__DirectiveArguments", "join__FieldSet", "join__FieldValue", "link__Import")
-    ]
-    return [context_argument, graph_enum, purpose, *scalars]
+    names = {
+        "0.3": ("join__FieldSet", "link__Import"),
+        "0.4": ("join__DirectiveArguments", "join__FieldSet", "link__Import"),
+    }.get(version, ("join__DirectiveArguments", "join__FieldSet", "join__FieldValue", "link__Import"))
+    scalars = [SupergraphType("scalar", name) for name in names]
+    return [*([context_argument] if version == "0.5" else []), graph_enum, purpose, *scalars]
 
 
 def quote(value: str) -> str:

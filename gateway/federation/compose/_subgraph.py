@@ -93,6 +93,8 @@ class _Reader:
         resolution = resolve_links(self.subgraph.name, [d for d in directives if d.name.value == "link"])
         self.problems.extend(resolution.problems)
         self.subgraph.fed1 = resolution.fed1
+        if resolution.federation_version is not None:
+            self.subgraph.federation_minor = resolution.federation_version[1]
         self.names = resolution.directives
         self.spec_types = resolution.spec_types
         for url, imported in resolution.custom.items():

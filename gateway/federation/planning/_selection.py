@@ -8,6 +8,7 @@ different client field gets an internal alias, and the representation builder re
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 
 from graphql import ArgumentNode, DirectiveNode, FieldNode, VariableNode, Visitor, print_ast, visit
 
@@ -106,7 +107,14 @@ class SelectionSet:
         for fs in self.fields.values():
             if fs.signature == (name, arguments) and not fs.directives:
                 return fs
-        key = name if name not in self.fields else self._free_key(name)
+        if arguments:
+            # another fetch may put the client's own selection of this field (other arguments) at the plain
+            # name on the same object: an input with arguments gets a key of its own
+            digest = hashlib.sha256(arguments.encode()).hexdigest()[:8]
+            key = f"_sga_{name}_{digest}"
+            key = key if key not in self.fields else self._free_key(key)
+        else:
+            key = name if name not in self.fields else self._free_key(name)
         fs = FieldSelection(key, name, arguments, "", SelectionSet() if composite else None, variables)
         self.fields[key] = fs
         return fs

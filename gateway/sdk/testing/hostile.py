@@ -22,6 +22,7 @@ import contextlib
 import functools
 import hashlib
 import random
+import struct
 import zlib
 from collections.abc import Iterator
 from types import TracebackType
@@ -49,11 +50,26 @@ def blob_body(size: int) -> bytes:
 
 @functools.lru_cache(maxsize=4)
 def gzip_bomb(size: int) -> bytes:
-    """Gzip data that inflates to ``size`` zero bytes (about 0.1 % of ``size``)."""
+    """Gzip data that inflates to ``size`` zero bytes (about 0.1 % of ``size``), made without compressing them all.
+
+    Each 1 MiB of zeros is compressed after a full flush, which resets the compressor's history, so every such
+    block compresses to the same bytes: the bomb repeats one block and ends with the trailer (CRC-32, size) of
+    the whole inflated body, as a real gzip writer would."""
+    block = 1 << 20
+    if size < block:
+        z = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+        return z.compress(bytes(size)) + z.flush()
     z = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
-    zeros = bytes(_PIECE)
-    parts = [z.compress(zeros[: min(_PIECE, size - at)]) for at in range(0, size, _PIECE)]
-    return b"".join(parts) + z.flush()
+    zeros = bytes(block)
+    first = z.compress(zeros) + z.flush(zlib.Z_FULL_FLUSH)
+    repeat = z.compress(zeros) + z.flush(zlib.Z_FULL_FLUSH)
+    last_block = z.compress(bytes(size % block)) + z.flush(zlib.Z_FINISH)[:-8]  # final block, without its trailer
+    count, crc = size // block, 0
+    for _ in range(count):
+        crc = zlib.crc32(zeros, crc)
+    crc = zlib.crc32(bytes(size % block), crc)
+    trailer = struct.pack("<II", crc, size & 0xFFFFFFFF)
+    return first + repeat * (count - 1) + last_block + trailer
 
 
 @functools.lru_cache(maxsize=16)

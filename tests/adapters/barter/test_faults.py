@@ -7,12 +7,16 @@ import pytest
 
 from adapters.barter import BarterAdapter
 from adapters.barter.client import BarterClient
+from adapters.credentials import API_KEY_HEADER, demo_api_key
 from gateway.errors import UpstreamUnavailable, to_graphql_extensions
 from gateway.sdk import AdapterSettings, FaultConfig, HealthState, SandboxServer
 from gateway.sdk.calls import guard_of
 from gateway.sdk.retry import ReadRetry
 from gateway.sdk.testing import entities, execute, operator
 from tests.adapters.barter.conftest import error_extensions
+
+KEY = {API_KEY_HEADER: demo_api_key("barter")}  # the sandbox's demo credential
+
 
 QUERY = '{ barterContract(id: "BC-2026-0001") { id } }'
 
@@ -56,7 +60,7 @@ async def test_reads_are_retried_on_unavailability_and_writes_are_not(sandbox: S
     async def sleep(seconds: float) -> None:
         slept.append(seconds)
 
-    async with httpx.AsyncClient(base_url=sandbox.url) as http:
+    async with httpx.AsyncClient(base_url=sandbox.url, headers=KEY) as http:
         client = BarterClient(http, retry=ReadRetry(attempts=3, sleep=sleep))
         with pytest.raises(UpstreamUnavailable):
             await client.contracts_by_id(["BC-2026-0001"], agency=None)
@@ -73,7 +77,7 @@ async def test_a_read_succeeds_once_the_register_recovers(sandbox: SandboxServer
     async def sleep(seconds: float) -> None:
         sandbox.faults.reconfigure(FaultConfig())
 
-    async with httpx.AsyncClient(base_url=sandbox.url) as http:
+    async with httpx.AsyncClient(base_url=sandbox.url, headers=KEY) as http:
         client = BarterClient(http, retry=ReadRetry(attempts=2, sleep=sleep))
         found = await client.contracts_by_id(["BC-2026-0001"], agency=None)
     assert [c.id for c in found] == ["BC-2026-0001"]

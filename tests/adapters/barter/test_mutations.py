@@ -77,7 +77,7 @@ def delivery(**changes: Any) -> dict[str, Any]:
         "contractId": "BC-2026-0001",
         "side": "B",
         "hsCode": "1001.99",
-        "quantity": "2300",
+        "quantity": "345",
         "deliveredOn": "2026-11-27",
         "mrn": "26KZ0101I000000502",
         **changes,
@@ -166,8 +166,8 @@ async def test_recording_the_remaining_wheat_balances_the_contract(adapter: Bart
     assert result.errors is None
     contract = result.data["recordBarterDelivery"]
     assert contract["status"] == "BALANCED"
-    assert contract["goodsB"] == [{"deliveredQuantity": "4800", "remainingQuantity": "0"}]
-    assert contract["deliveries"][-1] == {"side": "B", "quantity": "2300", "declaration": {"id": "26KZ0101I000000502"}}
+    assert contract["goodsB"] == [{"deliveredQuantity": "720", "remainingQuantity": "0"}]
+    assert contract["deliveries"][-1] == {"side": "B", "quantity": "345", "declaration": {"id": "26KZ0101I000000502"}}
     assert contract["balance"] == {
         "residual": {"amount": "0.00", "currency": "CNY"},
         "owedBy": None,
@@ -177,7 +177,7 @@ async def test_recording_the_remaining_wheat_balances_the_contract(adapter: Bart
 
 
 async def test_a_partial_delivery_keeps_the_contract_in_execution(adapter: BarterAdapter) -> None:
-    result = await execute(adapter, RECORD, {"input": delivery(quantity="1000")}, who=operator())
+    result = await execute(adapter, RECORD, {"input": delivery(quantity="150")}, who=operator())
     contract = result.data["recordBarterDelivery"]
     assert contract["status"] == "IN_EXECUTION"
     assert contract["balance"]["residual"] == {"amount": "390000.00", "currency": "CNY"}
@@ -229,3 +229,38 @@ async def test_a_delivery_on_a_draft_contract_is_a_conflict(adapter: BarterAdapt
     )
     assert error_extensions(result)["code"] == "CONFLICT"
     assert "DRAFT" in result.errors[0].message
+
+
+SIGN = "mutation($id: ID!) { signBarterContract(contractId: $id) { id status } }"
+
+
+async def test_signing_a_proposal_opens_it_for_deliveries(adapter: BarterAdapter, sandbox: SandboxServer) -> None:
+    await execute(adapter, PROPOSE, {"input": PROPOSAL}, who=operator())
+    signed = await execute(adapter, SIGN, {"id": "BC-2026-0002"}, who=operator())
+    assert signed.errors is None and signed.data == {"signBarterContract": {"id": "BC-2026-0002", "status": "SIGNED"}}
+    leg = delivery(contractId="BC-2026-0002", side="A", hsCode="8708.40", quantity="5")
+    recorded = await execute(adapter, RECORD, {"input": leg}, who=operator())
+    assert recorded.errors is None and recorded.data["recordBarterDelivery"]["status"] == "IN_EXECUTION"
+    again = await execute(adapter, SIGN, {"id": "BC-2026-0002"}, who=operator())
+    assert error_extensions(again)["code"] == "CONFLICT" and "only a DRAFT" in again.errors[0].message
+    assert calls(sandbox)["contracts.sign"] == 2
+
+
+async def test_signing_an_unknown_or_invisible_contract_is_not_found(adapter: BarterAdapter) -> None:
+    assert error_extensions(await execute(adapter, SIGN, {"id": "BC-2026-0404"}, who=operator()))["code"] == "NOT_FOUND"
+    await execute(adapter, PROPOSE, {"input": PROPOSAL}, who=operator())
+    other = await execute(adapter, SIGN, {"id": "BC-2026-0002"}, who=principal(agency="kz-trade-agency"))
+    assert error_extensions(other)["code"] == "NOT_FOUND"
+
+
+@pytest.mark.parametrize("blank", ["", "   "])
+async def test_an_empty_contract_id_never_reaches_the_register(
+    adapter: BarterAdapter, sandbox: SandboxServer, blank: str
+) -> None:
+    recorded = await execute(adapter, RECORD, {"input": delivery(contractId=blank)}, who=operator())
+    assert error_extensions(recorded) == {"code": "BAD_USER_INPUT", "field": "input.contractId"}
+    signed = await execute(adapter, SIGN, {"id": blank}, who=operator())
+    assert error_extensions(signed) == {"code": "BAD_USER_INPUT", "field": "contractId"}
+    read = await execute(adapter, "query($id: ID!) { barterContract(id: $id) { id } }", {"id": blank})
+    assert error_extensions(read) == {"code": "BAD_USER_INPUT", "field": "id"}
+    assert not {"contracts.deliveries", "contracts.sign", "contracts.batch"} & set(calls(sandbox))

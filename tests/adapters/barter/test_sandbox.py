@@ -9,14 +9,17 @@ import httpx
 import pytest
 
 from adapters.barter import BarterAdapter
+from adapters.credentials import API_KEY_HEADER, demo_api_key
 from gateway.errors import ConfigError
 from gateway.sdk import AdapterSettings, SandboxServer
 from tests.adapters.barter.test_mutations import PROPOSAL
 
+KEY = {API_KEY_HEADER: demo_api_key("barter")}  # the sandbox's demo credential
+
 
 @pytest.fixture
 async def http(sandbox: SandboxServer) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=sandbox.url) as client:
+    async with httpx.AsyncClient(base_url=sandbox.url, headers=KEY) as client:
         yield client
 
 

@@ -10,10 +10,18 @@ import pytest
 from graphql import ExecutionResult
 
 from adapters.cargo import CargoAdapter, create_cargo_xml_app, create_one_record_app
+from adapters.cargo.one_record_sandbox import TOKEN_PATH
+from adapters.credentials import ClientCredentialsAuth, demo_client
 from gateway.errors import to_graphql_extensions
 from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.retry import ReadRetry
 from gateway.sdk.sandbox import SandboxServer, serve_sandbox
+
+
+def one_record_auth(server: SandboxServer) -> ClientCredentialsAuth:
+    """OAuth client credentials for a raw client of the ONE Record sandbox (the adapter does this by itself)."""
+    client_id, secret = demo_client("cargo")
+    return ClientCredentialsAuth(server.url + TOKEN_PATH, client_id, secret)
 
 
 def calls(server: SandboxServer) -> collections.Counter[str]:

@@ -10,12 +10,15 @@ import pytest
 from adapters.cargo import fsu, xfsu, xfwb
 from adapters.cargo.cargo_xml import BATCH, RSM_FSU, parse, q
 from adapters.cargo.status import StatusCode
+from adapters.credentials import API_KEY_HEADER, demo_api_key
 from gateway.sdk.sandbox import SandboxServer
+
+KEY = {API_KEY_HEADER: demo_api_key("cargo-xml")}  # the sandbox's demo credential
 
 
 @pytest.fixture
 async def client(cargo_xml: SandboxServer) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=cargo_xml.url) as http:
+    async with httpx.AsyncClient(base_url=cargo_xml.url, headers=KEY) as http:
         yield http
 
 

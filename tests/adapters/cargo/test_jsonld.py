@@ -61,3 +61,16 @@ def test_malformed_json_ld_is_named(bad: dict[str, object]) -> None:
 def test_required_property_missing_is_named() -> None:
     with pytest.raises(JsonLdError, match="waybillNumber"):
         Node(normalise({"@type": "cargo:Waybill"})).require("cargo:waybillNumber")
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        "https://onerecord.iata.org/ns/cargo/context.jsonld",
+        "http://127.0.0.1:9/context.jsonld",
+        ["https://example.com/ctx.jsonld", {"cargo": CARGO}],
+    ],
+)
+def test_remote_contexts_are_refused_without_touching_the_network(context: object) -> None:
+    with pytest.raises(JsonLdError, match=r"remote JSON-LD context .* refused"):
+        normalise({"@context": context, "@type": "cargo:Waybill"})

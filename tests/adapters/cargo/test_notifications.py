@@ -13,7 +13,7 @@ from adapters.cargo.jsonld import CARGO
 from gateway.sdk.sandbox import FaultConfig, SandboxConfig, SandboxServer, serve_sandbox
 from gateway.sdk.testing import execute, operator
 
-from .conftest import make_adapter
+from .conftest import make_adapter, one_record_auth
 
 LD = "application/ld+json; version=2.3.0"
 EVENT = {
@@ -46,7 +46,7 @@ async def webhook(cargo: CargoAdapter) -> AsyncIterator[SandboxServer]:
 
 
 async def _post_event(airline: SandboxServer) -> httpx.Response:
-    async with httpx.AsyncClient(base_url=airline.url) as client:
+    async with httpx.AsyncClient(base_url=airline.url, auth=one_record_auth(airline)) as client:
         return await client.post(
             "/logistics-objects/shipment-999-12345675/logistics-events",
             json=EVENT,

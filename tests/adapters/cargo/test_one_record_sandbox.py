@@ -12,14 +12,16 @@ from adapters.cargo.jsonld import CARGO
 from gateway.sdk.sandbox import SandboxConfig, SandboxServer, serve_sandbox
 from gateway.sdk.testing import execute, operator
 
-from .conftest import make_adapter
+from .conftest import make_adapter, one_record_auth
 
 LD = "application/ld+json; version=2.3.0"
 
 
 @pytest.fixture
 async def client(one_record: SandboxServer) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=one_record.url, headers={"Accept": LD}) as http:
+    async with httpx.AsyncClient(
+        base_url=one_record.url, headers={"Accept": LD}, auth=one_record_auth(one_record)
+    ) as http:
         yield http
 
 
@@ -99,7 +101,7 @@ async def test_an_agency_cannot_read_another_agencys_objects(client: httpx.Async
 async def test_the_adapter_reads_full_iris_as_well_as_compact_ones() -> None:
     config = SandboxConfig(options={"compact_iris": False})
     async with serve_sandbox(create_one_record_app, config) as server:
-        async with httpx.AsyncClient() as raw:
+        async with httpx.AsyncClient(auth=one_record_auth(server)) as raw:
             body = (await raw.get(f"{server.url}/logistics-objects/waybill-999-12345675")).json()
         assert "@context" not in body and CARGO + "waybillNumber" in body
         cargo = make_adapter(server, None, airlines={"999": "one-record"})

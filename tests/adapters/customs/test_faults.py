@@ -59,7 +59,7 @@ async def test_corrupted_reply_is_a_protocol_error(customs: CustomsAdapter, sand
 async def test_submission_is_never_retried(customs: CustomsAdapter, sandbox: SandboxServer, sleeps: Sleeps) -> None:
     service(sandbox).switches.server_fault = frozenset({"SubmitDeclaration"})
     mutation = """mutation { submitDeclaration(input: {lrn: "R-1", declarantCountry: "CN",
-      declarantTaxId: "91370281MA3C5R7B0C", direction: EXPORT, procedureCode: "1000", officeId: "CN4201",
+      declarantTaxId: "91370281MA3C5R7B0C", direction: EXPORT, procedureCode: "0110", officeId: "CN4201",
       goodsItems: [{hsCode: "8433.90", description: "parts", quantity: "1", value: "10.00 CNY", origin: "CN"}]})
       { id } }"""
     error = error_of(await execute(customs, mutation, who=operator()))

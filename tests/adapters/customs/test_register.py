@@ -25,7 +25,7 @@ PLAIN = Submission(
     lrn="PD-T-1",
     declarant=story.PUDONG,
     direction="EXPORT",
-    procedure="1000",
+    procedure="0110",
     office_id="CN2233",
     awb="999-12345675",
     vin=None,
@@ -60,7 +60,7 @@ def test_new_mrn_is_18_characters_with_year_office_and_kind() -> None:
     ("changes", "path"),
     [
         ({}, ["02", "01", "09"]),
-        ({"vin": "LVSHCAMB1CE123456"}, ["02", "01", "06", "09"]),
+        ({"vin": "LVSHCAMB1TE123456"}, ["02", "01", "06", "09"]),
         ({"items": (dataclasses.replace(ITEM, value=Decimal(2_000_000)),)}, ["02", "01", "05", "09"]),
         ({"declarant": story.MUMBAI}, ["02", "03"]),
         ({"declarant": ("KZ", "000000000000")}, ["02", "03"]),

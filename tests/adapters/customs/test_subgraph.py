@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from adapters.customs import CustomsAdapter
 from gateway.sdk.sandbox import SandboxServer
 from gateway.sdk.testing import entities, execute, operator, principal
@@ -32,10 +34,10 @@ def car_export(lrn: str = "HX-TEST-0001", **changes: Any) -> dict[str, Any]:
         "declarantCountry": "CN",
         "declarantTaxId": HAIXIN["taxId"],
         "direction": "EXPORT",
-        "procedureCode": "1000",
+        "procedureCode": "0110",
         "officeId": "CN4201",
         "awb": "784-20260026",
-        "vin": "LVSHCAMB1CE123456",
+        "vin": "LVSHCAMB1TE123456",
         "goodsItems": [
             {
                 "hsCode": "8703.23",
@@ -57,7 +59,7 @@ async def test_declaration_by_mrn_maps_the_whole_record(customs: CustomsAdapter)
     d = result.data["declaration"]  # type: ignore[index]
     assert d["lrn"] == "HX-2026-0815"
     assert d["declarant"] == HAIXIN
-    assert (d["awb"], d["vin"]) == ("784-20260026", "LSVAM4187C2184847")
+    assert (d["awb"], d["vin"]) == ("784-20260026", "LSVAM418XP2184847")
     assert d["office"] == {"id": "CN4201", "name": "Qingdao Liuting Airport Customs"}
     assert d["goodsItems"][0]["value"] == {"amount": "86000.00", "currency": "CNY"}
     assert [n["name"] for n in d["notifications"]] == ["DMSRCV", "DMSACC", "DMSCLE", "DMSEOG"]
@@ -135,10 +137,21 @@ async def test_business_rule_fault_names_validation_code_and_pointer(customs: Cu
     assert error.extensions["pointer"] == "/SubmitDeclarationRequest/BarterContractID"
 
 
+@pytest.mark.parametrize("eu_code", ["1000", "4000", "3151"])
+async def test_eu_procedure_codes_are_no_chinese_trade_mode(customs: CustomsAdapter, eu_code: str) -> None:
+    result = await execute(
+        customs, SUBMIT, {"input": car_export(lrn=f"EU-{eu_code}", procedureCode=eu_code)}, who=operator()
+    )
+    assert result.errors is not None
+    error: Any = result.errors[0].original_error
+    assert error.extensions["validationCode"] == "UNKNOWN_PROCEDURE"
+    assert "0110" in error.message and "9610" in error.message
+
+
 async def test_declarations_filter_pages_with_cursor(customs: CustomsAdapter) -> None:
     query = """query($after: String) { declarations(
       filter: {declarantCountry: "CN", declarantTaxId: "91650000MA77X8TQ31"}, first: 1, after: $after)
-      { totalCount nodes { id procedure { code } } pageInfo { hasNextPage endCursor } } }"""
+      { totalCount edges { cursor node { id procedure { code } } } pageInfo { hasNextPage endCursor } } }"""
     first = (await execute(customs, query, {"after": None}, who=operator())).data["declarations"]  # type: ignore[index]
     assert first["totalCount"] == 2
     assert first["pageInfo"]["hasNextPage"] is True
@@ -146,9 +159,47 @@ async def test_declarations_filter_pages_with_cursor(customs: CustomsAdapter) ->
         "declarations"
     ]  # type: ignore[index]
     assert second["pageInfo"]["hasNextPage"] is False
-    ids = {first["nodes"][0]["id"], second["nodes"][0]["id"]}
+    ids = {first["edges"][0]["node"]["id"], second["edges"][0]["node"]["id"]}
     assert ids == {"26CN6501B000000003", "26CN6501B000000004"}
-    assert {n["procedure"]["code"] for n in first["nodes"] + second["nodes"]} == {"0130"}
+    assert {e["node"]["procedure"]["code"] for e in first["edges"] + second["edges"]} == {"0130"}
+
+
+LISTING = """query($first: Int!, $after: String) { declarations(first: $first, after: $after) {
+  edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }"""
+
+
+async def _page(customs: CustomsAdapter, first: int, after: str | None) -> dict[str, Any]:
+    result = await execute(customs, LISTING, {"first": first, "after": after}, who=operator())
+    assert result.errors is None, result.errors
+    return result.data["declarations"]  # type: ignore[index,no-any-return]
+
+
+async def test_every_edge_cursor_resumes_right_after_its_declaration(customs: CustomsAdapter) -> None:
+    """Relay cursors over legacy page tokens: from any edge, the next page starts with the next declaration."""
+    everything = await _page(customs, 100, None)
+    ids = [e["node"]["id"] for e in everything["edges"]]
+    assert len(ids) >= 4 and everything["pageInfo"]["hasPreviousPage"] is False
+    for size in (1, 2, 3):
+        walked: list[str] = []
+        after = None
+        while True:
+            page = await _page(customs, size, after)
+            walked += [e["node"]["id"] for e in page["edges"]]
+            assert page["pageInfo"]["endCursor"] == page["edges"][-1]["cursor"]
+            if not page["pageInfo"]["hasNextPage"]:
+                break
+            after = page["pageInfo"]["endCursor"]
+        assert walked == ids, size
+    small = await _page(customs, 2, None)
+    for n, edge in enumerate(small["edges"]):
+        resumed = await _page(customs, 2, edge["cursor"])
+        assert [e["node"]["id"] for e in resumed["edges"]] == ids[n + 1 : n + 3]
+        assert resumed["pageInfo"]["hasPreviousPage"] is True
+
+
+async def test_a_cursor_from_elsewhere_is_bad_user_input_on_after(customs: CustomsAdapter) -> None:
+    result = await execute(customs, LISTING, {"first": 2, "after": "not-a-cursor"}, who=operator())
+    assert result.errors is not None and result.errors[0].extensions["field"] == "after"  # type: ignore[index]
 
 
 async def test_declaration_entities_are_one_batch_call(customs: CustomsAdapter, sandbox: SandboxServer) -> None:
@@ -176,7 +227,7 @@ async def test_extended_entities_resolve_declarations_in_one_list_call(
     assert service(sandbox).calls["ListDeclarations"] == 1
 
     vehicles = [
-        {"__typename": "Vehicle", "vin": v} for v in ("LSVAM4187C2184847", "JHMCM56557C404453", "LVSHCAMB1CE123456")
+        {"__typename": "Vehicle", "vin": v} for v in ("LSVAM418XP2184847", "JHMCM5653HC404453", "LVSHCAMB1TE123456")
     ]
     result = await entities(customs, vehicles, "... on Vehicle { customsDeclaration { id } }", who=operator())
     assert [e["customsDeclaration"] for e in result.data["_entities"]] == [  # type: ignore[index]

@@ -10,12 +10,16 @@ from typing import Any
 import httpx
 import pytest
 
+from adapters.credentials import API_KEY_HEADER, demo_api_key
 from adapters.payments import PaymentsAdapter
 from adapters.payments.sandbox import create_app
 from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.context import Principal
 from gateway.sdk.sandbox import SandboxConfig, SandboxServer, serve_sandbox
 from gateway.sdk.testing import execute, operator
+
+#: the rail sandbox's demo API key (the adapter sends it by itself; raw test clients must too)
+RAIL_KEY = {API_KEY_HEADER: demo_api_key("payments")}
 
 #: story parties and accounts used by the tests
 HAIXIN = {"country": "CN", "taxId": "91370281MA3C5R7B0C"}
@@ -87,7 +91,7 @@ async def rail(rail_options: dict[str, Any]) -> AsyncIterator[SandboxServer]:
 @pytest.fixture
 async def http(rail: SandboxServer) -> AsyncIterator[httpx.AsyncClient]:
     """A raw client of the rail (plain HTTP on loopback: no CA bundle needed)."""
-    async with httpx.AsyncClient(base_url=rail.url, verify=False) as client:
+    async with httpx.AsyncClient(base_url=rail.url, verify=False, headers=RAIL_KEY) as client:
         yield client
 
 

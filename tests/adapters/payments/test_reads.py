@@ -13,6 +13,7 @@ from .conftest import (
     HAIXIN_ACCOUNT,
     HORGOS_ACCOUNT,
     PENDING_UETR,
+    RAIL_KEY,
     REJECTED_UETR,
     SETTLED_UETR,
     initiate,
@@ -56,7 +57,9 @@ async def test_recall_of_a_settled_payment_is_accepted_and_returned(adapter, rai
         "reason": "FRAD",
         "amount": created["amount"],
     }
-    async with httpx.AsyncClient(base_url=rail.url, verify=False) as http:  # the pacs.004 is recorded on the rail
+    async with httpx.AsyncClient(
+        base_url=rail.url, verify=False, headers=RAIL_KEY
+    ) as http:  # the pacs.004 is recorded on the rail
         pacs004 = await http.get("/iso20022/returns", params={"uetr": created["uetr"]})
     assert pacs004.status_code == 200
     assert b"urn:iso:std:iso:20022:tech:xsd:pacs.004.001.09" in pacs004.content

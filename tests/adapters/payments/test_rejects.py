@@ -111,7 +111,10 @@ async def test_bad_input_is_bad_user_input_naming_the_field(adapter, rail, overr
     assert (await rail_ledger(rail))["calls"].get("pacs.008.001.08", 0) == before.get("pacs.008.001.08", 0)
 
 
-async def test_amount_with_too_many_decimals_is_refused_by_the_money_scalar(adapter):
-    result = await initiate(adapter, payment_input(amount={"amount": "10.001", "currency": "CNY"}))
+@pytest.mark.parametrize("amount", ["10.001", "1250.005", "0.0000001"])
+async def test_amount_with_too_many_decimals_is_refused_by_the_money_scalar(adapter, rail, amount):
+    before = (await rail_ledger(rail))["calls"].get("pacs.008.001.08", 0)
+    result = await initiate(adapter, payment_input(amount={"amount": amount, "currency": "CNY"}))
     assert result.errors
     assert "minor units" in result.errors[0].message
+    assert (await rail_ledger(rail))["calls"].get("pacs.008.001.08", 0) == before  # never rounded and sent

@@ -37,10 +37,21 @@ def transfer(**overrides) -> CreditTransfer:
         charge_bearer="SHAR",
         settlement_date=NOW.date(),
         debtor=Party(
-            name="Horgos", country="CN", tax_id="91650000MA77X8TQ31", account=HORGOS_ACCOUNT, agent_bic="BKCHCNBJXXX"
+            name="Horgos",
+            country="CN",
+            tax_id="91650000MA77X8TQ31",
+            account=HORGOS_ACCOUNT,
+            agent_bic="BKCHCNBJXXX",
+            town="Horgos",
+            address="12 Kazakhstan Street, Horgos, Ili, Xinjiang",
         ),
         creditor=Party(
-            name="Haixin", country="CN", tax_id="91370281MA3C5R7B0C", account=HAIXIN_ACCOUNT, agent_bic="ICBKCNBJXXX"
+            name="Haixin",
+            country="CN",
+            tax_id="91370281MA3C5R7B0C",
+            account=HAIXIN_ACCOUNT,
+            agent_bic="ICBKCNBJXXX",
+            town="Qingdao",
         ),
         remittance="test",
     )
@@ -175,6 +186,23 @@ async def test_technical_checks_reject_at_once(client, overrides, reason):
     assert (report.status, report.reason) == ("RJCT", reason)
 
 
+@pytest.mark.parametrize("amount", ["1250.005", "0.001", "10.00001"])
+async def test_amount_finer_than_the_minor_unit_is_rjct_am12_never_rounded(client, rail, amount):
+    report = await client.send_credit_transfer(transfer(amount=Decimal(amount)))
+    assert (report.status, report.reason) == ("RJCT", "AM12")
+    assert amount in (report.info or "")
+    assert report.transfer is None or report.transfer.amount == Decimal(amount)
+
+
+@pytest.mark.parametrize(("role", "reason"), [("debtor", "BE07"), ("creditor", "BE04")])
+@pytest.mark.parametrize("missing", ["name", "town"])
+async def test_party_without_name_or_postal_address_is_rjct(client, role, reason, missing):
+    ct = transfer()
+    ct = dataclasses.replace(ct, **{role: dataclasses.replace(getattr(ct, role), **{missing: ""})})
+    report = await client.send_credit_transfer(ct)
+    assert (report.status, report.reason) == ("RJCT", reason)
+
+
 async def test_rail_refuses_a_debtor_outside_the_callers_agency(client):
     report = await client.send_credit_transfer(transfer(), agency="ru-export-center")
     assert (report.status, report.reason) == ("RJCT", "AG01")
@@ -189,10 +217,20 @@ async def test_one_inquiry_answers_many_uetrs(client):
 
 async def test_compliance_release_settles_a_pending_payment(http, client, rail):
     minsk = Party(
-        name="Minsk", country="BY", tax_id="200988541", account="BY13NBRB3600900000002Z00AB00", agent_bic="AKBBBY2XXXX"
+        name="Minsk",
+        country="BY",
+        tax_id="200988541",
+        account="BY13NBRB3600900000002Z00AB00",
+        agent_bic="AKBBBY2XXXX",
+        town="Minsk",
     )
     pudong = Party(
-        name="Pudong", country="CN", tax_id="91310115MA1K3Y4A90", account="3100661234567890123", agent_bic="COMMCNSHXXX"
+        name="Pudong",
+        country="CN",
+        tax_id="91310115MA1K3Y4A90",
+        account="3100661234567890123",
+        agent_bic="COMMCNSHXXX",
+        town="Shanghai",
     )
     ct = transfer(debtor=minsk, creditor=pudong)
     await client.send_credit_transfer(ct)

@@ -103,3 +103,32 @@ async def test_a_payment_sent_while_the_store_went_away_settles_once(
     uetr = result.data["initiatePayment"]["uetr"]
     assert (await _settlements(rail)) == sent  # no second payment: the rail was asked, not paid again
     assert sent[uetr] == 1
+
+
+async def test_abandoned_keys_are_listed_and_taken_over_once_on_postgres(
+    proxied_postgres: tuple[FaultProxy, str, str],
+) -> None:
+    """The resolver's two store calls on the real server: rows past their lease, and an atomic take-over."""
+    import datetime as dt
+
+    _, url, table = proxied_postgres
+    now = [1000.0]
+    store = PostgresIdempotencyStore(url, table=table, lease=60.0, clock=lambda: now[0])
+    await store.open()
+    try:
+        created = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+        for key in ("old", "new"):
+            await store.claim(
+                client_id="AG-1:ann", key=key, fingerprint="f", msg_id=f"M{key}", uetr=key, created_at=created
+            )
+            now[0] += 30
+        await store.complete("AG-1:ann", "new", {"uetr": "new"})
+        assert await store.abandoned() == []  # nothing past its lease yet
+        now[0] += 45  # "old" is 75 s old, past its 60 s lease; "new" is completed
+        (old,) = await store.abandoned()
+        assert old.key == "old" and old.status == "in_progress"
+        assert await store.take_over(old) is True
+        assert await store.take_over(old) is False  # a second replica (or retrying client) loses the race
+        assert await store.abandoned() == []  # its lease was renewed
+    finally:
+        await store.close()

@@ -76,14 +76,15 @@ async def test_soap11_and_soap12_answer_in_their_own_envelopes(sandbox: SandboxS
     assert etree.fromstring(r12.content).findtext(f".//{{{NS}}}MRN") == "26CN4201E000000017"
 
 
-async def test_missing_security_header_is_invalid_security(sandbox: SandboxServer) -> None:
+async def test_missing_security_header_is_invalid_security_and_401(sandbox: SandboxServer) -> None:
     response = await post11(sandbox, envelope(SOAP11_NS, STATUS, None))
-    assert response.status_code == 500
+    assert response.status_code == 401
     assert fault_code(response) == "wsse:InvalidSecurity"
 
 
-async def test_wrong_password_is_failed_authentication(sandbox: SandboxServer) -> None:
+async def test_wrong_password_is_failed_authentication_and_401(sandbox: SandboxServer) -> None:
     response = await post11(sandbox, envelope(SOAP11_NS, STATUS, username_token("silkgraph", "guess", created=NOW)))
+    assert response.status_code == 401
     assert fault_code(response) == "wsse:FailedAuthentication"
 
 
@@ -104,9 +105,9 @@ async def test_replayed_nonce_is_refused(sandbox: SandboxServer) -> None:
     assert "replayed" in replay.text
 
 
-async def test_soap12_sender_fault_has_subcode_and_http_400(sandbox: SandboxServer) -> None:
+async def test_soap12_security_fault_has_subcode_and_http_401(sandbox: SandboxServer) -> None:
     response = await post12(sandbox, envelope(SOAP12_NS, STATUS, None))
-    assert response.status_code == 400
+    assert response.status_code == 401
     doc = etree.fromstring(response.content)
     assert doc.findtext(f".//{{{SOAP12_NS}}}Code/{{{SOAP12_NS}}}Value") == "soap:Sender"
     assert doc.findtext(f".//{{{SOAP12_NS}}}Subcode/{{{SOAP12_NS}}}Value") == "wsse:InvalidSecurity"

@@ -57,12 +57,12 @@ async def test_companies_of_one_country(tax: TaxAdapter) -> None:
 
 
 async def test_invoice_with_parties_and_rebate(tax: TaxAdapter) -> None:
-    query = """{ invoice(code: "131002211220", number: "11022026") {
+    query = """{ invoice(code: "3200261130", number: "11022026") {
       issuedOn amountWithTax seller { name } buyer { country } exportRebate { id status declaration { id } } } }"""
     invoice = data(await execute(tax, query, who=operator()))["invoice"]
-    assert invoice["amountWithTax"] == {"amount": "412000.00", "currency": "CNY"}
-    assert invoice["seller"] == {"name": "Shanghai Pudong Machinery Export Co., Ltd."}
-    assert invoice["buyer"] == {"country": "RU"}
+    assert invoice["amountWithTax"] == {"amount": "360000.00", "currency": "CNY"}
+    assert invoice["seller"] == {"name": "Changzhou Harvester & Tractor Parts Co., Ltd."}  # a purchase invoice
+    assert invoice["buyer"] == {"country": "CN"}
     assert invoice["exportRebate"]["declaration"] == {"id": "26CN3100E000000021"}
 
 
@@ -79,10 +79,10 @@ async def test_invoice_with_parties_and_rebate(tax: TaxAdapter) -> None:
 )
 async def test_verify_invoice(tax: TaxAdapter, changes: dict[str, str], result: str, fields: list[str]) -> None:
     given = {
-        "code": "144002288010",
+        "code": "3702261130",
         "number": "08152026",
         "issuedOn": "2026-10-02",
-        "amount": "76106.19",
+        "amount": "70796.46",
         "checkCode": "41250311875430987620",
         **changes,
     }
@@ -92,14 +92,14 @@ async def test_verify_invoice(tax: TaxAdapter, changes: dict[str, str], result: 
 
 
 async def test_voided_invoice_is_abandoned(tax: TaxAdapter) -> None:
-    given = {"code": "144002288010", "number": "07022026", "issuedOn": "2026-08-01", "amount": "47787.61"}
+    given = {"code": "3702261130", "number": "07022026", "issuedOn": "2026-08-01", "amount": "42477.88"}
     outcome = data(await execute(tax, VERIFY, {"input": given}, who=operator()))["verifyInvoice"]
     assert outcome["result"] == "ABANDONED"
     assert outcome["invoice"]["abandoned"] is True
 
 
 async def test_bad_invoice_number_is_bad_user_input(tax: TaxAdapter) -> None:
-    given = {"code": "144002288010", "number": "12", "issuedOn": "2026-08-01", "amount": "1.00"}
+    given = {"code": "3702261130", "number": "12", "issuedOn": "2026-08-01", "amount": "1.00"}
     result = await execute(tax, VERIFY, {"input": given}, who=operator())
     assert result.errors is not None
     assert result.errors[0].original_error.extensions["field"] == "input.number"  # type: ignore[union-attr]
@@ -135,8 +135,8 @@ async def test_company_entities_are_one_batch_call(tax: TaxAdapter, sandbox: San
 
 async def test_invoice_entities_are_one_batch_call(tax: TaxAdapter, sandbox: SandboxServer) -> None:
     reps = [
-        {"__typename": "Invoice", "code": "144002288010", "number": "08152026"},
-        {"__typename": "Invoice", "code": "131002211220", "number": "11102026"},
+        {"__typename": "Invoice", "code": "3702261130", "number": "08152026"},
+        {"__typename": "Invoice", "code": "3200261130", "number": "11102026"},
     ]
     result = data(await entities(tax, reps, "... on Invoice { number seller { name } }", who=operator()))
     assert [e["number"] for e in result["_entities"]] == ["08152026", "11102026"]

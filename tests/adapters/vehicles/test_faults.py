@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from adapters.credentials import API_KEY_HEADER, demo_api_key
 from adapters.vehicles import VehiclesAdapter
 from adapters.vehicles.client import VehiclesClient
 from gateway.errors import UpstreamFault, UpstreamUnavailable
@@ -13,7 +14,10 @@ from gateway.sdk.retry import ReadRetry
 from gateway.sdk.testing import execute, operator
 from tests.adapters.vehicles.conftest import error_extensions
 
-QUERY = '{ vehicle(vin: "LSVAM4187C2184847") { vin } }'
+KEY = {API_KEY_HEADER: demo_api_key("vehicles")}  # the sandbox's demo credential
+
+
+QUERY = '{ vehicle(vin: "LSVAM418XP2184847") { vin } }'
 LISTING = "{ vehicleExports(first: 2) { totalCount } }"
 
 
@@ -39,7 +43,7 @@ async def test_legacy_failures_map_to_upstream_codes_naming_the_service(
 
 
 async def test_a_legacy_error_reply_names_its_code(sandbox: SandboxServer) -> None:
-    async with httpx.AsyncClient(base_url=sandbox.url) as http:
+    async with httpx.AsyncClient(base_url=sandbox.url, headers=KEY) as http:
         client = VehiclesClient(http, retry=ReadRetry(attempts=1))
         with pytest.raises(UpstreamFault) as caught:
             await client.exports(page=1, page_size=500, agency=None)
@@ -55,14 +59,14 @@ async def test_calls_are_retried_on_unavailability_with_the_injected_sleep(sandb
         if len(slept) == 2:
             sandbox.faults.reconfigure(FaultConfig())
 
-    async with httpx.AsyncClient(base_url=sandbox.url) as http:
+    async with httpx.AsyncClient(base_url=sandbox.url, headers=KEY) as http:
         client = VehiclesClient(http, retry=ReadRetry(attempts=3, sleep=sleep))
-        found = await client.by_vin(["LSVAM4187C2184847"], agency=None)
-        assert [f.vin for f in found] == ["LSVAM4187C2184847"]
+        found = await client.by_vin(["LSVAM418XP2184847"], agency=None)
+        assert [f.vin for f in found] == ["LSVAM418XP2184847"]
         assert len(slept) == 2
         sandbox.faults.reconfigure(FaultConfig(error_rate=1.0, error_status=502))
         with pytest.raises(UpstreamUnavailable):
-            await client.by_vin(["LSVAM4187C2184847"], agency=None)
+            await client.by_vin(["LSVAM418XP2184847"], agency=None)
 
 
 async def test_health_follows_the_legacy_system(adapter: VehiclesAdapter, sandbox: SandboxServer) -> None:

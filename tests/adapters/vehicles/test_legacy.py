@@ -21,7 +21,7 @@ from adapters.vehicles.model import STATUSES, Party
 from gateway.errors import UpstreamProtocolError
 
 RECORD: dict[str, Any] = {
-    "VIN_CODE": "LSVAM4187C2184847",
+    "VIN_CODE": "LSVAM418XP2184847",
     "EXPORTER_USCC": "91370281MA3C5R7B0C",
     "EXPORTER_NAME": "青岛海信贸易有限公司",
     "BUYER_COUNTRY": "KZ",
@@ -60,7 +60,7 @@ def record(**changes: Any) -> dict[str, Any]:
 
 def test_every_field_maps() -> None:
     filing = filing_from_legacy(RECORD)
-    assert filing.vin == "LSVAM4187C2184847"
+    assert filing.vin == "LSVAM418XP2184847"
     assert filing.exporter == Party(country="CN", tax_id="91370281MA3C5R7B0C")
     assert filing.buyer == Party(country="KZ", tax_id="191240005671")
     assert filing.first_registered_on == dt.date(2023, 4, 18)
@@ -83,9 +83,9 @@ def test_every_field_maps() -> None:
 
 def test_empty_strings_are_none_and_lower_case_is_normalised() -> None:
     filing = filing_from_legacy(
-        record(VIN_CODE="lsvam4187c2184847", DECL_MRN="", AWB_NO=None, EXIT_DATE="", TEMP_PLATE_NO=" ", CURR_CD="cny")
+        record(VIN_CODE="lsvam418xp2184847", DECL_MRN="", AWB_NO=None, EXIT_DATE="", TEMP_PLATE_NO=" ", CURR_CD="cny")
     )
-    assert filing.vin == "LSVAM4187C2184847"
+    assert filing.vin == "LSVAM418XP2184847"
     assert (filing.declaration_mrn, filing.awb, filing.exited_on, filing.temp_plate) == (None, None, None, None)
     assert filing.currency == "CNY"
 
@@ -151,7 +151,7 @@ def test_a_malformed_record_is_an_upstream_protocol_error_naming_the_field(field
 
 def test_a_record_that_is_not_an_object_is_a_protocol_error() -> None:
     with pytest.raises(UpstreamProtocolError):
-        filing_from_legacy(["LSVAM4187C2184847"])
+        filing_from_legacy(["LSVAM418XP2184847"])
 
 
 def test_legacy_dates_round_trip() -> None:
@@ -163,7 +163,7 @@ def test_legacy_dates_round_trip() -> None:
 
 def test_a_page_maps_its_items_and_counts() -> None:
     page = page_from_legacy({"total": 3, "page": 2, "pageSize": 1, "items": [RECORD]})
-    assert (page.total, page.page, [f.vin for f in page.items]) == (3, 2, ["LSVAM4187C2184847"])
+    assert (page.total, page.page, [f.vin for f in page.items]) == (3, 2, ["LSVAM418XP2184847"])
 
 
 def test_a_batch_answer_without_page_counts_its_items() -> None:

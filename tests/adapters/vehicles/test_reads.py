@@ -48,10 +48,10 @@ async def vehicle(adapter: VehiclesAdapter, vin: str) -> dict[str, Any]:
 
 
 async def test_an_exited_car_reads_decoded_and_mapped(adapter: VehiclesAdapter) -> None:
-    car = await vehicle(adapter, "LSVAM4187C2184847")
+    car = await vehicle(adapter, "LSVAM418XP2184847")
     assert car["manufacturer"] == "SAIC Volkswagen"
     assert (car["wmi"], car["countryOfManufacture"], car["region"]) == ("LSV", "CN", "Asia")
-    assert (car["modelYears"], car["modelYear"], car["checkDigit"]) == ([2012, 1982], 2012, "VALID")
+    assert (car["modelYears"], car["modelYear"], car["checkDigit"]) == ([2023, 1993], 2023, "VALID")
     assert car["exporter"] == HAIXIN
     assert car["buyer"] == ALMATY
     assert car["firstRegisteredOn"] == "2023-04-18"
@@ -76,7 +76,7 @@ async def test_an_exited_car_reads_decoded_and_mapped(adapter: VehiclesAdapter) 
 async def test_a_car_registered_within_180_days_without_confirmation_surfaces_a_violation(
     adapter: VehiclesAdapter,
 ) -> None:
-    car = await vehicle(adapter, "LVSHCAMB1CE123456")
+    car = await vehicle(adapter, "LVSHCAMB1TE123456")
     assert car["manufacturer"] == "Changan Ford"
     assert car["status"] == "LICENSED"
     assert car["manufacturerConfirmation"] is False
@@ -86,8 +86,8 @@ async def test_a_car_registered_within_180_days_without_confirmation_surfaces_a_
 
 
 async def test_a_deregistered_car_is_done(adapter: VehiclesAdapter) -> None:
-    car = await vehicle(adapter, "JHMCM56557C404453")
-    assert (car["manufacturer"], car["countryOfManufacture"], car["modelYear"]) == ("Honda", "JP", 2007)
+    car = await vehicle(adapter, "JHMCM5653HC404453")
+    assert (car["manufacturer"], car["countryOfManufacture"], car["modelYear"]) == ("Honda", "JP", 2017)
     assert car["status"] == "DEREGISTERED"
     assert car["deregistration"] == {"status": "DONE", "deadline": "2026-10-25", "deregisteredOn": "2026-10-20"}
     assert car["shipment"] is None
@@ -97,8 +97,8 @@ async def test_a_deregistered_car_is_done(adapter: VehiclesAdapter) -> None:
 async def test_later_dates_expire_the_plate_and_make_deregistration_overdue(sandbox: SandboxServer) -> None:
     later = make_adapter(sandbox.url, today="2027-02-01")
     async with later.lifespan():
-        licensed = await vehicle(later, "LVSHCAMB1CE123456")
-        exited = await vehicle(later, "LSVAM4187C2184847")
+        licensed = await vehicle(later, "LVSHCAMB1TE123456")
+        exited = await vehicle(later, "LSVAM418XP2184847")
     assert licensed["tempPlate"]["expired"] is True
     assert [v["code"] for v in licensed["ruleViolations"]] == [
         "MANUFACTURER_CONFIRMATION_MISSING",
@@ -119,17 +119,17 @@ async def test_an_unknown_vin_is_null_and_a_malformed_one_is_rejected(adapter: V
 
 
 async def test_entities_batch_many_vins_into_one_legacy_call(adapter: VehiclesAdapter, sandbox: SandboxServer) -> None:
-    vins = ["LSVAM4187C2184847", "LVSHCAMB1CE123456", "JHMCM56557C404453", "XTA21099043576182", "LSVAM4187C2184847"]
+    vins = ["LSVAM418XP2184847", "LVSHCAMB1TE123456", "JHMCM5653HC404453", "XTA21099043576182", "LSVAM418XP2184847"]
     result = await entities(
         adapter, [{"__typename": "Vehicle", "vin": v} for v in vins], "... on Vehicle { vin status }", who=operator()
     )
     assert result.errors is None
     assert result.data["_entities"] == [
-        {"vin": "LSVAM4187C2184847", "status": "EXITED"},
-        {"vin": "LVSHCAMB1CE123456", "status": "LICENSED"},
-        {"vin": "JHMCM56557C404453", "status": "DEREGISTERED"},
+        {"vin": "LSVAM418XP2184847", "status": "EXITED"},
+        {"vin": "LVSHCAMB1TE123456", "status": "LICENSED"},
+        {"vin": "JHMCM5653HC404453", "status": "DEREGISTERED"},
         None,
-        {"vin": "LSVAM4187C2184847", "status": "EXITED"},
+        {"vin": "LSVAM418XP2184847", "status": "EXITED"},
     ]
     assert calls(sandbox) == {"exports.batchQuery": 1}
 
@@ -145,7 +145,7 @@ async def test_company_vehicle_exports_for_many_companies_take_one_legacy_call(
     result = await entities(adapter, reps, "... on Company { vehicleExports { vin } }", who=operator())
     assert result.errors is None
     exports = [[v["vin"] for v in e["vehicleExports"]] for e in result.data["_entities"]]
-    assert exports[0] == exports[1] == ["JHMCM56557C404453", "LSVAM4187C2184847", "LVSHCAMB1CE123456"]
+    assert exports[0] == exports[1] == ["JHMCM5653HC404453", "LSVAM418XP2184847", "LVSHCAMB1TE123456"]
     assert exports[2] == []
     assert calls(sandbox) == {"exports.batchQuery": 1}
 
@@ -157,12 +157,12 @@ async def test_vehicle_exports_page_through_the_legacy_listing(
     assert first.errors is None
     page = first.data["vehicleExports"]
     assert page["totalCount"] == 3
-    assert [e["node"]["vin"] for e in page["edges"]] == ["JHMCM56557C404453", "LSVAM4187C2184847"]
+    assert [e["node"]["vin"] for e in page["edges"]] == ["JHMCM5653HC404453", "LSVAM418XP2184847"]
     assert page["pageInfo"]["hasNextPage"] is True
     assert page["pageInfo"]["hasPreviousPage"] is False
     second = await execute(adapter, EXPORTS, {"first": 2, "after": page["pageInfo"]["endCursor"]}, who=operator())
     rest = second.data["vehicleExports"]
-    assert [e["node"]["vin"] for e in rest["edges"]] == ["LVSHCAMB1CE123456"]
+    assert [e["node"]["vin"] for e in rest["edges"]] == ["LVSHCAMB1TE123456"]
     assert rest["pageInfo"]["hasNextPage"] is False
     assert rest["pageInfo"]["hasPreviousPage"] is True
     assert calls(sandbox) == {"exports.list": 2}
@@ -173,8 +173,8 @@ async def test_a_page_straddling_two_legacy_pages_reads_both(adapter: VehiclesAd
     cursor = first.data["vehicleExports"]["edges"][0]["cursor"]
     result = await execute(adapter, EXPORTS, {"first": 2, "after": cursor}, who=operator())
     assert [e["node"]["vin"] for e in result.data["vehicleExports"]["edges"]] == [
-        "LSVAM4187C2184847",
-        "LVSHCAMB1CE123456",
+        "LSVAM418XP2184847",
+        "LVSHCAMB1TE123456",
     ]
     assert calls(sandbox) == {"exports.list": 3}
 
@@ -188,7 +188,7 @@ async def test_vehicle_exports_filter_by_exporter_buyer_and_status(adapter: Vehi
     assert len(await vins({"exporterTaxId": HAIXIN["taxId"]})) == 3
     assert await vins({"exporterTaxId": "91310115MA1K3Y4A90"}) == []
     assert len(await vins({"buyer": ALMATY})) == 3
-    assert await vins({"status": "LICENSED"}) == ["LVSHCAMB1CE123456"]
+    assert await vins({"status": "LICENSED"}) == ["LVSHCAMB1TE123456"]
     assert await vins({"status": "OVERDUE_DEREGISTRATION"}) == []
 
 
@@ -208,9 +208,9 @@ async def test_paging_and_filter_mistakes_are_bad_user_input(adapter: VehiclesAd
 
 
 async def test_an_agency_sees_only_filings_of_companies_it_serves(adapter: VehiclesAdapter) -> None:
-    query = '{ vehicleExports(first: 10) { totalCount } vehicle(vin: "LSVAM4187C2184847") { vin } }'
+    query = '{ vehicleExports(first: 10) { totalCount } vehicle(vin: "LSVAM418XP2184847") { vin } }'
     broker = await execute(adapter, query, who=principal(agency="qingdao-broker"))
-    assert broker.data == {"vehicleExports": {"totalCount": 3}, "vehicle": {"vin": "LSVAM4187C2184847"}}
+    assert broker.data == {"vehicleExports": {"totalCount": 3}, "vehicle": {"vin": "LSVAM418XP2184847"}}
     ru = await execute(adapter, query, who=principal(agency="ru-export-center"))
     assert ru.errors is None
     assert ru.data == {"vehicleExports": {"totalCount": 0}, "vehicle": None}

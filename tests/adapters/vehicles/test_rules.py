@@ -9,7 +9,7 @@ from adapters.vehicles import rules
 from adapters.vehicles.model import ExportFiling, Party
 
 FILING = ExportFiling(
-    vin="LVSHCAMB1CE123456",
+    vin="LVSHCAMB1TE123456",
     exporter=Party(country="CN", tax_id="91370281MA3C5R7B0C"),
     buyer=Party(country="KZ", tax_id="191240005671"),
     first_registered_on=dt.date(2026, 7, 1),

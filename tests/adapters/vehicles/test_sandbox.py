@@ -5,17 +5,20 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from adapters.credentials import API_KEY_HEADER, demo_api_key
 from adapters.vehicles import VehiclesAdapter
 from adapters.vehicles.sandbox import create_app
 from gateway.errors import ConfigError
 from gateway.sdk import AdapterSettings, SandboxConfig, serve_sandbox
 
+KEY = {API_KEY_HEADER: demo_api_key("vehicles")}  # the sandbox's demo credential
+
 
 async def test_the_listing_is_paged_and_validates_its_parameters() -> None:
-    async with serve_sandbox(create_app) as server, httpx.AsyncClient(base_url=server.url) as http:
+    async with serve_sandbox(create_app) as server, httpx.AsyncClient(base_url=server.url, headers=KEY) as http:
         page = (await http.get("/api/v1/exports", params={"page": 2, "pageSize": 2})).json()
         assert (page["total"], page["page"], page["pageSize"]) == (3, 2, 2)
-        assert [r["VIN_CODE"] for r in page["items"]] == ["LVSHCAMB1CE123456"]
+        assert [r["VIN_CODE"] for r in page["items"]] == ["LVSHCAMB1TE123456"]
         assert page["items"][0]["REG_DATE"] == "20260701"
         bad_page = await http.get("/api/v1/exports", params={"page": 0})
         assert (bad_page.status_code, bad_page.json()["RET_CODE"]) == (400, "E001")
@@ -29,9 +32,9 @@ async def test_the_listing_is_paged_and_validates_its_parameters() -> None:
 
 async def test_the_nightly_job_marks_exited_cars_overdue_after_two_months() -> None:
     config = SandboxConfig(options={"today": "2027-01-23"})
-    async with serve_sandbox(create_app, config) as server, httpx.AsyncClient(base_url=server.url) as http:
+    async with serve_sandbox(create_app, config) as server, httpx.AsyncClient(base_url=server.url, headers=KEY) as http:
         overdue = (await http.get("/api/v1/exports", params={"status": "90"})).json()
-    assert [r["VIN_CODE"] for r in overdue["items"]] == ["LSVAM4187C2184847"]
+    assert [r["VIN_CODE"] for r in overdue["items"]] == ["LSVAM418XP2184847"]
 
 
 def test_adapter_settings_are_validated_at_construction() -> None:

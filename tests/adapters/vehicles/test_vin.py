@@ -8,9 +8,9 @@ from adapters.vehicles.vin import decode_vin
 @pytest.mark.parametrize(
     ("vin", "manufacturer", "country", "years"),
     [
-        ("LSVAM4187C2184847", "SAIC Volkswagen", "CN", (2012, 1982)),
-        ("LVSHCAMB1CE123456", "Changan Ford", "CN", (2012, 1982)),
-        ("JHMCM56557C404453", "Honda", "JP", (2007,)),
+        ("LSVAM418XP2184847", "SAIC Volkswagen", "CN", (2023, 1993)),
+        ("LVSHCAMB1TE123456", "Changan Ford", "CN", (2026, 1996)),
+        ("JHMCM5653HC404453", "Honda", "JP", (2017, 1987)),
     ],
 )
 def test_the_story_vins_decode_with_a_valid_check_digit(
@@ -38,16 +38,16 @@ def test_a_chinese_vin_with_a_wrong_check_digit_is_invalid() -> None:
 
 
 def test_sections_follow_iso_3779() -> None:
-    decoded = decode_vin("LSVAM4187C2184847")
-    assert (decoded.wmi, decoded.vds, decoded.vis) == ("LSV", "AM418", "C2184847")
+    decoded = decode_vin("LSVAM418XP2184847")
+    assert (decoded.wmi, decoded.vds, decoded.vis) == ("LSV", "AM418", "P2184847")
 
 
 def test_the_model_year_is_the_candidate_consistent_with_first_registration() -> None:
-    decoded = decode_vin("LSVAM4187C2184847")
-    assert decoded.model_year(2023) == 2012
-    assert decoded.model_year(1983) == 1982
-    assert decoded.model_year(1970) is None
-    assert decoded.model_year(None) == 2012
+    decoded = decode_vin("LSVAM418XP2184847")
+    assert decoded.model_year(2023) == 2023
+    assert decoded.model_year(2000) == 1993
+    assert decoded.model_year(1980) is None
+    assert decoded.model_year(None) == 2023
 
 
 def test_an_unknown_maker_decodes_to_none_and_no_model_year() -> None:

@@ -24,6 +24,7 @@ module.exports = {
           HSCode: "string",
           Money: { input: "string | { amount: string; currency: string }", output: "{ amount: string; currency: string }" },
           IBAN: "string",
+          JSON: "unknown",
           TaxId: "string",
           UETR: "string",
           VIN: "string",

@@ -13,7 +13,7 @@ from gateway.audit.checkpoint import CheckpointVerifier, CheckpointWriter
 from gateway.audit.log import AuditLog, AuditUnavailable
 from gateway.audit.merkle import tree_hash
 from gateway.audit.sqlite import SqliteStore
-from gateway.audit.store import MemoryStore, SearchFilter
+from gateway.audit.store import MemoryStore, SearchFilter, entry_for
 from tests.gateway.audit.conftest import SIGNER, Attacker, ManualClock, averify, sample, seed
 
 
@@ -124,6 +124,20 @@ async def test_the_timer_signs_what_arrived_within_one_interval(tmp_path: Path) 
     assert clock.delays and set(clock.delays) == {10.0}
 
 
+async def test_a_restart_signs_the_cadence_checkpoints_a_crash_left_unsigned(tmp_path: Path) -> None:
+    db, cps = tmp_path / "a.sqlite3", tmp_path / "cps"
+    store = SqliteStore(str(db))
+    await store.open()
+    await store.append([entry_for(sample(i)) for i in range(9)])  # committed, then the process died
+    await store.close()
+    log = AuditLog(SqliteStore(str(db)), signer=SIGNER, publisher=CheckpointWriter(cps), checkpoint_every=4)
+    async with log:
+        assert [cp.size for cp in CheckpointWriter(cps).all()] == [4, 8]
+        assert log.latest is not None and log.latest.size == 8
+    assert [cp.size for cp in CheckpointWriter(cps).all()] == [4, 8, 9]  # and the rest at shutdown
+    assert (await averify(db, published=cps, every=4)).ok
+
+
 async def test_a_log_that_contradicts_its_checkpoints_never_signs_again(tmp_path: Path) -> None:
     db, cps = tmp_path / "a.sqlite3", tmp_path / "cps"
     await seed(db, 6, cps)
@@ -163,6 +177,20 @@ async def test_search_by_principal_subgraph_legacy_system_and_time(tmp_path: Pat
         window = SearchFilter(since="2026-01-01T00:00:03", until="2026-01-01T00:00:05")
         assert [r.seq for r in await store.search(window)] == [4, 3]
         assert await store.search(SearchFilter(service="cargo_")) == []
+
+
+@pytest.mark.parametrize("store_kind", ["memory", "sqlite"])
+async def test_search_by_the_request_id_a_client_quotes(tmp_path: Path, store_kind: str) -> None:
+    store = MemoryStore() if store_kind == "memory" else SqliteStore(str(tmp_path / "s.sqlite3"))
+    async with AuditLog(store, signer=SIGNER) as log:
+        for i in range(12):
+            record = {**sample(i), "request_id": f"req-{i}"}
+            if i == 5:  # a variable that looks like the id must not count
+                record["operation"] = {**record["operation"], "variables": {"request_id": "req-1"}}
+            await log.append(record)
+        assert [r.seq for r in await store.search(SearchFilter(request_id="req-1"))] == [1]  # not req-10, not 5
+        assert [r.seq for r in await store.search(SearchFilter(request_id="req-10", subject="alice"))] == [10]
+        assert await store.search(SearchFilter(request_id='req-1"')) == []
 
 
 @pytest.mark.parametrize("store_kind", ["memory", "sqlite"])

@@ -37,6 +37,15 @@ async def pg_url() -> AsyncIterator[str]:
         await conn.close()
 
 
+async def test_search_by_request_id_matches_the_records_own_id(pg_url: str) -> None:
+    async with AuditLog(PostgresStore.from_url(pg_url), signer=SIGNER) as log:
+        for i in range(12):
+            await log.append({**sample(i), "request_id": f"req-{i}"})
+        await log.append({**sample(12), "operation": {"type": "query", "variables": {"request_id": "req-1"}}})
+        assert [r.seq for r in await log.store.search(SearchFilter(request_id="req-1"))] == [1]
+        assert [r.seq for r in await log.store.search(SearchFilter(request_id="req-11"))] == [11]
+
+
 async def test_appends_verify_and_the_table_is_append_only(pg_url: str) -> None:
     import asyncpg
 

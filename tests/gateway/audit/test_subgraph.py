@@ -59,6 +59,14 @@ async def test_search_pages_newest_first(subgraph: AuditSubgraph) -> None:
     assert [r["seq"] for r in by_legacy["auditRecords"]["records"]] == [5, 3, 1]
 
 
+async def test_search_by_request_id_and_a_bad_one_names_the_argument(subgraph: AuditSubgraph) -> None:
+    await subgraph.log.append({**sample(7), "request_id": "ticket-7"})
+    found = await run(subgraph, '{ auditRecords(requestId: "ticket-7") { records { seq requestId } } }')
+    assert found["auditRecords"]["records"] == [{"seq": 7, "requestId": "ticket-7"}]
+    bad = await execute(subgraph, '{ auditRecords(requestId: "") { records { seq } } }', who=AUDITOR)
+    assert bad.errors is not None and bad.errors[0].extensions["field"] == "requestId"  # type: ignore[index]
+
+
 async def test_one_record_and_its_inclusion_proof(subgraph: AuditSubgraph) -> None:
     data = await run(
         subgraph,

@@ -166,8 +166,21 @@ type Company @key(fields: "id", resolvable: false) { id: ID! }
     assert '@join__type(graph: PAYMENTS, key: "id", resolvable: false)' in problems_free
 
 
-def test_fields_behind_a_non_resolvable_key_are_fine_when_the_subgraphs_own_roots_reach_them() -> None:
+def test_a_reference_by_a_non_resolvable_key_composes() -> None:
     composed = compose_bodies(
+        tax='type Query { company: Company } type Company @key(fields: "id") { id: ID! name: String }',
+        payments="""
+type Query { payer: Payer }
+type Payer { company: Company }
+type Company @key(fields: "id", resolvable: false) { id: ID! }
+""",
+    )
+    assert '@join__type(graph: PAYMENTS, key: "id", resolvable: false)' in composed
+
+
+def test_a_field_only_behind_a_non_resolvable_key_is_unsatisfiable_from_other_roots() -> None:
+    # the reference composition rejects this set too: { company { accounts } } cannot be planned from tax
+    problems = problems_of(
         tax='type Query { company: Company } type Company @key(fields: "id") { id: ID! name: String }',
         payments="""
 type Query { payer: Payer }
@@ -175,7 +188,26 @@ type Payer { company: Company }
 type Company @key(fields: "id", resolvable: false) { id: ID! accounts: [String!] }
 """,
     )
-    assert '@join__type(graph: PAYMENTS, key: "id", resolvable: false)' in composed
+    assert problems == [
+        "Company.accounts cannot be reached from subgraph tax (by the path Query.company): no subgraph that "
+        "resolves it can be reached by a @key whose fields tax can supply"
+    ]
+
+
+def test_a_field_overridden_away_cannot_serve_as_a_key_to_leave_its_old_subgraph() -> None:
+    problems = problems_of(
+        legacy='type Query { product: Product } type Product @key(fields: "sku") { sku: String! name: String }',
+        modern="""
+type Query { m: Int }
+type Product @key(fields: "sku") { id: ID! sku: String! @override(from: "legacy") }
+""",
+    )
+    assert sorted(problems) == [
+        "Product.id cannot be reached from subgraph legacy (by the path Query.product): no subgraph that resolves "
+        "it can be reached by a @key whose fields legacy can supply",
+        "Product.sku cannot be reached from subgraph legacy (by the path Query.product): no subgraph that resolves "
+        "it can be reached by a @key whose fields legacy can supply",
+    ]
 
 
 def test_type_kind_mismatch() -> None:
@@ -291,4 +323,57 @@ type L @key(fields: "id") { id: ID! hs: String @external qty: Int @shareable }
     assert problems == [
         'subgraph "b": on field "T.y", @requires(fields: "lines(limit: 2) { qty }"): field "L.qty" is resolved by '
         "this subgraph; a required field must be marked @external"
+    ]
+
+
+def test_an_interface_key_missing_on_an_implementation_is_rejected() -> None:
+    # as the reference composition (INTERFACE_KEY_NOT_ON_IMPLEMENTATION)
+    problems = problems_of(
+        a="""
+type Query { n: Node }
+interface Node @key(fields: "id") { id: ID! }
+type Car implements Node @key(fields: "vin") { id: ID! vin: String! }
+""",
+        b='type Query { m: Int } type Node @key(fields: "id") @interfaceObject { id: ID! extra: String }',
+    )
+    assert problems == [
+        'subgraph "a": @key(fields: "id") on interface "Node" is missing on its implementation "Car"; add the same '
+        '@key to "Car"'
+    ]
+
+
+def test_an_interface_key_where_implementations_are_missing_is_rejected() -> None:
+    # as the reference composition (INTERFACE_KEY_MISSING_IMPLEMENTATION_TYPE)
+    problems = problems_of(
+        a="""
+type Query { n: Node }
+interface Node @key(fields: "id") { id: ID! }
+type Car implements Node @key(fields: "id") { id: ID! }
+""",
+        b='type Query { m: Int } interface Node { id: ID! } type Bike implements Node @key(fields: "id") { id: ID! }',
+    )
+    assert problems == [
+        'subgraph "a": interface "Node" has a resolvable @key there, but the subgraph lacks \'Bike\' of its '
+        'implementations in the supergraph; define them there (implementing "Node"), since it answers which object '
+        "an interface key stands for"
+    ]
+
+
+def test_an_interface_object_subgraph_defining_an_implementation_is_rejected() -> None:
+    # as the reference composition (INTERFACE_OBJECT_USAGE_ERROR): it could not tell a Car from its interface
+    problems = problems_of(
+        a="""
+type Query { n: Node }
+interface Node @key(fields: "id") { id: ID! }
+type Car implements Node @key(fields: "id") { id: ID! }
+""",
+        b="""
+type Query { m: Int }
+type Node @key(fields: "id") @interfaceObject { id: ID! extra: String }
+type Car @key(fields: "id") { id: ID! plate: String }
+""",
+    )
+    assert problems == [
+        'subgraph "b": "Node" is an @interfaceObject there, so that subgraph must not define its implementations, '
+        "but it defines 'Car'; move their fields to the subgraphs that own them, or to the interface object"
     ]

@@ -140,8 +140,9 @@ def test_mutations_and_subscriptions_become_root_operations() -> None:
     )
     assert "  query: Query\n  mutation: Mutation\n  subscription: Subscription\n" in supergraph
     assert type_directives(supergraph, "Mutation") == ["@join__type(graph: A)"]
-    # b has no root query field of its own: it is not listed on Query, but Query.a still names its graph
-    assert type_directives(supergraph, "Query") == ["@join__type(graph: A)"]
+    # b has no root query field of its own: it is still listed on Query (as the reference composition does),
+    # and Query.a names its graph
+    assert type_directives(supergraph, "Query") == ["@join__type(graph: A)", "@join__type(graph: B)"]
     assert field_directives(supergraph, "Query", "a") == ["@join__field(graph: A)"]
 
 

@@ -124,6 +124,7 @@ async def test_a_subgraphs_table_tunes_that_subgraph_of_a_supergraph_file() -> N
         timeout=4.0,
         connect_timeout=0.5,
         guard=GuardSettings(failure_threshold=2),
+        max_response_bytes=1234,
     )
     gateway = dataclasses.replace(Settings().gateway, supergraph=str(SUPERGRAPH))
     async with contextlib.AsyncExitStack() as stack:
@@ -132,6 +133,7 @@ async def test_a_subgraphs_table_tunes_that_subgraph_of_a_supergraph_file() -> N
         assert isinstance(customs, HttpTransport)
         assert (customs.url, customs.timeout, customs.connect_timeout) == (tuned.url, 4.0, 0.5)
         assert customs.guard.settings.failure_threshold == 2
+        assert customs.max_response_bytes == 1234
         tax = runtime.graph.transports["tax"]
         assert isinstance(tax, HttpTransport) and tax.url == runtime.supergraph.subgraphs["tax"].url
     registry().clear()

@@ -4,8 +4,8 @@ cap with UPSTREAM_PROTOCOL_ERROR: big bodies, gzip, chunked, a 100 MB body, a gz
 from __future__ import annotations
 
 import contextlib
-import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
 
 import aiohttp
 import httpx
@@ -35,8 +35,9 @@ async def transport(kind: str, path: str, **options: float | int) -> AsyncIterat
     registry().clear()
 
 
-def _blob(answer: object) -> bytes:
-    return json.dumps(answer, separators=(",", ":")).encode()
+def _blob(answer: Mapping[str, Any]) -> bytes:
+    """The answer as the bytes blob_body sent (the blob is ASCII hex: it re-encodes to the same bytes)."""
+    return b'{"data":{"blob":"' + answer["data"]["blob"].encode() + b'"}}'
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -50,9 +51,9 @@ async def test_every_body_comes_back_whole_fifty_times_in_a_row(size: int) -> No
 @pytest.mark.parametrize("kind", ["aiohttp", "httpx"])
 @pytest.mark.parametrize("framing", ["", "&chunked=1", "&gzip=1", "&gzip=1&chunked=1"])
 async def test_every_client_and_framing_reads_the_whole_body(kind: str, framing: str) -> None:
-    for size in SIZES:
+    for size in (1_000, 130_000, 1_000_000):
         async with transport(kind, f"/blob?size={size}{framing}") as t:
-            for _ in range(3):
+            for _ in range(2):
                 assert _blob(await t.fetch("{ blob }", {}, RequestContext())) == blob_body(size)
 
 

@@ -43,9 +43,42 @@ def test_a_fragment_named_like_introspection_gets_no_exemption() -> None:
     assert rejected(query).code == "MAX_DEPTH_LIMIT"
 
 
-def test_introspection_depth_is_measured_like_anything_else() -> None:
-    query = "{ __schema { types { fields { type { fields { type { name } } } } } } }"
-    assert rejected(query).code == "MAX_DEPTH_LIMIT"
+def test_introspection_lists_nested_three_deep_are_refused_through_fragments() -> None:
+    query = "{ __schema { types { ...F } } } fragment F on __Type { fields { type { fields { type { ...G } } } } }"
+    query += " fragment G on __Type { interfaces { name } }"
+    error = rejected(query)
+    assert error.code == "MAX_DEPTH_LIMIT" and error.extensions["limit"] == 2
+    assert "introspection" in str(error)
+
+
+def test_introspection_nests_by_its_own_depth_cap_not_the_general_one() -> None:
+    of_types = '{ __type(name: "T") { ' + "ofType { " * 12 + "name" + " }" * 12 + " } }"
+    LIMITS.check(parse(of_types))  # 14 levels: over max_depth=4, within the introspection cap (20)
+    too_deep = '{ __type(name: "T") { ' + "ofType { " * 20 + "name" + " }" * 20 + " } }"
+    error = rejected(too_deep)
+    assert error.code == "MAX_DEPTH_LIMIT" and error.extensions["limit"] == 20
+
+
+def test_only_root_introspection_fields_get_the_introspection_rule() -> None:
+    assert rejected('{ a { __type(name: "T") { b { c { d } } } } }').code == "MAX_DEPTH_LIMIT"
+    assert rejected("{ a { __schema { b { c { d } } } } }").code == "MAX_DEPTH_LIMIT"
+    via_fragment = "{ ...Root } fragment Root on Query { __schema { types { ofType { ofType { ofType { name } } } } } }"
+    LIMITS.check(parse(via_fragment))
+
+
+def test_introspection_fields_still_count_as_fields_and_aliases() -> None:
+    aliases = "{ __schema { " + " ".join(f"t{i}: types {{ name }}" for i in range(6)) + " } }"
+    assert rejected(aliases).code == "MAX_ALIASES_LIMIT"
+
+
+def test_a_root_fragment_bomb_under_introspection_is_measured_once_per_fragment() -> None:
+    bomb = "{ __schema { types { ...F0 } } } " + " ".join(
+        f"fragment F{i} on __Type {{ ofType {{ ...F{i + 1} ...F{i + 1} }} }}" for i in range(40)
+    )
+    bomb += " fragment F40 on __Type { name }"
+    shape = measure(parse(bomb))
+    assert shape.introspection_depth == 43  # __schema, types, 40 ofType, name: no 2**40 walk
+    assert rejected(bomb).code == "MAX_RECURSIVE_SELECTIONS_LIMIT"  # 2**40 selections once expanded
 
 
 def test_circular_fragments_terminate() -> None:

@@ -12,8 +12,10 @@ import httpx
 import pytest
 
 from adapters.soap.transport import GuardedTransport as SoapTransport
-from gateway.errors import ConfigError, UpstreamProtocolError
+from gateway.errors import ConfigError, Unauthenticated, UpstreamProtocolError
+from gateway.policy.authn import JwksClient
 from gateway.resilience import registry
+from gateway.runtime import fetch_remote_sdl
 from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.calls import guard_of, legacy_http_client
 from gateway.sdk.testing.hostile import HostileUpstream, blob_body
@@ -77,3 +79,14 @@ async def test_zeeps_transport_refuses_a_bomb_from_a_plain_client(tmp_path: Path
                 await transport.post(upstream.url + "/bomb?size=100000000", b"<x/>", {})
         finally:
             transport.close_loader()
+
+
+@pytest.mark.parametrize("path", ["/bomb?size=100000000", "/huge?size=100000000"])
+async def test_the_gateways_own_fetches_are_capped_too(path: str) -> None:
+    """A remote subgraph's SDL and an identity provider's JWKS go through the same capped read."""
+    async with HostileUpstream() as upstream, httpx.AsyncClient() as client:
+        with pytest.raises(UpstreamProtocolError, match="byte limit"):
+            await fetch_remote_sdl(client, "partner", upstream.url + path)
+        jwks = JwksClient(upstream.url + path, client)
+        with pytest.raises(Unauthenticated, match="signing keys are unavailable"):
+            await jwks.key("any")

@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from vininfo import Vin
 
+from adapters.vehicles.vin import decode_vin
 from gateway.errors import BadUserInput
 from gateway.sdk import identifiers as ids
 from gateway.sdk.tax_ids import TAX_ID_RULES
@@ -108,27 +109,43 @@ vin_tails = st.text(alphabet=VIN_CHARS, min_size=13, max_size=13)  # positions 4
 
 
 def _vin(wmi: str, tail: str, check: str | None = None) -> str:
+    """A VIN from its parts; without ``check``, the one check digit the kept library verifies."""
     draft = wmi + tail[:5] + "0" + tail[5:]
-    return draft[:8] + (check or ids.vin_check_digit(draft)) + draft[9:]
+    if check is None:
+        fits = [d for d in "0123456789X" if Vin(draft[:8] + d + draft[9:]).verify_checksum(check_year=False)]
+        assert len(fits) == 1, draft
+        check = fits[0]
+    return draft[:8] + check + draft[9:]
 
 
 wmis_checked = st.tuples(st.sampled_from("12345L"), st.text(alphabet=VIN_CHARS, min_size=2, max_size=2)).map("".join)
+year_tails = vin_tails.filter(lambda t: t[5] not in "UZ0")  # position 10: a model-year code
 
 
-@given(wmi=wmis_checked, tail=vin_tails)
+@given(wmi=wmis_checked, tail=year_tails)
 def test_vin_with_correct_check_digit_is_accepted(wmi: str, tail: str) -> None:
     vin = _vin(wmi, tail)
     assert ids.parse_vin(vin.lower()) == vin
-    assert Vin(vin).verify_checksum(check_year=False)  # the kept library agrees with our rule
+    assert decode_vin(vin).check_digit == "VALID"  # the scalar and the decoder share one rule
 
 
-@given(wmi=wmis_checked, tail=vin_tails, wrong=st.sampled_from("0123456789X"))
+@given(wmi=wmis_checked, tail=year_tails, wrong=st.sampled_from("0123456789X"))
 def test_vin_with_wrong_check_digit_is_rejected_where_mandated(wmi: str, tail: str, wrong: str) -> None:
     vin = _vin(wmi, tail)
     if vin[8] == wrong:
         return
-    with pytest.raises(BadUserInput, match="position 9 should be"):
+    with pytest.raises(BadUserInput, match="position 9"):
         ids.parse_vin(_vin(wmi, tail, wrong))
+    assert decode_vin(_vin(wmi, tail, wrong)).check_digit == "INVALID"
+
+
+@given(wmi=wmis_checked, tail=vin_tails, year=st.sampled_from("UZ0"))
+def test_u_z_and_0_are_no_model_year_where_the_check_is_mandated(wmi: str, tail: str, year: str) -> None:
+    vin = _vin(wmi, tail[:5] + year + tail[6:])
+    with pytest.raises(BadUserInput, match="model-year"):
+        ids.parse_vin(vin)
+    assert decode_vin(vin).check_digit == "INVALID"
+    assert decode_vin(vin).model_years == ()
 
 
 @given(wmi=st.sampled_from(["XTA", "WVW", "JHM", "SAL", "KMH"]), tail=vin_tails, check=st.sampled_from(VIN_CHARS))
@@ -137,14 +154,19 @@ def test_vin_check_digit_is_optional_outside_north_america_and_china(wmi: str, t
     assert ids.parse_vin(vin) == vin
 
 
-@pytest.mark.parametrize("vin", ["LSVAM4187C2184847", "LVSHCAMB1CE123456", "JHMCM56557C404453", "XTA21099043576182"])
+@pytest.mark.parametrize("vin", ["LSVAM418XP2184847", "LVSHCAMB1TE123456", "JHMCM5653HC404453", "XTA21099043576182"])
 def test_vin_reference_samples(vin: str) -> None:
     assert ids.parse_vin(vin) == vin
 
 
 @pytest.mark.parametrize(
     ("vin", "rule"),
-    [("LSVAM4187C218484", "17 characters"), ("LSVAM4187C218484O", "not allowed"), ("LSVAM4188C2184847", "position 9")],
+    [
+        ("LSVAM4187C218484", "17 characters"),
+        ("LSVAM4187C218484O", "not allowed"),
+        ("LSVAM4188C2184847", "position 9"),
+        ("LSVAM4187U2184847", "position 10"),
+    ],
 )
 def test_vin_rules_are_named(vin: str, rule: str) -> None:
     with pytest.raises(BadUserInput, match=rule):

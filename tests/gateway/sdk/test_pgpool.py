@@ -85,3 +85,23 @@ async def test_close_does_not_wait_for_a_hung_connection(proxied: tuple[FaultPro
     proxy.set(Toxics(timeout_ms=0, direction="both"))
     await pool.close()  # bounded by the operation timeout, then terminated
     assert pool._pool is None
+
+
+def test_the_gateway_settings_reach_pools_opened_without_their_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """[stores] postgres_* apply to every pool, an adapter's (the payment idempotency store) included."""
+    from gateway import redis_store
+    from gateway.app import create_app
+    from gateway.config import load_settings
+    from gateway.sdk import pgpool
+
+    monkeypatch.setattr(pgpool, "_defaults", pgpool._defaults)
+    for name in ("CONNECT_TIMEOUT", "READ_TIMEOUT", "GUARD"):
+        monkeypatch.setattr(redis_store, name, getattr(redis_store, name))
+    settings = load_settings(
+        None,
+        overrides={"audit.store": "memory", "stores.postgres_statement_timeout": 1.5, "stores.redis_timeout": 0.05},
+    )
+    create_app(settings)
+    assert BoundedPool("postgresql://unused").timeouts.statement == 1.5
+    assert BoundedPool("postgresql://unused").timeouts == settings.stores.postgres
+    assert redis_store.READ_TIMEOUT == 0.05

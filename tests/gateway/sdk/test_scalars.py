@@ -82,7 +82,7 @@ schema = strawberry.Schema(query=Query, extensions=[SilkgraphErrorCodes], config
 
 VALID: list[tuple[str, str, Any, Any]] = [
     ("awb", "AWB", "020 12345675", "020-12345675"),
-    ("vin", "VIN", "lsvam4187c2184847", "LSVAM4187C2184847"),
+    ("vin", "VIN", "lsvam418xp2184847", "LSVAM418XP2184847"),
     ("bic", "BIC", "icbkcnbjxxx", "ICBKCNBJXXX"),
     ("iban", "IBAN", "kz86 125K ZT50 0410 0100", "KZ86125KZT5004100100"),
     ("uetr", "UETR", "6513270E-269E-4D37-B2A7-4DE452E6B438", "6513270e-269e-4d37-b2a7-4de452e6b438"),
