@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sys
 import tempfile
 import time
@@ -26,13 +27,30 @@ MANY = 500
 FED = """
 directive @key(fields: String!, resolvable: Boolean = true) repeatable on OBJECT | INTERFACE
 directive @shareable on OBJECT | FIELD_DEFINITION
+directive @tag(name: String!) repeatable on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION
 scalar _Any
 type _Service { sdl: String! }
 """
 
 
-def _sdl(body: str, entities: list[str]) -> str:
-    link = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.11", import: ["@key", "@shareable"])\n'
+#: a field declaration (``name: Type`` or ``name(args): Type``), to mark public
+_FIELD = re.compile(r"\b(\w+(?:\([^)]*\))?: \[?\w+!?\]?!?)")
+
+
+def _public(body: str) -> str:
+    """Every field tagged public: the gateway is closed by default and these benchmark fields need no caller."""
+    return "\n".join(
+        _FIELD.sub(r'\1 @tag(name: "public")', line) if "{" in line or line.startswith(" ") else line
+        for line in body.splitlines()
+    )
+
+
+def _sdl(body: str, entities: list[str]) -> tuple[str, str]:
+    body = _public(body)
+    link = (
+        'extend schema @link(url: "https://specs.apollo.dev/federation/v2.11", '
+        'import: ["@key", "@shareable", "@tag"])\n'
+    )
     entity = f"union _Entity = {' | '.join(entities)}\n" if entities else ""
     query_extra = "_entities(representations: [_Any!]!): [_Entity]!\n" if entities else ""
     return link + body, FED + entity + body.replace(
