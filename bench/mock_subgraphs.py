@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
+import secrets
 import sys
 import tempfile
 import time
@@ -26,13 +28,30 @@ MANY = 500
 FED = """
 directive @key(fields: String!, resolvable: Boolean = true) repeatable on OBJECT | INTERFACE
 directive @shareable on OBJECT | FIELD_DEFINITION
+directive @tag(name: String!) repeatable on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | SCALAR | ENUM
 scalar _Any
 type _Service { sdl: String! }
 """
 
 
-def _sdl(body: str, entities: list[str]) -> str:
-    link = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.11", import: ["@key", "@shareable"])\n'
+#: a field declaration (``name: Type`` or ``name(args): Type``), to mark public
+_FIELD = re.compile(r"\b(\w+(?:\([^)]*\))?: \[?\w+!?\]?!?)")
+
+
+def _public(body: str) -> str:
+    """Every field tagged public: the gateway is closed by default and these benchmark fields need no caller."""
+    return "\n".join(
+        _FIELD.sub(r'\1 @tag(name: "public")', line) if "{" in line or line.startswith(" ") else line
+        for line in body.splitlines()
+    )
+
+
+def _sdl(body: str, entities: list[str]) -> tuple[str, str]:
+    body = _public(body)
+    link = (
+        'extend schema @link(url: "https://specs.apollo.dev/federation/v2.11", '
+        'import: ["@key", "@shareable", "@tag"])\n'
+    )
     entity = f"union _Entity = {' | '.join(entities)}\n" if entities else ""
     query_extra = "_entities(representations: [_Any!]!): [_Entity]!\n" if entities else ""
     return link + body, FED + entity + body.replace(
@@ -155,6 +174,19 @@ def subgraph_app(name: str, latency_ms: float = 0.0) -> Starlette:
         return Response(encoded, media_type="application/json")
 
     return Starlette(routes=[Route("/graphql", graphql, methods=["POST"]), Route("/count", count)])
+
+
+def production_env() -> dict[str, str]:
+    """What a production gateway over the mock subgraphs needs to start (gateway.policy.production): an identity
+    provider (never reached: the benchmark sends no token, its fields are public) and a subgraph secret (the
+    mock subgraphs ignore the signed header)."""
+    return {
+        "SILKGRAPH_GATEWAY__MODE": "production",
+        "SILKGRAPH_AUTH__JWKS_URL": "https://idp.invalid/.well-known/jwks.json",
+        "SILKGRAPH_AUTH__ISSUER": "https://idp.invalid/",
+        "SILKGRAPH_AUTH__AUDIENCE": "silkgraph",
+        "SILKGRAPH_AUTH__SUBGRAPH_SECRET": secrets.token_urlsafe(32),
+    }
 
 
 async def compose_mock_supergraph(base_port: int, wait_seconds: float = 30.0) -> tuple[str, Path]:

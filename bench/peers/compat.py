@@ -1,19 +1,22 @@
 """``python -m bench.peers --compat``: the checked-in supergraph on other routers, answers diffed against Silkgraph's.
 
 Starts every built-in adapter's legacy sandbox and the adapter as a standalone subgraph (``silkgraph sandbox``,
-``silkgraph subgraph``, as examples/router/ documents, on ports 14720–14759), then four routers over the same
+``silkgraph subgraph``, as examples/router/ documents, on ports 14720–14759), then three routers over the same
 subgraphs:
 
 - Silkgraph: ``silkgraph serve --supergraph`` on ``schema/supergraph.graphql`` with the subgraph URLs moved to
   this run's ports (nothing else changed), in demo mode, called with a demo token;
-- Hive Gateway, plain and with ``--hive-router-runtime``: the same moved supergraph file, as is;
-- Grafbase (``grafbase dev``): it composes from the subgraphs' own SDL (``schema/subgraphs/*.graphql``, the files
-  the checked-in supergraph was composed from), as it takes no supergraph file.
+- Hive Gateway, plain and with ``--hive-router-runtime``: the same moved supergraph file, as is, with a plugin
+  that signs each subgraph request's principal over its body (``Silkgraph-Principal``), as the standalone
+  subgraphs answer nothing else. The harness hands it the caller's claims in a header, standing in for the
+  router's own token verification.
 
-The routers forward the tenancy header the harness sends (the part an authenticating router plays: it sets the
-header from the verified token, see examples/router/README.md). Every example query (gateway/operations/) runs
-on each router with its own variables and the answers' ``data`` and error messages must be identical.
-Mutations are left out: each run would create another record, so answers differ by design.
+Grafbase is not among them: ``grafbase dev`` can forward headers but not compute an HMAC over each subgraph
+request's body, which the subgraphs require since they stopped trusting a plain tenant header.
+
+Every example query (gateway/operations/) runs on each router, as the platform front end and as one partner
+agency, and the answers' ``data`` and error messages must be identical. Mutations are left out: each run would
+create another record, so answers differ by design.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from pathlib import Path
 import httpx
 
 from bench.loadgen import ROOT
-from bench.peers.gateways import Peer, grafbase_binary, npm_folder
+from bench.peers.gateways import Peer, npm_folder
 from bench.peers.report import differences
 from gateway.operations import example_operations
 
@@ -40,8 +43,8 @@ SUPERGRAPH = ROOT / "schema" / "supergraph.graphql"
 SUBGRAPH_SDL = ROOT / "schema" / "subgraphs"
 JOIN_GRAPH = re.compile(r'@join__graph\(name: "(\w+)", url: "([^"]+)"\)')
 SANDBOX_PORT, SUBGRAPH_PORT, GATEWAY_PORT = 14730, 14720, 14760
-#: the header the subgraphs scope records by, set by the router from the verified token
-TENANCY_HEADER = "x-agency-id"
+#: demo mode: the gateway and ``silkgraph subgraph`` share the secret kept in this file (gateway.policy)
+SUBGRAPH_KEY_FILE = ROOT / "var" / "dev-subgraph-key"
 
 
 def moved_supergraph(text: str, urls: dict[str, str]) -> str:
@@ -63,21 +66,39 @@ def subgraph_config(sandboxes: dict[str, int], work: Path) -> str:
 
 
 def hive_config() -> str:
-    """Hive Gateway's config: forward the tenancy header (the supergraph, host and port go on its command line)."""
-    return (
-        "export const gatewayConfig = {\n"
-        "  propagateHeaders: {\n"
-        "    fromClientToSubgraphs({ request }) {\n"
-        f"      return {{ '{TENANCY_HEADER}': request.headers.get('{TENANCY_HEADER}') ?? undefined }}\n"
-        "    },\n  },\n}\n"
-    )
+    """Hive Gateway's config: a plugin signing each subgraph request's principal over its exact body (the
+    ``Silkgraph-Principal`` header of gateway/policy/signed_principal.py), with the secret the demo gateway and
+    ``silkgraph subgraph`` share; the claims come from the harness's ``x-compat-principal`` header, standing in
+    for the router's own token verification."""
+    return """import { createHash, createHmac, randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 
+const secret = readFileSync(process.env.SILKGRAPH_SUBGRAPH_KEY_FILE, 'utf8').trim()
+const b64 = (bytes) => Buffer.from(bytes).toString('base64url')
 
-def grafbase_config(urls: dict[str, str]) -> str:
-    lines = ["[[headers]]", 'rule = "forward"', f'name = "{TENANCY_HEADER}"', ""]
-    for name, url in urls.items():
-        lines += [f"[subgraphs.{name}]", f'url = "{url}"', f'schema_path = "{SUBGRAPH_SDL / name}.graphql"', ""]
-    return "\n".join(lines)
+function sign(claims, body) {
+  const payload = b64(JSON.stringify(claims))
+  const ts = String(Math.floor(Date.now() / 1000))
+  const nonce = b64(randomBytes(16))
+  const digest = b64(createHash('sha256').update(body).digest())
+  const mac = b64(createHmac('sha256', secret).update(`v1.${ts}.${nonce}.${payload}.${digest}`).digest())
+  return `v1.${ts}.${nonce}.${payload}.${mac}`
+}
+
+export const gatewayConfig = {
+  plugins: () => [
+    {
+      onFetch({ options, setOptions, context }) {
+        const claims = context?.request?.headers?.get('x-compat-principal')
+        if (!claims) return
+        const signed = sign(JSON.parse(claims), options.body ?? '')
+        const headers = { ...(options.headers ?? {}), 'silkgraph-principal': signed }
+        setOptions({ ...options, headers })
+      },
+    },
+  ],
+}
+"""
 
 
 @contextlib.contextmanager
@@ -147,7 +168,6 @@ async def compat() -> int:
         supergraph = work / "supergraph.graphql"
         supergraph.write_text(moved_supergraph(SUPERGRAPH.read_text(encoding="utf-8"), urls), encoding="utf-8")
         (work / "gateway.config.mjs").write_text(hive_config())
-        (work / "grafbase.toml").write_text(grafbase_config(urls))
         silkgraph = Peer(
             "Silkgraph",
             [
@@ -171,20 +191,16 @@ async def compat() -> int:
             ],
             GATEWAY_PORT + 1,
             work,
+            {"SILKGRAPH_SUBGRAPH_KEY_FILE": str(SUBGRAPH_KEY_FILE)},
         )
         hive_router = Peer(
             "Hive Gateway (router runtime)",
             [*hive.command[:-1], str(GATEWAY_PORT + 3), "--hive-router-runtime"],
             GATEWAY_PORT + 3,
             work,
+            {"SILKGRAPH_SUBGRAPH_KEY_FILE": str(SUBGRAPH_KEY_FILE)},
         )
-        grafbase = Peer(
-            "Grafbase",
-            [str(grafbase_binary(folder)), "dev", "-c", str(work / "grafbase.toml"), "--port", str(GATEWAY_PORT + 2)],
-            GATEWAY_PORT + 2,
-            work,
-        )
-        routers = [silkgraph, hive, hive_router, grafbase]
+        routers = [silkgraph, hive, hive_router]
         try:
             async with httpx.AsyncClient(timeout=60) as client:
                 for name, url in urls.items():
@@ -211,11 +227,23 @@ def _default_sandbox_port(name: str, index: int) -> int:
     return specs[index].default_port
 
 
-#: who asks: the platform's own front end (all agencies), then one partner agency (its records only)
+#: every read scope of the checked-in supergraph: the example queries read across all subgraphs
+READ_SCOPES = ("barter:read", "cargo:read", "customs:read", "payments:read", "tax:read", "vehicles:read")
+#: who asks: an operator reading across agencies (its grant), then one partner agency (its records only)
 PRINCIPALS = (
-    ("front end", ["--role", "frontend", "--scope", "payments:initiate"], None),
-    ("partner kz-trade-agency", ["--role", "partner", "--agency", "kz-trade-agency"], "kz-trade-agency"),
+    ("operator (platform:read-all)", None, [*READ_SCOPES, "platform:read-all"]),
+    ("partner kz-trade-agency", "kz-trade-agency", list(READ_SCOPES)),
 )
+
+
+def token_args(agency: str | None, scopes: list[str]) -> list[str]:
+    role = ["--role", "partner", "--agency", agency] if agency else ["--role", "operator"]
+    return [*role, *(a for s in scopes for a in ("--scope", s))]
+
+
+def claims(agency: str | None, scopes: list[str]) -> dict[str, object]:
+    """What a router signs for the caller a demo token with :func:`token_args` describes."""
+    return {"sub": "dev-user", "agency": agency, "roles": ["partner" if agency else "operator"], "scopes": scopes}
 
 
 def demo_token(args: list[str]) -> str:
@@ -233,11 +261,10 @@ def _answered(payload: bytes) -> bool:
 
 async def _diff_all(client: httpx.AsyncClient, routers: list[Peer]) -> int:
     failed = 0
-    for who, token_args, agency in PRINCIPALS:
-        token = await asyncio.to_thread(demo_token, token_args)
+    for who, agency, scopes in PRINCIPALS:
+        token = await asyncio.to_thread(demo_token, token_args(agency, scopes))
         headers = {"authorization": f"Bearer {token}", "accept": "application/graphql-response+json"}
-        if agency:
-            headers[TENANCY_HEADER] = agency  # what an authenticating router sets from the verified token
+        headers["x-compat-principal"] = json.dumps(claims(agency, scopes))  # the Hive plugin signs these (hive_config)
         for op in example_operations().values():
             if op.kind != "query":
                 print(f"{who} · {op.name}: skipped (a mutation)")

@@ -21,6 +21,19 @@ HERE = Path(__file__).resolve().parent
 CACHE = Path(os.environ.get("SILKGRAPH_BENCH_CACHE", Path.home() / ".cache" / "silkgraph-bench"))
 
 
+#: production mode as the peers run (no client authentication: the peers have none configured either). Production
+#: refuses to start without an identity provider and a subgraph secret, so both are named; the JWKS is never
+#: fetched because no request carries a token, and the mock subgraphs ignore the signed principal header.
+PRODUCTION = {
+    "SILKGRAPH_GATEWAY__MODE": "production",
+    "SILKGRAPH_AUTH__REQUIRED": "false",
+    "SILKGRAPH_AUTH__JWKS_URL": "https://127.0.0.1:9/bench-jwks.json",
+    "SILKGRAPH_AUTH__ISSUER": "https://bench.invalid/",
+    "SILKGRAPH_AUTH__AUDIENCE": "silkgraph-bench",
+    "SILKGRAPH_AUTH__SUBGRAPH_SECRET": "bench-only-secret-bench-only-secret-0123",
+}
+
+
 def npm_folder() -> Path:
     """The cache folder with ``package.json``/``package-lock.json`` of this folder installed (``npm ci``)."""
     folder = CACHE / "npm"
@@ -141,7 +154,7 @@ def peers(
             ],
             base_port,
             env={
-                "SILKGRAPH_GATEWAY__MODE": "production",
+                **PRODUCTION,
                 "SILKGRAPH_GATEWAY__LOG_LEVEL": "error",
                 "SILKGRAPH_AUDIT__ENABLED": "false",
                 "SILKGRAPH_GATEWAY__DEDUPLICATE_FETCHES": "false",

@@ -8,10 +8,11 @@ from pathlib import Path
 from bench.peers.compat import (
     JOIN_GRAPH,
     SUPERGRAPH,
-    grafbase_config,
+    claims,
     hive_config,
     moved_supergraph,
     subgraph_config,
+    token_args,
 )
 from bench.peers.gateways import grafbase_toml
 from bench.peers.report import Row, Sample, canonical, differences, median_row, ratios, summary, table
@@ -117,9 +118,16 @@ def test_compat_subgraph_settings_point_at_this_runs_sandboxes(tmp_path: Path) -
     assert config["adapters"]["payments"]["idempotency_store"].startswith(f"sqlite:///{tmp_path}/")
 
 
-def test_compat_routers_forward_the_tenancy_header_and_grafbase_composes_from_the_checked_in_sdl() -> None:
-    assert "'x-agency-id': request.headers.get('x-agency-id')" in hive_config()
-    config = tomllib.loads(grafbase_config({"tax": "http://127.0.0.1:14721/graphql"}))
-    assert config["headers"] == [{"rule": "forward", "name": "x-agency-id"}]
-    assert Path(config["subgraphs"]["tax"]["schema_path"]) == SUPERGRAPH.parent / "subgraphs" / "tax.graphql"
-    assert Path(config["subgraphs"]["tax"]["schema_path"]).exists()
+def test_compat_signs_what_the_demo_token_says() -> None:
+    js = hive_config()
+    assert "createHmac('sha256', secret)" in js and "'silkgraph-principal': signed" in js
+    assert token_args("kz-trade-agency", ["tax:read"]) == [
+        *("--role", "partner", "--agency", "kz-trade-agency", "--scope", "tax:read")
+    ]
+    assert claims("kz-trade-agency", ["tax:read"]) == {
+        "sub": "dev-user",
+        "agency": "kz-trade-agency",
+        "roles": ["partner"],
+        "scopes": ["tax:read"],
+    }
+    assert claims(None, [])["roles"] == ["operator"] and "--agency" not in token_args(None, [])
