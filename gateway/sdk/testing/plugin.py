@@ -39,7 +39,7 @@ from gateway.sdk.testing.checks import (
 )
 from gateway.sdk.testing.harness import RunningAdapter, running_adapter
 from gateway.sdk.testing.samples import Probe, TenancySample, selection_for
-from gateway.sdk.testing.watchdog import SLOW_CALLBACK_SECONDS, slow_callbacks
+from gateway.sdk.testing.watchdog import BLOCKED_SECONDS, SLOW_CALLBACK_SECONDS, slow_callbacks
 
 __all__ = ["AdapterContract", "pytest_report_header"]
 
@@ -159,7 +159,7 @@ class AdapterContract:
 
         async def check(running: RunningAdapter) -> None:
             with slow_callbacks(self.slow_callback_seconds) as slow:
-                await asyncio.sleep(0)  # the loop times the steps that start after debug mode is on
+                await asyncio.sleep(0)  # steps scheduled from here on are measured
                 await check_health(running.adapter)
                 await check_entities_round_trip(running.adapter, samples)
                 for sample in self.tenancy if self.tenant_scoped else ():
@@ -168,7 +168,8 @@ class AdapterContract:
                     await check_error_code(running.adapter, self.bad_input, "BAD_USER_INPUT")
             if slow:
                 raise ContractViolation(
-                    f"{running.adapter.name}: the event loop was blocked (> {self.slow_callback_seconds}s) by: "
+                    f"{running.adapter.name}: the event loop was held (blocked > {BLOCKED_SECONDS} s or computing > "
+                    f"{self.slow_callback_seconds} s in one step) by: "
                     + "; ".join(slow[:3])
                     + " — move blocking work to asyncio.to_thread or use an async client"
                 )

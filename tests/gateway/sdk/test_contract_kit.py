@@ -139,12 +139,23 @@ async def test_a_sample_key_missing_from_the_seed_is_reported() -> None:
 
 
 async def test_a_blocking_call_on_the_event_loop_is_reported() -> None:
-    with slow_callbacks(0.05) as slow:
-        await asyncio.sleep(0)  # the loop measures steps that start once debug mode is on
+    loop = asyncio.get_running_loop()
+    with slow_callbacks(10.0, blocked_threshold=0.05) as slow:
+        await asyncio.sleep(0)  # steps scheduled from here on are measured
         time.sleep(0.1)  # noqa: ASYNC251 - the blocking call under test: holds the loop for this step
         await asyncio.sleep(0)
-    assert slow and "took" in slow[0]
-    assert not asyncio.get_running_loop().get_debug()
+    assert len(slow) == 1 and float(slow[0].split("was blocked ")[1].split()[0]) >= 0.05, slow
+    assert "call_soon" not in vars(loop)  # the loop is as it was
+
+
+async def test_computing_on_the_event_loop_is_reported_as_time_on_a_cpu() -> None:
+    with slow_callbacks(0.05, blocked_threshold=10.0) as slow:
+        await asyncio.sleep(0)
+        start = time.thread_time()
+        while time.thread_time() - start < 0.1:  # CPU time, whatever else the machine is doing
+            pass
+        await asyncio.sleep(0)
+    assert len(slow) == 1 and float(slow[0].split("on a CPU ")[1].split()[0]) >= 0.05, slow
 
 
 async def test_awaiting_does_not_count_as_blocking() -> None:
