@@ -17,7 +17,7 @@ import time
 from graphql import parse
 
 from bench.loadgen import cpu_seconds, rss_mb, run_load, spawn, wait_for
-from bench.mock_subgraphs import compose_mock_supergraph
+from bench.mock_subgraphs import compose_mock_supergraph, production_env
 from gateway.federation.engine import FederatedGraph
 from gateway.federation.planning import plan_cache_key
 from gateway.federation.supergraph import load_supergraph
@@ -41,7 +41,7 @@ async def main(seconds: float, concurrency: list[int], latency_ms: float) -> Non
         gateway = spawn(
             ["-m", "gateway.cli", "serve", "--supergraph", str(path), "--port", str(gw_port)],
             env={
-                "SILKGRAPH_GATEWAY__MODE": "production",
+                **production_env(),
                 "SILKGRAPH_GATEWAY__LOG_LEVEL": "error",
                 "SILKGRAPH_AUDIT__ENABLED": "false",
             },

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from bench.federation import SHAPES
 from bench.loadgen import cpu_seconds, rss_mb, spawn, wait_for
-from bench.mock_subgraphs import compose_mock_supergraph, subgraph_requests
+from bench.mock_subgraphs import compose_mock_supergraph, production_env, subgraph_requests
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
@@ -104,7 +104,7 @@ async def main(args: argparse.Namespace) -> None:
         gateway = spawn(
             command,
             env={
-                "SILKGRAPH_GATEWAY__MODE": "production",
+                **production_env(),
                 "SILKGRAPH_GATEWAY__LOG_LEVEL": "error",
                 "SILKGRAPH_AUDIT__ENABLED": "false",
                 "SILKGRAPH_GATEWAY__DEDUPLICATE_FETCHES": "true" if args.dedup else "false",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import secrets
 import sys
 import tempfile
 import time
@@ -173,6 +174,19 @@ def subgraph_app(name: str, latency_ms: float = 0.0) -> Starlette:
         return Response(encoded, media_type="application/json")
 
     return Starlette(routes=[Route("/graphql", graphql, methods=["POST"]), Route("/count", count)])
+
+
+def production_env() -> dict[str, str]:
+    """What a production gateway over the mock subgraphs needs to start (gateway.policy.production): an identity
+    provider (never reached: the benchmark sends no token, its fields are public) and a subgraph secret (the
+    mock subgraphs ignore the signed header)."""
+    return {
+        "SILKGRAPH_GATEWAY__MODE": "production",
+        "SILKGRAPH_AUTH__JWKS_URL": "https://idp.invalid/.well-known/jwks.json",
+        "SILKGRAPH_AUTH__ISSUER": "https://idp.invalid/",
+        "SILKGRAPH_AUTH__AUDIENCE": "silkgraph",
+        "SILKGRAPH_AUTH__SUBGRAPH_SECRET": secrets.token_urlsafe(32),
+    }
 
 
 async def compose_mock_supergraph(base_port: int, wait_seconds: float = 30.0) -> tuple[str, Path]:

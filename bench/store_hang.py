@@ -213,6 +213,13 @@ signing_key = "{SIGNING_KEY}"
         },
     )
     print(f"audit verify: exit {verify.returncode}: {verify.stderr.strip().splitlines()[-1] if verify.stderr else ''}")
+    import asyncpg
+
+    conn = await asyncpg.connect(pg)
+    try:
+        await conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    finally:
+        await conn.close()
     published = len(list((tmp / "checkpoints").glob("*.checkpoint")))
     print(f"published checkpoints: {published}; (logs and spools in {tmp})")
 

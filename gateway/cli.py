@@ -26,6 +26,7 @@ import json
 import os
 import sys
 from collections.abc import AsyncIterator, Coroutine, Mapping, Sequence
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ from gateway.config import load_settings
 from gateway.demo import DEFAULT_PORT, demo_audit_overrides, sandbox_port
 from gateway.errors import ConfigError, SilkgraphError
 from gateway.sdk.adapter import Adapter, AdapterSettings
-from gateway.sdk.registry import available_adapters, load_adapter_class, make_adapter
+from gateway.sdk.registry import ENTRY_POINT_GROUP, available_adapters, load_adapter_class, make_adapter
 from gateway.sdk.sandbox import SandboxConfig, serve_sandbox
 
 __all__ = ["main"]
@@ -45,15 +46,14 @@ def _say(message: str) -> None:
 
 
 def builtin_adapters() -> list[str]:
-    """Installed adapters that ship with Silkgraph (their code lives in the ``adapters`` package)."""
-    names = []
-    for name in available_adapters():
-        try:
-            cls = load_adapter_class(name)
-        except SilkgraphError:
-            continue
-        if cls.__module__.startswith("adapters."):
-            names.append(name)
+    """Installed adapters that ship with Silkgraph (their code lives in the ``adapters`` package).
+
+    One that fails to import stops the command with the reason (e.g. a dependency missing from a stale
+    virtualenv): ``silkgraph compose`` must never write a supergraph that silently lacks a subgraph.
+    """
+    names = sorted(ep.name for ep in entry_points(group=ENTRY_POINT_GROUP) if ep.value.startswith("adapters."))
+    for name in names:
+        load_adapter_class(name)  # ConfigError naming the adapter and the import error
     return names
 
 
@@ -135,6 +135,8 @@ DEMO_ADAPTER_OPTIONS: dict[str, dict[str, Any]] = {"cargo": {"poll_seconds": 2}}
 async def _demo(host: str, port: int) -> None:
     from gateway.app import create_app
     from gateway.observability import configure_logging
+    from gateway.policy.demo import demo_tokens_banner
+    from gateway.policy.devkeys import DevKey
 
     configure_logging("warning")
     names = builtin_adapters()
@@ -152,7 +154,7 @@ async def _demo(host: str, port: int) -> None:
         adapters = [make_adapter(s) for s in adapter_settings.values()]
         app = create_app(settings, adapters=adapters)
         _say(f"  ▸ gateway              http://{host}:{port}/graphql  (GraphiQL in a browser)")
-        _say(f"  ▸ audit console        http://{host}:{port}/console  (token: silkgraph token --role auditor)")
+        _say(f"  ▸ audit console        http://{host}:{port}/console  (the auditor token below)")
         _say(f"  ▸ audit log            {settings.audit.store}  (after the demo: {_verify_command(port)})")
         _say("")
         _say(_examples_banner())
@@ -160,8 +162,8 @@ async def _demo(host: str, port: int) -> None:
         _say("Try:")
         _say(f"  curl -s http://{host}:{port}/graphql -H 'content-type: application/json' \\")
         _say('    -d \'{"query":"{ countries { code name currencies { code minorUnits } } }"}\'')
-        _say("Signed in (demo keys; see docs/security.md):")
-        _say("  TOKEN=$(silkgraph token --role partner --agency AG-1 --scope 'trade:read')")
+        _say(demo_tokens_banner(DevKey.load_or_create(settings.auth.demo_key_file)))
+        _say("  more: silkgraph token --role partner --agency qingdao-broker --scope customs:read (docs/security.md)")
         _say(f"`silkgraph` lives in {Path(sys.executable).parent}; put it on the PATH of this shell:")
         _say(f'  export PATH="{Path(sys.executable).parent}:$PATH"')
         _say("Live (graphql-ws, SSE or multipart on /graphql; GraphiQL's ShipmentMilestones tab streams it):")
@@ -199,10 +201,13 @@ def worker_app() -> Any:
 
     config = os.environ.get("SILKGRAPH_CONFIG") or None
     overrides = json.loads(os.environ.get("SILKGRAPH_SERVE_OVERRIDES", "{}"))
+    from gateway.shutdown import with_shutdown_watchdog
+
     settings = load_settings(config, overrides=overrides)
     configure_logging(settings.gateway.log_level)
     reload = ReloadOptions(load_settings=lambda: load_settings(config, overrides=overrides))
-    return tune_for_serving(create_app(settings, reload=reload))
+    app = tune_for_serving(create_app(settings, reload=reload))
+    return with_shutdown_watchdog(app, settings.stores.shutdown_grace)
 
 
 def _serve_workers(config: str | None, overrides: dict[str, Any], workers: int) -> None:
@@ -306,28 +311,21 @@ def schema_files() -> dict[str, str]:
     """The files ``silkgraph compose`` writes, relative to the schema directory."""
     from graphql import print_schema
 
-    from gateway.errors import CompositionError
     from gateway.federation.supergraph import load_supergraph
-    from gateway.policy.authz import DirectiveAuthorizer
+    from gateway.policy.authz import require_rules
 
     supergraph_sdl, sdls = _compose_builtin()
-    unruled = DirectiveAuthorizer(load_supergraph(supergraph_sdl)).unruled()
-    if unruled:
-        # closed by default at run time too; composition refuses so the gap is fixed before review
-        raise CompositionError(
-            [
-                f"{coordinate} carries no authorization rule: add @requiresScopes / @authenticated / @policy "
-                '(docs/security.md), or @tag(name: "public") for reference data'
-                for coordinate in unruled
-            ]
-        )
+    supergraph = load_supergraph(supergraph_sdl)
+    require_rules(supergraph)  # closed by default at run time too; the gap is fixed before review
     # platform.graphql is the graph Silkgraph's gateway serves: the built-in subgraphs plus its own audit subgraph
     # (on with the audit log). supergraph.graphql leaves the audit subgraph out: it lives inside the gateway, so
     # another router running that file has no audit subgraph to call.
     served_sdl, served_sdls = _compose_builtin(with_audit=True)
+    served = load_supergraph(served_sdl)
+    require_rules(served)
     files = {
         "supergraph.graphql": supergraph_sdl,
-        "platform.graphql": print_schema(load_supergraph(served_sdl).api_schema) + "\n",
+        "platform.graphql": print_schema(served.api_schema) + "\n",
     }
     sdls["audit"] = served_sdls["audit"]
     for name, sdl in sdls.items():
@@ -395,7 +393,7 @@ def _token(args: argparse.Namespace) -> int:
             subject=args.subject,
             roles=args.role,
             agency=args.agency,
-            scopes=[s for scope in args.scope for s in scope.split()],
+            scopes=[s for scope in args.scope for s in scope.split()] or _role_scopes(args.role),
             ttl=args.ttl,
             issuer=auth.issuer or DEMO_ISSUER,
             audience=auth.audience or DEMO_AUDIENCE,
@@ -404,6 +402,13 @@ def _token(args: argparse.Namespace) -> int:
         )
     )
     return 0
+
+
+def _role_scopes(roles: list[str]) -> list[str]:
+    """Without --scope, a token gets the scopes its roles usually carry (gateway/policy/scopes.py ROLES)."""
+    from gateway.policy.scopes import ROLES
+
+    return sorted({scope for role in roles for scope in ROLES.get(role, (frozenset(), ""))[0]})
 
 
 def _manifest(operations: str, out: str | None) -> int:
@@ -477,7 +482,12 @@ def _parser() -> argparse.ArgumentParser:
     token = sub.add_parser("token", help="print a demo bearer token signed with the local dev key")
     token.add_argument("--role", action="append", default=[], help="role (repeatable): frontend, partner, auditor...")
     token.add_argument("--agency", help="partner agency id: scopes every adapter's data to that agency")
-    token.add_argument("--scope", action="append", default=[], help="scope (repeatable), e.g. payments:initiate")
+    token.add_argument(
+        "--scope",
+        action="append",
+        default=[],
+        help="scope (repeatable), e.g. payments:initiate; default: the scopes of the role(s) (docs/security.md)",
+    )
     token.add_argument("--subject", default="dev-user")
     token.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds")
     token.add_argument("--config", help="silkgraph.toml (its [auth] claim names, issuer, audience and key file)")

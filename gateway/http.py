@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+import sys
 import zlib
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
@@ -161,7 +162,11 @@ def load_json(raw: bytes | str, what: str) -> Any:
         raise _HttpError(400, f"{what} nests deeper than {MAX_JSON_DEPTH} levels")
     try:
         value = jsoncodec.loads(data)
-    except (ValueError, UnicodeDecodeError, RecursionError):
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        if isinstance(exc, ValueError) and "digits" in str(exc):  # Python's int-string conversion limit
+            raise _HttpError(
+                400, f"{what} holds a number with more than {sys.get_int_max_str_digits()} digits"
+            ) from None
         raise _HttpError(400, f"{what} is not valid JSON") from None
     if _SURROGATE_ESCAPE.search(data) and _has_lone_surrogate(value):
         raise _HttpError(400, f"{what} holds a lone UTF-16 surrogate (e.g. \\ud800), which is not Unicode text")

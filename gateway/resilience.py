@@ -341,7 +341,8 @@ class GuardedTransport(httpx.AsyncBaseTransport):
     and bulkhead.
 
     The body is read inside the guard with :func:`gateway.bodies.read_httpx_body` (decoded, at most ``max_bytes``),
-    so a reply that breaks off, stalls past the caller's timeout, or runs over the cap counts as the failure it is.
+    within ``total_timeout`` for the whole exchange, so a reply that breaks off, stalls past the deadline, or runs
+    over the cap counts as the failure it is.
     Transport errors, an oversized or undecodable body and 5xx answers count as failures (:func:`upstream_failed`,
     :func:`failed_reply`); any other answer — a 4xx, a 500 carrying a SOAP fault: the system is up, the request
     was wrong — closes the breaker. A cancelled call counts as neither.
@@ -355,27 +356,30 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         *,
         max_bytes: int = 2_000_000,
         reply_check: Callable[[httpx.Response], None] | None = None,
+        total_timeout: float | None = None,
     ) -> None:
         self.inner = inner
         self.guard = guard
         self.service = service
         self.max_bytes = max_bytes
         self.reply_check = reply_check
+        self.total_timeout = total_timeout
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         request.headers["accept-encoding"] = ACCEPT_ENCODING  # what read_body decodes, whatever the client said
         async with self.guard.call(self.service):
-            response = await self.inner.handle_async_request(request)
-            try:
-                content = await read_httpx_body(response, limit=self.max_bytes)
-            except (BodyTooLarge, BodyUndecodable) as exc:
-                raise UpstreamProtocolError(
-                    f"{self.service}: refused the reply from {request.url.host}: {exc}",
-                    service=self.service,
-                    reason="size" if isinstance(exc, BodyTooLarge) else "encoding",
-                ) from None
-            finally:
-                await response.aclose()
+            async with asyncio.timeout(self.total_timeout):  # raises TimeoutError inside the guard: a failure
+                response = await self.inner.handle_async_request(request)
+                try:
+                    content = await read_httpx_body(response, limit=self.max_bytes)
+                except (BodyTooLarge, BodyUndecodable) as exc:
+                    raise UpstreamProtocolError(
+                        f"{self.service}: refused the reply from {request.url.host}: {exc}",
+                        service=self.service,
+                        reason="size" if isinstance(exc, BodyTooLarge) else "encoding",
+                    ) from None
+                finally:
+                    await response.aclose()
             # wire headers go: the body is decoded and complete now
             wire = ("content-encoding", "content-length", "transfer-encoding")
             reply = httpx.Response(

@@ -20,7 +20,7 @@ from typing import Any
 
 import uvicorn
 
-__all__ = ["GracefulServer", "graceful_config"]
+__all__ = ["GracefulServer", "graceful_config", "with_shutdown_watchdog"]
 
 log = logging.getLogger("silkgraph.shutdown")
 
@@ -40,6 +40,34 @@ def graceful_config(app: Any, host: str, port: int, grace: float) -> uvicorn.Con
     )
 
 
+def _start_watchdog(grace: float) -> threading.Timer:
+    timer = threading.Timer(grace, _overdue, args=(grace,))
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
+def with_shutdown_watchdog(app: Any, grace: float) -> Any:
+    """The app, with a watchdog started when its lifespan shutdown begins (``serve --workers``: uvicorn's own
+    worker processes, whose signal handling is uvicorn's). uvicorn has waited for requests for half the grace by
+    then; the shutdown gets the other half."""
+
+    async def watched(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "lifespan":
+            await app(scope, receive, send)
+            return
+
+        async def receive_watched() -> Any:
+            message = await receive()
+            if message.get("type") == "lifespan.shutdown":
+                _start_watchdog(grace / 2)
+            return message
+
+        await app(scope, receive_watched, send)
+
+    return watched
+
+
 class GracefulServer(uvicorn.Server):
     def __init__(self, config: uvicorn.Config, grace: float) -> None:
         super().__init__(config)
@@ -49,9 +77,7 @@ class GracefulServer(uvicorn.Server):
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         if self._watchdog is None:
             log.info("shutting down", extra={"fields": {"signal": sig, "grace_s": self.grace}})
-            self._watchdog = threading.Timer(self.grace, _overdue, args=(self.grace,))
-            self._watchdog.daemon = True
-            self._watchdog.start()
+            self._watchdog = _start_watchdog(self.grace)
         super().handle_exit(sig, frame)
 
     async def serve(self, sockets: Any = None) -> None:

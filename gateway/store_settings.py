@@ -14,7 +14,7 @@ configured wait — never the replica. ``shutdown_grace`` bounds ``silkgraph ser
     postgres_operation_timeout = 6.0         # one whole operation (acquire, queries, commit), client-side
     redis_connect_timeout = 0.25
     redis_timeout = 0.1                      # one Redis command; a hung Redis costs a request this, once
-    redis_breaker_reset = 5.0                # after a Redis timeout, commands fail fast this long, then one probes
+    redis_breaker_reset = 2.0                # after a Redis timeout, commands fail fast this long, then one probes
     shutdown_grace = 10.0                    # after SIGTERM: finish requests, drain the audit spool, exit
 """
 
@@ -36,7 +36,7 @@ class StoreSettings:
     postgres: PgTimeouts = dataclasses.field(default_factory=PgTimeouts)
     redis_connect_timeout: float = 0.25
     redis_timeout: float = 0.1
-    redis_breaker_reset: float = 5.0
+    redis_breaker_reset: float = 2.0
     shutdown_grace: float = 10.0
 
 
@@ -54,7 +54,7 @@ def parse_stores(s: _Section) -> StoreSettings:
         postgres=postgres,
         redis_connect_timeout=s.positive("redis_connect_timeout", float, 0.25),
         redis_timeout=s.positive("redis_timeout", float, 0.1),
-        redis_breaker_reset=s.positive("redis_breaker_reset", float, 5.0),
+        redis_breaker_reset=s.positive("redis_breaker_reset", float, 2.0),
         shutdown_grace=s.positive("shutdown_grace", float, 10.0),
     )
     s.finish()

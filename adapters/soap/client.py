@@ -188,6 +188,8 @@ class SoapClient:
         except SilkgraphError:
             raise
         except TimeoutError:
+            if self._guard is not None:  # the deadline cancelled the call inside the guard: count it here
+                self._guard.breaker.record_failure()
             raise UpstreamTimeout(
                 f"{self.service}: {operation} took longer than {self.settings.total_timeout} s "
                 f"(adapters.{self.service}.total_timeout)",

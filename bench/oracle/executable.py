@@ -41,7 +41,10 @@ def _id_of(rep: Mapping[str, Any]) -> str | None:
     if isinstance(rep.get("id"), str):
         return str(rep["id"])
     sku = rep.get("sku")
-    return sku[4:] if isinstance(sku, str) and sku.startswith("sku:") else None
+    if isinstance(sku, str) and sku.startswith("sku:"):
+        return sku[4:]
+    code = rep.get("ref", {}).get("code") if isinstance(rep.get("ref"), dict) else None
+    return code[5:] if isinstance(code, str) and code.startswith("code:") else None
 
 
 def _root_value(world: World, graph: str | None, name: str, args: Mapping[str, Any]) -> Any:
@@ -71,7 +74,7 @@ def monolith_schema(world: World) -> GraphQLSchema:
         return resolve
 
     for named in schema.type_map.values():
-        if isinstance(named, GraphQLObjectType) and not named.name.startswith("__"):
+        if isinstance(named, GraphQLObjectType) and not named.name.startswith(("__", "Ref")):
             for field in named.fields.values():
                 field.resolve = resolver(named.name)
         if isinstance(named, (GraphQLInterfaceType, GraphQLUnionType)):
@@ -126,7 +129,7 @@ def subgraph_schema(world: World, view: GraphView) -> GraphQLSchema:
             id_ = obj["id"]
             concrete = world.type_of_id(id_)
             role = roles.get(name)
-            if name in ("id", "sku", "extra"):
+            if name in ("id", "sku", "ref", "extra"):
                 return world.value(concrete, id_, name, args)
             if role == "external":
                 if name in obj.get("_provided", ()):
@@ -151,7 +154,7 @@ def subgraph_schema(world: World, view: GraphView) -> GraphQLSchema:
         return resolve
 
     for named in schema.type_map.values():
-        if isinstance(named, GraphQLObjectType) and not named.name.startswith("_"):
+        if isinstance(named, GraphQLObjectType) and not named.name.startswith(("_", "Ref")):
             for field in named.fields.values():
                 field.resolve = resolver(named.name)
         if isinstance(named, (GraphQLInterfaceType, GraphQLUnionType)):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from bench.oracle.world import Abstract, EntityType, FieldSpec, World
 
@@ -44,6 +45,11 @@ def _needs(spec: FieldSpec) -> str:
     return f"{spec.needs}(x: {spec.needs_arg})" if spec.needs_arg is not None else str(spec.needs)
 
 
+def top_level(fieldset: str) -> list[str]:
+    """The top-level field names of a key: ``"id ref { code }"`` -> ``["id", "ref"]``."""
+    return re.sub(r"\{[^{}]*\}", " ", fieldset).split()
+
+
 def _keys_in(t: EntityType, graph: str) -> list[tuple[str, bool]]:
     if graph == t.owner:
         return [(k, True) for k in t.keys]
@@ -59,16 +65,19 @@ def subgraph_sdl(world: World, graph: str) -> GraphView:
             continue
         roles = view.roles.setdefault(t.name, {})
         body: list[str] = []
-        key_fields = {f for k, _ in keys for f in k.split()}
+        refs: list[str] = []
+        key_fields = {f for k, _ in keys for f in top_level(k)}
         if graph == t.owner:
-            key_fields |= {"id", "sku"}  # the owner has them all, so clients can select any
+            key_fields |= {"id", "sku", "ref"}  # the owner has them all, so clients can select any
         if any(graph in world.abstracts[i].members for i in t.interfaces.get(graph, ())):
             key_fields.add("id")
-        for name in ("id", "sku"):
+        for name, type_ in (("id", "ID!"), ("sku", "String!"), ("ref", f"Ref{t.name}!")):
             if name in key_fields:
-                in_key = any(name in k.split() for k, _ in keys)
-                body.append(f"  {name}: {'ID' if name == 'id' else 'String'}!{'' if in_key else ' @shareable'}")
+                in_key = any(name in top_level(k) for k, _ in keys)
+                body.append(f"  {name}: {type_}{'' if in_key else ' @shareable'}")
                 roles[name] = "key"
+                if name == "ref":
+                    refs.append(f"type Ref{t.name} @shareable {{\n  code: String!\n}}")
         externals: dict[str, str] = {}
         for spec in t.fields:
             if graph in spec.owners:
@@ -107,6 +116,7 @@ def subgraph_sdl(world: World, graph: str) -> GraphView:
         if any(resolvable for _, resolvable in keys):
             view.resolvable.add(t.name)
         lines.append(f"type {t.name}{implements}{key_directives} {{\n" + "\n".join(body) + "\n}")
+        lines.extend(refs)
     for abstract in world.abstracts.values():
         lines.extend(_abstract_in(abstract, graph, view))
     roots = [_root_line(world, r.name, r.kind, r.target) for r in world.roots if r.graph == graph]
@@ -163,11 +173,12 @@ def monolith_sdl(world: World) -> str:
     for t in world.types.values():
         interfaces = sorted({i for s in t.interfaces.values() for i in s})
         implements = f" implements {' & '.join(interfaces)}" if interfaces else ""
-        body = ["  id: ID!", "  sku: String!"]
+        body = ["  id: ID!", "  sku: String!", f"  ref: Ref{t.name}!"]
         body += [f"  {f.name}{_args(f)}: {_field_type(world, f)}" for f in t.fields]
         if "Item" in interfaces:
             body.append("  extra: String")
         lines.append(f"type {t.name}{implements} {{\n" + "\n".join(body) + "\n}")
+    lines.extend(f"type Ref{t} {{\n  code: String!\n}}" for t in world.types)
     for abstract in world.abstracts.values():
         members = sorted({m for ms in abstract.members.values() for m in ms})
         if abstract.kind == "union":

@@ -1,9 +1,10 @@
 """A generated federated world: entity types, their fields split across subgraphs, and one shared dataset.
 
 The grammar draws, per seed, a small graph exercising one federation feature per choice: keys (single,
-compound, several, non-resolvable stubs), ``@shareable`` fields, ``@override`` (with and without a progressive
-label), ``@requires`` with arguments (and requiring fields with arguments), ``@provides``, interfaces and unions
-whose members each subgraph knows only partly, and an entity interface extended elsewhere by an
+compound, nested ``ref { code }``, several, non-resolvable stubs), ``@shareable`` fields, ``@override`` (with and
+without a progressive label), ``@requires`` with arguments (and requiring fields with arguments), ``@provides``,
+interfaces and unions whose members each subgraph knows only partly, a shared root field typed as an object
+type in one subgraph and as an interface in another, and an entity interface extended elsewhere by an
 ``@interfaceObject``. Every field's value is a pure function of (type, id, field, arguments), so the monolith
 and each subgraph answer from the same data.
 """
@@ -51,7 +52,7 @@ class EntityType:
     name: str
     owner: str
     ids: list[str]
-    keys: list[str]  # resolvable keys in the owner: "id", "sku", "id sku"
+    keys: list[str]  # resolvable keys in the owner: "id", "sku", "id sku", nested "ref { code }"...
     fields: list[FieldSpec] = dataclasses.field(default_factory=list)
     #: subgraph -> the key it declares the type with (and whether that key is resolvable)
     stubs: dict[str, tuple[str, bool]] = dataclasses.field(default_factory=dict)
@@ -99,6 +100,8 @@ class World:
             return id_
         if field == "sku":
             return "sku:" + id_
+        if field == "ref":
+            return {"code": "code:" + id_}
         if field == "extra":
             return f"extra.{id_}"
         spec = self.types[type_name].field(field)
@@ -134,7 +137,9 @@ def generate_world(seed: int) -> World:
     for i in range(n_types):
         name = f"T{i}"
         owner = rng.choice(graphs)
-        keys = rng.choice((["id"], ["id"], ["sku"], ["id sku"], ["id", "sku"]))
+        keys = rng.choice(
+            (["id"], ["id"], ["sku"], ["id sku"], ["id", "sku"], ["ref { code }"], ["id", "sku ref { code }"])
+        )
         types[name] = EntityType(name, owner, [f"{name}-{n}" for n in range(rng.choice((1, 2, 3)))], keys)
 
     def stub(t: EntityType, graph: str, resolvable: bool = True) -> None:

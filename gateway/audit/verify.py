@@ -36,7 +36,7 @@ import rfc8785
 from gateway.audit.checkpoint import Checkpoint, CheckpointError, CheckpointVerifier
 from gateway.audit.merkle import CompactRange, ProofError, consistency_proof, inclusion_proof, leaf_hash, tree_hash
 from gateway.audit.merkle import verify_consistency as check_consistency
-from gateway.audit.store import GENESIS, AuditStore, chain_hash, columns_of
+from gateway.audit.store import GENESIS, AuditStore, Row, chain_hash, columns_of
 
 __all__ = ["Problem", "Report", "prove", "verify_log"]
 
@@ -105,16 +105,7 @@ async def verify_log(
             leaf = leaf_hash(row.body)
             if leaf != row.leaf:
                 report.problems.append(Problem("leaf", f"record {row.seq}: body does not match its leaf hash", row.seq))
-            try:
-                record = json.loads(row.body)
-                if rfc8785.dumps(record) != row.body:
-                    report.problems.append(Problem("canonical", f"record {row.seq}: body is not RFC 8785", row.seq))
-                elif columns_of(record) != row.columns:
-                    report.problems.append(
-                        Problem("columns", f"record {row.seq}: searchable columns differ from the body", row.seq)
-                    )
-            except ValueError:
-                report.problems.append(Problem("body", f"record {row.seq}: body is not JSON", row.seq))
+            report.problems.extend(_body_problems(row))
             prev = chain_hash(prev, leaf)
             if prev != row.chain:
                 report.problems.append(Problem("chain", f"record {row.seq}: hash chain broken", row.seq))
@@ -212,6 +203,29 @@ def _claimed_size(note: _Note) -> int:
         return Checkpoint.parse(note.text).size
     except CheckpointError:
         return 0
+
+
+def _body_problems(row: Row) -> list[Problem]:
+    """The body is canonical JSON of an audit record whose searchable columns match. An edited body can be any
+    bytes — not JSON, JSON of another shape, a record missing fields: each is a problem at its seq, never a
+    crash of the verifier."""
+    try:
+        record = json.loads(row.body)
+    except ValueError:
+        return [Problem("body", f"record {row.seq}: body is not JSON", row.seq)]
+    try:
+        canonical = rfc8785.dumps(record) == row.body
+    except ValueError:  # rfc8785's domain errors (an integer or float JSON allows but I-JSON does not)
+        canonical = False
+    if not canonical:
+        return [Problem("canonical", f"record {row.seq}: body is not RFC 8785", row.seq)]
+    try:
+        columns = columns_of(record)
+    except (AttributeError, KeyError, TypeError):
+        return [Problem("body", f"record {row.seq}: body is not an audit record (fields missing or mistyped)", row.seq)]
+    if columns != row.columns:
+        return [Problem("columns", f"record {row.seq}: searchable columns differ from the body", row.seq)]
+    return []
 
 
 def _roots_at(leaves: Sequence[bytes], sizes: set[int]) -> dict[int, bytes]:

@@ -102,8 +102,8 @@ def _accepts_gzip(request: Request) -> bool:
 
 
 def _serve(plain: bytes, media_type: str, gzipped: bytes | None = None) -> Endpoint:
-    # the URL names no version, so caches revalidate: an upgrade changes the bytes behind it
-    headers = {"cache-control": "no-cache", "vary": "accept-encoding"}
+    # caching: the app's own headers (no-store) apply, as to every response of the gateway
+    headers = {"vary": "accept-encoding"}
 
     async def endpoint(request: Request) -> Response:
         if gzipped is not None and _accepts_gzip(request):

@@ -50,7 +50,7 @@ from graphql import (
     get_named_type,
 )
 
-from gateway.errors import ConfigError
+from gateway.errors import CompositionError, ConfigError
 from gateway.federation.engine import Authorization
 from gateway.federation.supergraph import Supergraph
 from gateway.policy.directives import SpecDirectives
@@ -58,7 +58,7 @@ from gateway.policy.scopes import PUBLIC_TAG
 from gateway.sdk.context import Principal, RequestContext
 from gateway.sdk.tenancy import tenancy_of
 
-__all__ = ["PUBLIC_TAG", "DirectiveAuthorizer", "Policy", "Requirement", "load_policies"]
+__all__ = ["PUBLIC_TAG", "DirectiveAuthorizer", "Policy", "Requirement", "load_policies", "require_rules"]
 
 log = logging.getLogger("silkgraph.authz")
 
@@ -125,6 +125,19 @@ def _groups(value: Any) -> tuple[frozenset[str], ...]:
     if not isinstance(value, list):
         return ()
     return tuple(frozenset(str(x) for x in group) for group in value if isinstance(group, list))
+
+
+def require_rules(supergraph: Supergraph) -> None:
+    """Refuse (:class:`CompositionError`) a supergraph whose API schema has a field no rule covers."""
+    unruled = DirectiveAuthorizer(supergraph).unruled()
+    if unruled:
+        raise CompositionError(
+            [
+                f"{coordinate} carries no authorization rule: add @requiresScopes / @authenticated / @policy "
+                '(docs/security.md), or @tag(name: "public") for reference data'
+                for coordinate in unruled
+            ]
+        )
 
 
 def load_policies(spec: Mapping[str, str]) -> dict[str, Policy]:

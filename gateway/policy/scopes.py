@@ -4,7 +4,7 @@ A scope is ``<area>:<verb>``. Reads of a domain need its ``:read`` scope; every 
 Reference data (countries, currencies, airports, airlines, HS chapters) needs nothing. ``platform:read-all`` is
 the only way to read records across agencies, and only together with a platform role (``operator`` or
 ``auditor``): see :mod:`gateway.sdk.tenancy`. ``docs/security.md`` carries :func:`scope_table` between markers;
-a test fails when the two disagree (``silkgraph docs-scopes`` rewrites it).
+a test fails when the two disagree (``python -m gateway.policy.scopes`` rewrites it).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ __all__ = [
     "SCOPES",
     "Scope",
     "read_scopes",
+    "render_doc",
     "role_table",
     "scope_table",
     "write_scopes",
@@ -71,12 +72,12 @@ SCOPES: tuple[Scope, ...] = (
     Scope(BARTER_READ, "barter contracts, goods lists, deliveries and balances", "barterContract, barterContracts"),
     Scope(
         BARTER_WRITE,
-        "propose barter contracts and record deliveries",
-        "Mutation.proposeBarterContract, Mutation.recordBarterDelivery",
+        "propose and sign barter contracts and record deliveries",
+        "Mutation.proposeBarterContract, Mutation.signBarterContract, Mutation.recordBarterDelivery",
     ),
-    Scope(TAX_READ, "taxpayer register, VAT invoices and export rebates", "company, companies, invoice, verifyInvoice"),
+    Scope(TAX_READ, "taxpayer register, VAT invoices and export rebates", "company, companies, invoice, exportRebate"),
     Scope(VEHICLES_READ, "used-car export filings, licences and deregistration", "vehicle, vehicleExports"),
-    Scope(AUDIT_READ, "the audit log (audit subgraph and /console)", "auditEvents"),
+    Scope(AUDIT_READ, "the audit log (audit subgraph and /console)", "auditRecords, auditRecord, auditStatus"),
     Scope(OPS_READ, "operations endpoints in production: /metrics, /console, /readyz details", ""),
     Scope(
         PLATFORM_READ_ALL,
@@ -119,7 +120,7 @@ ROLES: dict[str, tuple[frozenset[str], str]] = {
 
 def scope_table() -> str:
     """The Markdown table of scopes that docs/security.md carries."""
-    lines = ["| Scope | Grants | Rules on |", "|---|---|---|"]
+    lines = ["| Scope | Grants | Root fields (with their types) |", "|---|---|---|"]
     for s in SCOPES:
         lines.append(f"| `{s.name}` | {s.grants} | {s.covers or '—'} |")
     return "\n".join(lines)
@@ -130,3 +131,24 @@ def role_table() -> str:
     for role, (scopes, sees) in ROLES.items():
         lines.append(f"| `{role}` | {' '.join(f'`{s}`' for s in sorted(scopes))} | {sees} |")
     return "\n".join(lines)
+
+
+_MARKERS = {"scopes": scope_table, "roles": role_table}
+
+
+def render_doc(text: str) -> str:
+    """``text`` (docs/security.md) with the generated tables between their ``<!-- name:begin -->`` markers."""
+    for name, table in _MARKERS.items():
+        begin = text.index(f"<!-- {name}:begin")
+        start = text.index("-->", begin) + 3
+        end = text.index(f"<!-- {name}:end -->")
+        text = text[:start] + "\n" + table() + "\n" + text[end:]
+    return text
+
+
+if __name__ == "__main__":  # python -m gateway.policy.scopes [docs/security.md]: rewrite the tables in place
+    import sys
+    from pathlib import Path
+
+    doc = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/security.md")
+    doc.write_text(render_doc(doc.read_text(encoding="utf-8")), encoding="utf-8")

@@ -10,7 +10,9 @@ principal with a secret it shares with the subgraph (``[auth] subgraph_secret = 
 * ``payload`` — base64url (no padding) of the JSON object ``{"sub", "agency", "roles", "scopes"}`` (agency may be
   ``null``; roles and scopes are arrays of strings);
 * ``signature`` — base64url (no padding) of HMAC-SHA256(secret, ``v1.<ts>.<nonce>.<payload>.<body>``) where
-  ``<body>`` is the base64url (no padding) SHA-256 of the exact request body bytes.
+  ``<body>`` is the base64url (no padding) SHA-256 of the request body in RFC 8785 canonical JSON (so a router
+  that re-serialises the body — Apollo Router's coprocessor does — signs the same thing; a body that is not JSON,
+  or holds numbers RFC 8785 cannot represent, is hashed as sent).
 
 The subgraph recomputes the signature (constant-time compare), refuses a ``ts`` more than ``max_age`` seconds
 away from its clock, refuses a nonce it has already seen within that window (replay), and only then builds the
@@ -34,6 +36,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import rfc8785
+
 from gateway.errors import Unauthenticated
 from gateway.sdk.context import Principal
 from gateway.sdk.tenancy import valid_agency
@@ -54,8 +58,17 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+def body_digest(body: bytes) -> str:
+    """base64url SHA-256 of the body's RFC 8785 form (of the bytes themselves when it has none)."""
+    try:
+        canonical = rfc8785.dumps(json.loads(body))
+    except (ValueError, rfc8785.CanonicalizationError):
+        canonical = body
+    return _b64(hashlib.sha256(canonical).digest())
+
+
 def _mac(secret: bytes, ts: str, nonce: str, payload: str, body: bytes) -> str:
-    message = f"{VERSION}.{ts}.{nonce}.{payload}.{_b64(hashlib.sha256(body).digest())}"
+    message = f"{VERSION}.{ts}.{nonce}.{payload}.{body_digest(body)}"
     return _b64(hmac.new(secret, message.encode(), hashlib.sha256).digest())
 
 

@@ -206,7 +206,8 @@ def _stamp_tenant(request: httpx.Request, source: str) -> None:
 
 
 class LegacyTransport(httpx.AsyncBaseTransport):
-    """Wraps a transport: span + ``traceparent`` per request, total timeout, and a :class:`LegacyCall` record."""
+    """Wraps a transport: span + ``traceparent`` per request and a :class:`LegacyCall` record; a total timeout
+    (enforced by the inner :class:`~gateway.resilience.GuardedTransport`) becomes ``httpx.ReadTimeout``."""
 
     def __init__(
         self,
@@ -254,9 +255,10 @@ class LegacyTransport(httpx.AsyncBaseTransport):
             request.headers[key] = value
 
         try:
-            async with asyncio.timeout(self.total_timeout):
-                response = await self.inner.handle_async_request(request)  # read whole and capped (resilience)
-                content = response.content
+            # the inner GuardedTransport reads the reply whole and capped, within total_timeout, inside the guard:
+            # a deadline that passes is the source's failure (a TimeoutError here)
+            response = await self.inner.handle_async_request(request)
+            content = response.content
         except TimeoutError:
             self._finish(call, span, started, "UPSTREAM_TIMEOUT")
             raise httpx.ReadTimeout(
@@ -335,6 +337,7 @@ def legacy_http_client(
         service=settings.name,
         max_bytes=max_response_bytes(settings),
         reply_check=reply_check,
+        total_timeout=settings.total_timeout,
     )
     if breaker is None:
 

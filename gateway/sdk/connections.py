@@ -3,7 +3,8 @@
 Every paged list of the platform is ``XConnection { edges: [XEdge!]! pageInfo: PageInfo! totalCount: Int! }`` with
 ``XEdge { cursor: String! node: X! }`` (https://relay.dev/graphql/connections.htm). ``PageInfo`` is this module's
 one type, shared by every subgraph that pages (``@shareable``: each resolves it for its own lists), so clients
-write one pagination helper for the whole graph.
+write one pagination helper for the whole graph. It needs an authenticated caller; each connection type carries its
+subgraph's read scope, so nobody pages a list they may not read.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import tempfile
 from collections.abc import AsyncIterator, Collection, Mapping
 from typing import Any
 
@@ -18,11 +19,13 @@ from gateway.audit.trail import AuditTrail
 from gateway.cli import _start_sandboxes, builtin_adapters
 from gateway.config import load_settings
 from gateway.federation.engine import GraphQLRequest, GraphQLResponse
+from gateway.policy.devkeys import DevKey
 from gateway.runtime import Runtime
 from gateway.sdk.adapter import AdapterSettings
-from gateway.sdk.context import ANONYMOUS, RequestContext
+from gateway.sdk.context import Principal, RequestContext
 from gateway.sdk.registry import load_adapter_class, make_adapter
 from gateway.sdk.sandbox import FaultConfig, SandboxConfig, free_port, serve_sandbox
+from gateway.sdk.testing import bearer, operator
 
 __all__ = ["GRAPHQL_RESPONSE", "Platform", "running_platform"]
 
@@ -38,10 +41,19 @@ class Platform:
     adapters: tuple[str, ...]
     #: the gateway's audit trail (in memory): one record per operation, with its fetches and legacy calls
     audit: AuditTrail | None = None
+    #: the demo signing key the gateway trusts (tokens for :meth:`post`)
+    key: DevKey | None = None
 
-    async def post(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        """One operation through ``POST /graphql``; the response body."""
-        response = await self.client.post("/graphql", json={"query": query, "variables": variables or {}})
+    async def post(
+        self, query: str, variables: dict[str, Any] | None = None, *, who: Principal | None = None
+    ) -> dict[str, Any]:
+        """One operation through ``POST /graphql`` as ``who`` (default: a platform operator, who reads every
+        agency's records); the response body."""
+        assert self.key is not None
+        headers = bearer(who or operator(), self.key)
+        response = await self.client.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+        )
         response.raise_for_status()
         body: dict[str, Any] = response.json()
         return body
@@ -55,10 +67,13 @@ class Platform:
         (row,) = await store.rows(size - 1, size)
         return row.record()
 
-    async def execute(self, query: str, variables: dict[str, Any] | None = None) -> GraphQLResponse:
-        """One operation straight through the federated graph, keeping its plan and fetch records."""
+    async def execute(
+        self, query: str, variables: dict[str, Any] | None = None, *, who: Principal | None = None
+    ) -> GraphQLResponse:
+        """One operation straight through the federated graph as ``who`` (default: a platform operator), keeping
+        its plan and fetch records."""
         request = GraphQLRequest(query=query, variables=variables)
-        return await self.runtime.graph.execute(request, RequestContext(principal=ANONYMOUS))
+        return await self.runtime.graph.execute(request, RequestContext(principal=who or operator()))
 
 
 @contextlib.asynccontextmanager
@@ -89,14 +104,22 @@ async def running_platform(
             adapter_settings |= await stack.enter_async_context(
                 _start_sandboxes([name], quiet=True, config=config, gateway_port=None)
             )
-        settings = load_settings(None, overrides={"gateway.mode": "demo", "audit.store": "memory"})
+        keys = stack.enter_context(tempfile.TemporaryDirectory(prefix="silkgraph-e2e-"))
+        overrides = {"gateway.mode": "demo", "audit.store": "memory", "auth.demo_key_file": f"{keys}/dev.pem"}
+        settings = load_settings(None, overrides=overrides)
         settings = dataclasses.replace(settings, adapters=adapter_settings)
         app = create_app(settings, adapters=[make_adapter(s) for s in adapter_settings.values()])
         server = await stack.enter_async_context(serve_sandbox(lambda _: app))
         client = await stack.enter_async_context(
             httpx.AsyncClient(base_url=server.url, headers={"accept": GRAPHQL_RESPONSE}, timeout=30)
         )
-        yield Platform(client=client, runtime=app.state.runtime, adapters=tuple(names), audit=app.state.audit)
+        yield Platform(
+            client=client,
+            runtime=app.state.runtime,
+            adapters=tuple(names),
+            audit=app.state.audit,
+            key=DevKey.load_or_create(settings.auth.demo_key_file),
+        )
 
 
 def _refusing_settings(name: str) -> AdapterSettings:

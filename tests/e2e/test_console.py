@@ -24,6 +24,7 @@ from gateway.config import Settings, load_settings
 from gateway.policy.devkeys import DevKey
 from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.sandbox import serve_sandbox
+from gateway.sdk.testing import bearer, operator
 from tests.e2e.npm import npm_install
 
 REQUEST_ID = "support-ticket-4711"
@@ -84,12 +85,11 @@ async def test_an_auditor_searches_opens_a_waterfall_sees_lineage_verification_a
             "auth.demo_key_file": str(tmp_path / "dev.pem"),
         },
     )
-    auditor = DevKey.load_or_create(tmp_path / "dev.pem").token(
-        subject="auditor-1", roles=["auditor"], scopes=["audit:read"]
-    )
+    key = DevKey.load_or_create(tmp_path / "dev.pem")
+    auditor = key.token(subject="auditor-1", roles=["auditor"], scopes=["audit:read"])
     screenshot = tmp_path / "waterfall.png"
     async with vehicles_gateway(settings) as client:
-        out, err, code = await _drive(client, auditor, screenshot, node)
+        out, err, code = await _drive(client, auditor, screenshot, node, bearer(operator(), key))
     assert code == 0, err.decode()[-3000:]
     _check(json.loads(out.decode().strip().splitlines()[-1]), screenshot)
 
@@ -106,13 +106,16 @@ async def vehicles_gateway(settings: Settings) -> AsyncIterator[httpx.AsyncClien
             yield client
 
 
-async def _drive(client: httpx.AsyncClient, auditor: str, screenshot: Path, node: str) -> tuple[bytes, bytes, int]:
-    """Record three operations, then let the browser use the console; the script's output and exit code."""
+async def _drive(
+    client: httpx.AsyncClient, auditor: str, screenshot: Path, node: str, caller: dict[str, str]
+) -> tuple[bytes, bytes, int]:
+    """Record three operations (made by ``caller``), then let the browser use the console; the script's output
+    and exit code."""
     for _ in range(3):
-        assert (await client.post("/graphql", json={"query": QUERY})).status_code == 200
+        assert (await client.post("/graphql", json={"query": QUERY}, headers=caller)).status_code == 200
     for _ in range(100):  # a long result list: the opened record must still be in view
         assert (await client.post("/graphql", json={"query": "{ countries { code } }"})).status_code == 200
-    quoted = await client.post("/graphql", json={"query": QUERY}, headers={"x-request-id": REQUEST_ID})
+    quoted = await client.post("/graphql", json={"query": QUERY}, headers={**caller, "x-request-id": REQUEST_ID})
     assert quoted.headers["x-request-id"] == REQUEST_ID
     base = str(client.base_url).rstrip("/")
     proc = await asyncio.create_subprocess_exec(

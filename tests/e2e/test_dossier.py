@@ -14,7 +14,10 @@ import pytest
 
 from gateway.federation.plan import Fetch, Flatten, Parallel, PlanNode, Sequence
 from gateway.operations import example_operations
+from gateway.policy.demo import EXAMPLE_CALLERS, caller
+from gateway.sdk.context import Principal
 from gateway.sdk.sandbox import FaultConfig
+from gateway.sdk.testing import operator
 from tests.e2e.live import Platform, running_platform
 
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="module")]
@@ -24,10 +27,14 @@ HAIXIN = {"country": "CN", "taxId": "91370281MA3C5R7B0C"}
 HORGOS = {"country": "CN", "taxId": "91650000MA77X8TQ31"}
 
 
-async def run(platform: Platform, name: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Run one example operation (with its own variables unless given) and insist on a clean answer."""
+async def run(
+    platform: Platform, name: str, variables: dict[str, Any] | None = None, *, who: Principal | None = None
+) -> dict[str, Any]:
+    """Run one example operation (with its own variables unless given) as ``who`` — by default the demo banner's
+    caller for it (gateway.policy.demo.EXAMPLE_CALLERS) — and insist on a clean answer."""
     op = OPERATIONS[name]
-    body = await platform.post(op.text, op.variables if variables is None else variables)
+    who = who or caller(EXAMPLE_CALLERS[name]).principal
+    body = await platform.post(op.text, op.variables if variables is None else variables, who=who)
     assert "errors" not in body, body["errors"]
     data: dict[str, Any] = body["data"]
     return data
@@ -44,7 +51,7 @@ async def test_every_example_operation_answers_with_data_and_no_errors(platform:
 
 
 async def test_company_dossier_joins_haixins_cars_declarations_flight_and_rebate(platform: Platform) -> None:
-    company = (await run(platform, "CompanyDossier", HAIXIN))["company"]
+    company = (await run(platform, "CompanyDossier", HAIXIN, who=operator()))["company"]
     assert company["name"] == "Qingdao Haixin Trading Co., Ltd." and company["status"] == "ACTIVE"  # tax
     assert [d["id"] for d in company["declarations"]] == ["26CN4201E000000009", "26CN4201E000000017"]  # customs
     assert {d["vin"] for d in company["declarations"]} == {"JHMCM5653HC404453", "LSVAM418XP2184847"}
@@ -66,7 +73,7 @@ async def test_company_dossier_joins_haixins_cars_declarations_flight_and_rebate
 
 
 async def test_company_dossier_of_horgos_shows_the_barter_balance_owed_by_astana(platform: Platform) -> None:
-    company = (await run(platform, "CompanyDossier", HORGOS))["company"]
+    company = (await run(platform, "CompanyDossier", HORGOS, who=operator()))["company"]
     (contract,) = company["barterContracts"]
     assert contract["id"] == "BC-2026-0001" and contract["partyB"]["name"] == "Astana Grain Trading LLP"
     assert contract["balance"] == {
@@ -115,7 +122,7 @@ async def test_shipment_timelines_read_the_same_whichever_interface_the_airline_
 
 
 async def test_vehicle_dossier_follows_a_car_from_export_filing_to_flight(platform: Platform) -> None:
-    car = (await run(platform, "VehicleDossier"))["vehicle"]
+    car = (await run(platform, "VehicleDossier", who=operator()))["vehicle"]
     assert car["vin"] == "LSVAM418XP2184847" and car["status"] == "EXITED" and car["checkDigit"] == "VALID"
     assert car["exporter"]["name"] == "Qingdao Haixin Trading Co., Ltd."
     assert car["buyer"] == {

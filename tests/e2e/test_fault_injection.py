@@ -20,11 +20,13 @@ import pytest
 
 from gateway.app import create_app
 from gateway.config import load_settings
+from gateway.policy.devkeys import DevKey
 from gateway.resilience import registry as resilience_registry
 from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.netfaults import FaultProxy, Toxics
 from gateway.sdk.registry import load_adapter_class, make_adapter
 from gateway.sdk.sandbox import FaultConfig, SandboxConfig, SandboxServer, serve_sandbox
+from gateway.sdk.testing import bearer, partner
 
 pytestmark = pytest.mark.slow
 
@@ -92,7 +94,9 @@ async def system(
         settings = dataclasses.replace(settings, adapters=adapters)
         app = create_app(settings, adapters=[make_adapter(s) for s in adapters.values()])
         server = await stack.enter_async_context(serve_sandbox(lambda _: app))
-        client = await stack.enter_async_context(httpx.AsyncClient(base_url=server.url, timeout=30))
+        # Haixin's car, as the agency that serves Haixin sees it
+        who = bearer(partner("qingdao-broker"), DevKey.load_or_create(tmp_path / "dev.pem"))
+        client = await stack.enter_async_context(httpx.AsyncClient(base_url=server.url, timeout=30, headers=who))
         yield System(client=client, sandboxes=sandboxes, proxies=proxies)
 
 

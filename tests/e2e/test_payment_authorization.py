@@ -24,8 +24,8 @@ mutation Pay($input: InitiatePaymentInput!, $key: String!) {
 INPUT = {
     "debtor": {"country": "KZ", "taxId": "191240005671"},
     "debtorAccount": "KZ86125KZT5004100100",
-    "creditor": {"country": "CN", "taxId": "91370281MA3C5R7B0C"},
-    "creditorAccount": "6222020200112233445",
+    "creditor": {"country": "CN", "taxId": "91650000MA77X8TQ31"},
+    "creditorAccount": "4563510100892233110",
     "amount": {"amount": "1200.00", "currency": "CNY"},
     "endToEndId": "E2E-AUTHZ-1",
 }
@@ -66,22 +66,32 @@ async def test_anonymous_callers_cannot_initiate_payments(tmp_path: Path) -> Non
     async with gateway(tmp_path) as (client, _, rail):
         r = await client.post("/graphql", json={"query": INITIATE, "variables": {"input": INPUT, "key": "k1"}})
         body = r.json()
-        assert body["errors"][0]["extensions"]["code"] == "UNAUTHORIZED_FIELD_OR_TYPE"
+        assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
         assert body["errors"][0]["path"] == ["initiatePayment"]
         assert await pacs008_received(rail) == 0  # nothing reached the bank
 
 
 async def test_a_token_without_the_scope_is_refused_and_with_it_the_payment_is_sent(tmp_path: Path) -> None:
     async with gateway(tmp_path) as (client, keys, rail):
-        reader = keys.token(subject="portal", roles=["frontend"], scopes=["trade:read"])
+        reader = keys.token(subject="portal", roles=["frontend"], agency="kz-trade-agency", scopes=["payments:read"])
         r = await client.post(
             "/graphql",
             json={"query": INITIATE, "variables": {"input": INPUT, "key": "k2"}},
             headers={"authorization": f"Bearer {reader}"},
         )
-        assert r.json()["errors"][0]["extensions"]["code"] == "UNAUTHORIZED_FIELD_OR_TYPE"
+        assert r.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
         assert await pacs008_received(rail) == 0
-        payer = keys.token(subject="treasury", scopes=["payments:initiate"])
+        # the scopes without an agency: a payment is always made for one agency's trader
+        agencyless = keys.token(subject="treasury", scopes=["payments:initiate", "payments:read"])
+        r = await client.post(
+            "/graphql",
+            json={"query": INITIATE, "variables": {"input": INPUT, "key": "k2"}},
+            headers={"authorization": f"Bearer {agencyless}"},
+        )
+        assert r.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+        assert "agency" in r.json()["errors"][0]["message"]
+        assert await pacs008_received(rail) == 0
+        payer = keys.token(subject="treasury", agency="kz-trade-agency", scopes=["payments:initiate", "payments:read"])
         r = await client.post(
             "/graphql",
             json={"query": INITIATE, "variables": {"input": INPUT, "key": "k2"}},

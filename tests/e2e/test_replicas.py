@@ -169,7 +169,11 @@ async def test_replicas_share_one_audit_log_rate_limits_and_exactly_once_payment
         assert statuses.count(429) == 4, statuses
 
         # -- exactly-once payments: the same idempotency key on both replicas at once settles once
-        payer = cluster.keys.token(subject=f"treasury-{uuid.uuid4().hex[:6]}", scopes=["payments:initiate"])
+        payer = cluster.keys.token(
+            subject=f"treasury-{uuid.uuid4().hex[:6]}",
+            agency="kz-trade-agency",  # the debtor's agency: payments are made for one agency's trader
+            scopes=["payments:initiate", "payments:read"],
+        )
         payment = {
             "query": "mutation Pay($input: InitiatePaymentInput!, $key: String!) "
             "{ initiatePayment(input: $input, idempotencyKey: $key) { uetr } }",
@@ -178,8 +182,8 @@ async def test_replicas_share_one_audit_log_rate_limits_and_exactly_once_payment
                 "input": {
                     "debtor": {"country": "KZ", "taxId": "191240005671"},
                     "debtorAccount": "KZ86125KZT5004100100",
-                    "creditor": {"country": "CN", "taxId": "91370281MA3C5R7B0C"},
-                    "creditorAccount": "6222020200112233445",
+                    "creditor": {"country": "CN", "taxId": "91650000MA77X8TQ31"},
+                    "creditorAccount": "4563510100892233110",
                     "amount": {"amount": "2500.00", "currency": "CNY"},
                     "endToEndId": "REPLICA-1",
                 },

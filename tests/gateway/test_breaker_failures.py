@@ -21,7 +21,7 @@ from gateway.errors import (
 from gateway.resilience import GuardSettings, SourceGuard, failed_reply, registry, upstream_failed
 from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.sandbox import FaultConfig, SandboxServer, serve_sandbox
-from gateway.sdk.testing import execute
+from gateway.sdk.testing import execute, operator
 
 VERIFY = "query($input: VerifyInvoiceInput!) { verifyInvoice(input: $input) { result } }"
 COMPANIES = '{ companies(country: "KZ") { taxId } }'
@@ -49,14 +49,16 @@ async def test_a_hundred_bad_inputs_leave_the_tax_breaker_closed(sandbox: Sandbo
     async with tax.lifespan():
         codes: set[str] = set()
         for i in range(100):
-            result = await execute(tax, VERIFY, {"input": BAD_INPUTS[i % len(BAD_INPUTS)]})
+            result = await execute(tax, VERIFY, {"input": BAD_INPUTS[i % len(BAD_INPUTS)]}, who=operator())
             assert result.errors
             codes.update(str((e.extensions or {}).get("code")) for e in result.errors)
         assert codes == {"UPSTREAM_FAULT", "BAD_USER_INPUT"}
         [guard] = [g for g in registry().guards() if g.name == "tax"]
         assert guard.breaker.state.value == "closed"
         assert guard.breaker.opened_count == 0
-        assert (await execute(tax, COMPANIES)).errors is None  # and the system still answers everyone else
+        assert (
+            await execute(tax, COMPANIES, who=operator())
+        ).errors is None  # and the system still answers everyone else
 
 
 @pytest.mark.parametrize(
@@ -69,7 +71,7 @@ async def test_real_upstream_failures_still_open_it(sandbox: SandboxServer, faul
     async with tax.lifespan():
         sandbox.faults.reconfigure(faults)
         for _ in range(3):
-            assert (await execute(tax, COMPANIES)).errors
+            assert (await execute(tax, COMPANIES, who=operator())).errors
         [guard] = [g for g in registry().guards() if g.name == "tax"]
         assert guard.breaker.state.value == "open"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import stat
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from gateway.cli import _verify_command
+from gateway.cli import _verify_command, main
 from gateway.demo import demo_audit_key, demo_audit_overrides, sandbox_port
 from gateway.sdk.sandbox import free_port
 
@@ -24,6 +25,18 @@ def test_sandbox_ports_keep_their_offset_beside_the_gateway_port() -> None:
     assert [sandbox_port(p, 5000) for p in (4101, 4107)] == [5101, 5107]
     assert sandbox_port(4101, 0) == sandbox_port(4101, None) == 0  # ephemeral
     assert sandbox_port(4107, 65500) == 0  # past the last port: ephemeral rather than an error
+
+
+def test_a_taken_sandbox_port_falls_back_to_an_ephemeral_one() -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        gateway = busy - 101
+        if gateway <= 0:
+            pytest.skip("the OS gave a port too low to sit at a sandbox offset")
+        assert sandbox_port(4101, gateway) == 0
+        assert sandbox_port(4102, gateway) in (busy + 1, 0)  # free (or, rarely, someone else's)
 
 
 def test_the_demo_audit_key_is_created_private_once_and_then_reused(tmp_path: Path) -> None:
@@ -40,14 +53,6 @@ def test_a_demo_on_another_port_keeps_its_own_audit_log(tmp_path: Path) -> None:
     assert default["audit.signing_key"] == other["audit.signing_key"]
 
 
-async def _run(*args: str, cwd: Path) -> tuple[int, str]:
-    proc = await asyncio.create_subprocess_exec(
-        SILKGRAPH, *args, cwd=cwd, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
-    )
-    out, _ = await proc.communicate()
-    return proc.returncode or 0, out.decode()
-
-
 async def _until_listening(client: httpx.AsyncClient) -> None:
     """The banner comes just before uvicorn binds: wait for the socket (bounded by the test's timeout)."""
     while True:
@@ -61,7 +66,9 @@ async def _until_listening(client: httpx.AsyncClient) -> None:
 
 @pytest.mark.slow
 @pytest.mark.timeout(180)
-async def test_after_a_demo_the_audit_log_verifies_tails_and_proves(tmp_path: Path) -> None:
+async def test_after_a_demo_the_audit_log_verifies_tails_and_proves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     port = free_port()
     demo = await asyncio.create_subprocess_exec(
         SILKGRAPH,
@@ -90,12 +97,13 @@ async def test_after_a_demo_the_audit_log_verifies_tails_and_proves(tmp_path: Pa
         await demo.wait()
     text = "".join(banner)
     assert _verify_command(port) in text and "export PATH=" in text
+    # the audit commands, in this process (a thread: they run their own event loop) from the demo's directory
+    monkeypatch.chdir(tmp_path)
     store = f"sqlite:///{tmp_path}/var/demo-{port}/audit.sqlite3"
-    code, out = await _run(
-        "audit", "--store", store, "verify", "--checkpoints-dir", f"var/demo-{port}/checkpoints", cwd=tmp_path
-    )
-    assert code == 0 and "OK: 3 records" in out and "NOT checked" not in out, out
-    code, out = await _run("audit", "--store", store, "tail", "-n", "1", cwd=tmp_path)
-    assert code == 0 and '"seq":2' in out
-    code, out = await _run("audit", "--store", store, "prove", "--seq", "0", cwd=tmp_path)
-    assert code == 0 and '"size": 3' in out
+    verify = ["audit", "--store", store, "verify", "--checkpoints-dir", f"var/demo-{port}/checkpoints"]
+    assert await asyncio.to_thread(main, verify) == 0
+    assert await asyncio.to_thread(main, ["audit", "--store", store, "tail", "-n", "1"]) == 0
+    assert await asyncio.to_thread(main, ["audit", "--store", store, "prove", "--seq", "0"]) == 0
+    out, err = capsys.readouterr()
+    assert "OK: 3 records" in err and "NOT checked" not in err, err
+    assert '"seq":2' in out and '"size": 3' in out

@@ -55,7 +55,8 @@ QUERIES = (
         [
             QUERY,
             "{ shipment(awb: $awb) { awb } }",
-            "query($awb: AWB!) { shipment(awb: $awb) { awb duty } }",
+            "query($awb: ID!) { shipment(awb: $awb) { awb duty } }",
+            'query($awb: ID = "999-12345675") { shipment(awb: $awb) { awb } }',
             "mutation { x }",
             "subscription { x }",
             "{ __typename }",
@@ -290,3 +291,11 @@ def test_a_lone_surrogate_is_a_400(live: tuple[Gateway, httpx.Client], field: st
     response = client.post("/graphql", content=json.dumps(body).encode(), headers={"content-type": "application/json"})
     assert response.status_code == 400
     assert "lone UTF-16 surrogate" in response.json()["errors"][0]["message"]
+
+
+def test_a_number_too_long_to_convert_is_a_400_saying_so(live: tuple[Gateway, httpx.Client]) -> None:
+    _, client = live
+    body = b'{"query": "{ __typename }", "variables": {"n": ' + b"9" * 5000 + b"}}"
+    response = client.post("/graphql", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 400
+    assert "more than 4300 digits" in response.json()["errors"][0]["message"]

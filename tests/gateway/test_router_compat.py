@@ -50,6 +50,8 @@ def test_the_router_config_names_every_subgraph_at_its_port() -> None:
     assert config["supergraph"]["path"] == "/graphql"
     removed = [h["remove"]["named"] for h in config["headers"]["all"]["request"] if "remove" in h]
     assert "x-agency-id" in removed  # clients never choose their own tenant
+    # the coprocessor signs the verified principal for the subgraphs (examples/router/coprocessor.py)
+    assert config["coprocessor"]["subgraph"]["all"]["request"] == {"headers": True, "body": True, "context": True}
     settings = load_settings(ROUTER / "subgraphs.toml")
     assert set(settings.adapters) == set(supergraph_urls())
 

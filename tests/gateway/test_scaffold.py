@@ -36,7 +36,7 @@ def test_new_adapter_scaffolds_a_package_that_passes_its_own_tests(tmp_path: Pat
         check=False,
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
-    assert "9 passed" in run.stdout
+    assert "10 passed" in run.stdout  # the contract (with its authorization-rule check) and packaging
     assert "silkgraph adapters:" in run.stdout  # the pytest11 entry point loaded the silkgraph plugin
 
 

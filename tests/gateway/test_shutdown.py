@@ -35,19 +35,27 @@ SERVER = textwrap.dedent(
         await send({"type": "http.response.body", "body": b"up"})
 
     grace = float(sys.argv[2])
-    asyncio.run(GracefulServer(graceful_config(app, "127.0.0.1", int(sys.argv[1]), grace), grace).serve())
+    if sys.argv[3] == "graceful":  # `silkgraph serve`
+        asyncio.run(GracefulServer(graceful_config(app, "127.0.0.1", int(sys.argv[1]), grace), grace).serve())
+    else:  # a `serve --workers N` worker: uvicorn's own server, the watchdog in the app
+        import uvicorn
+        from gateway.shutdown import with_shutdown_watchdog
+
+        config = graceful_config(with_shutdown_watchdog(app, grace), "127.0.0.1", int(sys.argv[1]), grace)
+        asyncio.run(uvicorn.Server(config).serve())
     """
 )
 
 
-def _start(port: int, grace: float) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-c", SERVER, str(port), str(grace)], cwd=ROOT)
+def _start(port: int, grace: float, kind: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-c", SERVER, str(port), str(grace), kind], cwd=ROOT)
 
 
 @pytest.mark.timeout(60)
-async def test_a_hung_shutdown_ends_when_the_grace_runs_out() -> None:
+@pytest.mark.parametrize("kind", ["graceful", "worker"])
+async def test_a_hung_shutdown_ends_when_the_grace_runs_out(kind: str) -> None:
     port = free_port()
-    proc = _start(port, 1.0)
+    proc = _start(port, 1.0, kind)
     try:
         async with httpx.AsyncClient() as client:
             for _ in range(300):

@@ -11,9 +11,11 @@ from pathlib import Path
 import httpx
 from gateway.app import create_app
 from gateway.config import load_settings
+from gateway.policy.devkeys import DevKey
 from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.registry import available_adapters, load_adapter_class
 from gateway.sdk.sandbox import serve_sandbox
+from gateway.sdk.testing import bearer, partner
 
 QUERY = """{
   kzDeclaration(id: "KZ-ASTANA1-2026-0001") {
@@ -35,12 +37,15 @@ async def test_configured_partner_adapter_answers_through_the_gateway(tmp_path: 
         config = tmp_path / "silkgraph.toml"
         config.write_text(
             '[gateway]\nmode = "demo"\n\n[audit]\nstore = "memory"\n\n[adapters.reference]\n\n'
-            f'[adapters.kz_customs]\nurl = "{customs.url}"\n',
+            f'[adapters.kz_customs]\nurl = "{customs.url}"\n\n[auth]\ndemo_key_file = "{tmp_path / "dev.pem"}"\n',
             encoding="utf-8",
         )
         app = create_app(load_settings(config))
         async with serve_sandbox(lambda _: app) as gateway, httpx.AsyncClient(base_url=gateway.url) as client:
-            response = await client.post("/graphql", json={"query": QUERY})
+            # the agency that serves the declarant, with the customs read scope its rules ask for
+            who = bearer(partner("kz-trade-agency"), DevKey.load_or_create(tmp_path / "dev.pem"))
+            response = await client.post("/graphql", json={"query": QUERY}, headers=who)
+            anonymous = await client.post("/graphql", json={"query": QUERY})
             ready = (await client.get("/readyz")).json()
     assert response.status_code == 200
     assert response.json() == {
@@ -56,3 +61,4 @@ async def test_configured_partner_adapter_answers_through_the_gateway(tmp_path: 
         }
     }
     assert ready["sources"]["kz_customs"]["state"] == "up"
+    assert anonymous.json()["data"] == {"kzDeclaration": None}  # closed by default, partner subgraphs too

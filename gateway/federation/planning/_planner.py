@@ -3,8 +3,12 @@
 The planner walks the client operation type by type. Every field goes to the subgraph fetch that is already
 open at that point when that subgraph can resolve it; otherwise it opens (or joins) an **entity fetch** to a
 subgraph that can, keyed by one of the entity's ``@key``s, after adding that key's fields (and ``__typename``) to
-the parent fetch. ``@requires`` inputs are gathered first and sent in the representations; ``@provides`` lets a
-fetch resolve otherwise external fields; abstract types are expanded per concrete type each subgraph knows;
+the parent fetch. Which subgraph: the one the query graph (:mod:`.query_graph`) reaches in the fewest entity
+fetches from the current one (a key whose fields must first come from elsewhere costs those fetches too), then
+the one already asked at that path, then the one resolving most of the sub-selection itself. A field is planned
+against the type its own subgraph gives it (an object type there, abstract in the supergraph).
+``@requires`` inputs are gathered first and sent in the representations; ``@provides`` lets a fetch resolve
+otherwise external fields; abstract types are expanded per concrete type each subgraph knows;
 ``@interfaceObject`` targets get representations typed as the interface.
 
 Entity fetches are grouped per (subgraph, response path, parent fetch), so each entity level costs one

@@ -107,6 +107,18 @@ class AdapterContract:
         supergraph = check_composes(adapter, platform_subgraph_sdls(exclude=adapter.name, directory=folder))
         assert f'name: "{adapter.name}"' in supergraph
 
+    def test_contract_every_field_carries_an_authorization_rule(self) -> None:
+        """Silkgraph is closed by default: a field without @requiresScopes / @authenticated / @policy (or
+        ``@tag(name: "public")`` for reference data) would answer nobody."""
+        from gateway.federation.supergraph import load_supergraph
+        from gateway.policy.authz import require_rules
+
+        adapter = self.adapter_class()
+        folder = Path(self.platform_schema_dir) if self.platform_schema_dir else None
+        require_rules(
+            load_supergraph(check_composes(adapter, platform_subgraph_sdls(exclude=adapter.name, directory=folder)))
+        )
+
     def test_contract_entity_references_round_trip(self) -> None:
         samples = self._samples()
         self._run(lambda running: check_entities_round_trip(running.adapter, samples))

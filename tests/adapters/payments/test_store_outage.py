@@ -47,6 +47,20 @@ def _error(result: Any) -> tuple[str, str]:
     return error.extensions["code"], error.message
 
 
+async def _attempt_recorded(table: str, key: str) -> None:
+    """Wait (on the store itself, not through the proxy) until the payment's send attempt is recorded."""
+    import asyncpg
+
+    conn = await asyncpg.connect(_postgres_url())
+    try:
+        while True:  # a row in another process's table: polled, there is no event to wait on
+            if await conn.fetchval(f"SELECT attempts FROM {table} WHERE idem_key = $1", key):
+                return
+            await asyncio.sleep(0.01)
+    finally:
+        await conn.close()
+
+
 async def _settlements(rail: SandboxServer) -> dict[str, int]:
     return dict((await rail_ledger(rail))["settlements"])
 
@@ -85,7 +99,7 @@ async def test_a_payment_sent_while_the_store_went_away_settles_once(
         before = await _settlements(rail)
         rail.faults.reconfigure(FaultConfig(latency_ms=600, paths=(SEND,)))  # a slow rail: time to lose the store
         pending = asyncio.create_task(initiate(adapter, data, "store-lost"))
-        await asyncio.sleep(0.3)  # the claim and the attempt are recorded, the send is on its way
+        await _attempt_recorded(table, "store-lost")  # the claim and the attempt are in, the send is on its way
         proxy.set(Toxics(down=True))
         code, message = _error(await pending)
         assert code == "UPSTREAM_UNAVAILABLE"

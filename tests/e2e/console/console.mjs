@@ -14,7 +14,7 @@ try {
   await page.getByRole('button', { name: 'Use token' }).click();
   await page.waitForFunction(() => document.getElementById('log-status').textContent.startsWith('Log:'));
   const status = await page.textContent('#log-status');
-  await page.getByLabel('Principal').fill('anonymous');  // the recorded trade queries, not the console's own
+  await page.getByLabel('Principal').fill('e2e-operator');  // the recorded trade queries, not the console's own
   await page.getByRole('button', { name: 'Search' }).click();
   await page.waitForSelector('#results tbody tr');
   const rows = await page.locator('#results tbody tr').count();

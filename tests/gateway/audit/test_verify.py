@@ -192,3 +192,18 @@ def test_cli_export_filters_and_tail(log: tuple[Path, Path, str], capsys: pytest
     assert all(hashlib.sha256(b"\x00" + rfc8785.dumps(x["record"])).digest() for x in lines)
     assert main(["audit", "--store", f"sqlite:///{db}", "tail", "-n", "2"]) == 0
     assert [json.loads(line)["seq"] for line in capsys.readouterr().out.splitlines()] == [8, 9]
+
+
+def test_cli_export_shows_a_body_that_is_not_a_record_instead_of_failing(
+    log: tuple[Path, Path, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    import base64
+
+    db, _, _ = log
+    attacker = Attacker(db)
+    attacker.conn.execute("UPDATE audit_event SET body_jcs = X'7b7d5b' WHERE seq = 2")  # "{}[": not JSON
+    attacker.close()
+    assert main(["audit", "--store", f"sqlite:///{db}", "export", "--from-seq", "1"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["seq"] for line in lines] == list(range(1, COUNT))
+    assert lines[1]["record"] is None and base64.b64decode(lines[1]["body_base64"]) == b"{}["

@@ -28,6 +28,7 @@ def test_the_grammar_reaches_every_feature_in_the_slice() -> None:
     for feature in (
         "resolvable: false",
         '@key(fields: "id sku")',
+        '@key(fields: "ref { code }")',
         "@shareable",
         "@override(from:",
         'label: "percent(',

@@ -69,7 +69,7 @@ DELIVERY = {
     "contractId": "BC-2026-0001",
     "side": "B",
     "hsCode": "1001.99",
-    "quantity": "1000",
+    "quantity": "100",
     "deliveredOn": "2026-11-27",
     "mrn": "26KZ0101I000000502",
 }

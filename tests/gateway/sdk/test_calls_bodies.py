@@ -66,9 +66,11 @@ async def test_the_cap_is_an_adapter_option() -> None:
 
 
 async def test_a_reply_that_drips_ends_at_the_total_timeout() -> None:
-    async with legacy(total_timeout=0.5) as (_, client):
+    async with legacy(total_timeout=0.5, breaker_failures=1) as (_, client):
         with pytest.raises(httpx.ReadTimeout, match="total_timeout"):
             await client.get("/drip?every=0.02")
+        guard = guard_of(client)
+        assert guard is not None and guard.breaker.state.value == "open"  # a passed deadline is a failure
 
 
 async def test_zeeps_transport_refuses_a_bomb_from_a_plain_client(tmp_path: Path) -> None:

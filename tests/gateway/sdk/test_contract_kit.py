@@ -10,7 +10,7 @@ import pytest
 import strawberry
 from strawberry.types import Info
 
-from gateway.errors import BadUserInput
+from gateway.errors import BadUserInput, CompositionError
 from gateway.sdk.adapter import Adapter
 from gateway.sdk.context import SubgraphContext
 from gateway.sdk.schema import federation_schema
@@ -32,7 +32,7 @@ def _agency(info: Info[Any, Any]) -> str | None:
     return cast(SubgraphContext, info.context).agency
 
 
-@strawberry.federation.type(keys=["id"])
+@strawberry.federation.type(keys=["id"], authenticated=True)  # a rule: the gateway is closed by default
 class ToyThing:
     id: strawberry.ID
 
@@ -126,6 +126,14 @@ async def test_an_agency_that_sees_another_agencys_record_is_reported() -> None:
 async def test_an_error_without_a_code_is_reported() -> None:
     with pytest.raises(ContractViolation, match="INTERNAL_SERVER_ERROR"):
         await check_error_code(LeakyAdapter(), Probe(query='{ leakyThing(id: "x") { id } }'), "BAD_USER_INPUT")
+
+
+def test_a_field_without_an_authorization_rule_is_reported() -> None:
+    class LeakyContract(AdapterContract):
+        adapter_class = LeakyAdapter
+
+    with pytest.raises(CompositionError, match=r"LeakyThing\.id carries no authorization rule"):
+        LeakyContract().test_contract_every_field_carries_an_authorization_rule()
 
 
 async def test_an_entity_type_without_samples_is_reported() -> None:

@@ -12,6 +12,7 @@ from typing import Any, cast
 
 import strawberry
 from gateway.errors import BadUserInput
+from gateway.policy.scopes import CUSTOMS_READ
 from gateway.sdk.context import SubgraphContext
 from gateway.sdk.scalars import CountryCode, TaxId
 from gateway.sdk.schema import federation_schema
@@ -38,8 +39,11 @@ class KzRiskChannel(enum.Enum):
     RED = "RED"
 
 
+# Silkgraph is closed by default: every type and field declares who may read it (docs/security.md)
 @strawberry.federation.type(
-    keys=[Key(fields=FieldSet("country taxId"), resolvable=False)], description="A company (tax subgraph)."
+    keys=[Key(fields=FieldSet("country taxId"), resolvable=False)],
+    description="A company (tax subgraph).",
+    authenticated=True,
 )
 class Company:
     country: CountryCode
@@ -53,7 +57,11 @@ class Country:
     code: CountryCode
 
 
-@strawberry.federation.type(keys=["id"], description="A customs declaration lodged in Kazakhstan (ASTANA-1).")
+@strawberry.federation.type(
+    keys=["id"],
+    description="A customs declaration lodged in Kazakhstan (ASTANA-1).",
+    requires_scopes=[[CUSTOMS_READ]],
+)
 class KzDeclaration:
     id: strawberry.ID
     procedure: str = strawberry.field(description="Customs procedure, e.g. EK-10 export, IM-40 import.")
@@ -97,12 +105,14 @@ async def kz_declarations(info: Info[Any, Any]) -> list[KzDeclaration]:
 
 @strawberry.type
 class Query:
-    kz_declaration: KzDeclaration | None = strawberry.field(
+    kz_declaration: KzDeclaration | None = strawberry.federation.field(
         resolver=kz_declaration,
+        requires_scopes=[[CUSTOMS_READ]],
         description="One Kazakh customs declaration; null when it does not exist or is not yours.",
     )
-    kz_declarations: list[KzDeclaration] = strawberry.field(
+    kz_declarations: list[KzDeclaration] = strawberry.federation.field(
         resolver=kz_declarations,
+        requires_scopes=[[CUSTOMS_READ]],
         description="Every Kazakh customs declaration the caller may see.",
     )
 
