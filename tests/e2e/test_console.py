@@ -28,6 +28,8 @@ from gateway.sdk.testing import bearer, operator
 from tests.e2e.npm import npm_install
 
 REQUEST_ID = "support-ticket-4711"
+#: who makes the recorded operations (console.mjs searches by this principal)
+TRADER = "e2e-operator"
 QUERY = '{ vehicle(vin: "LSVAM418XP2184847") { vin manufacturer } countries { code } }'
 
 HERE = Path(__file__).parent / "console"
@@ -89,7 +91,7 @@ async def test_an_auditor_searches_opens_a_waterfall_sees_lineage_verification_a
     auditor = key.token(subject="auditor-1", roles=["auditor"], scopes=["audit:read"])
     screenshot = tmp_path / "waterfall.png"
     async with vehicles_gateway(settings) as client:
-        out, err, code = await _drive(client, auditor, screenshot, node, bearer(operator(), key))
+        out, err, code = await _drive(client, auditor, screenshot, node, bearer(operator(TRADER), key))
     assert code == 0, err.decode()[-3000:]
     _check(json.loads(out.decode().strip().splitlines()[-1]), screenshot)
 
@@ -114,7 +116,9 @@ async def _drive(
     for _ in range(3):
         assert (await client.post("/graphql", json={"query": QUERY}, headers=caller)).status_code == 200
     for _ in range(100):  # a long result list: the opened record must still be in view
-        assert (await client.post("/graphql", json={"query": "{ countries { code } }"})).status_code == 200
+        assert (
+            await client.post("/graphql", json={"query": "{ countries { code } }"}, headers=caller)
+        ).status_code == 200
     quoted = await client.post("/graphql", json={"query": QUERY}, headers={**caller, "x-request-id": REQUEST_ID})
     assert quoted.headers["x-request-id"] == REQUEST_ID
     base = str(client.base_url).rstrip("/")
