@@ -115,7 +115,11 @@ async def test_the_webhook_refuses_what_is_not_a_notification(
     cargo: CargoAdapter, webhook: SandboxServer, body: bytes, content_type: str, status: int
 ) -> None:
     async with httpx.AsyncClient(base_url=webhook.url) as client:
-        reply = await client.post("/notifications", content=body, headers={"Content-Type": content_type})
+        reply = await client.post(
+            "/notifications",
+            content=body,
+            headers={"Content-Type": content_type, "Authorization": f"Bearer {cargo.notification_key()}"},
+        )
     assert reply.status_code == status
     assert reply.json()["@type"] == "api:Error"
     assert len(cargo.notifications) == 0
