@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from adapters.cargo.jsonld import API, JsonLdError, Node, compact_iri, normalise
+from gateway.errors import SilkgraphError
 
 __all__ = ["Notification", "NotificationInbox", "webhook_app"]
 
@@ -125,6 +126,8 @@ def webhook_app(
         assert on_notification is not None
         try:
             await on_notification(notification)
+        except SilkgraphError as exc:  # the airline down, or an object that is not its own: the next one may do
+            log.warning("ONE Record notification %s not followed up: %s", notification.logistics_object, exc.message)
         except Exception:  # a notification that cannot be followed up must not take the endpoint down
             log.exception("could not follow up ONE Record notification %s", notification.logistics_object)
 

@@ -10,6 +10,8 @@ import pytest
 
 from adapters.cargo import CargoAdapter, create_one_record_app
 from adapters.cargo.jsonld import CARGO
+from adapters.cargo.model import Interface
+from gateway.errors import BadUserInput
 from gateway.sdk.sandbox import FaultConfig, SandboxConfig, SandboxServer, serve_sandbox
 from gateway.sdk.testing import execute, operator
 
@@ -147,3 +149,14 @@ async def test_a_booking_announces_its_new_shipment(cargo: CargoAdapter, webhook
     assert note.event_type == "LOGISTICS_OBJECT_CREATED"
     assert note.logistics_object.endswith(f"/logistics-objects/shipment-{awb}")
     assert note.logistics_event is None
+
+
+async def test_a_notification_is_resolved_only_against_the_airline_itself(
+    cargo: CargoAdapter, airline: SandboxServer
+) -> None:
+    client = cargo.airlines().client(Interface.ONE_RECORD)
+    assert await client.awb_of(f"{airline.url}/logistics-objects/shipment-999-12345675") == "999-12345675"
+    assert await client.awb_of(f"{airline.url}/logistics-objects/waybill-999-12345675") == "999-12345675"
+    for foreign in ("http://169.254.169.254/logistics-objects/x", f"{airline.url}/subscriptions"):
+        with pytest.raises(BadUserInput, match="not a logistics object of this airline"):
+            await client.awb_of(foreign)
