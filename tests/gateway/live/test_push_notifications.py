@@ -9,7 +9,9 @@ No poller runs here (``poll_seconds`` 0): what arrives came by push.
 from __future__ import annotations
 
 import asyncio
+import secrets
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -23,6 +25,7 @@ from adapters.cargo.one_record_sandbox import TOKEN_PATH
 from adapters.credentials import ClientCredentialsAuth, demo_client
 from tests.gateway.live.client import WsClient, connect
 from tests.gateway.live.platform import LiveGateway, live_gateway
+from tests.services import redis_url
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -123,3 +126,26 @@ async def test_only_adapters_with_a_webhook_have_an_endpoint(pushed: LiveGateway
     async with httpx.AsyncClient(base_url=pushed.url, timeout=30) as http:
         reply = await http.post("/webhooks/customs/notifications", json=NOTE)
     assert reply.status_code == 404
+
+
+@pytest.mark.redis
+async def test_a_notification_received_by_one_replica_reaches_a_subscriber_on_another(tmp_path: Path) -> None:
+    shared = {
+        "gateway.subscriptions.store": redis_url(),
+        "gateway.subscriptions.channel_prefix": f"push{secrets.token_hex(4)}:",
+    }
+    async with (
+        live_gateway(tmp_path / "a", names=("cargo",), **shared) as a,
+        live_gateway(tmp_path / "b", names=("cargo",), **shared) as b,
+        connect(b.ws_url) as ws_b,
+    ):
+        _, mine, _ = await _awbs(a)
+        await a.adapter("cargo").subscribe(subscriber=a.url, callback_url=a.url + HOOK)  # A's airline pushes to A
+        on_b = WsClient(ws_b)
+        assert (await on_b.init(b.token(agency="qingdao-broker")))["type"] == "connection_ack"
+        await on_b.subscribe("b", WATCH, {"awb": mine})
+        async with asyncio.timeout(30):
+            await b.adapter("cargo").events.until_subscribers("cargo.milestone", 1)
+        await _airline_event(a, mine)
+        got = (await on_b.next_of("b", within=30))["payload"]["data"]["shipmentMilestones"]
+    assert got["awb"] == mine and got["source"].startswith(f"one-record:LogisticsEvent:OSI:{mine}:")
