@@ -32,6 +32,7 @@ __all__ = [
     "client_credentials_auth",
     "demo_api_key",
     "demo_client",
+    "is_loopback",
 ]
 
 API_KEY_HEADER = "X-API-Key"
@@ -50,8 +51,12 @@ def demo_client(system: str) -> tuple[str, str]:
     return f"silkgraph-{system}", f"{system}-sandbox-demo-secret"
 
 
-def _loopback(url: str | None) -> bool:
+def is_loopback(url: str | None) -> bool:
+    """``url`` is on the loopback interface (a sandbox), where demo credentials are allowed."""
     return url is not None and urlsplit(url).hostname in _LOOPBACK
+
+
+_loopback = is_loopback
 
 
 def _refused(service: str) -> UpstreamFault:

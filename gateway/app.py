@@ -48,6 +48,7 @@ from gateway.sdk.calls import LEGACY_CALLS
 from gateway.sdk.context import ANONYMOUS, RequestContext, _reset_current, _set_current
 from gateway.sdk.registry import make_adapter
 from gateway.telemetry import Telemetry
+from gateway.webhooks import webhook_routes
 
 __all__ = ["create_app"]
 
@@ -376,6 +377,7 @@ def create_app(
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics_endpoint, methods=["GET"]),
+        *webhook_routes(_current),
     ]
     if subscriptions.enabled:  # graphql-ws on the same path (no WebSocket route at all when live data is off)
         routes.insert(1, WebSocketRoute("/graphql", graphql_ws_endpoint(_live_service)))

@@ -5,6 +5,11 @@ system, ``airlines`` — AWB prefix → ``"one-record"`` | ``"cargo-xml"`` (defa
 "784": "cargo-xml"}``), and the resilience options every adapter shares (``retry_attempts``, ``retry_max_delay``,
 breaker, bulkhead, retry budget: docs/resilience.md). Each airline interface is its own source, with its own
 breaker and retry budget.
+
+ONE Record notifications arrive at the gateway's ``POST /webhooks/cargo/notifications``; the airline authenticates
+with ``Authorization: Bearer <key>``, the key being ``[adapters.cargo.credentials] notification_key`` (e.g.
+``{ env = "SILKGRAPH_CARGO_NOTIFICATION_KEY" }``). A ONE Record server on loopback (the sandbox) without one gets
+the demo key ``cargo-notifications-sandbox-demo-key``; anywhere else the endpoint refuses to start without it.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import logging
 import ssl
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
@@ -31,8 +37,8 @@ from adapters.cargo.one_record_client import OneRecordClient
 from adapters.cargo.one_record_sandbox import TOKEN_PATH, create_one_record_app
 from adapters.cargo.subgraph import build_schema
 from adapters.cargo.transport import SERVICE
-from adapters.cargo.webhook import NotificationInbox, webhook_app
-from adapters.credentials import api_key_auth, client_credentials_auth
+from adapters.cargo.webhook import Notification, NotificationInbox, webhook_app
+from adapters.credentials import api_key_auth, client_credentials_auth, demo_api_key, is_loopback
 from gateway.errors import ConfigError, SilkgraphError, UpstreamUnavailable
 from gateway.sdk.adapter import Adapter, AdapterSettings, Health, HealthState, SandboxSpec
 from gateway.sdk.calls import legacy_http_client
@@ -40,6 +46,8 @@ from gateway.sdk.context import RequestContext
 from gateway.sdk.retry import ReadRetry
 
 __all__ = ["CargoAdapter"]
+
+log = logging.getLogger("silkgraph.cargo")
 
 
 @functools.cache
@@ -83,6 +91,8 @@ class CargoAdapter(Adapter):
         self.airports: frozenset[str] | None = None
         self._one_record: OneRecordClient | None = None
         self._cargo_xml: CargoXmlClient | None = None
+        self.watcher = MilestoneWatcher(self.airlines, lambda: self.events, poll_seconds=self.poll_seconds)
+        self._webhook: Starlette | None = None
 
     def build_schema(self) -> strawberry.federation.Schema:
         return build_schema()
@@ -120,8 +130,7 @@ class CargoAdapter(Adapter):
                 self._cargo_xml = CargoXmlClient(http, retry=self.retry)
             self.airports = await asyncio.to_thread(_load_airports)
             if self.poll_seconds > 0 and (self._one_record or self._cargo_xml):
-                watcher = MilestoneWatcher(self.airlines, lambda: self.events, poll_seconds=self.poll_seconds)
-                task = asyncio.create_task(watcher.run(), name="cargo-milestones")
+                task = asyncio.create_task(self.watcher.run(), name="cargo-milestones")
                 stack.push_async_callback(_cancel, task)
             try:
                 yield
@@ -149,9 +158,34 @@ class CargoAdapter(Adapter):
         state = HealthState.DOWN if len(down) == len(sources) else HealthState.DEGRADED
         return Health(state=state, detail=f"unreachable: {', '.join(down)}", sources=sources)
 
-    def webhook_app(self) -> Starlette:
-        """The ASGI app receiving ONE Record notifications (``POST /notifications``); mount it on the gateway."""
-        return webhook_app(self.notifications)
+    def notification_key(self) -> str | None:
+        """The bearer key airlines must send with notifications (the demo key for a loopback sandbox; else none)."""
+        key = self.settings.credentials.get("notification_key")
+        if key:
+            return str(key)
+        return demo_api_key("cargo-notifications") if is_loopback(self.settings.url) else None
+
+    async def on_notification(self, notification: Notification) -> None:
+        """A ``LOGISTICS_EVENT_RECEIVED`` about a Waybill/Shipment becomes its milestone on the event bus."""
+        if notification.event_type != "LOGISTICS_EVENT_RECEIVED" or self._one_record is None:
+            return
+        awb = await self._one_record.awb_of(notification.logistics_object)
+        if self.interfaces.get(awb[:3]) is not Interface.ONE_RECORD:
+            return  # an AWB this interface does not serve for the platform
+        await self.watcher.follow(awb)
+
+    def webhook_app(self) -> Starlette | None:
+        """The ASGI app receiving ONE Record notifications (``POST /notifications``); the gateway mounts it.
+
+        None (no endpoint: fail closed) until ``credentials.notification_key`` is set for a non-loopback airline.
+        """
+        if self._webhook is None:
+            key = self.notification_key()
+            if key is None:
+                log.warning("ONE Record notifications are refused: set adapters.cargo.credentials.notification_key")
+                return None
+            self._webhook = webhook_app(self.notifications, key=key, on_notification=self.on_notification)
+        return self._webhook
 
     async def subscribe(self, *, subscriber: str, callback_url: str, topic: str = CARGO + "Shipment") -> str:
         """Ask the ONE Record airline to notify ``callback_url`` about every ``topic`` object."""

@@ -5,6 +5,10 @@ the shipment; both reach the platform as the normalised timeline of :class:`~ada
 :class:`MilestoneWatcher` reads every connected airline's listing every ``poll_seconds`` (with the platform's
 own view, no agency: tenancy is applied per subscriber when the event is delivered) and publishes each status it
 has not seen before as a ``cargo.milestone`` event whose lineage names the airline message it came from.
+
+ONE Record airlines also *push*: a ``LOGISTICS_EVENT_RECEIVED`` notification names the shipment, and
+:meth:`MilestoneWatcher.follow` reads that one shipment at once. Push and poll share one record of what has been
+published per AWB (under one lock), so a status seen both ways is published once.
 """
 
 from __future__ import annotations
@@ -49,23 +53,46 @@ class MilestoneWatcher:
         self._airlines = airlines
         self._bus = bus
         self.poll_seconds = poll_seconds
-        self._seen: dict[str, int] | None = None
+        #: per AWB, how many of its statuses have been published (or were there before watching began)
+        self._seen: dict[str, int] = {}
+        self._primed = False
+        self._lock = asyncio.Lock()
 
-    async def poll_once(self) -> list[LiveEvent]:
-        airlines = self._airlines()
-        listings = await airlines.listings(airlines.connected, None)
-        records = [r for found in listings.values() for r in found]
-        fresh: list[LiveEvent] = []
-        seen = self._seen if self._seen is not None else {}
-        for record in records:
-            known = seen.get(record.awb, 0)
-            if self._seen is not None:
-                fresh.extend(milestone_event(record, e) for e in record.events[known:])
-            seen[record.awb] = len(record.events)
-        self._seen = seen
+    async def _publish(self, fresh: list[LiveEvent]) -> list[LiveEvent]:
         for event in fresh:
             await self._bus().publish(event)
         return fresh
+
+    async def poll_once(self) -> list[LiveEvent]:
+        async with self._lock:
+            airlines = self._airlines()
+            listings = await airlines.listings(airlines.connected, None)
+            records = [r for found in listings.values() for r in found]
+            fresh: list[LiveEvent] = []
+            for record in records:
+                known = self._seen.get(record.awb)
+                if self._primed or known is not None:  # the first read only learns (AWBs pushed meanwhile aside)
+                    fresh.extend(milestone_event(record, e) for e in record.events[known or 0 :])
+                self._seen[record.awb] = len(record.events)
+            self._primed = True
+            return await self._publish(fresh)
+
+    async def follow(self, awb: str) -> list[LiveEvent]:
+        """An airline said ``awb`` has a new status: publish what has not been published yet.
+
+        An AWB never read before publishes only its newest status (the one the notification is about), not its
+        whole history.
+        """
+        async with self._lock:
+            found = (await self._airlines().waybills([awb], None)).get(awb)
+            if found is None or isinstance(found, Exception):
+                if isinstance(found, SilkgraphError):
+                    raise found
+                return []
+            known = self._seen.get(awb, max(len(found.events) - 1, 0))
+            fresh = [milestone_event(found, e) for e in found.events[known:]]
+            self._seen[awb] = max(known, len(found.events))
+            return await self._publish(fresh)
 
     async def run(self) -> None:
         while True:

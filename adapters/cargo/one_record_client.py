@@ -135,6 +135,29 @@ class OneRecordClient:
         )
         return str(reply.headers.get("location", ""))
 
+    async def awb_of(self, iri: str) -> str:
+        """The AWB of a Waybill or Shipment logistics object of this airline (a Shipment names its Waybill).
+
+        Only this airline's own objects are read: a notification cannot make the platform fetch another host.
+        """
+        base = str(self.http.base_url).rstrip("/")
+        if not iri.startswith(base + "/logistics-objects/"):
+            raise BadUserInput(
+                f"{iri!r} is not a logistics object of this airline ({base})", field="hasLogisticsObject"
+            )
+        node = _document(await read(self.http, iri, retry=self.retry, system=_SYSTEM, headers=self.headers))
+        if node.is_a("cargo:Shipment"):
+            waybill = node.node("cargo:waybill")
+            if waybill is None or waybill.id is None:
+                raise UpstreamProtocolError(f"{_SYSTEM} shipment {iri} names no cargo:waybill", service=SERVICE)
+            return await self.awb_of(waybill.id)
+        if not node.is_a("cargo:Waybill"):
+            raise BadUserInput(f"{iri!r} is a {node.types}, not a Waybill or Shipment", field="hasLogisticsObject")
+        try:
+            return f"{node.require('cargo:waybillPrefix')}-{node.require('cargo:waybillNumber')}"
+        except JsonLdError as exc:
+            raise UpstreamProtocolError(f"{_SYSTEM} waybill {iri}: {exc}", service=SERVICE) from None
+
     async def ping(self) -> str:
         reply = await request(self.http, "GET", "/", system=_SYSTEM, headers=self.headers)
         return _document(reply).text("api:hasSupportedApiVersion", "") or ""

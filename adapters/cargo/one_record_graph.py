@@ -138,6 +138,7 @@ def waybill(base: str, s: BookedShipment, carrier: str, shipper: str, consignee:
     shipment: dict[str, Any] = {
         "@id": shipment_id,
         "@type": "cargo:Shipment",
+        "cargo:waybill": {"@id": f"{base}/logistics-objects/waybill-{s.awb}"},
         "cargo:goodsDescription": s.goods,
         "cargo:totalGrossWeight": _value(s.weight_kg, "KGM"),
         "cargo:pieces": [

@@ -14,6 +14,7 @@ import httpx
 
 from adapters.cargo.one_record_graph import LD_CONTEXT
 from adapters.cargo.seed import AirlineBook, BookedShipment
+from adapters.credentials import demo_api_key
 
 __all__ = ["Publisher", "Subscription"]
 
@@ -39,6 +40,8 @@ class Publisher:
         #: every delivery attempt (callback URL, HTTP status or error name); ``delivered`` wakes waiters
         self.deliveries: list[tuple[str, int | str]] = []
         self.delivered = asyncio.Condition()
+        #: the sandbox airline authenticates to subscribers with the platform's demo notification key
+        self.headers = {"Content-Type": MEDIA_TYPE, "Authorization": f"Bearer {demo_api_key('cargo-notifications')}"}
 
     def subscribe(self, *, topic_type: str, topic: str, callback: str, agency: str | None) -> Subscription:
         sub = Subscription(
@@ -79,7 +82,7 @@ class Publisher:
                 client = client or httpx.AsyncClient(timeout=5.0)
                 for attempt in range(1, self.attempts + 1):
                     try:
-                        reply = await client.post(url, json=note, headers={"Content-Type": MEDIA_TYPE})
+                        reply = await client.post(url, json=note, headers=self.headers)
                     except httpx.HTTPError as exc:
                         outcome: int | str = type(exc).__name__
                     else:

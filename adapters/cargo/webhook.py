@@ -10,7 +10,10 @@ import asyncio
 import collections
 import dataclasses
 import datetime as dt
+import hmac
 import json
+import logging
+from collections.abc import Awaitable, Callable
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -18,8 +21,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from adapters.cargo.jsonld import API, JsonLdError, Node, compact_iri, normalise
+from gateway.errors import SilkgraphError
 
 __all__ = ["Notification", "NotificationInbox", "webhook_app"]
+
+log = logging.getLogger("silkgraph.cargo.webhook")
 
 MAX_BODY = 64 * 1024
 
@@ -62,7 +68,7 @@ class NotificationInbox:
             return list(self._items)
 
 
-_TITLES = {400: "Bad Request", 413: "Content Too Large", 415: "Unsupported Media Type"}
+_TITLES = {400: "Bad Request", 401: "Unauthorized", 413: "Content Too Large", 415: "Unsupported Media Type"}
 
 
 def _problem(status: int, message: str) -> Response:
@@ -72,7 +78,13 @@ def _problem(status: int, message: str) -> Response:
         "api:hasTitle": _TITLES[status],
         "api:hasErrorDetail": [{"@type": "api:ErrorDetail", "api:hasCode": str(status), "api:hasMessage": message}],
     }
-    return JSONResponse(body, status_code=status, media_type="application/ld+json")
+    headers = {"WWW-Authenticate": 'Bearer realm="one-record-notifications"'} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type="application/ld+json", headers=headers)
+
+
+def _authorised(request: Request, key: str) -> bool:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode(), key.encode())
 
 
 def read_notification(data: bytes) -> Notification:
@@ -97,8 +109,31 @@ def read_notification(data: bytes) -> Notification:
     )
 
 
-def webhook_app(inbox: NotificationInbox) -> Starlette:
+def webhook_app(
+    inbox: NotificationInbox,
+    *,
+    key: str,
+    on_notification: Callable[[Notification], Awaitable[None]] | None = None,
+) -> Starlette:
+    """``POST /notifications``; only a caller sending ``Authorization: Bearer <key>`` is heard (else 401).
+
+    ``on_notification`` runs in the background for every recorded notification (the airline gets its 204 at
+    once; ONE Record makes the publisher retry until accepted, so the answer must not wait for our follow-up).
+    """
+    pending: set[asyncio.Task[None]] = set()
+
+    async def follow_up(notification: Notification) -> None:
+        assert on_notification is not None
+        try:
+            await on_notification(notification)
+        except SilkgraphError as exc:  # the airline down, or an object that is not its own: the next one may do
+            log.warning("ONE Record notification %s not followed up: %s", notification.logistics_object, exc.message)
+        except Exception:  # a notification that cannot be followed up must not take the endpoint down
+            log.exception("could not follow up ONE Record notification %s", notification.logistics_object)
+
     async def notifications(request: Request) -> Response:
+        if not _authorised(request, key):
+            return _problem(401, "send the platform's notification key as Authorization: Bearer <key>")
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if kind not in ("application/ld+json", "application/json"):
             return _problem(415, f"send an api:Notification as application/ld+json, not {kind or 'nothing'}")
@@ -115,6 +150,10 @@ def webhook_app(inbox: NotificationInbox) -> Starlette:
         except JsonLdError as exc:
             return _problem(400, str(exc))
         await inbox.record(notification)
+        if on_notification is not None:
+            task = asyncio.create_task(follow_up(notification), name="cargo-notification")
+            pending.add(task)
+            task.add_done_callback(pending.discard)
         return Response(status_code=204)
 
     return Starlette(routes=[Route("/notifications", notifications, methods=["POST"])])

@@ -69,7 +69,9 @@ async def test_the_webhook_refuses_oversized_notifications(one_record: SandboxSe
     cargo = make_adapter(one_record, None)
     async with serve_sandbox(lambda _: cargo.webhook_app()) as hook, httpx.AsyncClient(base_url=hook.url) as client:
         reply = await client.post(
-            "/notifications", content=b"[" + b" " * 70_000 + b"]", headers={"Content-Type": "application/ld+json"}
+            "/notifications",
+            content=b"[" + b" " * 70_000 + b"]",
+            headers={"Content-Type": "application/ld+json", "Authorization": f"Bearer {cargo.notification_key()}"},
         )
     assert reply.status_code == 413
     assert len(cargo.notifications) == 0

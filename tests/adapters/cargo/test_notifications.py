@@ -10,6 +10,8 @@ import pytest
 
 from adapters.cargo import CargoAdapter, create_one_record_app
 from adapters.cargo.jsonld import CARGO
+from adapters.cargo.model import Interface
+from gateway.errors import BadUserInput
 from gateway.sdk.sandbox import FaultConfig, SandboxConfig, SandboxServer, serve_sandbox
 from gateway.sdk.testing import execute, operator
 
@@ -115,7 +117,11 @@ async def test_the_webhook_refuses_what_is_not_a_notification(
     cargo: CargoAdapter, webhook: SandboxServer, body: bytes, content_type: str, status: int
 ) -> None:
     async with httpx.AsyncClient(base_url=webhook.url) as client:
-        reply = await client.post("/notifications", content=body, headers={"Content-Type": content_type})
+        reply = await client.post(
+            "/notifications",
+            content=body,
+            headers={"Content-Type": content_type, "Authorization": f"Bearer {cargo.notification_key()}"},
+        )
     assert reply.status_code == status
     assert reply.json()["@type"] == "api:Error"
     assert len(cargo.notifications) == 0
@@ -143,3 +149,14 @@ async def test_a_booking_announces_its_new_shipment(cargo: CargoAdapter, webhook
     assert note.event_type == "LOGISTICS_OBJECT_CREATED"
     assert note.logistics_object.endswith(f"/logistics-objects/shipment-{awb}")
     assert note.logistics_event is None
+
+
+async def test_a_notification_is_resolved_only_against_the_airline_itself(
+    cargo: CargoAdapter, airline: SandboxServer
+) -> None:
+    client = cargo.airlines().client(Interface.ONE_RECORD)
+    assert await client.awb_of(f"{airline.url}/logistics-objects/shipment-999-12345675") == "999-12345675"
+    assert await client.awb_of(f"{airline.url}/logistics-objects/waybill-999-12345675") == "999-12345675"
+    for foreign in ("http://169.254.169.254/logistics-objects/x", f"{airline.url}/subscriptions"):
+        with pytest.raises(BadUserInput, match="not a logistics object of this airline"):
+            await client.awb_of(foreign)

@@ -34,7 +34,7 @@ ONTOLOGY = frozenset(
         *("movementTimestamp", "name", "numericalValue", "ofShipment", "otherIdentifierType", "otherIdentifiers"),
         *("partialEventIndicator", "partyDetails", "partyRole", "pieces", "recordingOrganization"),
         *("referredBookingOption", "sequenceNumber", "shipment", "textualValue", "totalGrossWeight"),
-        *("totalVolume", "transportIdentifier", "unit", "waybillNumber", "waybillPrefix", "waybillType"),
+        *("totalVolume", "transportIdentifier", "unit", "waybill", "waybillNumber", "waybillPrefix", "waybillType"),
         *("externalReferences", "documentType", "documentIdentifier", "ExternalReference"),
     }
 )
