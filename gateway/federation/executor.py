@@ -11,13 +11,25 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import dataclasses
 import time
 from collections.abc import Callable, Hashable, Mapping
-from typing import Any, Protocol
+from typing import Any
 
 from gateway import jsoncodec
 from gateway.errors import SilkgraphError, SubgraphError, to_graphql_extensions
+from gateway.federation.entity_batcher import _EntityBatcher
+from gateway.federation.execution_data import (
+    _as_input_error,
+    _collect,
+    _fingerprint,
+    _first_code,
+    _first_entity_field,
+    _merge,
+    _renamed,
+    _representation,
+    _top_level_keys,
+)
+from gateway.federation.execution_types import ExecutionOutcome, FetchRecord, Path, Transport
 from gateway.federation.plan import (
     Condition,
     Fetch,
@@ -25,7 +37,6 @@ from gateway.federation.plan import (
     Parallel,
     PlanNode,
     QueryPlan,
-    RequiresField,
     RequiresType,
     Sequence,
     is_mutation,
@@ -34,44 +45,6 @@ from gateway.sdk.context import RequestContext
 from gateway.telemetry import fetch_scope
 
 __all__ = ["ExecutionOutcome", "FetchRecord", "PlanExecutor", "Transport"]
-
-Path = list[str | int]
-
-
-class Transport(Protocol):
-    """One way of calling a subgraph (in-process or HTTP)."""
-
-    async def fetch(
-        self,
-        operation: str,
-        variables: Mapping[str, Any],
-        context: RequestContext,
-        operation_name: str | None = None,
-    ) -> Mapping[str, Any]:
-        """Return the GraphQL response (``data``/``errors``) or raise a :class:`SubgraphError`."""
-
-
-@dataclasses.dataclass(slots=True)
-class FetchRecord:
-    """What one subgraph fetch did — for the audit trail, metrics and tracing."""
-
-    service: str
-    path: tuple[str, ...]
-    entity: bool
-    representations: int
-    started: float
-    duration_ms: float
-    ok: bool
-    error_code: str | None = None
-    #: fetches sent in one request (entity fetches of one level, batched) share this number
-    call: int = 0
-
-
-@dataclasses.dataclass(slots=True)
-class ExecutionOutcome:
-    data: dict[str, Any]
-    errors: list[dict[str, Any]]
-    fetches: list[FetchRecord]
 
 
 class PlanExecutor:
@@ -391,280 +364,3 @@ class _Run:
             out["path"] = path
         out["extensions"] = extensions
         self.errors.append(out)
-
-
-class _EntityBatcher:
-    """Sends the entity fetches to one subgraph that become ready together as one request.
-
-    Flatten nodes on different paths of one level (``shipper`` and ``consignee``, say) are separate plan nodes;
-    when they start in the same event-loop turn they go out as one operation with aliased ``_entities`` fields
-    (``e0: _entities(representations: $r0) {...} e1: ...``), so a subgraph sees one call per level and its
-    DataLoaders batch across both.
-    """
-
-    def __init__(self, run: _Run, service: str) -> None:
-        self.run = run
-        self.service = service
-        self.pending: list[
-            tuple[Fetch, dict[str, Any], list[dict[str, Any]], tuple[str, ...], asyncio.Future[Any]]
-        ] = []
-        self._flushing: set[asyncio.Task[None]] = set()
-
-    async def submit(
-        self, fetch: Fetch, variables: dict[str, Any], representations: list[dict[str, Any]], path: tuple[str, ...]
-    ) -> Mapping[str, Any] | SilkgraphError:
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self.pending.append((fetch, variables, representations, path, future))
-        if len(self.pending) == 1:
-            task = asyncio.get_running_loop().create_task(self._flush())
-            self._flushing.add(task)
-            task.add_done_callback(self._flushing.discard)
-        result: Mapping[str, Any] | SilkgraphError = await future
-        return result
-
-    async def _flush(self) -> None:
-        await asyncio.sleep(0)  # siblings started in this turn join the batch
-        batch, self.pending = self.pending, []
-        try:
-            if len(batch) == 1 or any(not f.entity_selection for f, *_ in batch):
-                for fetch, variables, reps, path, future in batch:
-                    result = await self.run._call(fetch, {**variables, "representations": reps}, path, len(reps))
-                    future.set_result(result)
-                return
-            await self._send_combined(batch)
-        except BaseException as exc:  # never leave a waiter hanging
-            for *_, future in batch:
-                if not future.done():
-                    future.set_exception(exc)
-            if not isinstance(exc, Exception):
-                raise
-
-    async def _send_combined(
-        self, batch: list[tuple[Fetch, dict[str, Any], list[dict[str, Any]], tuple[str, ...], asyncio.Future[Any]]]
-    ) -> None:
-        definitions: dict[str, str] = {}
-        variables: dict[str, Any] = {}
-        fields: list[str] = []
-        for i, (fetch, fetch_variables, reps, _, _) in enumerate(batch):
-            for definition in fetch.variable_definitions:
-                definitions.setdefault(definition.split(":", 1)[0], definition)
-            variables.update(fetch_variables)
-            variables[f"r{i}"] = reps
-            body = "\n".join("    " + line for line in fetch.entity_selection)
-            fields.append(f"  e{i}: _entities(representations: $r{i}) {{\n{body}\n  }}")
-        header = ", ".join([*(f"$r{i}: [_Any!]!" for i in range(len(batch))), *definitions.values()])
-        operation = f"query({header}) {{\n" + "\n".join(fields) + "\n}"
-        combined = Fetch(
-            service=self.service,
-            operation=operation,
-            variable_usages=tuple(sorted(variables)),
-            requires=(),
-            id=batch[0][0].id,
-        )
-        total = sum(len(reps) for _, _, reps, _, _ in batch)
-        records: list[FetchRecord] = []
-        result = await self.run._call(combined, variables, batch[0][3], total, records)
-        # one record per batched fetch (lineage follows paths), all naming the one call they shared; the first
-        # stays the very record the call ran under, since the legacy calls it made point at that object
-        shared = records[0]
-        at = next(i for i, r in enumerate(self.run.fetches) if r is shared)
-        self.run.fetches[at + 1 : at + 1] = [
-            dataclasses.replace(shared, path=path, representations=len(reps)) for _, _, reps, path, _ in batch[1:]
-        ]
-        shared.representations = len(batch[0][2])
-        if isinstance(result, SilkgraphError):
-            for *_, future in batch:
-                future.set_result(result)
-            return
-        data = result.get("data")
-        errors = list(result.get("errors") or ())
-        for i, (*_, future) in enumerate(batch):
-            alias = f"e{i}"
-            mine = []
-            for err in errors:
-                err_path = err.get("path") if isinstance(err, dict) else None
-                if isinstance(err_path, list) and err_path and err_path[0] == alias:
-                    mine.append({**err, "path": ["_entities", *err_path[1:]]})
-                elif i == 0 and not (isinstance(err_path, list) and err_path and str(err_path[0]).startswith("e")):
-                    mine.append(err)  # errors without a batch path go to the first fetch
-            entities = data.get(alias) if isinstance(data, dict) else None
-            future.set_result({"data": {"_entities": entities} if isinstance(data, dict) else None, "errors": mine})
-
-
-# ---------------------------------------------------------------------------------------------- data helpers
-
-
-def _collect(
-    value: Any,
-    path: list[str],
-    at: Path,
-    requires: tuple[RequiresType, ...],
-    out: list[tuple[Path, dict[str, Any], RequiresType]],
-    depth: int = 0,
-) -> None:
-    """Every object at ``path`` (``@`` = each list element) whose ``__typename`` a requires type accepts."""
-    # walk the plain keys without recursion; recurse only into lists (each element has its own path)
-    while depth < len(path):
-        if value is None:
-            return
-        head = path[depth]
-        if head == "@":
-            if isinstance(value, list):
-                last = depth + 1 == len(path)
-                single = requires[0] if len(requires) == 1 else None
-                for i, item in enumerate(value):
-                    if last and single is not None and item.__class__ is dict:
-                        # the common case inline (a list of objects of one entity type): no call per element
-                        typename = item.get("__typename")
-                        if typename is None or typename in single.typenames:
-                            out.append(([*at, i], item, single))
-                        continue
-                    _collect(item, path, [*at, i], requires, out, depth + 1)
-            return
-        if not isinstance(value, dict) or head not in value:
-            return
-        value = value[head]
-        at = [*at, head]
-        depth += 1
-    if value is None:
-        return
-    if isinstance(value, list):
-        for i, item in enumerate(value):
-            _collect(item, path, [*at, i], requires, out, depth)
-        return
-    if isinstance(value, dict):
-        typename = value.get("__typename")
-        for req in requires:
-            if typename in req.typenames or (typename is None and len(requires) == 1):
-                out.append((at, value, req))
-                break
-
-
-_MISSING = object()
-
-
-def _representation(obj: dict[str, Any], req: RequiresType) -> dict[str, Any] | None:
-    rep: dict[str, Any] = {"__typename": req.typename}
-    for f in req.fields:
-        value = _read(obj, f)
-        if value is _MISSING or (value is None and f.name in req.key_fields):
-            return None
-        rep[f.name] = value
-    return rep
-
-
-def _read(obj: Any, f: RequiresField) -> Any:
-    if not isinstance(obj, dict) or f.data_key not in obj:
-        return _MISSING
-    value = obj[f.data_key]
-    if f.sub is None or value is None:
-        return value
-    if isinstance(value, list):
-        items = [_read_object(v, f.sub) for v in value]
-        return _MISSING if any(i is _MISSING for i in items) else items
-    return _read_object(value, f.sub)
-
-
-def _read_object(value: Any, fields: tuple[RequiresField, ...]) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, list):
-        items = [_read_object(v, fields) for v in value]
-        return _MISSING if any(i is _MISSING for i in items) else items
-    out: dict[str, Any] = {}
-    if isinstance(value, dict) and "__typename" in value:
-        out["__typename"] = value["__typename"]
-    for f in fields:
-        v = _read(value, f)
-        if v is _MISSING:
-            if f.type_condition is not None:
-                continue  # selected under a fragment for another type
-            return _MISSING
-        out[f.name] = v
-    return out
-
-
-def _renamed(value: Any, renames: tuple[tuple[str, str], ...]) -> Any:
-    """``value`` with the wire keys a fetch asked for under another name put back under their response keys
-    (object keys, and the elements of an error path)."""
-    table = dict(renames)
-
-    def walk(v: Any) -> Any:
-        if isinstance(v, dict):
-            return {table.get(k, k): walk(item) for k, item in v.items()}
-        if isinstance(v, list):
-            return [table.get(item, item) if isinstance(item, str) else walk(item) for item in v]
-        return v
-
-    return walk(value)
-
-
-def _merge(target: dict[str, Any], source: Mapping[str, Any], *, keep_typename: bool) -> None:
-    for key, value in source.items():
-        if key == "__typename" and keep_typename and "__typename" in target:
-            continue
-        existing = target.get(key)
-        if isinstance(existing, dict) and isinstance(value, dict):
-            _merge(existing, value, keep_typename=keep_typename)
-        elif isinstance(existing, list) and isinstance(value, list) and len(existing) == len(value):
-            for i, item in enumerate(value):
-                if isinstance(existing[i], dict) and isinstance(item, dict):
-                    _merge(existing[i], item, keep_typename=keep_typename)
-                else:
-                    existing[i] = item
-        else:
-            target[key] = value
-
-
-def _fingerprint(rep: dict[str, Any]) -> Hashable:
-    """An identity for deduplicating representations: a tuple for flat ones, canonical JSON for nested ones.
-
-    Representations are built field by field in the requires' order with ``__typename`` first, so within one
-    entity fetch (one requires selection per type) their values alone tell them apart: no sorting, no keys.
-    """
-    values = tuple(rep.values())
-    try:
-        hash(values)
-    except TypeError:
-        return jsoncodec.dumps_sorted(rep)
-    return values
-
-
-def _as_input_error(err: Any) -> Any:
-    """A subgraph's variable-coercion error (graphql-js/-core word it ``Variable '$x' ...``) is the client's input."""
-    if not isinstance(err, dict) or not str(err.get("message", "")).startswith("Variable '$"):
-        return err
-    raw = err.get("extensions")
-    extensions: dict[str, Any] = raw if isinstance(raw, dict) else {}
-    if "code" in extensions:
-        return err
-    return {**err, "extensions": {**extensions, "code": "BAD_USER_INPUT"}}
-
-
-def _first_code(errors: Any) -> str | None:
-    for err in errors if isinstance(errors, list) else ():
-        ext = err.get("extensions") if isinstance(err, dict) else None
-        if isinstance(ext, dict) and isinstance(ext.get("code"), str):
-            return str(ext["code"])
-    return "SUBGRAPH_ERROR"
-
-
-def _top_level_keys(operation: str) -> list[str]:
-    """Response keys of a root fetch's top-level fields (for errors when the whole fetch fails)."""
-    keys: list[str] = []
-    depth = 0
-    for line in operation.splitlines():
-        stripped = line.strip()
-        if depth == 1 and stripped and not stripped.startswith(("}", "...")):
-            token = stripped.split("(")[0].split(" ")[0].split("{")[0]
-            keys.append(token.rstrip(":"))
-        depth += line.count("{") - line.count("}")
-    return [k for k in keys if k and k != "__typename"]
-
-
-def _first_entity_field(operation: str) -> str | None:
-    for line in operation.splitlines()[3:]:
-        stripped = line.strip()
-        if stripped and not stripped.startswith(("...", "}", "__typename")):
-            return stripped.split("(")[0].split(" ")[0].split("{")[0].rstrip(":")
-    return None

@@ -1,0 +1,186 @@
+"""Data helpers of plan execution: collecting entity representations, merging results, re-pathing errors."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from typing import Any
+
+from gateway import jsoncodec
+from gateway.federation.execution_types import Path
+from gateway.federation.plan import RequiresField, RequiresType
+
+
+def _collect(
+    value: Any,
+    path: list[str],
+    at: Path,
+    requires: tuple[RequiresType, ...],
+    out: list[tuple[Path, dict[str, Any], RequiresType]],
+    depth: int = 0,
+) -> None:
+    """Every object at ``path`` (``@`` = each list element) whose ``__typename`` a requires type accepts."""
+    # walk the plain keys without recursion; recurse only into lists (each element has its own path)
+    while depth < len(path):
+        if value is None:
+            return
+        head = path[depth]
+        if head == "@":
+            if isinstance(value, list):
+                last = depth + 1 == len(path)
+                single = requires[0] if len(requires) == 1 else None
+                for i, item in enumerate(value):
+                    if last and single is not None and item.__class__ is dict:
+                        # the common case inline (a list of objects of one entity type): no call per element
+                        typename = item.get("__typename")
+                        if typename is None or typename in single.typenames:
+                            out.append(([*at, i], item, single))
+                        continue
+                    _collect(item, path, [*at, i], requires, out, depth + 1)
+            return
+        if not isinstance(value, dict) or head not in value:
+            return
+        value = value[head]
+        at = [*at, head]
+        depth += 1
+    if value is None:
+        return
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            _collect(item, path, [*at, i], requires, out, depth)
+        return
+    if isinstance(value, dict):
+        typename = value.get("__typename")
+        for req in requires:
+            if typename in req.typenames or (typename is None and len(requires) == 1):
+                out.append((at, value, req))
+                break
+
+
+_MISSING = object()
+
+
+def _representation(obj: dict[str, Any], req: RequiresType) -> dict[str, Any] | None:
+    rep: dict[str, Any] = {"__typename": req.typename}
+    for f in req.fields:
+        value = _read(obj, f)
+        if value is _MISSING or (value is None and f.name in req.key_fields):
+            return None
+        rep[f.name] = value
+    return rep
+
+
+def _read(obj: Any, f: RequiresField) -> Any:
+    if not isinstance(obj, dict) or f.data_key not in obj:
+        return _MISSING
+    value = obj[f.data_key]
+    if f.sub is None or value is None:
+        return value
+    if isinstance(value, list):
+        items = [_read_object(v, f.sub) for v in value]
+        return _MISSING if any(i is _MISSING for i in items) else items
+    return _read_object(value, f.sub)
+
+
+def _read_object(value: Any, fields: tuple[RequiresField, ...]) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        items = [_read_object(v, fields) for v in value]
+        return _MISSING if any(i is _MISSING for i in items) else items
+    out: dict[str, Any] = {}
+    if isinstance(value, dict) and "__typename" in value:
+        out["__typename"] = value["__typename"]
+    for f in fields:
+        v = _read(value, f)
+        if v is _MISSING:
+            if f.type_condition is not None:
+                continue  # selected under a fragment for another type
+            return _MISSING
+        out[f.name] = v
+    return out
+
+
+def _renamed(value: Any, renames: tuple[tuple[str, str], ...]) -> Any:
+    """``value`` with the wire keys a fetch asked for under another name put back under their response keys
+    (object keys, and the elements of an error path)."""
+    table = dict(renames)
+
+    def walk(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {table.get(k, k): walk(item) for k, item in v.items()}
+        if isinstance(v, list):
+            return [table.get(item, item) if isinstance(item, str) else walk(item) for item in v]
+        return v
+
+    return walk(value)
+
+
+def _merge(target: dict[str, Any], source: Mapping[str, Any], *, keep_typename: bool) -> None:
+    for key, value in source.items():
+        if key == "__typename" and keep_typename and "__typename" in target:
+            continue
+        existing = target.get(key)
+        if isinstance(existing, dict) and isinstance(value, dict):
+            _merge(existing, value, keep_typename=keep_typename)
+        elif isinstance(existing, list) and isinstance(value, list) and len(existing) == len(value):
+            for i, item in enumerate(value):
+                if isinstance(existing[i], dict) and isinstance(item, dict):
+                    _merge(existing[i], item, keep_typename=keep_typename)
+                else:
+                    existing[i] = item
+        else:
+            target[key] = value
+
+
+def _fingerprint(rep: dict[str, Any]) -> Hashable:
+    """An identity for deduplicating representations: a tuple for flat ones, canonical JSON for nested ones.
+
+    Representations are built field by field in the requires' order with ``__typename`` first, so within one
+    entity fetch (one requires selection per type) their values alone tell them apart: no sorting, no keys.
+    """
+    values = tuple(rep.values())
+    try:
+        hash(values)
+    except TypeError:
+        return jsoncodec.dumps_sorted(rep)
+    return values
+
+
+def _as_input_error(err: Any) -> Any:
+    """A subgraph's variable-coercion error (graphql-js/-core word it ``Variable '$x' ...``) is the client's input."""
+    if not isinstance(err, dict) or not str(err.get("message", "")).startswith("Variable '$"):
+        return err
+    raw = err.get("extensions")
+    extensions: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    if "code" in extensions:
+        return err
+    return {**err, "extensions": {**extensions, "code": "BAD_USER_INPUT"}}
+
+
+def _first_code(errors: Any) -> str | None:
+    for err in errors if isinstance(errors, list) else ():
+        ext = err.get("extensions") if isinstance(err, dict) else None
+        if isinstance(ext, dict) and isinstance(ext.get("code"), str):
+            return str(ext["code"])
+    return "SUBGRAPH_ERROR"
+
+
+def _top_level_keys(operation: str) -> list[str]:
+    """Response keys of a root fetch's top-level fields (for errors when the whole fetch fails)."""
+    keys: list[str] = []
+    depth = 0
+    for line in operation.splitlines():
+        stripped = line.strip()
+        if depth == 1 and stripped and not stripped.startswith(("}", "...")):
+            token = stripped.split("(")[0].split(" ")[0].split("{")[0]
+            keys.append(token.rstrip(":"))
+        depth += line.count("{") - line.count("}")
+    return [k for k in keys if k and k != "__typename"]
+
+
+def _first_entity_field(operation: str) -> str | None:
+    for line in operation.splitlines()[3:]:
+        stripped = line.strip()
+        if stripped and not stripped.startswith(("...", "}", "__typename")):
+            return stripped.split("(")[0].split(" ")[0].split("{")[0].rstrip(":")
+    return None
