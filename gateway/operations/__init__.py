@@ -1,7 +1,7 @@
 """The example operations: one named GraphQL operation per ``.graphql`` file in this package.
 
 Each file opens with comment lines saying what the operation shows and one line ``# variables: {...}`` (JSON)
-with variables that tell the seed story (``adapters/story.py``). They are what ``silkgraph demo`` lists, what
+with variables that tell the seed story (``adapters/story/``). They are what ``silkgraph demo`` lists, what
 GraphiQL opens as tabs, what the end-to-end tests run against every sandbox and what client tooling (GraphQL
 Code Generator) is checked against.
 """

@@ -1,6 +1,6 @@
 """Every built-in adapter meets the adapter contract (gateway.sdk.testing.AdapterContract).
 
-Adding an adapter is one class here: its samples are records of adapters/story.py that its sandbox seeds.
+Adding an adapter is one class here: its samples are records of adapters/story/ that its sandbox seeds.
 """
 
 from __future__ import annotations

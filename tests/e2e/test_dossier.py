@@ -1,6 +1,6 @@
 """The trade dossier end to end: every example operation through ``POST /graphql`` over every sandbox.
 
-The facts asserted are the seed story's (``adapters/story.py``), read back across systems: the gateway must join
+The facts asserted are the seed story's (``adapters/story/``), read back across systems: the gateway must join
 the tax register, customs, both cargo interfaces, the barter register and the vehicle-export system into one
 answer, fetch independent systems concurrently and batch each system's entity lookups into one call.
 """
