@@ -1,6 +1,6 @@
 """The payment idempotency store: (client, key) → fingerprint, status, MsgId, UETR, response.
 
-shared/reference/security.md §9. A row is inserted atomically as ``in_progress`` together with the MsgId and
+A row is inserted atomically as ``in_progress`` together with the MsgId and
 UETR derived for it, *before* anything is sent, so every resend reuses them and the rail's duplicate checks
 apply. Then:
 

@@ -1,6 +1,6 @@
 """Exactly-once payment initiation: idempotency key → one MsgId/UETR → at most one settlement.
 
-shared/reference/security.md §9 and §10. The MsgId and UETR are derived once and stored with the
+The MsgId and UETR are derived once and stored with the
 idempotency row before anything is sent. A send whose reply is lost (timeout, reset, truncated or garbled
 reply, 5xx) is an unknown outcome: the next step asks the rail with a pacs.028 and resends the *same*
 message (same MsgId, UETR and payload, BAH ``PssblDplct``) only when the rail answers that it never received

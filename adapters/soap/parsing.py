@@ -1,4 +1,4 @@
-"""Safe XML parsing for SOAP traffic in both directions (shared/reference/security.md §7).
+"""Safe XML parsing for SOAP traffic in both directions.
 
 Every SOAP document Silkgraph reads — a request reaching a sandbox, a reply reaching an adapter — goes through
 :func:`parse_document` first. It refuses, before any element is looked at:

@@ -9,7 +9,7 @@ __all__ = ["LimitSettings"]
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class LimitSettings:
-    """Request limits checked before validation (shared/reference/security.md §12)."""
+    """Request limits checked before validation."""
 
     max_body_bytes: int = 2_000_000
     max_document_chars: int = 15_000

@@ -1,7 +1,7 @@
 """Request limits that run before spec validation: one linear walk over the parsed document.
 
 graphql-core's validation (``OverlappingFieldsCanBeMerged`` above all) costs super-linear CPU on repeated fields
-and aliases, so every cap here is checked on the raw AST first (shared/reference/security.md §1.1). The walk:
+and aliases, so every cap here is checked on the raw AST first. The walk:
 
 * counts every field node (``__typename`` included), every alias, every directive and the root fields of each
   operation (aliases counted — ``a: x b: x`` is two root fields);

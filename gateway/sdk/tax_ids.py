@@ -1,4 +1,4 @@
-"""Taxpayer identifiers of the platform's countries (shared/reference/domain.md §3.3).
+"""Taxpayer identifiers of the platform's countries.
 
 python-stdnum checks the countries it knows (CN USCC, RU INN, BY UNP, IN GSTIN/PAN, PK CNIC, AZ, TR, EG); the
 check algorithms stdnum lacks (KZ BIN/IIN, UZ PINFL, IR national id) are written here from the reference.

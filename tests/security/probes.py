@@ -1,4 +1,4 @@
-"""Hostile requests (graphql-cop's probes and the shapes in shared/reference/security.md §3), each timed.
+"""Hostile requests (graphql-cop's probes and the classic GraphQL attack shapes), each timed.
 
 Run them against a loopback gateway with ``python -m tests.security.probes``; the test suite runs them too and
 prints "N rejected, slowest ..." in its summary. Times are reported, never asserted.

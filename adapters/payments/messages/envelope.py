@@ -9,7 +9,7 @@
 
 Both parts are bound to the kept ISO 20022 dataclasses (``pyiso20022``, xsdata) and checked against the
 schema facets (:mod:`.facets`). ``MsgDefIdr`` must name the Document's namespace. All XML is parsed with entity
-resolution, DTDs and network access off, and huge trees refused (shared/reference/security.md §7).
+resolution, DTDs and network access off, and huge trees refused.
 """
 
 from __future__ import annotations
