@@ -18,6 +18,12 @@ from gateway.federation.compose import SubgraphSource, compose
 HERE = Path(__file__).parent / "reference_composition"
 
 
+def ensure_installed() -> None:
+    """``npm ci`` the reference composition once (its node_modules stay out of the source tree's git)."""
+    if not (HERE / "node_modules").exists():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=HERE, check=True)
+
+
 def reference_errors(sources: list[SubgraphSource]) -> list[str] | None:
     """The reference's composition errors, or None when it composes."""
     payload = json.dumps([{"name": s.name, "url": s.url, "sdl": s.sdl} for s in sources])
@@ -34,8 +40,7 @@ def main() -> int:
     parser.add_argument("--worlds", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    if not (HERE / "node_modules").exists():
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=HERE, check=True)
+    ensure_installed()
     disagreements = 0
     for seed in range(args.seed, args.seed + args.worlds):
         sources = [
