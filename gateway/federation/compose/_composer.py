@@ -22,7 +22,7 @@ from graphql import DirectiveDefinitionNode, InputValueDefinitionNode, parse, pr
 from gateway.errors import CompositionError
 
 from ._fieldset import FieldSetCheck, check_field_sets, named_type
-from ._interfaces import check_interface_keys
+from ._interfaces import check_interface_keys, check_subgraph_implementations
 from ._merge import Merger
 from ._model import Kind, Subgraph, TypeDef
 from ._print import SupergraphDocument, SupergraphField, SupergraphType
@@ -88,6 +88,7 @@ def compose(subgraphs: Sequence[SubgraphSource]) -> str:
     by_name = {t.name: t for t in types}
     _add_interface_object_fields(merger, types, by_name)
     problems.extend(_check_implementations(types, by_name))
+    problems.extend(check_subgraph_implementations(parsed))
     problems.extend(check_interface_keys(parsed))
     problems.extend(_check_resolvable_entities(merger, checks))
     if len(parsed) == len(seen) and not any(t.fields for _, t in merger.by_name.get("Query", [])):

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from ._model import Kind, Subgraph
 
-__all__ = ["check_interface_keys"]
+__all__ = ["check_interface_keys", "check_subgraph_implementations"]
 
 
 def _normal(fieldset: str) -> str:
@@ -44,10 +44,17 @@ def check_interface_keys(subgraphs: Sequence[Subgraph]) -> list[str]:
             here = {t.name: t for t in subgraph.types.values() if t.kind is Kind.OBJECT and iface.name in t.interfaces}
             for key in iface.keys:
                 for name in sorted(here):
-                    if _normal(key.fields) not in {_normal(k.fields) for k in here[name].keys}:
+                    same = [k for k in here[name].keys if _normal(k.fields) == _normal(key.fields)]
+                    if not same:
                         problems.append(
                             f'subgraph "{subgraph.name}": @key(fields: "{key.fields}") on interface "{iface.name}" '
                             f'is missing on its implementation "{name}"; add the same @key to "{name}"'
+                        )
+                    elif key.resolvable and not any(k.resolvable for k in same):
+                        problems.append(
+                            f'subgraph "{subgraph.name}": @key(fields: "{key.fields}") on interface "{iface.name}" '
+                            f'is resolvable, so it must be on every implementation, but "{name}" declares it with '
+                            "resolvable: false"
                         )
             if any(k.resolvable for k in iface.keys):
                 missing = sorted(implementations.get(iface.name, set()) - set(here))
@@ -58,4 +65,25 @@ def check_interface_keys(subgraphs: Sequence[Subgraph]) -> list[str]:
                         f'supergraph; define them there (implementing "{iface.name}"), since it answers which '
                         "object an interface key stands for"
                     )
+    return problems
+
+
+def check_subgraph_implementations(subgraphs: Sequence[Subgraph]) -> list[str]:
+    """Within each subgraph, an object type declaring an interface has every field of it (GraphQL's own rule,
+    checked per subgraph: a subgraph that breaks it is not a valid schema, whatever the others define)."""
+    problems: list[str] = []
+    for subgraph in subgraphs:
+        for type_def in subgraph.types.values():
+            if type_def.kind is not Kind.OBJECT:
+                continue
+            for name in type_def.interfaces:
+                iface = subgraph.types.get(name)
+                if iface is None or iface.kind is not Kind.INTERFACE:
+                    continue
+                problems.extend(
+                    f'subgraph "{subgraph.name}": interface field {name}.{field} expected but {type_def.name} does '
+                    "not provide it"
+                    for field in iface.fields
+                    if field not in type_def.fields
+                )
     return problems

@@ -227,7 +227,9 @@ class Merger:
                     args.append(f"override: {quote(field.override)}")
                 if subgraph.name in used_overridden:
                     args.append("usedOverridden: true")
-                label = field.override_label if field.override is not None else labels.get(subgraph.name)
+                # a label moves a field only from a subgraph that defines it: overriding nothing, it is dropped
+                moves = field.override is not None and field.override in by_graph
+                label = field.override_label if moves else labels.get(subgraph.name)
                 if label is not None:
                     args.append(f"overrideLabel: {quote(label)}")
                 directives.append(f"@join__field({', '.join(args)})")

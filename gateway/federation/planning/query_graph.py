@@ -44,6 +44,18 @@ def top_fields(fieldset: str) -> frozenset[str]:
     return frozenset(s.name.value for s in selections if isinstance(s, FieldNode))
 
 
+@cache
+def _nested(fieldset: str) -> tuple[tuple[str, tuple[FieldNode, ...]], ...]:
+    """The top-level fields of a field set that select subfields, with those subfields."""
+    operation = parse("{" + fieldset + "}", no_location=True).definitions[0]
+    selections = getattr(operation, "selection_set").selections  # noqa: B009 - an OperationDefinitionNode
+    return tuple(
+        (s.name.value, tuple(c for c in s.selection_set.selections if isinstance(c, FieldNode)))
+        for s in selections
+        if isinstance(s, FieldNode) and s.selection_set is not None
+    )
+
+
 @dataclasses.dataclass(frozen=True)
 class Reach:
     """From one subgraph holding an object of ``type``: the subgraphs an entity fetch can reach (with the number
@@ -77,7 +89,8 @@ class QueryGraph:
     def __init__(self, supergraph: Supergraph, labels: frozenset[str] = frozenset()) -> None:
         self.sg = supergraph
         self.labels = labels
-        self._reach: dict[tuple[str, str, frozenset[str]], Reach] = {}
+        self._reach: dict[tuple[str, str, frozenset[str], bool], Reach] = {}
+        self._walking: set[tuple[str, str, frozenset[str], bool]] = set()
 
     # ---------------------------------------------------------------------------------------------- nodes
     def _type(self, name: str) -> GraphQLNamedType | None:
@@ -111,13 +124,28 @@ class QueryGraph:
         return out
 
     # ---------------------------------------------------------------------------------------------- reach
-    def reach(self, type_name: str, start: str, provided: frozenset[str] = frozenset()) -> Reach:
+    def reach(
+        self, type_name: str, start: str, provided: frozenset[str] = frozenset(), *, handed: bool = True
+    ) -> Reach:
         """Breadth-first over key edges from ``(type_name, start)``: round ``n`` adds the subgraphs whose key
-        fields were available after round ``n - 1``; a @requires field counts once its inputs are available."""
-        memo_key = (type_name, start, provided)
+        fields were available after round ``n - 1``; a @requires field counts once its inputs are available.
+
+        ``handed``: the object came to ``start`` by an entity fetch, so the fields of its keys there are known even
+        where ``start`` marks them ``@external``; an object reached by a field (from a root or another object) has
+        only what ``start`` itself resolves."""
+        memo_key = (type_name, start, provided, handed)
         found = self._reach.get(memo_key)
         if found is not None:
             return found
+        self._walking.add(memo_key)
+        try:
+            result = self._walk(type_name, start, provided, handed)
+        finally:
+            self._walking.discard(memo_key)
+        self._reach[memo_key] = result
+        return result
+
+    def _walk(self, type_name: str, start: str, provided: frozenset[str], handed: bool) -> Reach:
         graphs: dict[str, int] = {start: 0}
         fields: dict[str, tuple[int, str]] = {f: (0, start) for f in provided}
         pending: dict[str, list[tuple[int, str, str]]] = {}  # requires field set -> waiting (fetches, graph, field)
@@ -134,11 +162,13 @@ class QueryGraph:
         absorb(start, type_name, 0)
         # a subgraph gives back the fields of its own keys, even @external ones (it is handed them), but not one
         # overridden away from it
-        for key in getattr(self.sg.type_graphs(type_name).get(start), "keys", ()):
+        given: set[str] = set()  # handed in the representation, subfields and all
+        for key in getattr(self.sg.type_graphs(type_name).get(start), "keys", ()) if handed else ():
             for field in top_fields(key.fields):
                 routing = self.sg.routing(type_name, field, start)
                 if routing is not None and not routing.used_overridden:
                     fields.setdefault(field, (0, start))
+                    given.add(field)
         round_ = 0
         changed = True
         while changed:
@@ -148,6 +178,10 @@ class QueryGraph:
                 if top_fields(requires) <= fields.keys():
                     inputs = max(fields[f][0] for f in top_fields(requires))
                     for fetches, graph, field in waiting:
+                        if not self._collectable(type_name, graph, requires):
+                            continue
+                        if graph == start and not handed and not self._resumable(type_name, start):
+                            continue
                         cost = max(fetches, inputs + 1)
                         if field not in fields or fields[field][0] > cost:
                             fields[field] = (cost, graph)
@@ -156,14 +190,56 @@ class QueryGraph:
             for graph, cond, keys in self._jump_targets(type_name):
                 if (graph, cond) in entered:
                     continue
-                if any(top_fields(k) <= fields.keys() for k in keys):
+                if any(self._key_met(type_name, k, fields, given) for k in keys):
                     entered.add((graph, cond))
                     graphs.setdefault(graph, round_)
                     absorb(graph, cond, round_)
                     changed = True
-        result = Reach(type_name, start, graphs, fields)
-        self._reach[memo_key] = result
-        return result
+        return Reach(type_name, start, graphs, fields)
+
+    def _resumable(self, type_name: str, graph: str) -> bool:
+        """An object ``graph`` returned from a field can come back to it by an entity fetch, its @requires inputs
+        added: ``graph`` has a key whose fields it resolves itself."""
+        local = {f: (0, graph) for f, requires in self._local(type_name, type_name, graph).items() if requires is None}
+        type_graph = self.sg.type_graphs(type_name).get(graph)
+        # the composition reference counts any key here, even one declared resolvable: false
+        keys = [k.fields for k in type_graph.keys] if type_graph is not None else []
+        return any(self._key_met(type_name, k, local, set()) for k in keys)
+
+    def _collectable(self, type_name: str, graph: str, requires: str) -> bool:
+        """A ``@requires`` of ``graph`` can be met: its fields are reachable from ``graph`` itself, by the keys
+        that lead away from it (the object comes to it by an entity fetch). A walk already under way from there
+        is judging exactly that, so it counts as met. Only the key fields ``graph`` resolves lead away: one it marks
+        ``@external`` is in the representation it is sent, but the composition reference does not count it."""
+        key = (type_name, graph, frozenset[str](), False)
+        if key in self._walking:
+            return True
+        return top_fields(requires) <= self.reach(type_name, graph, handed=False).fields.keys()
+
+    def _key_met(self, type_name: str, key: str, fields: dict[str, tuple[int, str]], given: set[str]) -> bool:
+        """The key's fields are available: its top-level fields, and below an object-valued one (``ref { code }``)
+        each subfield resolved by the subgraph that supplies the object (a value type cannot change subgraph),
+        unless the object was ``given`` whole in a representation."""
+        if not top_fields(key) <= fields.keys():
+            return False
+        return all(
+            name in given or self._resolves_all(fields[name][1], self._child(type_name, name), subfields)
+            for name, subfields in _nested(key)
+        )
+
+    def _child(self, type_name: str, field: str) -> str:
+        fdef = getattr(self._type(type_name), "fields", {}).get(field)
+        return "" if fdef is None else get_named_type(fdef.type).name
+
+    def _resolves_all(self, graph: str, type_name: str, selections: tuple[FieldNode, ...]) -> bool:
+        for node in selections:
+            if graph not in self.sg.resolving(type_name, node.name.value, self.labels):
+                return False
+            if node.selection_set is not None:
+                children = tuple(c for c in node.selection_set.selections if isinstance(c, FieldNode))
+                if not self._resolves_all(graph, self._child(type_name, node.name.value), children):
+                    return False
+        return True
 
     # --------------------------------------------------------------------------------------- satisfiability
     def unsatisfiable(self) -> list[str]:
@@ -189,9 +265,23 @@ class QueryGraph:
             named = api.get_type(type_name)
             if named is not None and is_abstract_type(named):
                 if self.sg.is_interface_object(graph, type_name):
-                    for owner, t in self.sg.type_graphs(type_name).items():
-                        if owner != graph and not t.is_interface_object and t.resolvable_keys:
-                            stack.append(_Visit(type_name, owner, frozenset(), f"{visit.path}<{type_name}>", None))
+                    # the implementation type is known only where the interface is: a key jump there, with key
+                    # fields this subgraph resolves
+                    jumps = self.reach(type_name, graph, visit.provided, handed=False).graphs
+                    owners = [
+                        owner
+                        for owner, t in self.sg.type_graphs(type_name).items()
+                        if owner != graph and not t.is_interface_object and owner in jumps
+                    ]
+                    if not owners:
+                        problems.setdefault(
+                            (type_name, "__typename"),
+                            f"the implementation type of @interfaceObject {type_name} cannot be found from subgraph "
+                            f"{graph} (by the path {visit.path}): no subgraph with the interface can be reached by a "
+                            f"@key whose fields {graph} can supply",
+                        )
+                    for owner in owners:
+                        stack.append(_Visit(type_name, owner, frozenset(), f"{visit.path}<{type_name}>", None))
                 for concrete in self.sg.possible_types_in_graph(graph, type_name):
                     stack.append(dataclasses.replace(visit, type=concrete, path=f"{visit.path}<{concrete}>"))
                 continue
@@ -199,7 +289,7 @@ class QueryGraph:
                 continue
             entity = any(t.resolvable_keys for t in self.sg.type_graphs(type_name).values())
             is_root = named in roots
-            reach = self.reach(type_name, graph, visit.provided) if entity else None
+            reach = self.reach(type_name, graph, visit.provided, handed=False) if entity else None
             for field_name, field in named.fields.items():
                 routing = self.sg.resolving(type_name, field_name, self.labels)
                 here = routing.get(graph)
@@ -210,8 +300,6 @@ class QueryGraph:
                 else:
                     at = reach.fields.get(field_name) if reach is not None else None
                     graphs = [at[1]] if at is not None else self._through_parent(visit, field_name)
-                    if not graphs and reach is None:
-                        continue  # a value type the parent path cannot judge: left to the planner
                 if not graphs:
                     problems.setdefault(
                         (type_name, field_name),
@@ -226,7 +314,7 @@ class QueryGraph:
                 for g in graphs:
                     r = routing.get(g)
                     provided = top_fields(r.provides) if r is not None and r.provides else frozenset()
-                    if entity:
+                    if entity or is_root:
                         parent: tuple[str, str, tuple[tuple[str, str], ...]] | None = (
                             type_name,
                             g,
@@ -245,6 +333,19 @@ class QueryGraph:
         if visit.parent is None:
             return []
         parent_type, parent_graph, chain = visit.parent
-        reach = self.reach(parent_type, parent_graph)
+        if parent_type in self._root_names:
+            candidates: list[str] = list(self.sg.subgraphs)  # any subgraph with the root field is an entry
+        else:
+            candidates = list(self.reach(parent_type, parent_graph).graphs)
         steps = [*chain, (visit.type, field_name)]
-        return [h for h in reach.graphs if all(h in self.sg.resolving(t, f, self.labels) for t, f in steps)][:1]
+        return [h for h in candidates if all(self._plainly(h, t, f) for t, f in steps)][:1]
+
+    def _plainly(self, graph: str, type_name: str, field: str) -> bool:
+        """``graph`` resolves the field with nothing more to fetch first (no @requires)."""
+        routing = self.sg.resolving(type_name, field, self.labels).get(graph)
+        return routing is not None and routing.requires is None
+
+    @property
+    def _root_names(self) -> frozenset[str]:
+        api = self.sg.api_schema
+        return frozenset(r.name for r in (api.query_type, api.mutation_type, api.subscription_type) if r is not None)
