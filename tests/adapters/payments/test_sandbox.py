@@ -244,7 +244,7 @@ async def test_amount_finer_than_the_minor_unit_is_rjct_am12_never_rounded(clien
     assert report.transfer is None or report.transfer.amount == Decimal(amount)
 
 
-@pytest.mark.parametrize(("role", "reason"), [("debtor", "BE07"), ("creditor", "BE04")])
+@pytest.mark.parametrize(("role", "reason"), [("debtor", "RR02"), ("creditor", "RR03")])
 @pytest.mark.parametrize("missing", ["name", "town"])
 async def test_party_without_name_or_postal_address_is_rjct(client, role, reason, missing):
     ct = transfer()
