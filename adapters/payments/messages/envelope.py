@@ -111,6 +111,7 @@ class Message:
     msg_def: str
     created: dt.datetime
     possible_duplicate: bool
+    #: the bound Document; a dict for the messages in :data:`.official.OFFICIAL_XSD`
     document: Any
     #: exclusive C14N of the Document as received: equal payloads give equal bytes (duplicate checks)
     canonical: bytes
