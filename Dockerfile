@@ -10,7 +10,10 @@ RUN apt-get update && apt-get install -y --no-install-recommends build-essential
 COPY pyproject.toml README.md ./
 COPY gateway ./gateway
 COPY adapters ./adapters
-RUN python -m venv /opt/silkgraph && /opt/silkgraph/bin/pip install --upgrade pip && /opt/silkgraph/bin/pip install .
+# camt-exceptions: the official camt.056.001.12 / camt.029.001.14 XSDs the payments adapter builds and reads its
+# recalls with (data only: its code and dependencies are not used, hence --no-deps)
+RUN python -m venv /opt/silkgraph && /opt/silkgraph/bin/pip install --upgrade pip && /opt/silkgraph/bin/pip install . \
+    && /opt/silkgraph/bin/pip install --no-deps camt-exceptions==0.0.20
 
 FROM python:3.12-slim AS runtime
 RUN groupadd --system silkgraph && useradd --system --gid silkgraph --home-dir /var/lib/silkgraph \

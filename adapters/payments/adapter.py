@@ -28,6 +28,7 @@ from adapters.credentials import api_key_auth
 from adapters.payments.client import RailClient
 from adapters.payments.idempotency import IdempotencyStore, open_store
 from adapters.payments.loaders import PaymentsState
+from adapters.payments.messages import official
 from adapters.payments.resolver import Resolver
 from adapters.payments.sandbox import SANDBOX
 from adapters.payments.subgraph import build_schema
@@ -106,6 +107,11 @@ class PaymentsAdapter(Adapter):
     async def lifespan(self) -> AsyncIterator[None]:
         if not self.settings.url:
             raise ConfigError("adapters.payments.url", "set the payment rail's base URL")
+        try:
+            # the official XSDs recalls are built and read with: loaded once, off the event loop, before any recall
+            await asyncio.to_thread(official.load_schemas)
+        except RuntimeError as exc:
+            raise ConfigError("adapters.payments", str(exc)) from None
         s = self.settings
         timeout = httpx.Timeout(s.total_timeout, connect=s.connect_timeout, read=s.read_timeout)
         try:

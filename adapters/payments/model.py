@@ -28,7 +28,8 @@ class Party:
     """A debtor or creditor: the company (country + tax id), its account and its bank (agent BIC).
 
     ``name``, ``town`` and ``address`` are what CBPR+ asks of a party: its name and a (hybrid) postal address,
-    town and country at least; the rail refuses a transfer without them (RJCT BE07 debtor, BE04 creditor).
+    town and country at least; the rail refuses a transfer without them (RJCT RR02 debtor, RR03 creditor: name
+    and/or address needed for regulatory requirements missing).
     """
 
     name: str

@@ -6,7 +6,7 @@
                  │            └→ RJCT AC04 closed · AC06 blocked · RR04 sanctioned agent · AM04 insufficient funds
                  │            └→ PDNG compliance hold (agent on the hold list) → ACSP | RJCT RR04 when released
                  └→ RJCT at once: AM01 zero amount · AM03 currency · AM12 amount finer than the currency's minor
-                    unit (never rounded) · BE07/BE04 debtor/creditor without name and postal address · AC01/AC03
+                    unit (never rounded) · RR02/RR03 debtor/creditor without name or postal address · AC01/AC03
                     unknown account · BE01 account not the party's · RC01 agent is not the account's bank · AG01
                     party outside the caller's agency
 
@@ -185,7 +185,7 @@ class Rail:
         if minor is not None and ct.amount != ct.amount.quantize(Decimal(1).scaleb(-minor)):
             # never rounded: 1250.005 CNY is not an amount in a currency of 2 minor units
             return "AM12", f"amount {ct.amount} {ct.currency} has more decimals than {ct.currency} has ({minor})"
-        for role, party, missing in (("debtor", ct.debtor, "BE07"), ("creditor", ct.creditor, "BE04")):
+        for role, party, missing in (("debtor", ct.debtor, "RR02"), ("creditor", ct.creditor, "RR03")):
             if not party.name or not party.town:
                 return missing, f"{role} name and postal address (TwnNm, Ctry) are required (CBPR+)"
         if not _agency_sees((ct.debtor.country, ct.debtor.tax_id), agency):

@@ -11,7 +11,7 @@ pacs.008.001.08                → pacs.002.001.10 ACTC, or RJCT with a reason; 
                                  UETR in a new message → RJCT DUPL.
 pacs.028.001.03                → pacs.002.001.10 with one TxInfAndSts per UETR asked (RJCT NOOR if unknown),
                                  original transaction (OrgnlTxRef) and history (SplmtryData).
-camt.056.001.08                → camt.029.001.09 ACCR (and a pacs.004.001.09 return) or RJCR with a reason.
+camt.056.001.12                → camt.029.001.14 CNCL / ACCR (and a pacs.004.001.09 return) or RJCR with a reason.
 malformed / schema-invalid     → HTTP 400 with a pacs.002 group reject ``RJCT FF01`` naming the problem.
 =============================  ==============================================================================
 

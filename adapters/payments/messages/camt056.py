@@ -1,4 +1,10 @@
-"""camt.056.001.08 FIToFIPaymentCancellationRequest: the recall of a payment."""
+"""camt.056.001.12 FIToFIPaymentCancellationRequest: the recall of a payment, built and read with the official XSD.
+
+One recall names one transaction by ``OrgnlUETR``, with the reason (``CxlRsnInf/Rsn/Cd``, an
+ExternalCancellationReason1Code such as FRAD or DUPL) and the originator's free text (``AddtlInf``, lines of at
+most 105 characters). The case assignment goes from the participant (assigner) to the rail (assignee), both by
+BICFI; the case is created by the assigner under the same identification.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +12,12 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from pyiso20022.camt.camt_056_001_08 import camt_056_001_08 as c56
-
-from adapters.payments.messages.envelope import InvalidMessage, xml_datetime
+from adapters.payments.messages.envelope import InvalidMessage, read_datetime, xml_datetime
+from adapters.payments.messages.official import agent, read_reason_information, reason_information
 
 __all__ = ["MSG_DEF", "RecallRequest", "build", "read"]
 
-MSG_DEF = "camt.056.001.08"
+MSG_DEF = "camt.056.001.12"
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -26,63 +31,55 @@ class RecallRequest:
     info: str | None = None
 
 
-def _agent(bic: str) -> Any:
-    return c56.Party40Choice(
-        agt=c56.BranchAndFinancialInstitutionIdentification6(
-            fin_instn_id=c56.FinancialInstitutionIdentification18(bicfi=bic)
-        )
-    )
-
-
-def build(req: RecallRequest) -> Any:
-    return c56.Document(
-        fito_fipmt_cxl_req=c56.FitoFipaymentCancellationRequestV08(
-            assgnmt=c56.CaseAssignment5(
-                id=req.case_id,
-                assgnr=_agent(req.assigner_bic),
-                assgne=_agent(req.assignee_bic),
-                cre_dt_tm=xml_datetime(req.created),
-            ),
-            case=c56.Case5(id=req.case_id, cretr=_agent(req.assigner_bic)),
-            undrlyg=[
-                c56.UnderlyingTransaction23(
-                    tx_inf=[
-                        c56.PaymentTransaction106(
-                            cxl_id=req.case_id,
-                            orgnl_uetr=req.uetr,
-                            cxl_rsn_inf=[
-                                c56.PaymentCancellationReason5(
-                                    rsn=c56.CancellationReason33Choice(cd=req.reason),
-                                    addtl_inf=[req.info[:105]] if req.info else [],
-                                )
-                            ],
-                        )
+def build(req: RecallRequest) -> dict[str, Any]:
+    return {
+        "FIToFIPmtCxlReq": {
+            "Assgnmt": {
+                "Id": req.case_id,
+                "Assgnr": agent(req.assigner_bic),
+                "Assgne": agent(req.assignee_bic),
+                "CreDtTm": str(xml_datetime(req.created)),
+            },
+            "Case": {"Id": req.case_id, "Cretr": agent(req.assigner_bic)},
+            "Undrlyg": [
+                {
+                    "TxInf": [
+                        {
+                            "CxlId": req.case_id,
+                            "OrgnlUETR": req.uetr,
+                            "CxlRsnInf": [reason_information(req.reason, req.info)],
+                        }
                     ]
-                )
+                }
             ],
-        )
-    )
+        }
+    }
 
 
-def read(document: Any) -> RecallRequest:
-    msg = document.fito_fipmt_cxl_req
-    txs = [tx for u in msg.undrlyg for tx in u.tx_inf]
-    if len(txs) != 1 or not txs[0].orgnl_uetr:
+def _agent_bic(party: dict[str, Any], what: str) -> str:
+    bic = party.get("Agt", {}).get("FinInstnId", {}).get("BICFI")
+    if not bic:
+        raise InvalidMessage(f"{what} must be an agent identified by BICFI")
+    return str(bic)
+
+
+def read(document: dict[str, Any]) -> RecallRequest:
+    """The recall a schema-valid camt.056.001.12 asks for; :class:`InvalidMessage` if it is not one this rail takes."""
+    msg = document["FIToFIPmtCxlReq"]
+    txs = [tx for u in msg["Undrlyg"] for tx in u.get("TxInf", [])]
+    if len(txs) != 1 or not txs[0].get("OrgnlUETR"):
         raise InvalidMessage("a camt.056 on this rail recalls exactly one transaction named by OrgnlUETR")
     tx = txs[0]
-    reasons = [r.rsn.cd or r.rsn.prtry for r in tx.cxl_rsn_inf if r.rsn]
-    if not reasons:
+    reason, info = read_reason_information(tx.get("CxlRsnInf", []))
+    if reason is None:
         raise InvalidMessage("CxlRsnInf/Rsn is required")
-    assigner = msg.assgnmt.assgnr.agt
-    assignee = msg.assgnmt.assgne.agt
-    if assigner is None or assignee is None:
-        raise InvalidMessage("Assgnmt Assgnr and Assgne must be agents (BICFI)")
+    assignment = msg["Assgnmt"]
     return RecallRequest(
-        case_id=str(msg.assgnmt.id),
-        assigner_bic=str(assigner.fin_instn_id.bicfi),
-        assignee_bic=str(assignee.fin_instn_id.bicfi),
-        created=msg.assgnmt.cre_dt_tm.to_datetime(),
-        uetr=str(tx.orgnl_uetr),
-        reason=str(reasons[0]),
-        info=" ".join(a for r in tx.cxl_rsn_inf for a in r.addtl_inf) or None,
+        case_id=str(assignment["Id"]),
+        assigner_bic=_agent_bic(assignment["Assgnr"], "Assgnmt/Assgnr"),
+        assignee_bic=_agent_bic(assignment["Assgne"], "Assgnmt/Assgne"),
+        created=read_datetime(assignment["CreDtTm"], "Assgnmt/CreDtTm"),
+        uetr=str(tx["OrgnlUETR"]),
+        reason=reason,
+        info=info,
     )

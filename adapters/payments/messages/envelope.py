@@ -7,8 +7,10 @@
       <Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08"> ... </Document>
     </Message>
 
-Both parts are bound to the kept ISO 20022 dataclasses (``pyiso20022``, xsdata) and checked against the
-schema facets (:mod:`.facets`). ``MsgDefIdr`` must name the Document's namespace. All XML is parsed with entity
+The header and most Documents are bound to the kept ISO 20022 dataclasses (``pyiso20022``, xsdata) and checked
+against the schema facets (:mod:`.facets`); the versions pyiso20022 lacks (the recall pair, camt.056.001.12 and
+camt.029.001.14) are encoded and decoded by their official XSD itself (:mod:`.official`), their Document being a
+dict. ``MsgDefIdr`` must name the Document's namespace. All XML is parsed with entity
 resolution, DTDs and network access off, and huge trees refused.
 """
 
@@ -20,10 +22,8 @@ import re
 from typing import Any
 
 from lxml import etree
-from pyiso20022.camt.camt_029_001_09 import camt_029_001_09 as camt029
 from pyiso20022.camt.camt_053_001_08 import camt_053_001_08 as camt053
 from pyiso20022.camt.camt_054_001_08 import camt_054_001_08 as camt054
-from pyiso20022.camt.camt_056_001_08 import camt_056_001_08 as camt056
 from pyiso20022.head.head_001_001_02 import head_001_001_02 as head
 from pyiso20022.pacs.pacs_002_001_10 import pacs_002_001_10 as pacs002
 from pyiso20022.pacs.pacs_004_001_09 import pacs_004_001_09 as pacs004
@@ -36,6 +36,7 @@ from xsdata.formats.dataclass.serializers import XmlSerializer
 from xsdata.formats.dataclass.serializers.config import SerializerConfig
 from xsdata.models.datatype import XmlDateTime
 
+from adapters.payments.messages import official
 from adapters.payments.messages.facets import FacetViolation, check_facets
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "Message",
     "iso_ns",
     "parse_message",
+    "read_datetime",
     "render_message",
     "safe_parser",
     "xml_datetime",
@@ -55,14 +57,13 @@ ENVELOPE_NS = "urn:silkgraph:payments-rail:envelope:1"
 HEAD_DEF = "head.001.001.02"
 HEAD_NS = f"urn:iso:std:iso:20022:tech:xsd:{HEAD_DEF}"
 
-#: Message definitions the rail speaks, by ``MsgDefIdr``, with their bound ``Document`` classes.
+#: Message definitions the rail speaks with bound ``Document`` classes, by ``MsgDefIdr`` (the others it speaks
+#: are in :data:`.official.OFFICIAL_XSD`).
 MESSAGE_TYPES: dict[str, type[Any]] = {
     "pacs.008.001.08": pacs008.Document,
     "pacs.002.001.10": pacs002.Document,
     "pacs.028.001.03": pacs028.Document,
     "pacs.004.001.09": pacs004.Document,
-    "camt.056.001.08": camt056.Document,
-    "camt.029.001.09": camt029.Document,
     "camt.053.001.08": camt053.Document,
     "camt.054.001.08": camt054.Document,
 }
@@ -92,6 +93,14 @@ def xml_datetime(value: dt.datetime) -> XmlDateTime:
     return XmlDateTime.from_datetime(value.astimezone(dt.UTC).replace(microsecond=(value.microsecond // 1000) * 1000))
 
 
+def read_datetime(text: str, where: str) -> dt.datetime:
+    """An ISODateTime as read from a message (naive if it carries no offset)."""
+    try:
+        return XmlDateTime.from_string(text).to_datetime()
+    except ValueError:
+        raise InvalidMessage(f"{where}: {text!r} is not an ISO date-time this rail can read") from None
+
+
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class Message:
     """A parsed envelope: the header fields that matter, the bound Document, and its canonical bytes."""
@@ -102,6 +111,7 @@ class Message:
     msg_def: str
     created: dt.datetime
     possible_duplicate: bool
+    #: the bound Document; a dict for the messages in :data:`.official.OFFICIAL_XSD`
     document: Any
     #: exclusive C14N of the Document as received: equal payloads give equal bytes (duplicate checks)
     canonical: bytes
@@ -173,8 +183,9 @@ def parse_message(data: bytes, *, expect: str | None = None) -> Message:
     msg_def = str(hdr.msg_def_idr)
     msg_id = str(hdr.biz_msg_idr)
     cls = MESSAGE_TYPES.get(msg_def)
-    if cls is None:
-        raise InvalidMessage(f"unsupported MsgDefIdr {msg_def!r}", msg_id=msg_id)
+    if cls is None and msg_def not in official.OFFICIAL_XSD:
+        spoken = ", ".join(sorted([*MESSAGE_TYPES, *official.OFFICIAL_XSD]))
+        raise InvalidMessage(f"unsupported MsgDefIdr {msg_def!r} (the rail speaks {spoken})", msg_id=msg_id)
     if expect is not None and msg_def != expect:
         raise InvalidMessage(f"expected {expect}, got {msg_def}", msg_id=msg_id, msg_def=msg_def)
     if children[1].tag != f"{{{iso_ns(msg_def)}}}Document":
@@ -182,9 +193,11 @@ def parse_message(data: bytes, *, expect: str | None = None) -> Message:
     # canonical form first: binding consumes (clears) the parsed elements
     canonical = etree.tostring(children[1], method="c14n", exclusive=True, with_comments=False)
     try:
-        document = _bind(children[1], cls, msg_def, iso_ns(msg_def))
-    except InvalidMessage as exc:
-        raise InvalidMessage(exc.reason, msg_id=msg_id, msg_def=msg_def) from None
+        document = (
+            official.decode(msg_def, children[1]) if cls is None else _bind(children[1], cls, msg_def, iso_ns(msg_def))
+        )
+    except (InvalidMessage, official.SchemaViolation) as exc:
+        raise InvalidMessage(str(exc), msg_id=msg_id, msg_def=msg_def) from None
     return Message(
         sender_bic=_bic(hdr.fr),
         receiver_bic=_bic(hdr.to),
@@ -215,7 +228,11 @@ def render_message(
     created: dt.datetime,
     possible_duplicate: bool = False,
 ) -> bytes:
-    """Serialize a bound Document with its header into an envelope (UTF-8 bytes)."""
+    """Serialize a Document with its header into an envelope (UTF-8 bytes).
+
+    ``document`` is a bound dataclass, or for the messages in :data:`.official.OFFICIAL_XSD` a dict encoded by
+    their official XSD (:class:`.official.SchemaViolation` if it is not valid).
+    """
     hdr = head.AppHdr(
         fr=_fiid(sender_bic),
         to=_fiid(receiver_bic),
@@ -226,6 +243,9 @@ def render_message(
     )
     root = etree.Element(f"{{{ENVELOPE_NS}}}Message", nsmap={None: ENVELOPE_NS})  # type: ignore[dict-item]
     root.append(etree.fromstring(_SERIALIZER.render(hdr, ns_map={None: HEAD_NS}).encode(), safe_parser()))
-    rendered = _SERIALIZER.render(document, ns_map={None: iso_ns(msg_def)})
-    root.append(etree.fromstring(rendered.encode(), safe_parser()))
+    if msg_def in official.OFFICIAL_XSD:
+        root.append(official.encode(msg_def, document))
+    else:
+        rendered = _SERIALIZER.render(document, ns_map={None: iso_ns(msg_def)})
+        root.append(etree.fromstring(rendered.encode(), safe_parser()))
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))

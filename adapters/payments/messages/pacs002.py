@@ -17,6 +17,7 @@ from adapters.payments.messages import supplementary
 from adapters.payments.messages.envelope import InvalidMessage, xml_datetime
 from adapters.payments.messages.pacs008 import read_party
 from adapters.payments.messages.parties import party_identification
+from adapters.payments.messages.text import info_lines, info_text
 from adapters.payments.model import CreditTransfer, Party, TransactionReport
 
 __all__ = ["MSG_DEF", "build", "build_group_reject", "read"]
@@ -33,7 +34,7 @@ def _agent(bic: str) -> Any:
 def _reason(code: str | None, info: str | None) -> list[Any]:
     if code is None:
         return []
-    return [p2.StatusReasonInformation12(rsn=p2.StatusReason6Choice(cd=code), addtl_inf=[info[:105]] if info else [])]
+    return [p2.StatusReasonInformation12(rsn=p2.StatusReason6Choice(cd=code), addtl_inf=info_lines(info))]
 
 
 def _party(party: Party) -> Any:
@@ -129,7 +130,7 @@ def build_group_reject(
 def _first_reason(infos: list[Any]) -> tuple[str | None, str | None]:
     for info in infos:
         code = info.rsn.cd or info.rsn.prtry if info.rsn else None
-        return code, " ".join(info.addtl_inf) or None
+        return code, info_text(info.addtl_inf)
     return None, None
 
 

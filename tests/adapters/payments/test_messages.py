@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from adapters.payments.messages import camt029, camt053, camt056, pacs002, pacs004, pacs008, pacs028
+from adapters.payments.messages import camt029, camt053, camt056, official, pacs002, pacs004, pacs008, pacs028
 from adapters.payments.messages.envelope import InvalidMessage, parse_message, render_message
 from adapters.payments.messages.facets import FacetViolation, check_facets
 from adapters.payments.model import (
@@ -131,6 +131,58 @@ def test_pacs004_round_trips():
     )
     doc = pacs004.build(ret, msg_id="P4", original_msg_id="ALMAUTO20261118001")
     assert pacs004.read(_wire(doc, pacs004.MSG_DEF).document) == [ret]
+
+
+def test_recall_free_text_goes_over_several_lines_never_cut():
+    info = "phishing: the debtor was told to pay a look-alike account; " * 4  # 240 characters
+    request = camt056.RecallRequest(
+        case_id="CASE2",
+        assigner_bic="SLKGCNQDXXX",
+        assignee_bic="SGRLCNSHXXX",
+        created=NOW,
+        uetr=UETR,
+        reason="FRAD",
+        info=info,
+    )
+    wire = _wire(camt056.build(request), camt056.MSG_DEF)
+    [tx] = wire.document["FIToFIPmtCxlReq"]["Undrlyg"][0]["TxInf"]
+    assert [len(line) for line in tx["CxlRsnInf"][0]["AddtlInf"]] == [105, 105, len(info) - 210]
+    assert camt056.read(wire.document).info == info
+
+
+def _resolution(conf: str, tx: dict) -> dict:
+    """A camt.029.001.14 as another rail may send it: the case status, and the transaction as given."""
+    agent = {"Agt": {"FinInstnId": {"BICFI": "SGRLCNSHXXX"}}}
+    assignment = {"Id": "A9", "Assgnr": agent, "Assgne": agent, "CreDtTm": "2026-11-28T09:30:00Z"}
+    return {"RsltnOfInvstgtn": {"Assgnmt": assignment, "Sts": {"Conf": conf}, "CxlDtls": [{"TxInfAndSts": [tx]}]}}
+
+
+def test_camt029_status_comes_from_the_transaction_or_else_the_case_confirmation():
+    accepted = _wire(_resolution("CNCL", {"CxlStsId": "RTR1", "OrgnlUETR": UETR}), camt029.MSG_DEF)
+    outcome = camt029.read(accepted.document, requested_reason="DUPL")
+    assert (outcome.status, outcome.return_id, outcome.case_id) == ("ACCR", "RTR1", "A9")
+    rejected = _resolution("CNCL", {"OrgnlUETR": UETR, "TxCxlSts": "RJCR", "CxlStsRsnInf": [{"Rsn": {"Cd": "LEGL"}}]})
+    outcome = camt029.read(_wire(rejected, camt029.MSG_DEF).document, requested_reason="DUPL")
+    assert (outcome.status, outcome.rejection_reason, outcome.return_id) == ("RJCR", "LEGL", None)
+    with pytest.raises(InvalidMessage, match="answers no cancellation"):
+        camt029.read(_wire(_resolution("MODI", {"OrgnlUETR": UETR}), camt029.MSG_DEF).document, requested_reason="")
+    with pytest.raises(InvalidMessage, match="OrgnlUETR"):
+        camt029.read(_wire(_resolution("CNCL", {"CxlStsId": "X"}), camt029.MSG_DEF).document, requested_reason="")
+
+
+def test_a_recall_the_official_xsd_refuses_is_never_sent():
+    request = camt056.RecallRequest(
+        case_id="C" * 36, assigner_bic="SLKGCNQDXXX", assignee_bic="SGRLCNSHXXX", created=NOW, uetr=UETR, reason="FRAD"
+    )
+    with pytest.raises(official.SchemaViolation, match="would break its official XSD at FIToFIPmtCxlReq/Assgnmt/Id"):
+        render_message(
+            camt056.build(request),
+            msg_def=camt056.MSG_DEF,
+            sender_bic="SLKGCNQDXXX",
+            receiver_bic="SGRLCNSHXXX",
+            biz_msg_id="M1",
+            created=NOW,
+        )
 
 
 def test_camt053_round_trips():

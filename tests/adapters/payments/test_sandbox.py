@@ -12,7 +12,7 @@ import pytest
 
 from adapters import story
 from adapters.payments.client import RailClient
-from adapters.payments.messages import pacs002, pacs008
+from adapters.payments.messages import camt056, pacs002, pacs008
 from adapters.payments.messages.envelope import parse_message, render_message
 from adapters.payments.model import CreditTransfer, Party
 from adapters.payments.sandbox import create_app
@@ -131,6 +131,56 @@ async def test_elements_out_of_schema_order_are_rejected_ff01(http):
     assert "ChrgBr is out of schema order" in info
 
 
+def _recall_body(uetr: str = SETTLED_UETR, msg_id: str = "RCL1") -> bytes:
+    request = camt056.RecallRequest(
+        case_id=msg_id,
+        assigner_bic="SLKGCNQDXXX",
+        assignee_bic="SGRLCNSHXXX",
+        created=NOW,
+        uetr=uetr,
+        reason="FRAD",
+    )
+    return render_message(
+        camt056.build(request),
+        msg_def=camt056.MSG_DEF,
+        sender_bic="SLKGCNQDXXX",
+        receiver_bic="SGRLCNSHXXX",
+        biz_msg_id=msg_id,
+        created=NOW,
+    )
+
+
+@pytest.mark.parametrize(
+    ("tamper", "hint"),
+    [
+        ((SETTLED_UETR.encode(), SETTLED_UETR.upper().encode()), "OrgnlUETR"),  # the official XSD's pattern
+        ((b"<Cd>FRAD</Cd>", b"<Cd>FRAUD</Cd>"), "Cd"),  # ExternalCancellationReason1Code is at most 4
+        ((b"<Case>", b"<Bogus/><Case>"), "Bogus"),
+        (
+            (
+                b"<Assgne><Agt><FinInstnId><BICFI>SGRLCNSHXXX</BICFI></FinInstnId></Agt>",
+                b"<Assgne><Pty><Nm>R</Nm></Pty>",
+            ),
+            "Assgne must be an agent",
+        ),
+        ((b"<Assgne>", b"<Assgne><Pty><Nm>R</Nm></Pty>"), "Assgnmt/Assgne: Unexpected child with tag 'Agt'"),
+        ((b"<TxInf>", b"<TxInf><CxlId>X</CxlId></TxInf><TxInf>"), "exactly one transaction"),
+        ((b"<CxlRsnInf><Rsn><Cd>FRAD</Cd></Rsn></CxlRsnInf>", b""), "CxlRsnInf/Rsn is required"),
+        ((b"camt.056.001.12", b"camt.056.001.08"), "unsupported MsgDefIdr 'camt.056.001.08'"),
+    ],
+)
+async def test_a_recall_the_official_xsd_or_the_rail_refuses_is_ff01_naming_why(http, rail, tamper, hint):
+    body = _recall_body()
+    assert tamper[0] in body
+    response = await http.post(
+        "/iso20022/messages/camt.056", content=body.replace(*tamper), headers={"Content-Type": "application/xml"}
+    )
+    status, reason, info = _reject(response)
+    assert (response.status_code, status, reason) == (400, "RJCT", "FF01")
+    assert hint in (info or "")
+    assert (await rail_ledger(rail))["returns"] == []
+
+
 async def test_wrong_content_type_is_rejected(http):
     response = await http.post("/iso20022/messages", content=b"{}", headers={"Content-Type": "application/json"})
     assert response.status_code == 415
@@ -194,7 +244,7 @@ async def test_amount_finer_than_the_minor_unit_is_rjct_am12_never_rounded(clien
     assert report.transfer is None or report.transfer.amount == Decimal(amount)
 
 
-@pytest.mark.parametrize(("role", "reason"), [("debtor", "BE07"), ("creditor", "BE04")])
+@pytest.mark.parametrize(("role", "reason"), [("debtor", "RR02"), ("creditor", "RR03")])
 @pytest.mark.parametrize("missing", ["name", "town"])
 async def test_party_without_name_or_postal_address_is_rjct(client, role, reason, missing):
     ct = transfer()
