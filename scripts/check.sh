@@ -14,9 +14,13 @@ echo "== mypy (strict)";       "$BIN/mypy"
 if "$BIN/silkgraph" compose --help >/dev/null 2>&1; then
   echo "== schema/ is up to date"; "$BIN/silkgraph" compose --check
 fi
-echo "== pytest"
+# the tests mostly wait (sockets, sandboxes, PostgreSQL, Redis, node, chromium): more workers than cores pay.
+# Each worker gets its own PostgreSQL database and Redis DB (tests/services.py), hence at most 4 workers;
+# --dist loadscope keeps a module's (or class's) tests on one worker, so its module fixtures start once.
+WORKERS=${SILKGRAPH_TEST_WORKERS:-4}
+echo "== pytest ($WORKERS workers)"
 set +e
-"$BIN/python" -m pytest --cov --cov-report=term "$@"
+"$BIN/python" -m pytest -n "$WORKERS" --dist loadscope --cov --cov-report=term "$@"
 rc=$?
 set -e
 if [ "$rc" -eq 5 ]; then
