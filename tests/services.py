@@ -81,9 +81,16 @@ def worker_postgres_url(url: str, worker: int) -> str:
 def _worker_database(url: str, worker: int) -> str:
     """Worker ``worker``'s database, created (once per process) if the server does not have it yet."""
     own = worker_postgres_url(url, worker)
+    name = urlsplit(own).path.strip("/")
     # callers may sit inside a running event loop: asyncpg gets a loop of its own, in a thread
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, _create_database(url, urlsplit(own).path.strip("/"))).result()
+        try:
+            pool.submit(asyncio.run, _create_database(url, name)).result()
+        except Exception as exc:
+            pytest.fail(
+                f"worker gw{worker} could not create its database {name!r} through the server's 'postgres' database "
+                f"({type(exc).__name__}: {exc}): create it beforehand, or let the test role CREATEDB"
+            )
     return own
 
 

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from tests.services import REDIS_LANES, worker_postgres_url, worker_redis_url
+from tests.services import REDIS_LANES, _worker_database, worker_postgres_url, worker_redis_url
 
 
 def test_each_worker_gets_a_database_of_its_own_on_the_same_server() -> None:
@@ -34,3 +34,8 @@ def test_checkouts_with_bases_less_than_four_apart_never_share_a_redis_db() -> N
 def test_a_fifth_worker_is_refused_rather_than_given_a_shared_db() -> None:
     with pytest.raises(pytest.fail.Exception, match="at most 4"):
         worker_redis_url("redis://127.0.0.1:6379/15", REDIS_LANES)
+
+
+def test_a_worker_that_cannot_create_its_database_says_which_and_how_to_fix_it() -> None:
+    with pytest.raises(pytest.fail.Exception, match=r"could not create its database 'nowhere_gw1'.*CREATEDB"):
+        _worker_database("postgresql://postgres@127.0.0.1:1/nowhere", 1)  # nothing listens on port 1
