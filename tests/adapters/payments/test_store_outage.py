@@ -11,10 +11,11 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from adapters.payments.idempotency_pg import PostgresIdempotencyStore
 from gateway.sdk.netfaults import FaultProxy, Toxics
-from gateway.sdk.sandbox import FaultConfig, SandboxServer
+from gateway.sdk.sandbox import SandboxServer
 from tests.services import postgres_url
 
 from .conftest import initiate, make_adapter, payment_input, rail_ledger
@@ -47,18 +48,22 @@ def _error(result: Any) -> tuple[str, str]:
     return error.extensions["code"], error.message
 
 
-async def _attempt_recorded(table: str, key: str) -> None:
-    """Wait (on the store itself, not through the proxy) until the payment's send attempt is recorded."""
-    import asyncpg
+class _HeldAtTheRail:
+    """ASGI middleware in front of the rail: a pacs.008 waits at the rail's door until the test releases it.
 
-    conn = await asyncpg.connect(_postgres_url())
-    try:
-        while True:  # a row in another process's table: polled, there is no event to wait on
-            if await conn.fetchval(f"SELECT attempts FROM {table} WHERE idem_key = $1", key):
-                return
-            await asyncio.sleep(0.01)
-    finally:
-        await conn.close()
+    When it arrives, its send attempt is recorded and acknowledged (nothing is sent otherwise); what happens to the
+    store while the payment is in flight is then the test's choice, not a race against a slow rail."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.arrived = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(SEND):
+            self.arrived.set()
+            await self.release.wait()
+        await self.app(scope, receive, send)
 
 
 async def _settlements(rail: SandboxServer) -> dict[str, int]:
@@ -97,16 +102,16 @@ async def test_a_payment_sent_while_the_store_went_away_settles_once(
     data = payment_input()
     async with adapter.lifespan():
         before = await _settlements(rail)
-        rail.faults.reconfigure(FaultConfig(latency_ms=600, paths=(SEND,)))  # a slow rail: time to lose the store
+        held = rail.faults.app = _HeldAtTheRail(rail.faults.app)
         pending = asyncio.create_task(initiate(adapter, data, "store-lost"))
-        await _attempt_recorded(table, "store-lost")  # the claim and the attempt are in, the send is on its way
+        await held.arrived.wait()  # the claim and the attempt are in, the payment is at the rail
         proxy.set(Toxics(down=True))
+        held.release.set()
         code, message = _error(await pending)
         assert code == "UPSTREAM_UNAVAILABLE"
         assert "was sent" in message and "not recorded" in message
         sent = await _settlements(rail)
         assert len(sent) == len(before) + 1  # the rail took it
-        rail.faults.reconfigure(FaultConfig())
         proxy.clear()
         await asyncio.sleep(0.6)  # the row's lease runs out
         for _ in range(3):
