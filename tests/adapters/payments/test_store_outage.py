@@ -11,18 +11,15 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from adapters.payments.idempotency_pg import PostgresIdempotencyStore
 from gateway.sdk.netfaults import FaultProxy, Toxics
 from gateway.sdk.sandbox import SandboxServer
 from tests.services import postgres_url
 
-from .conftest import initiate, make_adapter, payment_input, rail_ledger
+from .conftest import HeldAtTheRail, initiate, make_adapter, payment_input, rail_ledger
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(90)]
-
-SEND = "/iso20022/messages/pacs.008"
 
 
 def _postgres_url() -> str:
@@ -46,24 +43,6 @@ def _error(result: Any) -> tuple[str, str]:
     assert result.errors, result.data
     error = result.errors[0]
     return error.extensions["code"], error.message
-
-
-class _HeldAtTheRail:
-    """ASGI middleware in front of the rail: a pacs.008 waits at the rail's door until the test releases it.
-
-    When it arrives, its send attempt is recorded and acknowledged (nothing is sent otherwise); what happens to the
-    store while the payment is in flight is then the test's choice, not a race against a slow rail."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self.arrived = asyncio.Event()
-        self.release = asyncio.Event()
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith(SEND):
-            self.arrived.set()
-            await self.release.wait()
-        await self.app(scope, receive, send)
 
 
 async def _settlements(rail: SandboxServer) -> dict[str, int]:
@@ -102,7 +81,7 @@ async def test_a_payment_sent_while_the_store_went_away_settles_once(
     data = payment_input()
     async with adapter.lifespan():
         before = await _settlements(rail)
-        held = rail.faults.app = _HeldAtTheRail(rail.faults.app)
+        held = rail.faults.app = HeldAtTheRail(rail.faults.app)
         pending = asyncio.create_task(initiate(adapter, data, "store-lost"))
         await held.arrived.wait()  # the claim and the attempt are in, the payment is at the rail
         proxy.set(Toxics(down=True))
