@@ -14,9 +14,14 @@ echo "== mypy (strict)";       "$BIN/mypy"
 if "$BIN/silkgraph" compose --help >/dev/null 2>&1; then
   echo "== schema/ is up to date"; "$BIN/silkgraph" compose --check
 fi
-echo "== pytest"
+# the tests mostly wait (sockets, sandboxes, PostgreSQL, Redis, node, chromium): more workers than cores pay.
+# Each worker gets its own PostgreSQL database and Redis DB (tests/services.py), hence at most 4 workers;
+# --dist loadscope keeps a module's (or class's) tests on one worker, so its module fixtures start once; the
+# modules with slow tests are queued first (tests/conftest.py), which the default reordering by size would undo.
+WORKERS=${SILKGRAPH_TEST_WORKERS:-4}
+echo "== pytest ($WORKERS workers)"
 set +e
-"$BIN/python" -m pytest --cov --cov-report=term "$@"
+"$BIN/python" -m pytest -n "$WORKERS" --dist loadscope --no-loadscope-reorder --cov --cov-report=term "$@"
 rc=$?
 set -e
 if [ "$rc" -eq 5 ]; then

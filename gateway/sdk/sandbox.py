@@ -254,6 +254,14 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _bound_socket(host: str) -> socket.socket:
+    """A TCP socket bound to a free port on ``host`` (uvicorn listens on it)."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, 0))
+    return sock
+
+
 @dataclasses.dataclass
 class SandboxServer:
     """A sandbox running on a loopback port (see :func:`serve_sandbox`)."""
@@ -281,7 +289,10 @@ async def serve_sandbox(
 
     config = config or SandboxConfig()
     faults = FaultInjection(factory(config), config.faults)
-    port = port or free_port()
+    sockets = None
+    if not port:  # bind here and hand uvicorn the socket: no other process can take the port in between
+        sockets = [_bound_socket(host)]
+        port = int(sockets[0].getsockname()[1])
     server = uvicorn.Server(
         uvicorn.Config(
             faults,
@@ -295,7 +306,7 @@ async def serve_sandbox(
         )
     )
     server.config.setup_event_loop = lambda: None  # type: ignore[method-assign]
-    task = asyncio.create_task(server.serve())
+    task = asyncio.create_task(server.serve(sockets=sockets))
     try:
         while not server.started:
             if task.done():
@@ -307,3 +318,5 @@ async def serve_sandbox(
         server.should_exit = True
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.wait_for(task, timeout=5)
+        for sock in sockets or ():
+            sock.close()  # uvicorn closes it at shutdown, but not after a failed start-up

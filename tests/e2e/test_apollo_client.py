@@ -112,9 +112,7 @@ async def test_apollo_client_queries_mutates_persists_and_keeps_partial_data(cus
 async def test_codegen_generates_from_the_gateways_url(customs_down: Platform, tmp_path: Path) -> None:
     """GraphQL Code Generator (graphql-js 16, pinned) introspects the live gateway and types every example."""
     _node_or_skip()
-    if not (CODEGEN_DIR / "node_modules" / ".bin" / "graphql-codegen").exists():
-        code, out = await _run_codegen("npm", "install", "--no-audit", "--no-fund", "--silent")
-        assert code == 0, out
+    await npm_install(CODEGEN_DIR, ".bin/graphql-codegen")
     generated = tmp_path / "from-url.ts"
     env = {
         "CODEGEN_OUT": str(generated),

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from gateway.operations import example_operations
+from tests.e2e.npm import npm_install
 
 CODEGEN_DIR = Path(__file__).parent / "codegen"
 
@@ -49,9 +50,7 @@ def _type_name(name: str, kind: str) -> str:
 @pytest.mark.timeout(300)
 async def test_codegen_types_the_schema_and_every_example_operation(tmp_path: Path) -> None:
     _node_or_skip()
-    if not (CODEGEN_DIR / "node_modules" / ".bin" / "graphql-codegen").exists():
-        code, out = await _run("npm", "install", "--no-audit", "--no-fund", "--silent")
-        assert code == 0, out
+    await npm_install(CODEGEN_DIR, ".bin/graphql-codegen")
     generated = tmp_path / "operations.ts"
     code, out = await _run(
         str(CODEGEN_DIR / "node_modules" / ".bin" / "graphql-codegen"),

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.npm import npm_install
 from tests.gateway.test_http import running
 
 AUDIT_DIR = Path(__file__).parent / "audit"
@@ -36,9 +37,7 @@ async def _run(*cmd: str, cwd: Path) -> tuple[int, str]:
 @pytest.mark.timeout(300)
 async def test_graphql_http_audit_passes_without_warnings() -> None:
     node = _node_or_skip()
-    if not (AUDIT_DIR / "node_modules" / "graphql-http").is_dir():
-        code, out = await _run("npm", "install", "--no-audit", "--no-fund", "--silent", cwd=AUDIT_DIR)
-        assert code == 0, out
+    await npm_install(AUDIT_DIR, "graphql-http")
     async with running() as client:
         url = str(client.base_url).rstrip("/") + "/graphql"
         code, out = await _run(node, "audit.mjs", url, cwd=AUDIT_DIR)

@@ -20,6 +20,7 @@ import pytest
 import pytest_asyncio
 
 from gateway.sdk.events import LiveEvent
+from tests.e2e.npm import npm_install
 from tests.gateway.live.platform import LiveGateway, live_gateway
 
 CLIENTS = Path(__file__).parent / "live_clients"
@@ -36,27 +37,10 @@ def _node_or_skip() -> None:
         pytest.skip("node/npm not installed: the npm clients need them")
 
 
-async def _install() -> None:
-    if (CLIENTS / "node_modules" / "graphql-ws").exists():
-        return
-    proc = await asyncio.create_subprocess_exec(
-        "npm",
-        "ci",
-        "--no-audit",
-        "--no-fund",
-        "--silent",
-        cwd=CLIENTS,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    out, _ = await proc.communicate()
-    assert proc.returncode == 0, out.decode()
-
-
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def gateway(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LiveGateway]:
     _node_or_skip()
-    await _install()
+    await npm_install(CLIENTS, "graphql-ws", ci=True)
     async with live_gateway(tmp_path_factory.mktemp("clients")) as running:
         yield running
 

@@ -23,20 +23,12 @@ import pytest
 
 from gateway.policy.devkeys import DevKey
 from gateway.sdk.sandbox import free_port
+from tests.services import postgres_url, redis_url
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 SIGNING_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
-
-
-def _service_url(name: str) -> str:
-    url = os.environ.get(name)
-    if not url:
-        if os.environ.get("SILKGRAPH_REQUIRE_SERVICES"):
-            pytest.fail(f"{name} is not set but SILKGRAPH_REQUIRE_SERVICES=1")
-        pytest.skip(f"{name} is not set (two replicas need a shared PostgreSQL and Redis)")
-    return url
 
 
 @dataclass
@@ -78,7 +70,8 @@ def _tail(log: Path) -> str:
 
 @pytest.fixture
 def service_urls() -> Iterator[tuple[str, str]]:
-    yield _service_url("SILKGRAPH_TEST_POSTGRES_URL"), _service_url("SILKGRAPH_TEST_REDIS_URL")
+    what = "two replicas need a shared PostgreSQL and Redis"
+    yield postgres_url(what), redis_url(what)
 
 
 @pytest.fixture

@@ -45,6 +45,7 @@ def _same(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(_values)
 def test_decoding_any_json_document_gives_the_standard_librarys_values(value: Any) -> None:
@@ -66,6 +67,7 @@ def test_any_text_is_accepted_or_refused_exactly_as_the_standard_library_does(te
     assert _same(jsoncodec.loads(body), want)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(_values)
 def test_encoding_round_trips_compactly(value: Any) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 import strawberry
 from strawberry.asgi import GraphQL
 
@@ -92,6 +93,7 @@ async def ask(client: httpx.AsyncClient, query: str) -> dict[str, Any]:
     return body
 
 
+@pytest.mark.slow
 async def test_reloading_under_load_fails_no_request(tmp_path: Path) -> None:
     config = tmp_path / "silkgraph.toml"
     async with remote(ExtrasQuery) as extras_url:

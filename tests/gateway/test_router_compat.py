@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
+import pytest
 import yaml
 
 from gateway.app import create_app
@@ -105,6 +106,7 @@ async def test_a_standalone_subgraph_answers_only_what_the_gateway_signed(tmp_pa
         assert "@key" in answer.json()["data"]["_service"]["sdl"]
 
 
+@pytest.mark.slow
 async def test_the_supergraph_runs_unchanged_over_standalone_subgraphs(tmp_path: Path) -> None:
     async with gateway_over_standalone(tmp_path) as (client, _, _):
         query = '{ shipment(awb: "999-12345675") { awb origin shipper { name } consignee { name } } }'

@@ -17,6 +17,7 @@ from gateway.scaffold import AdapterNames, scaffold
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 def test_new_adapter_scaffolds_a_package_that_passes_its_own_tests(tmp_path: Path) -> None:
     assert main(["new-adapter", "rail_freight", "--dir", str(tmp_path)]) == 0
     package = tmp_path / "silkgraph-rail-freight"

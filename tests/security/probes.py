@@ -18,6 +18,7 @@ from pathlib import Path
 import httpx
 
 from tests.gateway.policy.app import Running, running
+from tests.security.report import Outcome, summary
 
 AWB = "999-12345675"
 
@@ -33,15 +34,6 @@ class Probe:
     mode: str = "demo"
     #: a custom check of the response body (True = rejected as it should be)
     check: Callable[[httpx.Response], bool] | None = None
-
-
-@dataclasses.dataclass(frozen=True)
-class Outcome:
-    probe: Probe
-    status: int
-    code: str | None
-    ms: float
-    rejected: bool
 
 
 def post(body: object) -> Callable[[httpx.AsyncClient], Awaitable[httpx.Response]]:
@@ -201,7 +193,7 @@ async def run_probe(gw: Running, probe: Probe) -> Outcome:
     rejected = response.status_code in probe.statuses and (expected is None or code in expected)
     if probe.check is not None:
         rejected = rejected and probe.check(response)
-    return Outcome(probe, response.status_code, code, ms, rejected)
+    return Outcome(probe.name, response.status_code, code, ms, rejected)
 
 
 async def run_all(workdir: Path) -> list[Outcome]:
@@ -212,22 +204,6 @@ async def run_all(workdir: Path) -> list[Outcome]:
                 if probe.mode == mode:
                     outcomes.append(await run_probe(gw, probe))
     return outcomes
-
-
-def summary(outcomes: list[Outcome]) -> str:
-    rejected = [o for o in outcomes if o.rejected]
-    times = sorted(o.ms for o in outcomes)
-    p99 = times[min(len(times) - 1, int(len(times) * 0.99))] if times else 0.0
-    slowest = max(outcomes, key=lambda o: o.ms) if outcomes else None
-    lines = [f"{'probe':<44} {'status':>6}  {'code':<28} {'ms':>8}  verdict"]
-    for o in outcomes:
-        verdict = "rejected" if o.rejected else "NOT REJECTED"
-        lines.append(f"{o.probe.name:<44} {o.status:>6}  {o.code or '-':<28} {o.ms:>8.1f}  {verdict}")
-    lines.append(
-        f"{len(rejected)}/{len(outcomes)} probes rejected; p99 time to reject {p99:.1f} ms"
-        + (f"; slowest {slowest.probe.name!r} {slowest.ms:.1f} ms" if slowest else "")
-    )
-    return "\n".join(lines)
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from tests.gateway.policy.app import running
 from tests.gateway.policy.conftest import AUTHZ, annotated, load
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = [pytest.mark.timeout(120), pytest.mark.slow]
 
 FUZZ = settings(
     max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests.gateway.policy.app import running
-from tests.security.conftest import OUTCOMES
 from tests.security.probes import Probe, probes, run_probe
+from tests.security.report import OUTCOMES
 
 PROBES = probes()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from adapters.credentials import API_KEY_HEADER, demo_api_key
 from adapters.payments import PaymentsAdapter
@@ -17,6 +19,9 @@ from gateway.sdk.adapter import AdapterSettings
 from gateway.sdk.context import Principal
 from gateway.sdk.sandbox import SandboxConfig, SandboxServer, serve_sandbox
 from gateway.sdk.testing import execute, operator
+
+#: where the adapter sends a payment (pacs.008) on the rail
+PACS008_PATH = "/iso20022/messages/pacs.008"
 
 #: the rail sandbox's demo API key (the adapter sends it by itself; raw test clients must too)
 RAIL_KEY = {API_KEY_HEADER: demo_api_key("payments")}
@@ -144,3 +149,22 @@ def error_code(result: Any) -> str:
     assert result.errors, "expected an error"
     err = result.errors[0].original_error
     return str(getattr(err, "code", type(err).__name__))
+
+
+class HeldAtTheRail:
+    """ASGI middleware in front of the rail: a pacs.008 waits at the rail's door until the test releases it.
+
+    When it arrives, its key is claimed and its send attempt recorded and acknowledged (nothing is sent otherwise);
+    what happens meanwhile (a duplicate, the store going away) is then the test's choice, not a race against a slow
+    rail. Install it with ``held = rail.faults.app = HeldAtTheRail(rail.faults.app)``."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.arrived = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(PACS008_PATH):
+            self.arrived.set()
+            await self.release.wait()
+        await self.app(scope, receive, send)

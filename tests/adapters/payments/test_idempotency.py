@@ -17,11 +17,10 @@ from adapters.payments.idempotency import (
     fingerprint,
     open_store,
 )
-from gateway.sdk.sandbox import FaultConfig
 from gateway.sdk.testing import operator
 from tests.services import postgres_url
 
-from .conftest import error_code, initiate, make_adapter, payment_input, rail_ledger
+from .conftest import HeldAtTheRail, error_code, initiate, make_adapter, payment_input, rail_ledger
 
 NOW = dt.datetime(2026, 11, 28, 9, 0, tzinfo=dt.UTC)
 
@@ -54,16 +53,18 @@ async def test_keys_are_scoped_per_client(adapter):
 
 
 async def test_concurrent_duplicate_in_progress_is_conflict(adapter, rail):
-    # The rail is slow to answer the first send, so the duplicate arrives while the key is in progress.
-    rail.faults.reconfigure(FaultConfig(latency_ms=600, paths=("/iso20022/messages/pacs.008",)))
+    # The first payment waits at the rail, so the duplicate arrives while the key is in progress.
+    held = rail.faults.app = HeldAtTheRail(rail.faults.app)
     data = payment_input()
-    first, second = await asyncio.gather(initiate(adapter, data, "busy"), initiate(adapter, data, "busy"))
-    outcomes = sorted([first, second], key=lambda r: r.errors is None)
-    assert error_code(outcomes[0]) == "CONFLICT"
-    assert outcomes[1].errors is None
-    rail.faults.reconfigure(FaultConfig())
+    pending = asyncio.create_task(initiate(adapter, data, "busy"))
+    await held.arrived.wait()
+    duplicate = await initiate(adapter, data, "busy")
+    held.release.set()
+    first = await pending
+    assert error_code(duplicate) == "CONFLICT"
+    assert first.errors is None
     after = await initiate(adapter, data, "busy")  # once finished, the key replays the payment
-    assert after.data["initiatePayment"]["uetr"] == outcomes[1].data["initiatePayment"]["uetr"]
+    assert after.data["initiatePayment"]["uetr"] == first.data["initiatePayment"]["uetr"]
 
 
 async def test_replay_survives_an_adapter_restart(rail, tmp_path):

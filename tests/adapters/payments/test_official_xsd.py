@@ -132,6 +132,7 @@ def validate(envelope: etree._Element) -> str:
     return msg_def
 
 
+@pytest.mark.slow
 async def test_every_message_on_the_wire_is_valid_against_its_official_xsd(tmp_path):
     bodies: list[bytes] = []
     pushed = asyncio.Event()

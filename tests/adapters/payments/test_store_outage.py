@@ -14,14 +14,12 @@ import pytest
 
 from adapters.payments.idempotency_pg import PostgresIdempotencyStore
 from gateway.sdk.netfaults import FaultProxy, Toxics
-from gateway.sdk.sandbox import FaultConfig, SandboxServer
+from gateway.sdk.sandbox import SandboxServer
 from tests.services import postgres_url
 
-from .conftest import initiate, make_adapter, payment_input, rail_ledger
+from .conftest import HeldAtTheRail, initiate, make_adapter, payment_input, rail_ledger
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(90)]
-
-SEND = "/iso20022/messages/pacs.008"
 
 
 def _postgres_url() -> str:
@@ -45,20 +43,6 @@ def _error(result: Any) -> tuple[str, str]:
     assert result.errors, result.data
     error = result.errors[0]
     return error.extensions["code"], error.message
-
-
-async def _attempt_recorded(table: str, key: str) -> None:
-    """Wait (on the store itself, not through the proxy) until the payment's send attempt is recorded."""
-    import asyncpg
-
-    conn = await asyncpg.connect(_postgres_url())
-    try:
-        while True:  # a row in another process's table: polled, there is no event to wait on
-            if await conn.fetchval(f"SELECT attempts FROM {table} WHERE idem_key = $1", key):
-                return
-            await asyncio.sleep(0.01)
-    finally:
-        await conn.close()
 
 
 async def _settlements(rail: SandboxServer) -> dict[str, int]:
@@ -97,16 +81,16 @@ async def test_a_payment_sent_while_the_store_went_away_settles_once(
     data = payment_input()
     async with adapter.lifespan():
         before = await _settlements(rail)
-        rail.faults.reconfigure(FaultConfig(latency_ms=600, paths=(SEND,)))  # a slow rail: time to lose the store
+        held = rail.faults.app = HeldAtTheRail(rail.faults.app)
         pending = asyncio.create_task(initiate(adapter, data, "store-lost"))
-        await _attempt_recorded(table, "store-lost")  # the claim and the attempt are in, the send is on its way
+        await held.arrived.wait()  # the claim and the attempt are in, the payment is at the rail
         proxy.set(Toxics(down=True))
+        held.release.set()
         code, message = _error(await pending)
         assert code == "UPSTREAM_UNAVAILABLE"
         assert "was sent" in message and "not recorded" in message
         sent = await _settlements(rail)
         assert len(sent) == len(before) + 1  # the rail took it
-        rail.faults.reconfigure(FaultConfig())
         proxy.clear()
         await asyncio.sleep(0.6)  # the row's lease runs out
         for _ in range(3):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from graphql import GraphQLSchema, lexicographic_sort_schema, print_schema
 from hypothesis import HealthCheck, given, settings
 from hypothesis_graphql import strategies as gql
@@ -47,6 +48,7 @@ async def _both(query: str) -> tuple[Any, Any]:
     return federated, monolithic
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(query=gql.queries(API_SDL))
 def test_generated_queries_match_the_monolith(query: str) -> None:

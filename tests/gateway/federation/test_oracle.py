@@ -13,6 +13,7 @@ WORLDS = range(30)
 OPERATIONS_PER_WORLD = 4
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [WORLDS[i : i + 10] for i in range(0, len(WORLDS), 10)], ids=lambda r: f"{r[0]}")
 async def test_generated_operations_answer_as_the_monolith(seed: range) -> None:
     tally = Tally()

@@ -9,6 +9,8 @@ import pytest
 from tests.gateway.federation import trade_graph
 from tests.gateway.federation.harness import Federated, federated
 
+pytestmark = pytest.mark.slow  # four loopback subgraphs per test, twice (one per HTTP client): tens of seconds
+
 
 @pytest.fixture(params=["aiohttp", "httpx"])
 async def trade(request: pytest.FixtureRequest) -> AsyncIterator[Federated]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ import pytest
 from gateway.policy.devkeys import DevKey
 from gateway.policy.persisted import build_manifest
 from tests.gateway.policy.app import running
+from tests.services import redis_url
 
 AWB = "999-12345675"
 SHIPMENT = f'{{ shipment(awb: "{AWB}") {{ awb weight }} }}'
@@ -137,7 +137,7 @@ async def test_rate_limit_answers_429_with_retry_after(tmp_path: Path) -> None:
 async def test_replicas_share_rate_limits_and_persisted_queries_through_redis(
     tmp_path: Path, redis_client: Any
 ) -> None:
-    url = os.environ["SILKGRAPH_TEST_REDIS_URL"]
+    url = redis_url("a Redis server the two replicas share")
     overrides = {
         "gateway.rate_limit.enabled": True,
         "gateway.rate_limit.per_principal": 3,
