@@ -64,7 +64,11 @@ SCOPES: tuple[Scope, ...] = (
     Scope(
         CUSTOMS_READ, "customs declarations, their goods, offices and DMS notifications", "declaration, declarations"
     ),
-    Scope(CUSTOMS_SUBMIT, "lodge a customs declaration", "Mutation.submitDeclaration"),
+    Scope(
+        CUSTOMS_SUBMIT,
+        "lodge a customs declaration and record customs decisions on it",
+        "Mutation.submitDeclaration, Mutation.recordCustomsDecision",
+    ),
     Scope(CARGO_READ, "air waybills, bookings and tracking events; the cargo airline directory", "shipment, shipments"),
     Scope(CARGO_BOOK, "book an air waybill", "Mutation.bookShipment"),
     Scope(PAYMENTS_READ, "payments, accounts, bank statements and FX quotes", "payment, payments, statement, fxQuote"),

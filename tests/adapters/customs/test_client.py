@@ -15,7 +15,7 @@ HAIXIN = ("CN", "91370281MA3C5R7B0C")
 async def test_status_by_lrn_finds_the_declaration(customs: CustomsAdapter) -> None:
     record = await customs.client.status(Scope(), lrn="HX-2026-0815")
     assert record is not None
-    assert record.mrn == "26CN4201E000000017"
+    assert record.entry_number == "420120260000000817"
     assert record.declarant == HAIXIN
 
 
@@ -23,10 +23,10 @@ async def test_status_by_lrn_respects_the_agency(customs: CustomsAdapter) -> Non
     assert await customs.client.status(Scope(agency="kz-trade-agency"), lrn="HX-2026-0815") is None
 
 
-async def test_statuses_leave_unknown_mrns_out(customs: CustomsAdapter) -> None:
-    found = await customs.client.statuses(["26CN6501B000000004", "26CN0000E000000000"], Scope())
-    assert list(found) == ["26CN6501B000000004"]
-    assert found["26CN6501B000000004"].status.code == "06"
+async def test_statuses_leave_unknown_entry_numbers_out(customs: CustomsAdapter) -> None:
+    found = await customs.client.statuses(["940120260000001118", "000020260000000000"], Scope())
+    assert list(found) == ["940120260000001118"]
+    assert (found["940120260000001118"].status.status, found["940120260000001118"].status.code) == ("CLEARED", "09")
 
 
 async def test_health_is_up_while_the_service_answers(customs: CustomsAdapter, sandbox: SandboxServer) -> None:
