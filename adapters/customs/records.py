@@ -98,14 +98,16 @@ def notice(value: Any) -> Notice:
 
 def _goods(i: Any) -> GoodsLine:
     second = Quantity(amount=Decimal(i.SecondQuantity), unit=str(i.SecondUnit)) if i.SecondUnit else None
+    value, quantity = Decimal(i.Value), Decimal(i.Quantity)
     return GoodsLine(
         tariff_code=str(i.TariffCode),
         description=str(i.Description),
-        quantity=Quantity(amount=Decimal(i.Quantity), unit=str(i.Unit)),
+        quantity=Quantity(amount=quantity, unit=str(i.Unit)),
         legal=Quantity(amount=Decimal(i.LegalQuantity), unit=str(i.LegalUnit)),
         second=second,
-        unit_price=Decimal(i.UnitPrice),
-        value=Decimal(i.Value),
+        # UnitPrice is optional in the XSD: a service that leaves it out implies value / quantity
+        unit_price=Decimal(i.UnitPrice) if i.UnitPrice is not None else (value / quantity).quantize(Decimal("0.0001")),
+        value=value,
         currency=str(i.Currency),
         origin=str(i.Origin),
         destination=str(i.Destination),

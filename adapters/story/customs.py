@@ -98,7 +98,7 @@ DECLARATIONS: tuple[Declaration, ...] = (
         vin="LSVAM418XP2184847",
         barter_contract=None,
         transaction_terms="3",
-        licences=(("4", "26-AA-000815"),),
+        licences=(("4", "EL2026-3702-00815"),),
         items=(_car("8703234110", "Used passenger car, SAIC Volkswagen, 1.8 l", "86000.00", "1560", "CN"),),
         statuses=(
             ("DECLARED", "2026-11-19T10:00:00+08:00"),
@@ -123,7 +123,7 @@ DECLARATIONS: tuple[Declaration, ...] = (
         vin="JHMCM5653HC404453",
         barter_contract=None,
         transaction_terms="3",
-        licences=(("4", "26-AA-000702"),),
+        licences=(("4", "EL2026-3702-00702"),),
         items=(_car("8703234110", "Used passenger car, Honda Accord, 2.4 l", "54000.00", "1480", "JP"),),
         statuses=(
             ("DECLARED", "2026-08-20T09:00:00+08:00"),

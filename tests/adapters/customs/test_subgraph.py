@@ -51,7 +51,7 @@ def car_export(lrn: str = "HX-TEST-0001", **changes: Any) -> dict[str, Any]:
         "transactionTerms": "3",
         "awb": "784-20260026",
         "vin": "LVSHCAMB1TE123456",
-        "licences": [{"code": "4", "number": "26-AA-000921"}],
+        "licences": [{"code": "4", "number": "EL2026-3702-00921"}],
         "goodsItems": [
             {
                 "tariffCode": "8703234110",
@@ -81,7 +81,7 @@ async def test_declaration_by_entry_number_maps_the_whole_export_declaration(cus
     assert d["transportMode"] == {"code": "5", "description": "Air (航空运输)"}
     assert d["conveyance"] == {"name": "CZ6007", "voyage": "20261123"}
     assert d["transactionTerms"] == {"code": "3", "description": "FOB"}
-    assert d["licences"] == [{"code": "4", "description": "Export licence (出口许可证)", "number": "26-AA-000815"}]
+    assert d["licences"] == [{"code": "4", "description": "Export licence (出口许可证)", "number": "EL2026-3702-00815"}]
     [item] = d["goodsItems"]
     assert (item["tariffCode"], item["hsCode"], item["quantity"], item["unit"]) == ("8703234110", "8703.23", "1", "003")
     assert item["legalQuantity"] == {"amount": "1", "unit": "003", "unitName": "辆 (vehicle)"}
