@@ -61,6 +61,54 @@ def _stamp(at: dt.datetime) -> str:
     return at.isoformat()
 
 
+_SUBMIT = "/SubmitDeclarationRequest"
+
+
+def _rule(check: Callable[[str], object], value: str | None, code: str, pointer: str) -> str:
+    """``value`` as ``check`` canonicalises it, or a fault naming ``code`` and the element."""
+    try:
+        return str(check(value or ""))
+    except BadUserInput as exc:
+        raise validation_fault(NS, exc.message, code, f"{_SUBMIT}/{pointer}") from None
+
+
+def _listed(table: Mapping[str, object], value: str | None, what: str, code: str, pointer: str) -> str:
+    """``value`` if it is in the code list ``table``, else a fault listing the codes."""
+    if value is None or value not in table:
+        known = ", ".join(sorted(table))
+        raise validation_fault(NS, f"{what} {value} is not one of {known}", code, f"{_SUBMIT}/{pointer}")
+    return value
+
+
+def _unit(node: etree._Element, name: str, at: str) -> str:
+    return _listed(codes.UNITS, _text(node, name), "unit", "UNKNOWN_UNIT", f"{at}/{name}")
+
+
+def _goods_item(node: etree._Element, at: str) -> story.GoodsItem:
+    tariff = _text(node, "TariffCode") or ""
+    _rule(ids.parse_hs_code, tariff, "INVALID_TARIFF_CODE", f"{at}/TariffCode")
+    second = _text(node, "SecondQuantity")
+    if (second is None) != (_text(node, "SecondUnit") is None):
+        raise validation_fault(
+            NS, "give SecondQuantity and SecondUnit together", "SECOND_UNIT", f"{_SUBMIT}/{at}/SecondUnit"
+        )
+    return story.GoodsItem(
+        tariff_code=tariff,
+        description=_text(node, "Description") or "",
+        quantity=Decimal(_text(node, "Quantity") or "0"),
+        unit=_unit(node, "Unit", at),
+        legal_quantity=Decimal(_text(node, "LegalQuantity") or "0"),
+        legal_unit=_unit(node, "LegalUnit", at),
+        second_quantity=Decimal(second) if second is not None else None,
+        second_unit=_unit(node, "SecondUnit", at) if second is not None else None,
+        value=Decimal(_text(node, "Value") or "0"),
+        currency=_rule(ids.parse_currency, _text(node, "Currency"), "INVALID_CURRENCY", f"{at}/Currency"),
+        origin=_rule(ids.parse_country, _text(node, "Origin"), "INVALID_COUNTRY", f"{at}/Origin"),
+        destination=_rule(ids.parse_country, _text(node, "Destination"), "INVALID_COUNTRY", f"{at}/Destination"),
+        exemption=_listed(codes.EXEMPTIONS, _text(node, "Exemption"), "exemption", "UNKNOWN_CODE", f"{at}/Exemption"),
+    )
+
+
 class CustomsHandlers:
     """One method per operation: request element in, response element out (plain synchronous code)."""
 
@@ -89,36 +137,22 @@ class CustomsHandlers:
         return reply
 
     def _submission(self, payload: etree._Element) -> Submission:
-        root = "/SubmitDeclarationRequest"
-
-        def rule(check: Callable[[str], object], value: str | None, code: str, pointer: str) -> str:
-            try:
-                return str(check(value or ""))
-            except BadUserInput as exc:
-                raise validation_fault(NS, exc.message, code, f"{root}/{pointer}") from None
-
-        def listed(table: Mapping[str, object], value: str | None, what: str, code: str, pointer: str) -> str:
-            if value is None or value not in table:
-                known = ", ".join(sorted(table))
-                raise validation_fault(NS, f"{what} {value} is not one of {known}", code, f"{root}/{pointer}")
-            return value
-
         declarant_node = payload.find(_q("Declarant"))
         conveyance = payload.find(_q("Conveyance"))
         assert declarant_node is not None and conveyance is not None  # the XSD requires them
         country, tax_id = _party(declarant_node)
-        tax_id = rule(lambda v: ids.parse_tax_id(country, v), tax_id, "INVALID_TAX_ID", "Declarant/TaxID")
-        procedure = listed(
+        tax_id = _rule(lambda v: ids.parse_tax_id(country, v), tax_id, "INVALID_TAX_ID", "Declarant/TaxID")
+        procedure = _listed(
             codes.TRADE_MODES, _text(payload, "TradeMode"), "trade mode", "UNKNOWN_TRADE_MODE", "TradeMode"
         )
-        office = listed(codes.OFFICES, _text(payload, "OfficeCode"), "customs office", "UNKNOWN_OFFICE", "OfficeCode")
-        exit_office = listed(
+        office = _listed(codes.OFFICES, _text(payload, "OfficeCode"), "customs office", "UNKNOWN_OFFICE", "OfficeCode")
+        exit_office = _listed(
             codes.OFFICES, _text(payload, "ExitOfficeCode"), "exit customs office", "UNKNOWN_OFFICE", "ExitOfficeCode"
         )
-        mode = listed(
+        mode = _listed(
             codes.TRANSPORT_MODES, _text(payload, "TransportMode"), "transport mode", "UNKNOWN_CODE", "TransportMode"
         )
-        terms = listed(
+        terms = _listed(
             codes.TRANSACTION_TERMS,
             _text(payload, "TransactionTerms"),
             "transaction terms",
@@ -129,65 +163,35 @@ class CustomsHandlers:
         vin = _text(payload, "VIN")
         barter = _text(payload, "BarterContractID")
         if awb is not None:
-            awb = rule(ids.parse_awb, awb, "INVALID_AWB", "AWB")
+            awb = _rule(ids.parse_awb, awb, "INVALID_AWB", "AWB")
         if mode == "5" and awb is None:
             raise validation_fault(
-                NS, "an air shipment (transport mode 5) needs its AWB", "AWB_REQUIRED", f"{root}/AWB"
+                NS, "an air shipment (transport mode 5) needs its AWB", "AWB_REQUIRED", f"{_SUBMIT}/AWB"
             )
         if vin is not None:
-            vin = rule(ids.parse_vin, vin, "INVALID_VIN", "VIN")
+            vin = _rule(ids.parse_vin, vin, "INVALID_VIN", "VIN")
         if procedure == "0130" and not barter:
             raise validation_fault(
                 NS,
                 "trade mode 0130 (barter trade) needs the BarterContractID",
                 "BARTER_CONTRACT_REQUIRED",
-                f"{root}/BarterContractID",
+                f"{_SUBMIT}/BarterContractID",
             )
         licences = tuple(
             (
-                listed(codes.LICENCES, _text(n, "Code"), "licence", "UNKNOWN_CODE", f"Licence[{i}]/Code"),
+                _listed(codes.LICENCES, _text(n, "Code"), "licence", "UNKNOWN_CODE", f"Licence[{i}]/Code"),
                 _text(n, "Number") or "",
             )
             for i, n in enumerate(payload.iterfind(_q("Licence")), start=1)
         )
         if vin is not None and _text(payload, "Direction") == "EXPORT" and "4" not in {c for c, _ in licences}:
             raise validation_fault(
-                NS, "a used vehicle export needs its export licence (code 4)", "LICENCE_REQUIRED", f"{root}/Licence"
+                NS, "a used vehicle export needs its export licence (code 4)", "LICENCE_REQUIRED", f"{_SUBMIT}/Licence"
             )
-        items = []
-        for index, node in enumerate(payload.iterfind(_q("GoodsItem")), start=1):
-            at = f"GoodsItem[{index}]"
-            tariff = _text(node, "TariffCode") or ""
-            rule(ids.parse_hs_code, tariff, "INVALID_TARIFF_CODE", f"{at}/TariffCode")
-            second = _text(node, "SecondQuantity")
-            second_unit = _text(node, "SecondUnit")
-            if (second is None) != (second_unit is None):
-                raise validation_fault(
-                    NS, "give SecondQuantity and SecondUnit together", "SECOND_UNIT", f"{root}/{at}/SecondUnit"
-                )
-            items.append(
-                story.GoodsItem(
-                    tariff_code=tariff,
-                    description=_text(node, "Description") or "",
-                    quantity=Decimal(_text(node, "Quantity") or "0"),
-                    unit=listed(codes.UNITS, _text(node, "Unit"), "unit", "UNKNOWN_UNIT", f"{at}/Unit"),
-                    legal_quantity=Decimal(_text(node, "LegalQuantity") or "0"),
-                    legal_unit=listed(codes.UNITS, _text(node, "LegalUnit"), "unit", "UNKNOWN_UNIT", f"{at}/LegalUnit"),
-                    second_quantity=Decimal(second) if second is not None else None,
-                    second_unit=listed(codes.UNITS, second_unit, "unit", "UNKNOWN_UNIT", f"{at}/SecondUnit")
-                    if second_unit is not None
-                    else None,
-                    value=Decimal(_text(node, "Value") or "0"),
-                    currency=rule(ids.parse_currency, _text(node, "Currency"), "INVALID_CURRENCY", f"{at}/Currency"),
-                    origin=rule(ids.parse_country, _text(node, "Origin"), "INVALID_COUNTRY", f"{at}/Origin"),
-                    destination=rule(
-                        ids.parse_country, _text(node, "Destination"), "INVALID_COUNTRY", f"{at}/Destination"
-                    ),
-                    exemption=listed(
-                        codes.EXEMPTIONS, _text(node, "Exemption"), "exemption", "UNKNOWN_CODE", f"{at}/Exemption"
-                    ),
-                )
-            )
+        items = [
+            _goods_item(node, f"GoodsItem[{index}]")
+            for index, node in enumerate(payload.iterfind(_q("GoodsItem")), start=1)
+        ]
         return Submission(
             lrn=_text(payload, "LRN") or "",
             declarant=(country, tax_id),
