@@ -61,9 +61,7 @@ OPS_READ = "ops:read"
 PLATFORM_READ_ALL = "platform:read-all"
 
 SCOPES: tuple[Scope, ...] = (
-    Scope(
-        CUSTOMS_READ, "customs declarations, their goods, offices and DMS notifications", "declaration, declarations"
-    ),
+    Scope(CUSTOMS_READ, "customs declarations, their goods, offices and release flow", "declaration, declarations"),
     Scope(
         CUSTOMS_SUBMIT,
         "lodge a customs declaration and record customs decisions on it",
