@@ -57,6 +57,7 @@ class DeclarationDraft:
     conveyance: str
     voyage: str | None
     transaction_terms: str
+    levy_nature: str = "101"
     awb: str | None = None
     vin: str | None = None
     barter_contract: str | None = None
@@ -90,6 +91,7 @@ class CustomsClient:
                 TransportMode=draft.transport_mode,
                 Conveyance={"Name": draft.conveyance, "Voyage": draft.voyage},
                 TransactionTerms=draft.transaction_terms,
+                LevyNature=draft.levy_nature,
                 AWB=draft.awb,
                 VIN=draft.vin,
                 BarterContractID=draft.barter_contract,

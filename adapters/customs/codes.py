@@ -13,6 +13,7 @@ import dataclasses
 __all__ = [
     "EXEMPTIONS",
     "INCOTERMS",
+    "LEVY_NATURES",
     "LICENCES",
     "OFFICES",
     "TRADE_MODES",
@@ -128,6 +129,12 @@ UNITS: dict[str, str] = {
     "011": "件 (item)",
     "035": "千克 (kg)",
     "070": "吨 (tonne)",
+}
+
+#: nature of levy or exemption of the whole declaration (征免性质)
+LEVY_NATURES: dict[str, str] = {
+    "101": "General taxation (一般征税)",
+    "299": "Other statutory (其他法定)",
 }
 
 #: duty treatment of a goods item (征免方式)

@@ -77,6 +77,9 @@ class SubmitDeclarationInput:
     transaction_terms: str = strawberry.field(
         description="成交方式: 1 CIF, 2 C&F, 3 FOB, 4 C&I, 5 market price, 6 consignment, 7 EXW"
     )
+    levy_nature: str = strawberry.field(
+        default="101", description="征免性质: 101 general taxation, 299 other statutory"
+    )
     awb: AWB | None = None
     vin: VIN | None = None
     barter_contract_id: strawberry.ID | None = None
@@ -146,6 +149,7 @@ def draft_of(data: SubmitDeclarationInput) -> DeclarationDraft:
         transaction_terms=_code(
             codes.TRANSACTION_TERMS, data.transaction_terms, "input.transactionTerms", "transaction terms"
         ),
+        levy_nature=_code(codes.LEVY_NATURES, data.levy_nature, "input.levyNature", "levy nature"),
         awb=str(data.awb) if data.awb else None,
         vin=str(data.vin) if data.vin else None,
         barter_contract=str(data.barter_contract_id) if data.barter_contract_id else None,

@@ -63,6 +63,7 @@ class DeclarationRecord:
     conveyance: str
     voyage: str | None
     transaction_terms: str
+    levy_nature: str
     awb: str | None
     vin: str | None
     barter_contract: str | None
@@ -131,6 +132,7 @@ def from_declaration(value: Any) -> DeclarationRecord:
         conveyance=str(value.Conveyance.Name),
         voyage=value.Conveyance.Voyage,
         transaction_terms=str(value.TransactionTerms),
+        levy_nature=str(value.LevyNature),
         awb=value.AWB,
         vin=value.VIN,
         barter_contract=value.BarterContractID,

@@ -93,6 +93,7 @@ class Submission:
     transaction_terms: str
     licences: tuple[tuple[str, str], ...]
     items: tuple[story.GoodsItem, ...]
+    levy_nature: str
 
 
 def submission_of(declaration: story.Declaration) -> Submission:

@@ -159,6 +159,7 @@ class CustomsHandlers:
             "UNKNOWN_CODE",
             "TransactionTerms",
         )
+        levy = _listed(codes.LEVY_NATURES, _text(payload, "LevyNature"), "levy nature", "UNKNOWN_CODE", "LevyNature")
         awb = _text(payload, "AWB")
         vin = _text(payload, "VIN")
         barter = _text(payload, "BarterContractID")
@@ -209,6 +210,7 @@ class CustomsHandlers:
             transaction_terms=terms,
             licences=licences,
             items=tuple(items),
+            levy_nature=levy,
         )
 
     # -- RecordDecision -------------------------------------------------------------------------------------
@@ -313,6 +315,7 @@ class CustomsHandlers:
         if s.voyage:
             _add(conveyance, "Voyage", s.voyage)
         _add(node, "TransactionTerms", s.transaction_terms)
+        _add(node, "LevyNature", s.levy_nature)
         for element, value in (("AWB", s.awb), ("VIN", s.vin), ("BarterContractID", s.barter_contract)):
             if value:
                 _add(node, element, value)

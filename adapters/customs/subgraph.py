@@ -183,6 +183,7 @@ class CustomsDeclaration:
     transport_mode: CustomsCode = strawberry.field(description="运输方式")
     conveyance: Conveyance
     transaction_terms: CustomsCode = strawberry.field(description="成交方式 (Incoterms folded into CIF/C&F/FOB/EXW)")
+    levy_nature: CustomsCode = strawberry.field(description="征免性质 (nature of levy or exemption)")
     goods_items: list[DeclarationGoodsItem]
     licences: list[SupportingDocument]
     awb: AWB | None = strawberry.field(description="Air waybill the goods travel under (transport document)")
@@ -209,6 +210,7 @@ class CustomsDeclaration:
             transport_mode=CustomsCode.of(codes.TRANSPORT_MODES, r.transport_mode),
             conveyance=Conveyance(name=r.conveyance, voyage=r.voyage),
             transaction_terms=CustomsCode.of(codes.TRANSACTION_TERMS, r.transaction_terms),
+            levy_nature=CustomsCode.of(codes.LEVY_NATURES, r.levy_nature),
             goods_items=[DeclarationGoodsItem.of(n, line) for n, line in enumerate(r.items, start=1)],
             licences=[
                 SupportingDocument(code=code, description=codes.LICENCES.get(code, ""), number=number)

@@ -60,6 +60,7 @@ class Declaration:
     transaction_terms: str  # 成交方式 code
     licences: tuple[tuple[str, str], ...]  # supporting documents (随附单证): (code, number)
     items: tuple[GoodsItem, ...]
+    levy_nature: str = "101"  # 征免性质: 101 general taxation
     #: release flow reached: DECLARED -> REVIEWED | INSPECTED -> RELEASED -> CLEARED, with times
     statuses: tuple[tuple[str, str], ...]
 

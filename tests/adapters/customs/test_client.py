@@ -106,6 +106,7 @@ async def test_a_submitted_declaration_round_trips_every_field(customs: CustomsA
         ({"trade_mode": "1000"}, "UNKNOWN_TRADE_MODE", "/SubmitDeclarationRequest/TradeMode"),
         ({"office": "4299"}, "UNKNOWN_OFFICE", "/SubmitDeclarationRequest/OfficeCode"),
         ({"transport_mode": "7"}, "UNKNOWN_CODE", "/SubmitDeclarationRequest/TransportMode"),
+        ({"levy_nature": "789"}, "UNKNOWN_CODE", "/SubmitDeclarationRequest/LevyNature"),
         ({"awb": None}, "AWB_REQUIRED", "/SubmitDeclarationRequest/AWB"),
         ({"licences": (("Z", "1"),)}, "UNKNOWN_CODE", "/SubmitDeclarationRequest/Licence[1]/Code"),
     ],

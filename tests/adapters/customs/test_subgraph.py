@@ -18,7 +18,7 @@ query($id: CustomsEntryNumber!) { declaration(id: $id) {
   declarant { country taxId }
   procedure { code description } office { id name } exitOffice { id name } departurePort
   transportMode { code description } conveyance { name voyage } transactionTerms { code description }
-  licences { code description number }
+  levyNature { code description } licences { code description number }
   goodsItems { sequence tariffCode hsCode quantity unit legalQuantity { amount unit unitName }
     secondLegalQuantity { amount unit } unitPrice value origin destination exemption { code } }
   notifications { code name status issuedAt }
@@ -81,6 +81,7 @@ async def test_declaration_by_entry_number_maps_the_whole_export_declaration(cus
     assert d["transportMode"] == {"code": "5", "description": "Air (航空运输)"}
     assert d["conveyance"] == {"name": "CZ6007", "voyage": "20261123"}
     assert d["transactionTerms"] == {"code": "3", "description": "FOB"}
+    assert d["levyNature"] == {"code": "101", "description": "General taxation (一般征税)"}
     assert d["licences"] == [{"code": "4", "description": "Export licence (出口许可证)", "number": "EL2026-3702-00815"}]
     [item] = d["goodsItems"]
     assert (item["tariffCode"], item["hsCode"], item["quantity"], item["unit"]) == ("8703234110", "8703.23", "1", "003")
@@ -155,6 +156,7 @@ async def test_a_partner_cannot_decide_on_a_declaration_it_cannot_see(customs: C
         ({"officeId": "CN4201"}, "input.officeId"),
         ({"transportMode": "8"}, "input.transportMode"),
         ({"transactionTerms": "9"}, "input.transactionTerms"),
+        ({"levyNature": "789"}, "input.levyNature"),
         ({"awb": None}, "input.awb"),
         ({"licences": [{"code": "X", "number": "1"}]}, "input.licences.0.code"),
     ],
