@@ -69,7 +69,7 @@ def test_every_identifier_is_valid_by_its_rule() -> None:
         assert parse_tax_id(c.country, c.tax_id) == c.tax_id
 
 
-def test_every_departed_export_shipment_is_declared_at_its_airport_with_its_pieces() -> None:
+def test_every_departed_export_shipment_is_declared_at_its_airport_with_its_goods_pieces_and_weight() -> None:
     for s in story.SHIPMENTS:
         declared = [d for d in story.DECLARATIONS if d.awb == s.awb]
         departed = any(code == "DEP" for code, _, _ in s.events)
