@@ -31,7 +31,8 @@ __all__ = [
     "proposal_payload",
 ]
 
-_MRN = re.compile(r"^\d{2}[A-Z]{2}[A-Z0-9]{14}$")
+#: a Chinese customs entry number (18 digits) or a foreign 18-character reference (year, country, 14 characters)
+_MRN = re.compile(r"^(\d{18}|\d{2}[A-Z]{2}[A-Z0-9]{14})$")
 _MAX_TOLERANCE = Decimal(100)
 
 
@@ -172,7 +173,8 @@ def delivery_payload(data: RecordBarterDeliveryInput) -> dict[str, Any]:
         raise BadUserInput("a procedure 0130 (barter) delivery needs the customs declaration's MRN", field="input.mrn")
     if mrn is not None and not _MRN.match(mrn):
         raise BadUserInput(
-            f"MRN {data.mrn!r} must be 18 characters: 2-digit year, country code, 14 letters or digits",
+            f"MRN {data.mrn!r} must be a Chinese customs entry number (18 digits) or a foreign declaration "
+            "reference of 18 characters: 2-digit year, country code, 14 letters or digits",
             field="input.mrn",
         )
     return {

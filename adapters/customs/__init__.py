@@ -1,4 +1,4 @@
-"""Customs: a SOAP declaration service (WCO data model) as a subgraph, with its sandbox."""
+"""Customs: the Chinese export declaration over SOAP (mapped to the WCO Data Model) as a subgraph, with its sandbox."""
 
 from adapters.customs.adapter import CustomsAdapter
 

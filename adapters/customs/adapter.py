@@ -26,7 +26,7 @@ class CustomsAdapter(Adapter):
     Credentials: ``username``, ``password`` (WS-Security UsernameToken, PasswordDigest)."""
 
     name = "customs"
-    description = "Customs declarations over SOAP (WCO data model, WS-Security)"
+    description = "Chinese customs export declarations over SOAP (WCO Data Model mapping, WS-Security)"
 
     def __init__(
         self, settings: AdapterSettings | None = None, *, sleep: Callable[[float], Awaitable[None]] | None = None
@@ -63,7 +63,7 @@ class CustomsAdapter(Adapter):
         if self._client is None:
             return Health(state=HealthState.DOWN, detail="not started")
         try:
-            await self._client.statuses(["00XX0000X000000000"], Scope())
+            await self._client.statuses(["000000000000000000"], Scope())
         except SubgraphError as exc:
             return Health(state=HealthState.DOWN, detail=exc.message)
         return Health(state=HealthState.UP)

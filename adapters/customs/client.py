@@ -29,13 +29,19 @@ BATCH = 500
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class DraftItem:
-    hs_code: str
+    tariff_code: str
     description: str
     quantity: Decimal
     unit: str
+    legal_quantity: Decimal
+    legal_unit: str
+    second_quantity: Decimal | None
+    second_unit: str | None
     value: Decimal
     currency: str
     origin: str
+    destination: str
+    exemption: str
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -43,11 +49,19 @@ class DeclarationDraft:
     lrn: str
     declarant: tuple[str, str]
     direction: str
-    procedure: str
-    office_id: str
+    trade_mode: str
+    office: str
+    exit_office: str
+    departure_port: str
+    transport_mode: str
+    conveyance: str
+    voyage: str | None
+    transaction_terms: str
+    levy_nature: str = "101"
     awb: str | None = None
     vin: str | None = None
     barter_contract: str | None = None
+    licences: tuple[tuple[str, str], ...] = ()
     items: tuple[DraftItem, ...] = ()
 
 
@@ -70,20 +84,33 @@ class CustomsClient:
                 LRN=draft.lrn,
                 Declarant={"Country": draft.declarant[0], "TaxID": draft.declarant[1]},
                 Direction=draft.direction,
-                ProcedureCode=draft.procedure,
-                OfficeID=draft.office_id,
+                TradeMode=draft.trade_mode,
+                OfficeCode=draft.office,
+                ExitOfficeCode=draft.exit_office,
+                DeparturePort=draft.departure_port,
+                TransportMode=draft.transport_mode,
+                Conveyance={"Name": draft.conveyance, "Voyage": draft.voyage},
+                TransactionTerms=draft.transaction_terms,
+                LevyNature=draft.levy_nature,
                 AWB=draft.awb,
                 VIN=draft.vin,
                 BarterContractID=draft.barter_contract,
+                Licence=[{"Code": code, "Number": number} for code, number in draft.licences],
                 GoodsItem=[
                     {
-                        "HSCode": i.hs_code,
+                        "TariffCode": i.tariff_code,
                         "Description": i.description,
                         "Quantity": i.quantity,
                         "Unit": i.unit,
+                        "LegalQuantity": i.legal_quantity,
+                        "LegalUnit": i.legal_unit,
+                        "SecondQuantity": i.second_quantity,
+                        "SecondUnit": i.second_unit,
                         "Value": i.value,
                         "Currency": i.currency,
                         "Origin": i.origin,
+                        "Destination": i.destination,
+                        "Exemption": i.exemption,
                     }
                     for i in draft.items
                 ],
@@ -97,22 +124,39 @@ class CustomsClient:
                 ) from None
             raise
         return Receipt(
-            lrn=str(reply.LRN), mrn=str(reply.MRN), notification=notice(reply.Notification), duplicate=reply.Duplicate
+            lrn=str(reply.LRN),
+            entry_number=str(reply.EntryID),
+            notification=notice(reply.Notification),
+            duplicate=reply.Duplicate,
         )
 
-    async def status(self, scope: Scope, *, mrn: str | None = None, lrn: str | None = None) -> DeclarationRecord | None:
-        reply = await self._call("GetDeclarationStatus", scope, read=True, MRN=mrn, LRN=lrn)
+    async def decide(self, entry_number: str, status: str, scope: Scope) -> DeclarationRecord | None:
+        """RecordDecision, sent once: a release-flow move customs refuses comes back as ``ILLEGAL_TRANSITION``."""
+        try:
+            reply = await self._call("RecordDecision", scope, read=False, EntryID=entry_number, Status=status)
+        except UpstreamFault as fault:
+            if fault.extensions.get("validationCode") == "ILLEGAL_TRANSITION":
+                raise Conflict(
+                    fault.message, code="ILLEGAL_TRANSITION", field="status", service=self.soap.service
+                ) from None
+            raise
         return from_declaration(reply) if reply is not None else None
 
-    async def statuses(self, mrns: Sequence[str], scope: Scope) -> dict[str, DeclarationRecord]:
-        """GetDeclarationStatuses in batches of the service's maximum; unknown MRNs are absent."""
+    async def status(
+        self, scope: Scope, *, entry_number: str | None = None, lrn: str | None = None
+    ) -> DeclarationRecord | None:
+        reply = await self._call("GetDeclarationStatus", scope, read=True, EntryID=entry_number, LRN=lrn)
+        return from_declaration(reply) if reply is not None else None
+
+    async def statuses(self, entry_numbers: Sequence[str], scope: Scope) -> dict[str, DeclarationRecord]:
+        """GetDeclarationStatuses in batches of the service's maximum; unknown entry numbers are absent."""
         found: dict[str, DeclarationRecord] = {}
-        unique = list(dict.fromkeys(mrns))
+        unique = list(dict.fromkeys(entry_numbers))
         for start in range(0, len(unique), BATCH):
-            reply = await self._call("GetDeclarationStatuses", scope, read=True, MRN=unique[start : start + BATCH])
+            reply = await self._call("GetDeclarationStatuses", scope, read=True, EntryID=unique[start : start + BATCH])
             for value in reply or ():
                 record = from_declaration(value)
-                found[record.mrn] = record
+                found[record.entry_number] = record
         return found
 
     async def page(

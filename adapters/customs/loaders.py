@@ -1,6 +1,6 @@
 """Per-request DataLoaders: N entity lookups in one ``_entities`` call become one customs SOAP call.
 
-* declarations by MRN → one ``GetDeclarationStatuses``;
+* declarations by entry number → one ``GetDeclarationStatuses``;
 * declarations by declarant / AWB / VIN / barter contract → one ``ListDeclarations`` per key kind, its
   criterion listing every key of the batch (the service ORs values within a criterion), then grouped here.
 """
@@ -26,7 +26,9 @@ class CustomsLoaders:
     def __init__(self, client: CustomsClient, scope: Scope) -> None:
         self.client = client
         self.scope = scope
-        self.by_mrn: DataLoader[str, DeclarationRecord | None] = DataLoader(load_fn=self._by_mrn, max_batch_size=BATCH)
+        self.by_number: DataLoader[str, DeclarationRecord | None] = DataLoader(
+            load_fn=self._by_number, max_batch_size=BATCH
+        )
         self.by_declarant: DataLoader[tuple[str, str], list[DeclarationRecord]] = DataLoader(
             load_fn=self._grouped("declarants", lambda r: r.declarant), max_batch_size=BATCH
         )
@@ -40,11 +42,11 @@ class CustomsLoaders:
             load_fn=self._grouped("barter_contracts", lambda r: r.barter_contract), max_batch_size=BATCH
         )
 
-    async def _by_mrn(self, mrns: Sequence[str]) -> list[DeclarationRecord | None]:
-        found = await self.client.statuses(mrns, self.scope)
+    async def _by_number(self, numbers: Sequence[str]) -> list[DeclarationRecord | None]:
+        found = await self.client.statuses(numbers, self.scope)
         for record in found.values():
-            self.by_mrn.prime(record.mrn, record)
-        return [found.get(mrn) for mrn in mrns]
+            self.by_number.prime(record.entry_number, record)
+        return [found.get(number) for number in numbers]
 
     def _grouped(self, criterion: str, key_of: Callable[[DeclarationRecord], Any]) -> _GroupLoad:
         async def load(keys: Sequence[Any]) -> list[list[DeclarationRecord]]:

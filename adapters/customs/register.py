@@ -1,21 +1,25 @@
-"""The customs sandbox's declaration register: seeded from the story, with the clearance state machine.
+"""The customs sandbox's declaration register: seeded from the story, with the release flow as a state machine.
 
-Notification codes (domain.md §2.1, WCO DMS): 02 DMSRCV received → 01 DMSACC accepted → (06 DMSDOC documents
-required | 05 DMSCTL control) → 09 DMSCLE cleared; 03 DMSREJ rejected. A new submission's path is decided once,
-from its content, so runs are deterministic:
+Release flow of a Chinese declaration (申报 → 审单 / 查验 → 放行 → 结关)::
 
-* declarant unknown to the register or not ACTIVE → 02, 03 (rejected);
-* export of a used vehicle (a VIN) → 02, 01, 06, 09 (export licence and deregistration papers asked for);
-* goods worth 1,000,000 or more → 02, 01, 05, 09 (physical control);
-* otherwise → 02, 01, 09.
+    DECLARED -> REVIEWED | INSPECTED -> RELEASED -> CLEARED
+    DECLARED -> REJECTED
+
+Any other move is refused (``ILLEGAL_TRANSITION``). Each status reached is stamped with the sandbox clock and
+answered as a WCO-style notification (:data:`NOTIFICATIONS`: function code and message name). A new submission's
+path is decided once, from its content, so runs are deterministic:
+
+* declarant unknown to the register or not ACTIVE → REJECTED;
+* goods worth 1,000,000 or more → INSPECTED, RELEASED, CLEARED (physical inspection);
+* otherwise → REVIEWED, RELEASED, CLEARED.
 
 **Progress**: a declaration moves one step along its path each time a status operation reads it
-(GetDeclarationStatus, GetDeclarationStatuses, ListDeclarations), stamped with the sandbox clock. Option
-``progress``: ``"new"`` (default — only declarations submitted in this run move; the story's stay as told),
-``"all"`` (seeded ones in flight move too), ``"none"``.
+(GetDeclarationStatus, GetDeclarationStatuses, ListDeclarations). Option ``progress``: ``"new"`` (default — only
+declarations submitted in this run move; the story's stay as told), ``"all"``, ``"none"``. RecordDecision moves
+one explicitly (any declaration, whatever the option) and the path continues from there.
 
-Submission is idempotent by (declarant, LRN): the same content returns the same MRN; other content under a
-used LRN is refused (``LRN_REUSED``).
+Submission is idempotent by (declarant, LRN): the same content returns the same entry number; other content
+under a used LRN is refused (``LRN_REUSED``).
 """
 
 from __future__ import annotations
@@ -29,51 +33,39 @@ from adapters import story
 
 __all__ = [
     "NOTIFICATIONS",
-    "OFFICES",
-    "PROCEDURES",
+    "TRANSITIONS",
     "DeclarationRegister",
     "Entry",
     "RuleViolation",
     "Submission",
+    "submission_of",
 ]
 
-NOTIFICATIONS: dict[str, str] = {
-    "01": "DMSACC",
-    "02": "DMSRCV",
-    "03": "DMSREJ",
-    "05": "DMSCTL",
-    "06": "DMSDOC",
-    "07": "DMSRES",
-    "08": "DMSROG",
-    "09": "DMSCLE",
-    "10": "DMSINV",
-    "11": "DMSREQ",
-    "13": "DMSTAX",
-    "16": "DMSEOG",
-    "17": "DMSEXT",
+#: status -> (WCO-style response function code, message name) customs answers it with
+NOTIFICATIONS: dict[str, tuple[str, str]] = {
+    "DECLARED": ("02", "DMSRCV"),
+    "REVIEWED": ("01", "DMSACC"),
+    "INSPECTED": ("05", "DMSCTL"),
+    "RELEASED": ("08", "DMSROG"),
+    "CLEARED": ("09", "DMSCLE"),
+    "REJECTED": ("03", "DMSREJ"),
 }
 
-#: Chinese trade modes (监管方式, the declaration's supervision-mode code) the sandbox accepts, for exports and
-#: imports alike; EU procedure codes (1000, 4000) are not Chinese codes and are refused
-PROCEDURES: dict[str, str] = {
-    "0110": "General trade (一般贸易)",
-    "0130": "Barter trade (易货贸易)",
-    "1039": "Market procurement (市场采购)",
-    "4019": "Border small-amount trade (边境小额)",
-    "9610": "Cross-border e-commerce, retail (跨境贸易电子商务)",
-    "9710": "Cross-border e-commerce, B2B direct export (跨境电商B2B直接出口)",
-    "9810": "Cross-border e-commerce, export to overseas warehouses (跨境电商出口海外仓)",
+#: the release flow: the statuses each status may move to
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "DECLARED": frozenset({"REVIEWED", "INSPECTED", "REJECTED"}),
+    "REVIEWED": frozenset({"RELEASED"}),
+    "INSPECTED": frozenset({"RELEASED"}),
+    "RELEASED": frozenset({"CLEARED"}),
+    "CLEARED": frozenset(),
+    "REJECTED": frozenset(),
 }
 
-#: customs offices by id, as the story names them ("CN4201 Qingdao Liuting Airport Customs")
-OFFICES: dict[str, str] = {d.office.split(" ", 1)[0]: d.office.split(" ", 1)[1] for d in story.DECLARATIONS}
-
-_CONTROL_VALUE = Decimal("1000000")
-_TERMINAL = {"03", "09", "10", "16"}
+_INSPECTION_VALUE = Decimal("1000000")
 
 
 class RuleViolation(Exception):
-    """A business rule the submission breaks: ``code`` and the ``pointer`` to the offending element."""
+    """A business rule the request breaks: ``code`` and the ``pointer`` to the offending element."""
 
     def __init__(self, message: str, *, code: str, pointer: str) -> None:
         super().__init__(message)
@@ -83,65 +75,74 @@ class RuleViolation(Exception):
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class Submission:
+    """A declaration as lodged: every field of :class:`adapters.story.Declaration` but its number and statuses."""
+
     lrn: str
     declarant: tuple[str, str]
     direction: str
     procedure: str
-    office_id: str
+    office: str
+    exit_office: str
+    departure_port: str
+    transport_mode: str
+    conveyance: str
+    voyage: str | None
     awb: str | None
     vin: str | None
     barter_contract: str | None
+    transaction_terms: str
+    licences: tuple[tuple[str, str], ...]
     items: tuple[story.GoodsItem, ...]
+    levy_nature: str
+
+
+def submission_of(declaration: story.Declaration) -> Submission:
+    return Submission(**{f.name: getattr(declaration, f.name) for f in dataclasses.fields(Submission)})
 
 
 @dataclasses.dataclass(kw_only=True)
 class Entry:
-    mrn: str
+    number: str
     submission: Submission
-    notifications: list[tuple[str, dt.datetime]]
-    #: codes still to come, in order
+    #: statuses reached, with when
+    history: list[tuple[str, dt.datetime]]
+    #: statuses still to come, in order
     pending: list[str]
     seeded: bool
 
     @property
     def status(self) -> tuple[str, dt.datetime]:
-        return self.notifications[-1]
+        return self.history[-1]
 
-    @property
-    def office_name(self) -> str:
-        return OFFICES.get(self.submission.office_id, self.submission.office_id)
+
+def _onwards(status: str) -> list[str]:
+    """The usual rest of the flow after ``status``."""
+    return {"REVIEWED": ["RELEASED", "CLEARED"], "INSPECTED": ["RELEASED", "CLEARED"], "RELEASED": ["CLEARED"]}.get(
+        status, []
+    )
 
 
 def _seed(declaration: story.Declaration) -> Entry:
-    office_id = declaration.office.split(" ", 1)[0]
-    submission = Submission(
-        lrn=declaration.lrn,
-        declarant=declaration.declarant,
-        direction=declaration.direction,
-        procedure=declaration.procedure,
-        office_id=office_id,
-        awb=declaration.awb,
-        vin=declaration.vin,
-        barter_contract=declaration.barter_contract,
-        items=declaration.items,
+    history = [(status, dt.datetime.fromisoformat(at)) for status, at in declaration.statuses]
+    return Entry(
+        number=declaration.id,
+        submission=submission_of(declaration),
+        history=history,
+        pending=_onwards(history[-1][0]),
+        seeded=True,
     )
-    notices = [(code, dt.datetime.fromisoformat(at)) for code, at in declaration.statuses]
-    pending = [] if notices[-1][0] in _TERMINAL else ["09"]
-    return Entry(mrn=declaration.id, submission=submission, notifications=notices, pending=pending, seeded=True)
 
 
 def _path(submission: Submission) -> list[str]:
     try:
         trader = story.company(submission.declarant)
     except KeyError:
-        return ["03"]
+        return ["REJECTED"]
     if trader.status != "ACTIVE":
-        return ["03"]
-    if submission.vin and submission.direction == "EXPORT":
-        return ["01", "06", "09"]
-    if sum((item.value for item in submission.items), Decimal(0)) >= _CONTROL_VALUE:
-        return ["01", "05", "09"]
-    return ["01", "09"]
+        return ["REJECTED"]
+    if sum((item.value for item in submission.items), Decimal(0)) >= _INSPECTION_VALUE:
+        return ["INSPECTED", *_onwards("INSPECTED")]
+    return ["REVIEWED", *_onwards("REVIEWED")]
 
 
 class DeclarationRegister:
@@ -161,33 +162,27 @@ class DeclarationRegister:
         self._progress = progress
         self._entries: dict[str, Entry] = {}
         self._by_lrn: dict[tuple[tuple[str, str], str], str] = {}
-        self._sequence = 1000
+        self._sequence = 20000
         for declaration in seed:
             self._add(_seed(declaration))
 
     def _add(self, entry: Entry) -> None:
-        self._entries[entry.mrn] = entry
-        self._by_lrn[(entry.submission.declarant, entry.submission.lrn)] = entry.mrn
+        self._entries[entry.number] = entry
+        self._by_lrn[(entry.submission.declarant, entry.submission.lrn)] = entry.number
 
     # -- tenancy ----------------------------------------------------------------------------------------------
     @staticmethod
-    def visible(entry: Entry, agency: str | None) -> bool:
-        if agency is None:
-            return True
-        try:
-            return agency in story.company(entry.submission.declarant).agencies
-        except KeyError:
-            return False
-
-    @staticmethod
     def visible_declarant(declarant: tuple[str, str], agency: str | None) -> bool:
-        """Whether an agency may declare for this trader (platform users may declare for anyone)."""
+        """Whether an agency may see and declare for this trader (platform users may for anyone)."""
         if agency is None:
             return True
         try:
             return agency in story.company(declarant).agencies
         except KeyError:
             return False
+
+    def visible(self, entry: Entry, agency: str | None) -> bool:
+        return self.visible_declarant(entry.submission.declarant, agency)
 
     # -- writes -----------------------------------------------------------------------------------------------
     def submit(self, submission: Submission) -> tuple[Entry, bool]:
@@ -198,30 +193,51 @@ class DeclarationRegister:
             if entry.submission != submission:
                 raise RuleViolation(
                     f"LRN {submission.lrn} was already used by this declarant for a different declaration "
-                    f"(MRN {entry.mrn}); use a new LRN or amend the declaration",
+                    f"(entry number {entry.number}); use a new LRN or amend the declaration",
                     code="LRN_REUSED",
                     pointer="/SubmitDeclarationRequest/LRN",
                 )
             return entry, True
         now = self._clock()
         self._sequence += 1
-        kind = "B" if submission.procedure in ("0130", "4019") else submission.direction[0]
-        mrn = f"{now.year % 100:02d}{submission.office_id}{kind}{self._sequence:09d}"
+        flag = "0" if submission.direction == "EXPORT" else "1"
+        number = f"{submission.office}{now.year:04d}{flag}{self._sequence:09d}"
         entry = Entry(
-            mrn=mrn, submission=submission, notifications=[("02", now)], pending=_path(submission), seeded=False
+            number=number,
+            submission=submission,
+            history=[("DECLARED", now)],
+            pending=_path(submission),
+            seeded=False,
         )
         self._add(entry)
         return entry, False
+
+    def decide(self, number: str, status: str, agency: str | None) -> Entry | None:
+        """Move a declaration to ``status`` if the release flow allows it (None if there is no such declaration)."""
+        entry = self._entries.get(number)
+        if entry is None or not self.visible(entry, agency):
+            return None
+        current = entry.status[0]
+        if status not in TRANSITIONS[current]:
+            allowed = ", ".join(sorted(TRANSITIONS[current])) or "nothing (it is final)"
+            raise RuleViolation(
+                f"declaration {number} is {current}: it can move to {allowed}, not {status}",
+                code="ILLEGAL_TRANSITION",
+                pointer="/RecordDecisionRequest/Status",
+            )
+        entry.history.append((status, self._clock()))
+        entry.pending = _onwards(status)
+        return entry
 
     # -- reads (each read moves a declaration one step, see the module docstring) -----------------------------
     def _observe(self, entry: Entry) -> Entry:
         moving = self._progress == "all" or (self._progress == "new" and not entry.seeded)
         if moving and entry.pending:
-            entry.notifications.append((entry.pending.pop(0), self._clock()))
+            entry.history.append((entry.pending.pop(0), self._clock()))
         return entry
 
-    def by_mrn(self, mrn: str, agency: str | None) -> Entry | None:
-        entry = self._entries.get(mrn)
+    def by_number(self, number: str, agency: str | None) -> Entry | None:
+        entry = self._entries.get(number)
         return self._observe(entry) if entry is not None and self.visible(entry, agency) else None
 
     def by_lrn(self, lrn: str, declarant: tuple[str, str] | None, agency: str | None) -> Entry | None:
@@ -251,7 +267,7 @@ class DeclarationRegister:
             return all(not want or value in want for want, value in zip(wanted, values, strict=True))
 
         found = [e for e in self._entries.values() if keep(e) and self.visible(e, agency)]
-        found.sort(key=lambda e: (e.notifications[0][1], e.mrn))
+        found.sort(key=lambda e: (e.history[0][1], e.number))
         return found
 
     def observe_all(self, entries: Iterable[Entry]) -> list[Entry]:

@@ -1,33 +1,30 @@
-"""The customs subgraph: ``CustomsDeclaration`` (owned) and the declarations of companies, shipments, vehicles
-and barter contracts (entity extensions), per docs/subgraph-conventions.md."""
+"""The customs subgraph: ``CustomsDeclaration`` (owned: the Chinese declaration, mapped to the WCO Data Model in
+docs/customs-wco.md) and the declarations of companies, shipments, vehicles and barter contracts (entity
+extensions), per docs/subgraph-conventions.md."""
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 import strawberry
 
-from adapters.customs.client import DeclarationDraft, DraftItem
+from adapters.customs import codes
 from adapters.customs.cursors import decode_cursor, encode_cursor
+from adapters.customs.inputs import DeclarationDirection, SubmitDeclarationInput, draft_of
 from adapters.customs.loaders import CustomsLoaders
-from adapters.customs.records import DeclarationRecord, GoodsLine, Notice
-from adapters.customs.register import PROCEDURES
+from adapters.customs.records import DeclarationRecord, GoodsLine, Notice, Quantity
 from gateway.errors import BadUserInput
 from gateway.policy.scopes import CUSTOMS_READ, CUSTOMS_SUBMIT
-from gateway.sdk import identifiers as ids
 from gateway.sdk.connections import PageInfo, page_info
 from gateway.sdk.context import SubgraphContext
 from gateway.sdk.node_ids import id_field
 from gateway.sdk.rules import needs
-from gateway.sdk.scalars import AWB, VIN, CountryCode, HSCode, Money, MoneyValue, TaxId
+from gateway.sdk.scalars import AWB, VIN, CountryCode, CustomsEntryNumber, HSCode, Money, MoneyValue, TaxId
 from gateway.sdk.schema import federation_schema
-
-_MRN = re.compile(r"[0-9A-Za-z]{1,35}")
 
 __all__ = ["build_schema"]
 
@@ -56,133 +53,182 @@ def _loaders(info: Info) -> CustomsLoaders:
     return state
 
 
-@strawberry.enum(description="Clearance state, from the WCO DMS notification code of the latest notification.")
+@strawberry.enum(
+    description="Release flow of a declaration: DECLARED -> REVIEWED | INSPECTED -> RELEASED -> CLEARED (结关); "
+    "DECLARED -> REJECTED."
+)
 class DeclarationStatus(enum.Enum):
-    ACCEPTED = "01"
-    RECEIVED = "02"
-    REJECTED = "03"
-    UNDER_CONTROL = "05"
-    DOCUMENTS_REQUIRED = "06"
-    CORRECTIONS_APPLIED = "07"
-    RELEASED = "08"
-    CLEARED = "09"
-    INVALIDATED = "10"
-    ADDITIONAL_MESSAGE_DECIDED = "11"
-    DUTIES_INSTRUCTION = "13"
-    GOODS_EXITED = "16"
-    MANUAL_HANDLING = "17"
-    OTHER = "00"
-
-    @classmethod
-    def of(cls, code: str) -> DeclarationStatus:
-        try:
-            return cls(code)
-        except ValueError:
-            return cls.OTHER
-
-
-@strawberry.enum
-class DeclarationDirection(enum.Enum):
-    EXPORT = "EXPORT"
-    IMPORT = "IMPORT"
+    DECLARED = "DECLARED"
+    REVIEWED = "REVIEWED"
+    INSPECTED = "INSPECTED"
+    RELEASED = "RELEASED"
+    CLEARED = "CLEARED"
+    REJECTED = "REJECTED"
 
 
 @strawberry.federation.type(
-    description="One notification customs issued about a declaration (WCO DMS).", requires_scopes=needs(CUSTOMS_READ)
+    description="One notification customs issued about a declaration: the status reached and when.",
+    requires_scopes=needs(CUSTOMS_READ),
 )
 class CustomsNotification:
-    code: str = strawberry.field(description="DMS function code, e.g. 02")
-    name: str = strawberry.field(description="DMS message name, e.g. DMSRCV")
+    code: str = strawberry.field(description="Response function code (WCO style), e.g. 08 released")
+    name: str = strawberry.field(description="Response message name, e.g. DMSROG")
     status: DeclarationStatus
     issued_at: dt.datetime
 
     @classmethod
     def of(cls, notice: Notice) -> CustomsNotification:
         return cls(
-            code=notice.code, name=notice.name, status=DeclarationStatus.of(notice.code), issued_at=notice.issued_at
+            code=notice.code, name=notice.name, status=DeclarationStatus(notice.status), issued_at=notice.issued_at
         )
 
 
-@strawberry.federation.type(requires_scopes=needs(CUSTOMS_READ))
+@strawberry.federation.type(
+    description="A customs office by its 4-digit GACC code (关区代码).", requires_scopes=needs(CUSTOMS_READ)
+)
 class CustomsOffice:
     id: str
     name: str
 
 
-@strawberry.federation.type(requires_scopes=needs(CUSTOMS_READ))
-class CustomsProcedure:
+@strawberry.federation.type(
+    description="A value of one of the declaration's code lists, with what it means.",
+    requires_scopes=needs(CUSTOMS_READ),
+)
+class CustomsCode:
     code: str
     description: str
+
+    @classmethod
+    def of(cls, table: Mapping[str, str], code: str) -> CustomsCode:
+        return cls(code=code, description=table.get(code, ""))
+
+
+@strawberry.federation.type(requires_scopes=needs(CUSTOMS_READ))
+class CustomsQuantity:
+    amount: Decimal
+    unit: str = strawberry.field(description="GACC unit code, e.g. 035 (kg)")
+    unit_name: str
+
+    @classmethod
+    def of(cls, quantity: Quantity) -> CustomsQuantity:
+        return cls(amount=quantity.amount, unit=quantity.unit, unit_name=codes.UNITS.get(quantity.unit, ""))
+
+
+@strawberry.federation.type(description="Means of transport (运输工具).", requires_scopes=needs(CUSTOMS_READ))
+class Conveyance:
+    name: str = strawberry.field(description="Flight number, vessel name or truck plate")
+    voyage: str | None = strawberry.field(description="Voyage, or the flight date (yyyymmdd)")
+
+
+@strawberry.federation.type(
+    description="A licence or other supporting document (随附单证).", requires_scopes=needs(CUSTOMS_READ)
+)
+class SupportingDocument:
+    code: str
+    description: str
+    number: str
 
 
 @strawberry.federation.type(requires_scopes=needs(CUSTOMS_READ))
 class DeclarationGoodsItem:
     sequence: int
-    hs_code: HSCode
+    tariff_code: str = strawberry.field(description="10 digits: Chinese tariff code + 2 national digits")
+    hs_code: HSCode = strawberry.field(description="The HS subheading of the tariff code (6 digits)")
     description: str
-    quantity: Decimal
-    unit: str
-    value: Money
+    quantity: Decimal = strawberry.field(description="Declared quantity, in `unit`")
+    unit: str = strawberry.field(description="GACC unit code of the declared quantity")
+    legal_quantity: CustomsQuantity = strawberry.field(description="In the first legal unit (法定第一计量单位)")
+    second_legal_quantity: CustomsQuantity | None
+    unit_price: Money
+    value: Money = strawberry.field(description="Total price of the item")
     origin: CountryCode
+    destination: CountryCode
+    exemption: CustomsCode
 
     @classmethod
     def of(cls, sequence: int, line: GoodsLine) -> DeclarationGoodsItem:
         return cls(
             sequence=sequence,
-            hs_code=HSCode(line.hs_code),
+            tariff_code=line.tariff_code,
+            hs_code=HSCode(f"{line.tariff_code[:4]}.{line.tariff_code[4:6]}"),
             description=line.description,
-            quantity=line.quantity,
-            unit=line.unit,
+            quantity=line.quantity.amount,
+            unit=line.quantity.unit,
+            legal_quantity=CustomsQuantity.of(line.legal),
+            second_legal_quantity=CustomsQuantity.of(line.second) if line.second else None,
+            unit_price=MoneyValue(amount=line.unit_price, currency=line.currency),
             value=MoneyValue(amount=line.value, currency=line.currency),
             origin=CountryCode(line.origin),
+            destination=CountryCode(line.destination),
+            exemption=CustomsCode.of(codes.EXEMPTIONS, line.exemption),
         )
 
 
 @strawberry.federation.type(
     keys=["id"],
-    description="A customs declaration; its id is the MRN (18 characters).",
+    description="A Chinese customs declaration (报关单); its id is the 18-digit entry number.",
     requires_scopes=needs(CUSTOMS_READ),
 )
 class CustomsDeclaration:
     id: strawberry.ID
+    entry_number: CustomsEntryNumber = strawberry.field(description="报关单号: office, year, I/E flag, serial")
     lrn: str = strawberry.field(description="Local reference number the declarant chose (≤35 characters)")
     declarant: Company
     direction: DeclarationDirection
-    procedure: CustomsProcedure
-    office: CustomsOffice
+    procedure: CustomsCode = strawberry.field(description="Trade mode (监管方式)")
+    office: CustomsOffice = strawberry.field(description="Customs office of declaration (申报地海关)")
+    exit_office: CustomsOffice = strawberry.field(description="Exit customs (出境关别)")
+    departure_port: str = strawberry.field(description="Where the goods leave: IATA airport, or the land port")
+    transport_mode: CustomsCode = strawberry.field(description="运输方式")
+    conveyance: Conveyance
+    transaction_terms: CustomsCode = strawberry.field(description="成交方式 (Incoterms folded into CIF/C&F/FOB/EXW)")
+    levy_nature: CustomsCode = strawberry.field(description="征免性质 (nature of levy or exemption)")
     goods_items: list[DeclarationGoodsItem]
+    licences: list[SupportingDocument]
     awb: AWB | None = strawberry.field(description="Air waybill the goods travel under (transport document)")
-    vin: VIN | None = strawberry.field(description="VIN of the used vehicle exported (transport document)")
+    vin: VIN | None = strawberry.field(description="VIN of the used vehicle exported")
     shipment: Shipment | None
     vehicle: Vehicle | None
     barter_contract: BarterContract | None
     status: DeclarationStatus
-    status_code: str = strawberry.field(description="DMS function code of the latest notification")
-    notifications: list[CustomsNotification]
+    status_code: str = strawberry.field(description="Response function code of the latest notification")
+    notifications: list[CustomsNotification] = strawberry.field(description="Every status reached, with when")
 
     @classmethod
     def of(cls, r: DeclarationRecord) -> CustomsDeclaration:
         return cls(
-            id=strawberry.ID(r.mrn),
+            id=strawberry.ID(r.entry_number),
+            entry_number=CustomsEntryNumber(r.entry_number),
             lrn=r.lrn,
             declarant=Company(country=CountryCode(r.declarant[0]), tax_id=TaxId(r.declarant[1])),
             direction=DeclarationDirection(r.direction),
-            procedure=CustomsProcedure(code=r.procedure, description=PROCEDURES.get(r.procedure, "")),
-            office=CustomsOffice(id=r.office_id, name=r.office_name),
+            procedure=CustomsCode.of(codes.TRADE_MODES, r.trade_mode),
+            office=CustomsOffice(id=r.office[0], name=r.office[1]),
+            exit_office=CustomsOffice(id=r.exit_office[0], name=r.exit_office[1]),
+            departure_port=r.departure_port,
+            transport_mode=CustomsCode.of(codes.TRANSPORT_MODES, r.transport_mode),
+            conveyance=Conveyance(name=r.conveyance, voyage=r.voyage),
+            transaction_terms=CustomsCode.of(codes.TRANSACTION_TERMS, r.transaction_terms),
+            levy_nature=CustomsCode.of(codes.LEVY_NATURES, r.levy_nature),
             goods_items=[DeclarationGoodsItem.of(n, line) for n, line in enumerate(r.items, start=1)],
+            licences=[
+                SupportingDocument(code=code, description=codes.LICENCES.get(code, ""), number=number)
+                for code, number in r.licences
+            ],
             awb=AWB(r.awb) if r.awb else None,
             vin=VIN(r.vin) if r.vin else None,
             shipment=Shipment(awb=AWB(r.awb)) if r.awb else None,
             vehicle=Vehicle(vin=VIN(r.vin)) if r.vin else None,
             barter_contract=BarterContract(id=strawberry.ID(r.barter_contract)) if r.barter_contract else None,
-            status=DeclarationStatus.of(r.status.code),
+            status=DeclarationStatus(r.status.status),
             status_code=r.status.code,
             notifications=[CustomsNotification.of(n) for n in r.notifications],
         )
 
     @classmethod
     async def resolve_reference(cls, info: Info, **representation: Any) -> CustomsDeclaration | None:
-        record = await _loaders(info).by_mrn.load(str(representation["id"]))
+        record = await _loaders(info).by_number.load(str(representation["id"]))
         return cls.of(record) if record is not None else None
 
 
@@ -269,90 +315,26 @@ class DeclarationConnection:
     page_info: PageInfo
 
 
-@strawberry.input
-class DeclarationGoodsItemInput:
-    hs_code: HSCode
-    description: str
-    quantity: Decimal
-    unit: str = "PCE"
-    value: Money
-    origin: CountryCode
-
-
-@strawberry.input(description="A declaration to lodge. Resubmitting the same LRN and content returns the same MRN.")
-class SubmitDeclarationInput:
-    lrn: str
-    declarant_country: CountryCode
-    declarant_tax_id: TaxId
-    direction: DeclarationDirection
-    procedure_code: str = strawberry.field(
-        description="Chinese trade mode (监管方式): 0110 general trade, 0130 barter, 4019 border small-amount trade, "
-        "9610/9710/9810 cross-border e-commerce"
-    )
-    office_id: str = strawberry.field(description="Customs office, e.g. CN4201")
-    awb: AWB | None = None
-    vin: VIN | None = None
-    barter_contract_id: strawberry.ID | None = None
-    goods_items: list[DeclarationGoodsItemInput]
-
-
 @strawberry.federation.type(requires_scopes=needs(CUSTOMS_READ))
 class SubmitDeclarationPayload:
-    id: strawberry.ID = strawberry.field(description="The MRN customs assigned")
+    id: strawberry.ID = strawberry.field(description="The entry number customs assigned")
     lrn: str
-    duplicate: bool = strawberry.field(description="True when this LRN was submitted before (same MRN returned)")
+    duplicate: bool = strawberry.field(
+        description="True when this LRN was submitted before (same entry number returned)"
+    )
     notification: CustomsNotification
 
     @_field("The declaration as customs now holds it (reading it moves a new one along).")
     async def declaration(self, info: Info) -> CustomsDeclaration | None:
-        record = await _loaders(info).by_mrn.load(str(self.id))
+        record = await _loaders(info).by_number.load(str(self.id))
         return CustomsDeclaration.of(record) if record is not None else None
-
-
-def _draft(data: SubmitDeclarationInput) -> DeclarationDraft:
-    if not 1 <= len(data.lrn.strip()) <= 35:
-        raise BadUserInput("lrn must be 1-35 characters", field="input.lrn")
-    if not data.goods_items:
-        raise BadUserInput("a declaration needs at least one goods item", field="input.goodsItems")
-    country = str(data.declarant_country)
-    items = []
-    for index, item in enumerate(data.goods_items):
-        value = item.value
-        items.append(
-            DraftItem(
-                hs_code=str(item.hs_code),
-                description=item.description,
-                quantity=item.quantity,
-                unit=item.unit,
-                value=value.amount,
-                currency=value.currency,
-                origin=str(item.origin),
-            )
-        )
-        if item.quantity <= 0:
-            raise BadUserInput("quantity must be greater than 0", field=f"input.goodsItems.{index}.quantity")
-    return DeclarationDraft(
-        lrn=data.lrn.strip(),
-        declarant=(country, ids.parse_tax_id(country, data.declarant_tax_id, field="input.declarantTaxId")),
-        direction=data.direction.value,
-        procedure=data.procedure_code,
-        office_id=data.office_id,
-        awb=str(data.awb) if data.awb else None,
-        vin=str(data.vin) if data.vin else None,
-        barter_contract=str(data.barter_contract_id) if data.barter_contract_id else None,
-        items=tuple(items),
-    )
 
 
 @strawberry.type
 class Query:
-    @_field("A customs declaration by MRN.")
-    async def declaration(self, info: Info, id: strawberry.ID) -> CustomsDeclaration | None:
-        mrn = str(id).strip()
-        if not _MRN.fullmatch(mrn):
-            # refused here, before the customs system is asked for a reference it could never have issued
-            raise BadUserInput("id must be a movement reference number (MRN): 1-35 letters and digits", field="id")
-        record = await _loaders(info).by_mrn.load(mrn)
+    @_field("A customs declaration by its 18-digit entry number (报关单号).")
+    async def declaration(self, info: Info, id: CustomsEntryNumber) -> CustomsDeclaration | None:
+        record = await _loaders(info).by_number.load(str(id))
         return CustomsDeclaration.of(record) if record is not None else None
 
     @_field("Declarations matching every given filter field, oldest first, paged.")
@@ -396,19 +378,35 @@ class Query:
 class Mutation:
     @_mutation("Lodge a declaration. Idempotent by (declarant, LRN): safe to retry.")
     async def submit_declaration(self, info: Info, input: SubmitDeclarationInput) -> SubmitDeclarationPayload:
-        draft = _draft(input)
+        draft = draft_of(input)
         loaders = _loaders(info)
         receipt = await loaders.client.submit(draft, loaders.scope)
         if not receipt.duplicate:  # customs' first notification, live to the declaration's subscribers
             from adapters.customs.subscription import notice_event
 
-            await info.context.adapter.events.publish(notice_event(receipt.mrn, receipt.notification))
+            await info.context.adapter.events.publish(notice_event(receipt.entry_number, receipt.notification))
         return SubmitDeclarationPayload(
-            id=strawberry.ID(receipt.mrn),
+            id=strawberry.ID(receipt.entry_number),
             lrn=receipt.lrn,
             duplicate=receipt.duplicate,
             notification=CustomsNotification.of(receipt.notification),
         )
+
+    @_mutation(
+        "Record customs' decision on a declaration, moving it along the release flow (DECLARED -> REVIEWED | "
+        "INSPECTED -> RELEASED -> CLEARED). A move the flow does not allow fails with ILLEGAL_TRANSITION."
+    )
+    async def record_customs_decision(
+        self, info: Info, id: CustomsEntryNumber, status: DeclarationStatus
+    ) -> CustomsDeclaration | None:
+        loaders = _loaders(info)
+        record = await loaders.client.decide(str(id), status.value, loaders.scope)
+        if record is None:
+            return None
+        from adapters.customs.subscription import notice_event
+
+        await info.context.adapter.events.publish(notice_event(record.entry_number, record.status))
+        return CustomsDeclaration.of(record)
 
 
 def build_schema() -> strawberry.federation.Schema:

@@ -25,14 +25,14 @@ __all__ = ["TOPIC", "Subscription", "notice_event"]
 TOPIC = "customs.declaration"
 
 
-def notice_event(mrn: str, notice: Notice) -> LiveEvent:
-    """The live event of one DMS notification, with its lineage (message name, function code, MRN, time)."""
+def notice_event(entry_number: str, notice: Notice) -> LiveEvent:
+    """The live event of one DMS notification, with its lineage (message name, function code, entry number, time)."""
     at = notice.issued_at.isoformat()
     return LiveEvent(
         topic=TOPIC,
-        key={"id": mrn},
-        data={"code": notice.code, "name": notice.name, "at": at},
-        source=f"customs:{notice.name}:{notice.code}:{mrn}:{at}",
+        key={"id": entry_number},
+        data={"status": notice.status, "code": notice.code, "name": notice.name, "at": at},
+        source=f"customs:{notice.name}:{notice.code}:{entry_number}:{at}",
     )
 
 
@@ -44,7 +44,7 @@ def notice_event(mrn: str, notice: Notice) -> LiveEvent:
 class StatusChange:
     id: strawberry.ID
     status: DeclarationStatus
-    status_code: str = strawberry.field(description="DMS function code of the notification")
+    status_code: str = strawberry.field(description="Response function code of the notification, e.g. 08")
     message: str = strawberry.field(description="DMS message name, e.g. DMSACC")
     at: dt.datetime
     source: str = strawberry.field(description="Lineage: the customs notification it came from")
@@ -59,19 +59,19 @@ class StatusChange:
 
 @strawberry.type
 class Subscription:
-    @live_field(CUSTOMS_READ, "Status changes of the declarations you may see; `id` (the MRN) follows one.")
+    @live_field(CUSTOMS_READ, "Status changes of the declarations you may see; `id` (the entry number) follows one.")
     async def declaration_status_changed(
         self, info: Info, id: strawberry.ID | None = None
     ) -> AsyncGenerator[StatusChange, None]:
         loaders = _loaders(info)
 
         async def visible(event: LiveEvent) -> bool | None:
-            mrn = str(event.key.get("id", ""))
+            number = str(event.key.get("id", ""))
             try:
-                found = await loaders.client.statuses([mrn], loaders.scope)
+                found = await loaders.client.statuses([number], loaders.scope)
             except Exception:  # customs cannot say: this event is not delivered
                 return None
-            return mrn in found
+            return number in found
 
         bus = cast("EventBus", info.context.adapter.events)
         async for event in stream_visible(
@@ -84,7 +84,7 @@ class Subscription:
         ):
             yield StatusChange(
                 id=strawberry.ID(str(event.key["id"])),
-                status=DeclarationStatus.of(str(event.data["code"])),
+                status=DeclarationStatus(str(event.data["status"])),
                 status_code=str(event.data["code"]),
                 message=str(event.data.get("name") or ""),
                 at=dt.datetime.fromisoformat(str(event.data["at"])),

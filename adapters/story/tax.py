@@ -36,7 +36,7 @@ INVOICES: tuple[Invoice, ...] = (
         amount_without_tax=Decimal("70796.46"),
         tax_amount=Decimal("9203.54"),
         check_code="41250311875430987620",
-        rebate=("RB-2026-000815", "UNDER_REVIEW", "26CN4201E000000017"),
+        rebate=("RB-2026-000815", "UNDER_REVIEW", "420120260000000817"),
     ),
     Invoice(
         code="3200261130",
@@ -47,7 +47,7 @@ INVOICES: tuple[Invoice, ...] = (
         amount_without_tax=Decimal("318584.07"),
         tax_amount=Decimal("41415.93"),
         check_code="65910024387712093345",
-        rebate=("RB-2026-001102", "APPROVED", "26CN3100E000000021"),
+        rebate=("RB-2026-001102", "APPROVED", "223320260000011021"),
     ),
     Invoice(
         code="3200261130",
@@ -59,7 +59,7 @@ INVOICES: tuple[Invoice, ...] = (
         tax_amount=Decimal("97787.61"),
         check_code="17730219940021558861",
         # the exporter filed the rebate against a declaration number customs never issued: no electronic match
-        rebate=("RB-2026-001110", "DATA_MISMATCH", "26CN5100E000000099"),
+        rebate=("RB-2026-001110", "DATA_MISMATCH", "514120260000011099"),
     ),
     Invoice(
         code="3702261130",

@@ -39,7 +39,7 @@ __all__ = ["create_app"]
 #: What the export system knows beyond the shared story: (test result, test date, licence status, licence
 #: number, licence date, exit date, deregistration date).
 _PROCEDURE: dict[str, tuple[str, str, str, str, str, str, str]] = {
-    "LSVAM418XP2184847": ("P", "20261012", "02", "EL2026-3702-00815", "20261015", "20261122", ""),
+    "LSVAM418XP2184847": ("P", "20261012", "02", "EL2026-3702-00815", "20261015", "20261123", ""),
     "LVSHCAMB1TE123456": ("P", "20261026", "02", "EL2026-3702-00921", "20261028", "", ""),
     "JHMCM5653HC404453": ("P", "20260808", "02", "EL2026-3702-00702", "20260812", "20260825", "20261020"),
 }

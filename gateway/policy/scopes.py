@@ -61,10 +61,12 @@ OPS_READ = "ops:read"
 PLATFORM_READ_ALL = "platform:read-all"
 
 SCOPES: tuple[Scope, ...] = (
+    Scope(CUSTOMS_READ, "customs declarations, their goods, offices and release flow", "declaration, declarations"),
     Scope(
-        CUSTOMS_READ, "customs declarations, their goods, offices and DMS notifications", "declaration, declarations"
+        CUSTOMS_SUBMIT,
+        "lodge a customs declaration and record customs decisions on it",
+        "Mutation.submitDeclaration, Mutation.recordCustomsDecision",
     ),
-    Scope(CUSTOMS_SUBMIT, "lodge a customs declaration", "Mutation.submitDeclaration"),
     Scope(CARGO_READ, "air waybills, bookings and tracking events; the cargo airline directory", "shipment, shipments"),
     Scope(CARGO_BOOK, "book an air waybill", "Mutation.bookShipment"),
     Scope(PAYMENTS_READ, "payments, accounts, bank statements and FX quotes", "payment, payments, statement, fxQuote"),

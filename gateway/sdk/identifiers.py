@@ -7,7 +7,8 @@ gateway's API schema and the adapters all share one rule.
 
 Sources: ISO 4217 currencies and minor units from the ``iso4217`` package (the ISO maintenance agency's table),
 ISO 3166 countries from ``pycountry``, IBAN/BIC from ``schwifty``, tax ids from ``python-stdnum`` plus
-:mod:`gateway.sdk.tax_ids`, the AWB check digit (IATA: serial mod 7), VINs from ``vininfo`` (:mod:`gateway.sdk.vin`).
+:mod:`gateway.sdk.tax_ids`, the AWB check digit (IATA: serial mod 7), VINs from ``vininfo`` (:mod:`gateway.sdk.vin`),
+the Chinese customs entry number (报关单号) as GACC numbers it (docs/customs-wco.md).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ __all__ = [
     "parse_bic",
     "parse_country",
     "parse_currency",
+    "parse_entry_number",
     "parse_hs_code",
     "parse_iban",
     "parse_id",
@@ -288,3 +290,23 @@ def parse_hs_code(value: Any, field: str | None = None) -> str:
     if not 1 <= chapter <= 97 or chapter == 77:
         raise BadUserInput(f"HS code {value!r}: chapter {heading[:2]} does not exist (01-97, not 77)", field=field)
     return heading + (f".{sub}" if sub else "") + (national or "")
+
+
+_ENTRY = re.compile(r"([0-9]{4})([0-9]{4})([01])([0-9]{9})")
+
+
+def parse_entry_number(value: Any, field: str | None = None) -> str:
+    """Chinese customs entry number (报关单号), 18 digits: the 4-digit code of the customs office that accepted
+    the declaration, the 4-digit year it did, the import/export flag (``1`` import, ``0`` export) and a 9-digit
+    serial, e.g. ``223320260000011021`` (Shanghai Pudong Airport Customs, 2026, export)."""
+    text = _text(value, "CustomsEntryNumber", field).replace(" ", "")
+    match = _ENTRY.fullmatch(text)
+    if match is None:
+        raise BadUserInput(
+            f"customs entry number {value!r} must be 18 digits: 4-digit customs office, 4-digit year, "
+            "import/export flag (1 import, 0 export) and 9-digit serial, e.g. 223320260000011021",
+            field=field,
+        )
+    if not 1980 <= int(match[2]) <= 2099:
+        raise BadUserInput(f"customs entry number {value!r}: year {match[2]} is not a declaration year", field=field)
+    return text

@@ -30,6 +30,7 @@ __all__ = [
     "VIN",
     "CountryCode",
     "CurrencyCode",
+    "CustomsEntryNumber",
     "HSCode",
     "Money",
     "MoneyValue",
@@ -73,6 +74,7 @@ if TYPE_CHECKING:
     TaxId: TypeAlias = str
     HSCode: TypeAlias = str
     UETR: TypeAlias = str
+    CustomsEntryNumber: TypeAlias = str
 else:
     Money = NewType("Money", ids.MoneyValue)
     CurrencyCode = NewType("CurrencyCode", str)
@@ -84,6 +86,7 @@ else:
     TaxId = NewType("TaxId", str)
     HSCode = NewType("HSCode", str)
     UETR = NewType("UETR", str)
+    CustomsEntryNumber = NewType("CustomsEntryNumber", str)
 
 SCALAR_MAP: dict[object, Any] = {
     Money: _define(
@@ -122,6 +125,12 @@ SCALAR_MAP: dict[object, Any] = {
         "Unique end-to-end transaction reference of an ISO 20022 payment (lower-case UUIDv4).",
         ids.parse_uetr,
     ),
+    CustomsEntryNumber: _define(
+        "CustomsEntryNumber",
+        "Chinese customs entry number (报关单号), 18 digits: customs office code (4), year (4), "
+        "import/export flag (1 import, 0 export) and serial (9).",
+        ids.parse_entry_number,
+    ),
 }
 
 
@@ -143,4 +152,5 @@ SCALAR_RULES: dict[str, Callable[..., Any]] = {
     "TaxId": _tax_id_shape,
     "HSCode": ids.parse_hs_code,
     "UETR": ids.parse_uetr,
+    "CustomsEntryNumber": ids.parse_entry_number,
 }

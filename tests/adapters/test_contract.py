@@ -52,14 +52,14 @@ class TestCustomsContract(AdapterContract):
     sample_keys = {
         "BarterContract": [{"id": "BC-2026-0001"}],
         "Company": [company(HORGOS)],
-        "CustomsDeclaration": [{"id": "26CN6501B000000003"}, {"id": "26CN4201E000000017"}],
+        "CustomsDeclaration": [{"id": "940320260000001003"}, {"id": "420120260000000817"}],
         "Shipment": [{"awb": "999-12345675"}],
         "Vehicle": [{"vin": "LSVAM418XP2184847"}],
     }
     bad_input = Probe(query="{ declarations(first: 0) { totalCount } }")
-    upstream_probe = Probe(query='{ declaration(id: "26CN6501B000000003") { id } }')
+    upstream_probe = Probe(query='{ declaration(id: "940320260000001003") { id } }')
     tenancy = [
-        TenancySample(typename="CustomsDeclaration", key={"id": "26CN4201E000000017"}, visible_to=QD, hidden_from=KZ)
+        TenancySample(typename="CustomsDeclaration", key={"id": "420120260000000817"}, visible_to=QD, hidden_from=KZ)
     ]
 
 

@@ -15,16 +15,21 @@ from decimal import Decimal
 import pytest
 
 from adapters import story
+from adapters.customs.codes import transaction_terms_of
 from adapters.story_prices import PRICE_RANGES
 from adapters.vehicles.vin import decode_vin
-from gateway.sdk.identifiers import parse_awb, parse_hs_code, parse_tax_id, parse_vin
+from gateway.sdk.identifiers import parse_awb, parse_entry_number, parse_hs_code, parse_tax_id, parse_vin
 
 #: the story's "today": the demo and the sandboxes' fixed date
 TODAY = dt.date(2026, 11, 28)
-#: customs offices at airports, by office code, with the airport they clear
-AIRPORT_OFFICES = {"CN4201": "TAO", "CN2233": "PVG", "CN5141": "CAN", "CN9401": "URC"}
-#: statuses (notification codes) of a declaration: received, accepted, control, documents, cleared, exited
-RECEIVED, CLEARED, EXITED = "02", "09", "16"
+#: customs offices at airports, by GACC office code, with the airport they clear
+AIRPORT_OFFICES = {"4201": "TAO", "2233": "PVG", "5141": "CAN", "9401": "URC", "0101": "PEK"}
+#: release flow of a declaration: declared, reviewed or inspected, released, cleared (after the goods left)
+DECLARED, RELEASED, CLEARED = "DECLARED", "RELEASED", "CLEARED"
+#: units a count of pieces is declared in (GACC: 001 set, 003 vehicle, 007 piece, 011 item) and the kilogram
+COUNTS, KG = {"001", "003", "007", "011"}, "035"
+#: what a price is per, by the unit it is declared in (GACC codes; OKEI 168 tonne for the EAEU declaration)
+PRICE_BASIS = {"001": "PCE", "003": "PCE", "007": "PCE", "011": "PCE", "035": "KGM", "070": "TNE", "168": "TNE"}
 #: a car must be deregistered within about two months of leaving the country
 DEREGISTRATION_DAYS = 60
 
@@ -41,10 +46,6 @@ def _in_order(times: Iterable[dt.datetime], what: str) -> None:
     assert seen == sorted(seen), f"{what}: out of order {seen}"
 
 
-def _office(declaration: story.Declaration) -> str:
-    return declaration.office.split()[0]
-
-
 def _status_time(declaration: story.Declaration, code: str) -> dt.datetime | None:
     return next((_at(at) for c, at in declaration.statuses if c == code), None)
 
@@ -55,11 +56,20 @@ def test_every_identifier_is_valid_by_its_rule() -> None:
         parse_hs_code(s.hs_code)
     for v in story.VEHICLES:
         assert parse_vin(v.vin) == v.vin
+    for d in story.DECLARATIONS:
+        assert parse_entry_number(d.id) == d.id
+        assert (d.id[:4], d.id[4:8], d.id[8]) == (
+            d.office,
+            d.statuses[0][1][:4],
+            "0" if d.direction == "EXPORT" else "1",
+        )
+        for item in d.items:
+            assert len(item.tariff_code) == 10 and item.tariff_code.isdigit(), d.id
     for c in (*story.COMPANIES, *story.SUPPLIERS):
         assert parse_tax_id(c.country, c.tax_id) == c.tax_id
 
 
-def test_every_departed_export_shipment_is_declared_at_its_airport_with_its_pieces() -> None:
+def test_every_departed_export_shipment_is_declared_at_its_airport_with_its_goods_pieces_and_weight() -> None:
     for s in story.SHIPMENTS:
         declared = [d for d in story.DECLARATIONS if d.awb == s.awb]
         departed = any(code == "DEP" for code, _, _ in s.events)
@@ -67,18 +77,33 @@ def test_every_departed_export_shipment_is_declared_at_its_airport_with_its_piec
             assert declared, f"{s.awb} left {s.origin} without an export declaration"
         for d in declared:
             assert (d.direction, d.declarant) == ("EXPORT", s.shipper), d.id
-            assert AIRPORT_OFFICES.get(_office(d)) == s.origin, f"{d.id} is not declared at {s.origin}'s customs"
-        pieces = sum(i.quantity for d in declared for i in d.items if i.unit == "PCE")
+            assert AIRPORT_OFFICES.get(d.office) == s.origin, f"{d.id} is not declared at {s.origin}'s customs"
+            assert {i.hs_code for i in d.items} == {s.hs_code}, f"{d.id} declares other goods than {s.awb}"
+        pieces = sum(i.quantity for d in declared for i in d.items if i.unit in COUNTS)
+        kilograms = sum(
+            q
+            for d in declared
+            for i in d.items
+            for q, u in ((i.legal_quantity, i.legal_unit), (i.second_quantity, i.second_unit))
+            if u == KG and q
+        )
         if declared:
             assert pieces == s.pieces, f"{s.awb}: {s.pieces} pieces on the waybill, {pieces} declared"
+            assert kilograms == s.weight_kg, f"{s.awb}: {s.weight_kg} kg on the waybill, {kilograms} declared"
 
 
-def test_declarations_at_airport_offices_name_an_air_waybill_and_others_none() -> None:
+def test_air_declarations_name_their_air_waybill_flight_and_exit_airport() -> None:
     for d in story.DECLARATIONS:
-        at_airport = _office(d) in AIRPORT_OFFICES
-        assert (d.awb is not None) == at_airport, f"{d.id} at {d.office} with AWB {d.awb}"
-        if d.awb is not None:
-            assert d.awb in SHIPMENTS, f"{d.id} names unknown AWB {d.awb}"
+        by_air = d.transport_mode == "5"
+        assert (d.awb is not None) == by_air == (d.office in AIRPORT_OFFICES), f"{d.id} at {d.office}, AWB {d.awb}"
+        if d.awb is None:
+            continue
+        s = SHIPMENTS[d.awb]
+        [leg] = [leg for leg in s.route if leg.split()[0] == d.conveyance]
+        assert leg.split()[1].split("-")[0] == d.departure_port == AIRPORT_OFFICES[d.exit_office], d.id
+        departures = [at for code, at, where in s.events if code == "DEP" and where == d.departure_port]
+        if d.voyage is not None:
+            assert departures and departures[0][:10].replace("-", "") == d.voyage, f"{d.id}: flight date"
 
 
 def test_each_car_on_an_air_waybill_is_one_declared_piece() -> None:
@@ -103,14 +128,14 @@ def test_every_exported_car_is_declared_and_deregistered_in_time() -> None:
         assert (d.vin, d.declarant, d.direction) == (v.vin, v.exporter, "EXPORT")
         [item] = d.items
         assert (item.hs_code, item.quantity, item.value, item.currency) == ("8703.23", 1, v.price, v.currency)
-        exited = _status_time(d, EXITED)
+        assert (item.unit, item.legal_unit) == ("003", "003"), f"{v.vin}: a car is declared in vehicles (003)"
+        assert "4" in {code for code, _ in d.licences}, f"{v.vin} is declared without its export licence"
+        exited = _status_time(d, CLEARED)
         if v.status in {"EXITED", "DEREGISTERED"}:
-            assert exited is not None, f"{v.vin} is {v.status} but its declaration has no exit"
+            assert exited is not None, f"{v.vin} is {v.status} but its declaration is not cleared"
         if exited is not None and (TODAY - exited.date()).days > DEREGISTRATION_DAYS:
             assert v.status == "DEREGISTERED", f"{v.vin} left on {exited.date()} and is still {v.status}"
-        if v.awb is not None:
-            first_departure = next(_at(at) for code, at, _ in SHIPMENTS[v.awb].events if code == "DEP")
-            assert exited == first_departure, f"{v.vin}: exit {exited} is not its flight's departure"
+        assert v.awb == d.awb, f"{v.vin} flies on {v.awb}, its declaration names {d.awb}"
 
 
 def test_vehicle_dates_run_forwards_and_vin_model_years_fit_first_registration() -> None:
@@ -124,7 +149,7 @@ def test_vehicle_dates_run_forwards_and_vin_model_years_fit_first_registration()
             f"{v.vin}: model year {model_year} does not fit first registration {registered}"
         )
         if v.declaration is not None:
-            received = _status_time(DECLARATIONS[v.declaration], RECEIVED)
+            received = _status_time(DECLARATIONS[v.declaration], DECLARED)
             assert received is not None and plate <= received.date(), f"{v.vin} declared before its plate"
 
 
@@ -134,10 +159,24 @@ def test_shipment_events_and_declaration_statuses_run_forwards() -> None:
         assert s.events[0][0] == "BKD"
     for d in DECLARATIONS.values():
         _in_order((_at(at) for _, at in d.statuses), d.id)
-        assert d.statuses[0][0] == RECEIVED, d.id
-        if d.awb is not None and _status_time(d, EXITED) is not None:
-            departures = [_at(at) for code, at, _ in SHIPMENTS[d.awb].events if code == "DEP"]
-            assert departures and _status_time(d, EXITED) == departures[0], f"{d.id} exit is not the departure"
+        steps = [status for status, _ in d.statuses]
+        assert (
+            steps[0] == DECLARED
+            and steps[1] in {"REVIEWED", "INSPECTED"}
+            and steps[2:] in ([], [RELEASED], [RELEASED, CLEARED])
+        ), d.id
+        if d.awb is None:
+            continue
+        departures = [_at(at) for code, at, _ in SHIPMENTS[d.awb].events if code == "DEP"]
+        released, cleared = _status_time(d, RELEASED), _status_time(d, CLEARED)
+        if departures:
+            assert released is not None and released <= departures[0], f"{d.id}: the goods left before release"
+        exit_departures = [
+            _at(at) for code, at, where in SHIPMENTS[d.awb].events if code == "DEP" and where == d.departure_port
+        ]
+        assert (cleared is not None) == bool(exit_departures), f"{d.id}: cleared (结关) exactly once the goods left"
+        if cleared is not None:
+            assert cleared >= exit_departures[0], f"{d.id}: cleared before the goods left China"
 
 
 def test_export_rebates_rest_on_purchase_invoices_matched_to_cleared_export_declarations() -> None:
@@ -181,6 +220,8 @@ def test_barter_legs_cite_real_declarations_and_the_closed_barter_balances() -> 
             assert (d.declarant, d.direction) == (party, "EXPORT")
             assert [(i.hs_code, i.quantity) for i in d.items] == [(hs_code, quantity)]
             assert contract.signed_on <= day <= contract.counter_delivery_deadline
+            [goods] = [g for g in contract.goods if g.side == side and g.hs_code == hs_code]
+            assert d.transaction_terms == transaction_terms_of(goods.incoterms), f"{d.id}: {goods.incoterms}"
 
 
 def _unit_prices() -> Iterable[tuple[str, str, Decimal, str]]:
@@ -188,13 +229,11 @@ def _unit_prices() -> Iterable[tuple[str, str, Decimal, str]]:
     for d in DECLARATIONS.values():
         for item in d.items:
             assert item.currency == "CNY", f"{d.id}: story prices are in CNY"
-            price = PRICE_RANGES[item.hs_code]
-            if price.per == "KGM":
-                weight = SHIPMENTS[d.awb].weight_kg if d.awb else None
-                assert weight is not None, f"{d.id}: a price per kg needs the shipment's weight"
-                yield d.id, item.hs_code, item.value / weight, "KGM"
+            if PRICE_RANGES[item.hs_code].per == "KGM":
+                assert item.legal_unit == KG, f"{d.id}: a price per kg needs the weight in the legal unit"
+                yield d.id, item.hs_code, item.value / item.legal_quantity, "KGM"
             else:
-                yield d.id, item.hs_code, item.value / item.quantity, item.unit
+                yield d.id, item.hs_code, item.unit_price, PRICE_BASIS[item.unit]
     for contract in story.BARTER_CONTRACTS:
         for goods in contract.goods:
             yield contract.id, goods.hs_code, goods.unit_value, goods.unit

@@ -42,17 +42,17 @@ AIRPORTS: dict[tuple[str, str], str] = {
 }
 #: the customs office each Chinese company declares at (the story's offices)
 OFFICES: dict[tuple[str, str], str] = {
-    story.HAIXIN: "CN4201 Qingdao Liuting Airport Customs",
-    story.HORGOS: "CN6501 Horgos Customs",
-    story.PUDONG: "CN2233 Shanghai Pudong Airport Customs",
+    story.HAIXIN: "4201",
+    story.HORGOS: "9401",
+    story.PUDONG: "2233",
 }
 _CARRIERS = {"999": "CA", "784": "CZ"}
 _CODES = ("BKD", "RCS", "MAN", "DEP", "ARR", "RCF", "NFD", "DLV")
 _HS = ("8433.90", "8431.49", "8708.40", "8703.23", "0713.20")
 _PATHS = (
-    (("02", 0), ("01", 20), ("09", 600)),
-    (("02", 0), ("01", 30), ("06", 90)),
-    (("02", 0), ("01", 15), ("05", 60)),
+    (("DECLARED", 0), ("REVIEWED", 20), ("RELEASED", 120), ("CLEARED", 600)),
+    (("DECLARED", 0), ("REVIEWED", 30)),
+    (("DECLARED", 0), ("INSPECTED", 15), ("RELEASED", 60)),
 )
 _OUTCOMES: tuple[tuple[str, str | None], ...] = (("ACSC", None), ("ACSC", None), ("PDNG", None), ("RJCT", "AM04"))
 _CST = dt.timezone(dt.timedelta(hours=8))
@@ -114,24 +114,34 @@ def _declaration(i: int, kind: str, shipment: story.Shipment, declarant: tuple[s
     office = OFFICES[declarant]
     start = dt.datetime(2026, 9, 30, 9, 0, tzinfo=_CST) + dt.timedelta(hours=i)
     return story.Declaration(
-        id=f"26CN{office[2:6]}{kind}{700_000_000 + 2 * i + (0 if export else 1):09d}",
+        id=f"{office}2026{0 if export else 1}{700_000_000 + i:09d}",
         lrn=f"BULK-{kind}-{i:04d}",
         declarant=declarant,
         direction="EXPORT" if export else "IMPORT",
         procedure="0110",  # general trade, export and import alike
         office=office,
+        exit_office=office,
+        departure_port=shipment.origin,
+        transport_mode="5",
+        conveyance=shipment.route[0].split()[0],
+        voyage=None,
         awb=shipment.awb,
         vin=None,
         barter_contract=None,
+        transaction_terms="3",
+        licences=(),
         items=(
             story.GoodsItem(
-                hs_code=shipment.hs_code,
+                tariff_code=f"{shipment.hs_code.replace('.', '')}0000",
                 description=shipment.goods,
                 quantity=Decimal(shipment.pieces),
-                unit="PCE",
+                unit="011",
+                legal_quantity=shipment.weight_kg,
+                legal_unit="035",
                 value=Decimal(f"{5000 + 100 * i}.00"),
                 currency="CNY",
                 origin=shipment.shipper[0],
+                destination=shipment.consignee[0],
             ),
         ),
         statuses=tuple((code, (start + dt.timedelta(minutes=m)).isoformat()) for code, m in _PATHS[i % len(_PATHS)]),

@@ -53,7 +53,7 @@ async def test_every_example_operation_answers_with_data_and_no_errors(platform:
 async def test_company_dossier_joins_haixins_cars_declarations_flight_and_rebate(platform: Platform) -> None:
     company = (await run(platform, "CompanyDossier", HAIXIN, who=operator()))["company"]
     assert company["name"] == "Qingdao Haixin Trading Co., Ltd." and company["status"] == "ACTIVE"  # tax
-    assert [d["id"] for d in company["declarations"]] == ["26CN4201E000000009", "26CN4201E000000017"]  # customs
+    assert [d["id"] for d in company["declarations"]] == ["940320260000000702", "420120260000000817"]  # customs
     assert {d["vin"] for d in company["declarations"]} == {"JHMCM5653HC404453", "LSVAM418XP2184847"}
     cars = {v["vin"]: v for v in company["vehicleExports"]}  # vehicles
     assert {vin: car["status"] for vin, car in cars.items()} == {
@@ -69,7 +69,7 @@ async def test_company_dossier_joins_haixins_cars_declarations_flight_and_rebate
     assert flight["status"]["code"] == "RCF" and flight["status"]["location"] == "ALA"
     assert company["barterContracts"] == []
     (rebate,) = company["exportRebates"]
-    assert rebate["id"] == "RB-2026-000815" and rebate["declaration"]["id"] == "26CN4201E000000017"
+    assert rebate["id"] == "RB-2026-000815" and rebate["declaration"]["id"] == "420120260000000817"
 
 
 async def test_company_dossier_of_horgos_shows_the_barter_balance_owed_by_astana(platform: Platform) -> None:
@@ -96,16 +96,16 @@ async def test_company_dossier_of_horgos_shows_the_barter_balance_owed_by_astana
             "ONE_RECORD",
             ["BKD", "RCS", "MAN", "DEP", "ARR", "DEP", "ARR", "RCF", "NFD", "DLV"],
             ("DLV", "SVO"),
-            "26CN3100E000000021",
-            "GOODS_EXITED",
+            "223320260000011021",
+            "CLEARED",
         ),
         (
             "784-30791202",
             "CARGO_XML",
             ["BKD", "RCS", "MAN", "DEP", "ARR"],
             ("ARR", "URC"),
-            "26CN5100E000000033",
-            "CLEARED",
+            "514120260000011033",
+            "RELEASED",
         ),
     ],
 )
@@ -132,7 +132,7 @@ async def test_vehicle_dossier_follows_a_car_from_export_filing_to_flight(platfo
         "taxId": "191240005671",
         "status": "ACTIVE",
     }
-    assert car["customsDeclaration"]["id"] == "26CN4201E000000017"
+    assert car["customsDeclaration"]["id"] == "420120260000000817"
     assert car["customsDeclaration"]["goodsItems"][0]["value"] == money("86000.00")
     assert car["shipment"]["awb"] == "784-20260026" and car["shipment"]["airline"]["name"] == "China Southern"
 
@@ -145,8 +145,10 @@ async def test_vehicle_registered_under_180_days_surfaces_its_rule_violation_as_
 
 async def test_declaration_links_declarant_flight_and_barter_contract(platform: Platform) -> None:
     declaration = (await run(platform, "Declaration"))["declaration"]
-    assert declaration["status"] == "DOCUMENTS_REQUIRED" and declaration["statusCode"] == "06"
-    assert [n["code"] for n in declaration["notifications"]] == ["02", "01", "06"]
+    assert declaration["status"] == "CLEARED" and declaration["statusCode"] == "09"
+    assert [n["code"] for n in declaration["notifications"]] == ["02", "01", "08", "09"]
+    assert declaration["transportMode"]["code"] == "5" and declaration["exitOffice"]["id"] == "9401"
+    assert declaration["goodsItems"][0]["tariffCode"] == "8431499900"
     assert declaration["declarant"]["name"] == "Xinjiang Horgos Border Trade Co., Ltd."
     assert declaration["shipment"]["awb"] == "999-20260015" and declaration["shipment"]["status"]["code"] == "DEP"
     assert declaration["barterContract"]["id"] == "BC-2026-0001"
@@ -163,8 +165,8 @@ async def test_barter_contract_balance_legs_and_declarations(platform: Platform)
     assert legs["8431.49"]["shipment"]["awb"] == "999-20260015"
     assert legs["1001.99"]["declaration"] == {"id": "26KZ0101I000000451"}
     assert {d["id"]: d["status"] for d in contract["declarations"]} == {
-        "26CN6501B000000003": "GOODS_EXITED",
-        "26CN6501B000000004": "DOCUMENTS_REQUIRED",
+        "940320260000001003": "CLEARED",
+        "940120260000001118": "CLEARED",
     }
 
 

@@ -109,7 +109,7 @@ async def test_a_system_down_degrades_the_answer_and_its_breaker_opens_then_reco
     async with system(tmp_path) as s:
         healthy = await s.ask()
         assert "errors" not in healthy, healthy
-        assert healthy["data"]["vehicle"]["customsDeclaration"]["id"] == "26CN4201E000000017"
+        assert healthy["data"]["vehicle"]["customsDeclaration"]["id"] == "420120260000000817"
 
         s.fault("customs", FaultConfig(error_rate=1.0))  # customs answers 503
         for _ in range(2):

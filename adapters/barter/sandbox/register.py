@@ -21,7 +21,7 @@ from adapters.barter.balance import Leg, Line, compute_balance, settlement_statu
 __all__ = ["CODES", "Invalid", "Register", "ref"]
 
 _HS = re.compile(r"^\d{4}(\.\d{2})?(\d{2,4})?$")
-_MRN = re.compile(r"^\d{2}[A-Z]{2}[A-Z0-9]{14}$")
+_MRN = re.compile(r"^(\d{18}|\d{2}[A-Z]{2}[A-Z0-9]{14})$")  # Chinese entry number or foreign reference
 CODES = {400: "BAD_REQUEST", 409: "CONFLICT", 422: "VALIDATION"}
 _OPEN_FOR_DELIVERY = frozenset({"SIGNED", "IN_EXECUTION", "OVERDUE"})
 

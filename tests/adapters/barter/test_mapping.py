@@ -44,7 +44,7 @@ CONTRACT: dict[str, Any] = {
             "side": "A",
             "hsCode": "8429.52",
             "quantity": "6",
-            "mrn": "26CN6501B000000003",
+            "mrn": "940320260000001003",
             "awb": None,
             "date": "2026-10-08",
             "procedure": "0130",
@@ -81,7 +81,7 @@ def test_every_field_maps() -> None:
     assert (line.line_no, line.side, line.hs_code, line.unit) == (1, "A", "8429.52", "PCE")
     assert line.value == Decimal("1260000.00")
     (leg,) = contract.deliveries
-    assert leg.mrn == "26CN6501B000000003"
+    assert leg.mrn == "940320260000001003"
     assert leg.awb is None
     assert leg.delivered_on == dt.date(2026, 10, 8)
     assert contract.delivered(line) == Decimal(6)

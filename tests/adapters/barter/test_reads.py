@@ -45,7 +45,7 @@ async def test_the_story_contract_reads_with_goods_lists_deliveries_and_balance(
     wheat = contract["goodsB"][0]
     assert (wheat["deliveredQuantity"], wheat["remainingQuantity"]) == ("375", "345")
     first = contract["deliveries"][0]
-    assert first["declaration"] == {"id": "26CN6501B000000003"}
+    assert first["declaration"] == {"id": "940320260000001003"}
     assert first["shipment"] is None
     assert first["procedure"] == "0130"
     assert contract["deliveries"][1]["shipment"] == {"awb": "999-20260015"}

@@ -36,7 +36,7 @@ async def test_a_proposal_is_signed_then_executed_then_balanced(http: httpx.Asyn
     assert signed.json()["status"] == "SIGNED"
     again = await http.post(f"/contracts/{created['id']}/sign")
     assert again.status_code == 409
-    leg = {"side": "A", "hsCode": "8708.40", "quantity": "20", "mrn": "26CN5100E000000777", "date": "2026-12-01"}
+    leg = {"side": "A", "hsCode": "8708.40", "quantity": "20", "mrn": "514120260000000777", "date": "2026-12-01"}
     executing = await http.post(f"/contracts/{created['id']}/deliveries", json=leg)
     assert (executing.status_code, executing.json()["status"]) == (201, "IN_EXECUTION")
     counter = {"side": "B", "hsCode": "3104.20", "quantity": "1550", "mrn": "26BY1000I000000123", "date": "2026-12-20"}

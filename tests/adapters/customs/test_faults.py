@@ -10,7 +10,7 @@ from gateway.sdk.sandbox import FaultConfig, SandboxServer
 from gateway.sdk.testing import execute, operator
 from tests.adapters.soap.kit import Sleeps, service
 
-QUERY = '{ declaration(id: "26CN4201E000000017") { id } }'
+QUERY = '{ declaration(id: "420120260000000817") { id } }'
 
 
 def error_of(result: Any) -> Any:
@@ -59,8 +59,11 @@ async def test_corrupted_reply_is_a_protocol_error(customs: CustomsAdapter, sand
 async def test_submission_is_never_retried(customs: CustomsAdapter, sandbox: SandboxServer, sleeps: Sleeps) -> None:
     service(sandbox).switches.server_fault = frozenset({"SubmitDeclaration"})
     mutation = """mutation { submitDeclaration(input: {lrn: "R-1", declarantCountry: "CN",
-      declarantTaxId: "91370281MA3C5R7B0C", direction: EXPORT, procedureCode: "0110", officeId: "CN4201",
-      goodsItems: [{hsCode: "8433.90", description: "parts", quantity: "1", value: "10.00 CNY", origin: "CN"}]})
+      declarantTaxId: "91370281MA3C5R7B0C", direction: EXPORT, procedureCode: "0110", officeId: "9403",
+      exitOfficeId: "9403", departurePort: "Khorgos road port", transportMode: "4", conveyance: "新F·H0001",
+      transactionTerms: "3", goodsItems: [{tariffCode: "8433901000", description: "parts",
+      quantity: {amount: "1", unit: "011"}, legalQuantity: {amount: "2.5", unit: "035"}, value: "10.00 CNY",
+      origin: "CN", destination: "KZ"}]})
       { id } }"""
     error = error_of(await execute(customs, mutation, who=operator()))
     assert error.extensions["faultCode"] == "Server"

@@ -13,17 +13,25 @@ from tests.adapters.soap.kit import service
 
 HAIXIN = {"country": "CN", "taxId": "91370281MA3C5R7B0C"}
 DECLARATION = """
-query($id: ID!) { declaration(id: $id) {
-  id lrn direction status statusCode awb vin
+query($id: CustomsEntryNumber!) { declaration(id: $id) {
+  id entryNumber lrn direction status statusCode awb vin
   declarant { country taxId }
-  procedure { code description } office { id name }
-  goodsItems { sequence hsCode quantity value origin }
+  procedure { code description } office { id name } exitOffice { id name } departurePort
+  transportMode { code description } conveyance { name voyage } transactionTerms { code description }
+  levyNature { code description } licences { code description number }
+  goodsItems { sequence tariffCode hsCode quantity unit legalQuantity { amount unit unitName }
+    secondLegalQuantity { amount unit } unitPrice value origin destination exemption { code } }
   notifications { code name status issuedAt }
 } }
 """
 SUBMIT = """
 mutation($input: SubmitDeclarationInput!) { submitDeclaration(input: $input) {
   id lrn duplicate notification { code name status }
+} }
+"""
+DECIDE = """
+mutation($id: CustomsEntryNumber!, $status: DeclarationStatus!) { recordCustomsDecision(id: $id, status: $status) {
+  id status statusCode notifications { status issuedAt }
 } }
 """
 
@@ -35,17 +43,25 @@ def car_export(lrn: str = "HX-TEST-0001", **changes: Any) -> dict[str, Any]:
         "declarantTaxId": HAIXIN["taxId"],
         "direction": "EXPORT",
         "procedureCode": "0110",
-        "officeId": "CN4201",
+        "officeId": "4201",
+        "exitOfficeId": "9401",
+        "departurePort": "URC",
+        "transportMode": "5",
+        "conveyance": "CZ6007",
+        "transactionTerms": "3",
         "awb": "784-20260026",
         "vin": "LVSHCAMB1TE123456",
+        "licences": [{"code": "4", "number": "EL2026-3702-00921"}],
         "goodsItems": [
             {
-                "hsCode": "8703.23",
+                "tariffCode": "8703234110",
                 "description": "Used passenger car",
-                "quantity": "1",
-                "unit": "PCE",
+                "quantity": {"amount": "1", "unit": "003"},
+                "legalQuantity": {"amount": "1", "unit": "003"},
+                "secondLegalQuantity": {"amount": "1420", "unit": "035"},
                 "value": {"amount": "132000.00", "currency": "CNY"},
                 "origin": "CN",
+                "destination": "KZ",
             }
         ],
     }
@@ -53,64 +69,143 @@ def car_export(lrn: str = "HX-TEST-0001", **changes: Any) -> dict[str, Any]:
     return draft
 
 
-async def test_declaration_by_mrn_maps_the_whole_record(customs: CustomsAdapter) -> None:
-    result = await execute(customs, DECLARATION, {"id": "26CN4201E000000017"}, who=operator())
+async def test_declaration_by_entry_number_maps_the_whole_export_declaration(customs: CustomsAdapter) -> None:
+    result = await execute(customs, DECLARATION, {"id": "420120260000000817"}, who=operator())
     assert result.errors is None
     d = result.data["declaration"]  # type: ignore[index]
-    assert d["lrn"] == "HX-2026-0815"
+    assert (d["id"], d["entryNumber"], d["lrn"]) == ("420120260000000817", "420120260000000817", "HX-2026-0815")
     assert d["declarant"] == HAIXIN
     assert (d["awb"], d["vin"]) == ("784-20260026", "LSVAM418XP2184847")
-    assert d["office"] == {"id": "CN4201", "name": "Qingdao Liuting Airport Customs"}
-    assert d["goodsItems"][0]["value"] == {"amount": "86000.00", "currency": "CNY"}
-    assert [n["name"] for n in d["notifications"]] == ["DMSRCV", "DMSACC", "DMSCLE", "DMSEOG"]
-    assert d["status"] == "GOODS_EXITED"
+    assert d["office"] == {"id": "4201", "name": "Qingdao Airport Customs"}
+    assert (d["exitOffice"]["id"], d["departurePort"]) == ("9401", "URC")
+    assert d["transportMode"] == {"code": "5", "description": "Air (航空运输)"}
+    assert d["conveyance"] == {"name": "CZ6007", "voyage": "20261123"}
+    assert d["transactionTerms"] == {"code": "3", "description": "FOB"}
+    assert d["levyNature"] == {"code": "101", "description": "General taxation (一般征税)"}
+    assert d["licences"] == [{"code": "4", "description": "Export licence (出口许可证)", "number": "EL2026-3702-00815"}]
+    [item] = d["goodsItems"]
+    assert (item["tariffCode"], item["hsCode"], item["quantity"], item["unit"]) == ("8703234110", "8703.23", "1", "003")
+    assert item["legalQuantity"] == {"amount": "1", "unit": "003", "unitName": "辆 (vehicle)"}
+    assert item["secondLegalQuantity"] == {"amount": "1560", "unit": "035"}
+    assert item["value"] == item["unitPrice"] == {"amount": "86000.00", "currency": "CNY"}
+    assert (item["origin"], item["destination"], item["exemption"]) == ("CN", "KZ", {"code": "1"})
+    assert [n["status"] for n in d["notifications"]] == ["DECLARED", "REVIEWED", "RELEASED", "CLEARED"]
+    assert [n["name"] for n in d["notifications"]] == ["DMSRCV", "DMSACC", "DMSROG", "DMSCLE"]
+    assert (d["status"], d["statusCode"]) == ("CLEARED", "09")
 
 
-async def test_unknown_mrn_is_null(customs: CustomsAdapter) -> None:
-    result = await execute(customs, DECLARATION, {"id": "26CN4201E999999999"}, who=operator())
+async def test_unknown_entry_number_is_null(customs: CustomsAdapter) -> None:
+    result = await execute(customs, DECLARATION, {"id": "420120260999999999"}, who=operator())
     assert result.errors is None
     assert result.data == {"declaration": None}
 
 
-async def test_a_malformed_mrn_is_refused_before_the_customs_system_is_asked(customs: CustomsAdapter) -> None:
-    for bad in ("", "   ", "26CN4201E00000001'; --", "X" * 36):
-        result = await execute(customs, DECLARATION, {"id": bad}, who=operator())
-        assert result.data == {"declaration": None}
-        assert result.errors is not None
-        error = result.errors[0]
-        assert error.extensions is not None and error.extensions["code"] == "BAD_USER_INPUT", bad
-        assert "MRN" in error.message
+@pytest.mark.parametrize("bad", ["", "   ", "26CN4201E000000017", "4201202600000008'; --", "420120262000000817"])
+async def test_a_malformed_entry_number_is_refused_naming_the_argument(customs: CustomsAdapter, bad: str) -> None:
+    result = await execute(customs, DECLARATION, {"id": bad}, who=operator())
+    assert result.data is None
+    assert result.errors is not None
+    assert "customs entry number" in result.errors[0].message and "$id" in result.errors[0].message
 
 
-async def test_submit_returns_an_18_character_mrn_and_dmsrcv(customs: CustomsAdapter) -> None:
+async def test_submit_returns_an_export_entry_number_and_the_declared_notification(customs: CustomsAdapter) -> None:
     result = await execute(customs, SUBMIT, {"input": car_export()}, who=operator())
     assert result.errors is None
     payload = result.data["submitDeclaration"]  # type: ignore[index]
-    assert len(payload["id"]) == 18
-    assert payload["notification"] == {"code": "02", "name": "DMSRCV", "status": "RECEIVED"}
+    assert len(payload["id"]) == 18 and payload["id"].startswith("420120260")
+    assert payload["notification"] == {"code": "02", "name": "DMSRCV", "status": "DECLARED"}
     assert payload["duplicate"] is False
 
 
-async def test_used_vehicle_export_moves_through_documents_to_cleared(customs: CustomsAdapter) -> None:
+async def test_a_new_declaration_moves_through_review_and_release_to_cleared(customs: CustomsAdapter) -> None:
     submitted = await execute(customs, SUBMIT, {"input": car_export()}, who=operator())
-    mrn = submitted.data["submitDeclaration"]["id"]  # type: ignore[index]
+    number = submitted.data["submitDeclaration"]["id"]  # type: ignore[index]
     seen = []
     for _ in range(4):
-        result = await execute(customs, DECLARATION, {"id": mrn}, who=operator())
+        result = await execute(customs, DECLARATION, {"id": number}, who=operator())
         seen.append(result.data["declaration"]["status"])  # type: ignore[index]
-    assert seen == ["ACCEPTED", "DOCUMENTS_REQUIRED", "CLEARED", "CLEARED"]
+    assert seen == ["REVIEWED", "RELEASED", "CLEARED", "CLEARED"]
+
+
+async def test_customs_decisions_follow_the_release_flow(customs: CustomsAdapter) -> None:
+    number = "514120260000011033"  # released, not yet cleared
+    refused = await execute(customs, DECIDE, {"id": number, "status": "INSPECTED"}, who=operator())
+    assert refused.errors is not None
+    error: Any = refused.errors[0].original_error
+    assert (error.code, error.extensions["field"]) == ("ILLEGAL_TRANSITION", "status")
+    assert "is RELEASED: it can move to CLEARED, not INSPECTED" in error.message
+    cleared = await execute(customs, DECIDE, {"id": number, "status": "CLEARED"}, who=operator())
+    assert cleared.errors is None
+    d = cleared.data["recordCustomsDecision"]  # type: ignore[index]
+    assert (d["status"], d["statusCode"]) == ("CLEARED", "09")
+    assert [n["status"] for n in d["notifications"]][-2:] == ["RELEASED", "CLEARED"]
+    again = await execute(customs, DECIDE, {"id": number, "status": "CLEARED"}, who=operator())
+    assert again.errors is not None and again.errors[0].original_error.code == "ILLEGAL_TRANSITION"  # type: ignore[union-attr]
+
+
+async def test_a_partner_cannot_decide_on_a_declaration_it_cannot_see(customs: CustomsAdapter) -> None:
+    result = await execute(
+        customs, DECIDE, {"id": "514120260000011033", "status": "CLEARED"}, who=principal(agency="kz-trade-agency")
+    )
+    assert result.errors is None and result.data == {"recordCustomsDecision": None}
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"officeId": "CN4201"}, "input.officeId"),
+        ({"transportMode": "8"}, "input.transportMode"),
+        ({"transactionTerms": "9"}, "input.transactionTerms"),
+        ({"levyNature": "789"}, "input.levyNature"),
+        ({"awb": None}, "input.awb"),
+        ({"licences": [{"code": "X", "number": "1"}]}, "input.licences.0.code"),
+    ],
+)
+async def test_codes_outside_the_lists_are_refused_naming_the_field(
+    customs: CustomsAdapter, changes: dict[str, Any], field: str
+) -> None:
+    result = await execute(customs, SUBMIT, {"input": car_export(**changes)}, who=operator())
+    assert result.errors is not None
+    assert result.errors[0].extensions == {"code": "BAD_USER_INPUT", "field": field}
+
+
+@pytest.mark.parametrize(
+    ("item", "field"),
+    [
+        ({"tariffCode": "8703.23"}, "input.goodsItems.0.tariffCode"),
+        ({"quantity": {"amount": "1", "unit": "PCE"}}, "input.goodsItems.0.quantity.unit"),
+        ({"legalQuantity": {"amount": "0", "unit": "003"}}, "input.goodsItems.0.legalQuantity.amount"),
+        ({"exemption": "7"}, "input.goodsItems.0.exemption"),
+    ],
+)
+async def test_goods_items_need_a_tariff_code_and_gacc_units(
+    customs: CustomsAdapter, item: dict[str, Any], field: str
+) -> None:
+    draft = car_export()
+    draft["goodsItems"] = [draft["goodsItems"][0] | item]
+    result = await execute(customs, SUBMIT, {"input": draft}, who=operator())
+    assert result.errors is not None
+    assert result.errors[0].extensions == {"code": "BAD_USER_INPUT", "field": field}
+
+
+async def test_a_used_car_export_without_its_export_licence_is_refused_by_customs(customs: CustomsAdapter) -> None:
+    result = await execute(customs, SUBMIT, {"input": car_export(licences=[])}, who=operator())
+    assert result.errors is not None
+    error: Any = result.errors[0].original_error
+    assert error.extensions["validationCode"] == "LICENCE_REQUIRED"
+    assert error.extensions["pointer"] == "/SubmitDeclarationRequest/Licence"
 
 
 async def test_suspended_declarant_is_rejected(customs: CustomsAdapter) -> None:
     mumbai = car_export(
-        lrn="MP-1", declarantCountry="IN", declarantTaxId="27AAPFU0939F1ZV", vin=None, awb="999-20260030"
+        lrn="MP-1", declarantCountry="IN", declarantTaxId="27AAPFU0939F1ZV", vin=None, awb="999-20260030", licences=[]
     )
-    mrn = (await execute(customs, SUBMIT, {"input": mumbai}, who=operator())).data["submitDeclaration"]["id"]  # type: ignore[index]
-    result = await execute(customs, DECLARATION, {"id": mrn}, who=operator())
+    number = (await execute(customs, SUBMIT, {"input": mumbai}, who=operator())).data["submitDeclaration"]["id"]  # type: ignore[index]
+    result = await execute(customs, DECLARATION, {"id": number}, who=operator())
     assert result.data["declaration"]["status"] == "REJECTED"  # type: ignore[index]
 
 
-async def test_resubmitting_the_same_lrn_returns_the_same_mrn(customs: CustomsAdapter) -> None:
+async def test_resubmitting_the_same_lrn_returns_the_same_entry_number(customs: CustomsAdapter) -> None:
     first = await execute(customs, SUBMIT, {"input": car_export()}, who=operator())
     again = await execute(customs, SUBMIT, {"input": car_export()}, who=operator())
     assert again.errors is None
@@ -120,14 +215,14 @@ async def test_resubmitting_the_same_lrn_returns_the_same_mrn(customs: CustomsAd
 
 async def test_reusing_an_lrn_for_other_goods_is_a_conflict(customs: CustomsAdapter) -> None:
     await execute(customs, SUBMIT, {"input": car_export()}, who=operator())
-    other = await execute(customs, SUBMIT, {"input": car_export(awb=None)}, who=operator())
+    other = await execute(customs, SUBMIT, {"input": car_export(conveyance="CZ6008")}, who=operator())
     assert other.errors is not None
     error = other.errors[0].original_error
     assert getattr(error, "code", None) == "CONFLICT"
 
 
 async def test_business_rule_fault_names_validation_code_and_pointer(customs: CustomsAdapter) -> None:
-    barter = car_export(lrn="HG-X", procedureCode="0130", vin=None)
+    barter = car_export(lrn="HG-X", procedureCode="0130", vin=None, licences=[])
     result = await execute(customs, SUBMIT, {"input": barter}, who=operator())
     assert result.errors is not None
     error: Any = result.errors[0].original_error
@@ -143,9 +238,8 @@ async def test_eu_procedure_codes_are_no_chinese_trade_mode(customs: CustomsAdap
         customs, SUBMIT, {"input": car_export(lrn=f"EU-{eu_code}", procedureCode=eu_code)}, who=operator()
     )
     assert result.errors is not None
-    error: Any = result.errors[0].original_error
-    assert error.extensions["validationCode"] == "UNKNOWN_PROCEDURE"
-    assert "0110" in error.message and "9610" in error.message
+    assert result.errors[0].extensions == {"code": "BAD_USER_INPUT", "field": "input.procedureCode"}
+    assert "0110" in result.errors[0].message and "9610" in result.errors[0].message
 
 
 async def test_declarations_filter_pages_with_cursor(customs: CustomsAdapter) -> None:
@@ -160,7 +254,7 @@ async def test_declarations_filter_pages_with_cursor(customs: CustomsAdapter) ->
     ]  # type: ignore[index]
     assert second["pageInfo"]["hasNextPage"] is False
     ids = {first["edges"][0]["node"]["id"], second["edges"][0]["node"]["id"]}
-    assert ids == {"26CN6501B000000003", "26CN6501B000000004"}
+    assert ids == {"940320260000001003", "940120260000001118"}
     assert {e["node"]["procedure"]["code"] for e in first["edges"] + second["edges"]} == {"0130"}
 
 
@@ -204,8 +298,8 @@ async def test_a_cursor_from_elsewhere_is_bad_user_input_on_after(customs: Custo
 
 async def test_declaration_entities_are_one_batch_call(customs: CustomsAdapter, sandbox: SandboxServer) -> None:
     reps = [
-        {"__typename": "CustomsDeclaration", "id": mrn}
-        for mrn in ("26CN4201E000000017", "26CN3100E000000021", "26CN5100E000000033")
+        {"__typename": "CustomsDeclaration", "id": number}
+        for number in ("420120260000000817", "223320260000011021", "514120260000011033")
     ]
     result = await entities(customs, reps, "... on CustomsDeclaration { id lrn }", who=operator())
     assert result.errors is None
@@ -220,8 +314,8 @@ async def test_extended_entities_resolve_declarations_in_one_list_call(
     result = await entities(customs, shipments, "... on Shipment { awb customs { id } }", who=operator())
     assert result.errors is None
     assert [[d["id"] for d in e["customs"]] for e in result.data["_entities"]] == [  # type: ignore[index]
-        ["26CN3100E000000021"],
-        ["26CN5100E000000033"],
+        ["223320260000011021"],
+        ["514120260000011033"],
         [],
     ]
     assert service(sandbox).calls["ListDeclarations"] == 1
@@ -231,8 +325,8 @@ async def test_extended_entities_resolve_declarations_in_one_list_call(
     ]
     result = await entities(customs, vehicles, "... on Vehicle { customsDeclaration { id } }", who=operator())
     assert [e["customsDeclaration"] for e in result.data["_entities"]] == [  # type: ignore[index]
-        {"id": "26CN4201E000000017"},
-        {"id": "26CN4201E000000009"},
+        {"id": "420120260000000817"},
+        {"id": "940320260000000702"},
         None,
     ]
     companies = [{"__typename": "Company", **HAIXIN}, {"__typename": "Company", "country": "RU", "taxId": "7707083893"}]
@@ -245,9 +339,9 @@ async def test_extended_entities_resolve_declarations_in_one_list_call(
 
 
 async def test_partner_agency_sees_only_its_clients(customs: CustomsAdapter) -> None:
-    broker = await execute(customs, DECLARATION, {"id": "26CN4201E000000017"}, who=principal(agency="qingdao-broker"))
-    assert broker.data["declaration"]["id"] == "26CN4201E000000017"  # type: ignore[index]
-    other = await execute(customs, DECLARATION, {"id": "26CN4201E000000017"}, who=principal(agency="ru-export-center"))
+    broker = await execute(customs, DECLARATION, {"id": "420120260000000817"}, who=principal(agency="qingdao-broker"))
+    assert broker.data["declaration"]["id"] == "420120260000000817"  # type: ignore[index]
+    other = await execute(customs, DECLARATION, {"id": "420120260000000817"}, who=principal(agency="ru-export-center"))
     assert other.data == {"declaration": None}
 
 

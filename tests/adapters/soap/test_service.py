@@ -33,7 +33,9 @@ def envelope(soap_ns: str, payload: str, security: etree._Element | None) -> byt
     return bytes(etree.tostring(root))
 
 
-STATUS = f'<GetDeclarationStatusRequest xmlns="{NS}"><MRN>26CN4201E000000017</MRN></GetDeclarationStatusRequest>'
+STATUS = (
+    f'<GetDeclarationStatusRequest xmlns="{NS}"><EntryID>420120260000000817</EntryID></GetDeclarationStatusRequest>'
+)
 
 
 async def post11(server: SandboxServer, body: bytes) -> httpx.Response:
@@ -73,7 +75,7 @@ async def test_soap11_and_soap12_answer_in_their_own_envelopes(sandbox: SandboxS
     assert (r11.status_code, r11.headers["content-type"].split(";")[0]) == (200, "text/xml")
     assert (r12.status_code, r12.headers["content-type"].split(";")[0]) == (200, "application/soap+xml")
     assert etree.fromstring(r11.content).tag == f"{{{SOAP11_NS}}}Envelope"
-    assert etree.fromstring(r12.content).findtext(f".//{{{NS}}}MRN") == "26CN4201E000000017"
+    assert etree.fromstring(r12.content).findtext(f".//{{{NS}}}EntryID") == "420120260000000817"
 
 
 async def test_missing_security_header_is_invalid_security_and_401(sandbox: SandboxServer) -> None:
@@ -114,12 +116,12 @@ async def test_soap12_security_fault_has_subcode_and_http_401(sandbox: SandboxSe
 
 
 async def test_schema_violation_is_client_fault_with_pointer(sandbox: SandboxServer) -> None:
-    bad = f'<GetDeclarationStatusesRequest xmlns="{NS}"><MRN>nope</MRN></GetDeclarationStatusesRequest>'
+    bad = f'<GetDeclarationStatusesRequest xmlns="{NS}"><EntryID>nope</EntryID></GetDeclarationStatusesRequest>'
     response = await post11(sandbox, envelope(SOAP11_NS, bad, username_token("silkgraph", "demo-secret", created=NOW)))
     assert fault_code(response) == "soap:Client"
     doc = etree.fromstring(response.content)
     assert doc.findtext(f".//{{{NS}}}ValidationCode") == "SCHEMA_VALIDATION"
-    assert doc.findtext(f".//{{{NS}}}Pointer") == "/GetDeclarationStatusesRequest/MRN"
+    assert doc.findtext(f".//{{{NS}}}Pointer") == "/GetDeclarationStatusesRequest/EntryID"
 
 
 async def test_malformed_envelope_is_client_fault(sandbox: SandboxServer) -> None:

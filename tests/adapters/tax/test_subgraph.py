@@ -63,7 +63,7 @@ async def test_invoice_with_parties_and_rebate(tax: TaxAdapter) -> None:
     assert invoice["amountWithTax"] == {"amount": "360000.00", "currency": "CNY"}
     assert invoice["seller"] == {"name": "Changzhou Harvester & Tractor Parts Co., Ltd."}  # a purchase invoice
     assert invoice["buyer"] == {"country": "CN"}
-    assert invoice["exportRebate"]["declaration"] == {"id": "26CN3100E000000021"}
+    assert invoice["exportRebate"]["declaration"] == {"id": "223320260000011021"}
 
 
 @pytest.mark.parametrize(
@@ -115,7 +115,7 @@ async def test_rebate_without_matching_declaration_is_data_mismatch(tax: TaxAdap
     query = '{ exportRebate(id: "RB-2026-001110") { status remark declaration { id } } }'
     rebate = data(await execute(tax, query, who=operator()))["exportRebate"]
     assert rebate["status"] == "DATA_MISMATCH"
-    assert "26CN5100E000000099" in rebate["remark"]
+    assert "514120260000011099" in rebate["remark"]
 
 
 async def test_company_entities_are_one_batch_call(tax: TaxAdapter, sandbox: SandboxServer) -> None:

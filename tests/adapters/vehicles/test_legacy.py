@@ -37,7 +37,7 @@ RECORD: dict[str, Any] = {
     "LICENCE_NO": "EL2026-3702-00815",
     "LICENCE_DATE": "20261015",
     "MFR_CONFIRM": "N",
-    "DECL_MRN": "26CN4201E000000017",
+    "DECL_MRN": "420120260000000817",
     "AWB_NO": "784-20260026",
     "EXIT_DATE": "20261122",
     "DEREG_DATE": "",
@@ -71,7 +71,7 @@ def test_every_field_maps() -> None:
     assert (filing.licence_status, filing.licence_number) == ("ISSUED", "EL2026-3702-00815")
     assert filing.licence_date == dt.date(2026, 10, 15)
     assert filing.manufacturer_confirmation is False
-    assert filing.declaration_mrn == "26CN4201E000000017"
+    assert filing.declaration_mrn == "420120260000000817"
     assert filing.awb == "784-20260026"
     assert filing.exited_on == dt.date(2026, 11, 22)
     assert filing.deregistered_on is None

@@ -63,10 +63,10 @@ async def test_an_exited_car_reads_decoded_and_mapped(adapter: VehiclesAdapter) 
     }
     assert car["test"] == {"result": "PASSED", "testedOn": "2026-10-12"}
     assert car["exportLicence"] == {"status": "ISSUED", "number": "EL2026-3702-00815", "date": "2026-10-15"}
-    assert car["declarationMrn"] == "26CN4201E000000017"
+    assert car["declarationMrn"] == "420120260000000817"
     assert car["shipment"] == {"awb": "784-20260026"}
-    assert car["exitedOn"] == "2026-11-22"
-    assert car["deregistration"] == {"status": "PENDING", "deadline": "2027-01-22", "deregisteredOn": None}
+    assert car["exitedOn"] == "2026-11-23"
+    assert car["deregistration"] == {"status": "PENDING", "deadline": "2027-01-23", "deregisteredOn": None}
     assert car["status"] == "EXITED"
     assert car["price"] == {"amount": "86000.00", "currency": "CNY"}
     assert car["mileageKm"] == 61200

@@ -31,7 +31,7 @@ async def test_the_listing_is_paged_and_validates_its_parameters() -> None:
 
 
 async def test_the_nightly_job_marks_exited_cars_overdue_after_two_months() -> None:
-    config = SandboxConfig(options={"today": "2027-01-23"})
+    config = SandboxConfig(options={"today": "2027-01-24"})
     async with serve_sandbox(create_app, config) as server, httpx.AsyncClient(base_url=server.url, headers=KEY) as http:
         overdue = (await http.get("/api/v1/exports", params={"status": "90"})).json()
     assert [r["VIN_CODE"] for r in overdue["items"]] == ["LSVAM418XP2184847"]

@@ -20,6 +20,7 @@ module.exports = {
           CurrencyCode: "string",
           Date: "string",
           DateTime: "string",
+          CustomsEntryNumber: "string",
           Decimal: "string",
           HSCode: "string",
           Money: { input: "string | { amount: string; currency: string }", output: "{ amount: string; currency: string }" },

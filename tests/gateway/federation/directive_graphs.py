@@ -146,7 +146,7 @@ class DocDeclaration(DocDocument):
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> "DocDeclaration":
-        return DocDeclaration(id=id, title=f"Declaration {id}", mrn="26CN4201E000000017")
+        return DocDeclaration(id=id, title=f"Declaration {id}", mrn="420120260000000817")
 
 
 SearchHit = Annotated[DocWaybill | DocDeclaration, strawberry.union("SearchHit")]
@@ -158,13 +158,13 @@ class DocQuery:
     def documents(self) -> list[DocDocument]:
         return [
             DocWaybill(id="w1", title="Waybill w1", awb="784-30791202"),
-            DocDeclaration(id="d1", title="Declaration d1", mrn="26CN4201E000000017"),
+            DocDeclaration(id="d1", title="Declaration d1", mrn="420120260000000817"),
         ]
 
     @strawberry.field
     def search(self) -> list[SearchHit]:
         return [
-            DocDeclaration(id="d2", title="Declaration d2", mrn="26CN6501B000000003"),
+            DocDeclaration(id="d2", title="Declaration d2", mrn="940320260000001003"),
             DocWaybill(id="w2", title="Waybill w2", awb="999-12345675"),
         ]
 

@@ -63,5 +63,5 @@ async def test_a_declaration_lodged_streams_its_customs_status(moving: LiveGatew
         mrn = reply.json()["data"]["submitDeclaration"]["id"]
         message = await client.next_of("d", within=30)
     change = message["payload"]["data"]["declarationStatusChanged"]
-    assert change["id"] == mrn and change["status"] == "RECEIVED"
+    assert change["id"] == mrn and change["status"] == "DECLARED"
     assert change["source"].startswith("customs:DMSRCV:") and change["declaration"]["lrn"] == "PD-LIVE-1"

@@ -19,6 +19,7 @@ from gateway.sdk.scalars import (
     VIN,
     CountryCode,
     CurrencyCode,
+    CustomsEntryNumber,
     HSCode,
     Money,
     MoneyValue,
@@ -62,6 +63,10 @@ class Query:
         return value
 
     @strawberry.field
+    def entry(self, value: CustomsEntryNumber) -> CustomsEntryNumber:
+        return value
+
+    @strawberry.field
     def tax_id(self, value: TaxId) -> TaxId:
         return value
 
@@ -89,6 +94,7 @@ VALID: list[tuple[str, str, Any, Any]] = [
     ("country", "CountryCode", "kz", "KZ"),
     ("currency", "CurrencyCode", "kzt", "KZT"),
     ("hs", "HSCode", "870323", "8703.23"),
+    ("entry", "CustomsEntryNumber", "2233 2026 0 000011021", "223320260000011021"),
     ("taxId", "TaxId", "91310115ma1k3y4a90", "91310115MA1K3Y4A90"),
     ("money", "Money", {"amount": "12.5", "currency": "CNY"}, {"amount": "12.50", "currency": "CNY"}),
     ("money", "Money", "100 JPY", {"amount": "100", "currency": "JPY"}),
@@ -103,6 +109,9 @@ INVALID: list[tuple[str, str, Any, str]] = [
     ("country", "CountryCode", "XX", "ISO 3166"),
     ("currency", "CurrencyCode", "XYZ", "ISO 4217"),
     ("hs", "HSCode", "7701", "chapter 77"),
+    ("entry", "CustomsEntryNumber", "26CN4201E000000017", "18 digits"),
+    ("entry", "CustomsEntryNumber", "223320260000011021"[:8] + "2" + "000011021", "1 import, 0 export"),
+    ("entry", "CustomsEntryNumber", "223319000000011021", "not a declaration year"),
     ("taxId", "TaxId", "#!", "4-20"),
     ("money", "Money", {"amount": "1.234", "currency": "CNY"}, "more decimals"),
 ]
