@@ -123,6 +123,7 @@ class Supergraph:
         api_schema: GraphQLSchema,
         supergraph_schema: GraphQLSchema,
         api_sdl_document: DocumentNode,
+        contexts: dict[str, set[str]] | None = None,
     ) -> None:
         self.sdl = sdl
         self.join_version = join_version
@@ -134,6 +135,8 @@ class Supergraph:
         self.api_schema = api_schema
         self.schema = supergraph_schema
         self.api_document = api_sdl_document
+        #: ``@context`` name (``<subgraph>__<name>``) -> the types (objects, interfaces, unions) that set it
+        self.contexts = contexts or {}
         self.hash = hashlib.sha256(sdl.encode()).hexdigest()
 
     # -- questions the planner asks ------------------------------------------------------------------------
@@ -330,13 +333,17 @@ def load_supergraph(sdl: str, *, scalar_rules: Mapping[str, Any] | None = None) 
     fields: dict[tuple[str, str], list[FieldRouting]] = {}
     implements: dict[str, dict[str, set[str]]] = {}
     union_members: dict[str, dict[str, set[str]]] = {}
+    contexts: dict[str, set[str]] = {}
+    context_directive = next((p for p, n in links.prefixes.items() if n == "context"), "context")
     for d in document.definitions:
         if not isinstance(d, TypeDefinitionNode):
             continue
         tname = d.name.value
         for dd in d.directives or ():
             name = dd.name.value
-            if name == f"{j}__type":
+            if name == context_directive:
+                contexts.setdefault(str(_args(dd).get("name")), set()).add(tname)
+            elif name == f"{j}__type":
                 a = _args(dd)
                 g = graph_of(a, f"type {tname}")
                 if g is None:
@@ -416,6 +423,7 @@ def load_supergraph(sdl: str, *, scalar_rules: Mapping[str, Any] | None = None) 
         api_schema=api_schema,
         supergraph_schema=supergraph_schema,
         api_sdl_document=api_document,
+        contexts=contexts,
     )
 
 
