@@ -28,6 +28,7 @@ from graphql import (
     GraphQLDirective,
     GraphQLError,
     GraphQLNamedType,
+    GraphQLObjectType,
     GraphQLScalarType,
     GraphQLSchema,
     InputObjectTypeDefinitionNode,
@@ -39,6 +40,7 @@ from graphql import (
     TypeDefinitionNode,
     UnionTypeDefinitionNode,
     build_ast_schema,
+    is_abstract_type,
     parse,
     value_from_ast_untyped,
 )
@@ -142,6 +144,21 @@ class Supergraph:
     # -- questions the planner asks ------------------------------------------------------------------------
     def type_graphs(self, type_name: str) -> dict[str, TypeInGraph]:
         return self.types.get(type_name, {})
+
+    def contexts_set_by(self, type_name: str) -> frozenset[str]:
+        """The contexts an object of ``type_name`` sets: its own and those of its interfaces and unions."""
+        runtime = self.schema.get_type(type_name)
+        out: set[str] = set()
+        for context, setters in self.contexts.items():
+            for setter in setters:
+                abstract = self.schema.get_type(setter)
+                if setter == type_name or (
+                    isinstance(runtime, GraphQLObjectType)
+                    and is_abstract_type(abstract)
+                    and self.schema.is_sub_type(abstract, runtime)
+                ):
+                    out.add(context)
+        return frozenset(out)
 
     def field_routings(self, type_name: str, field_name: str) -> list[FieldRouting]:
         """Every ``@join__field`` of the field; implicit ones when the field carries none; none for a field the

@@ -21,7 +21,7 @@ from graphql import DirectiveDefinitionNode, InputValueDefinitionNode, parse, pr
 
 from gateway.errors import CompositionError
 
-from ._context import check_contexts
+from ._context import check_contexts, context_selected_fields
 from ._fieldset import FieldSetCheck, check_field_sets, named_type
 from ._interfaces import check_interface_keys
 from ._merge import Merger
@@ -79,7 +79,7 @@ def compose(subgraphs: Sequence[SubgraphSource]) -> str:
             parsed.append(subgraph)
     for subgraph in parsed:
         subgraph.types.setdefault("Query", TypeDef(kind=Kind.OBJECT, name="Query"))
-    checks = {subgraph.name: check_field_sets(subgraph) for subgraph in parsed}
+    checks = {subgraph.name: check_field_sets(subgraph, context_selected_fields(subgraph)) for subgraph in parsed}
     for check in checks.values():
         problems.extend(check.problems)
     for subgraph in parsed:

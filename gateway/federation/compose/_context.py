@@ -34,7 +34,14 @@ from ._fieldset import named_type
 from ._model import Field, InputValue, Kind, Subgraph, TypeDef
 from ._specs import quote
 
-__all__ = ["CONTEXT_SPEC_NAME", "ContextUse", "check_contexts", "context_arguments", "split_context_field"]
+__all__ = [
+    "CONTEXT_SPEC_NAME",
+    "ContextUse",
+    "check_contexts",
+    "context_arguments",
+    "context_selected_fields",
+    "split_context_field",
+]
 
 CONTEXT_SPEC_NAME = "context"
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
@@ -71,11 +78,49 @@ def context_arguments(subgraph: Subgraph, field: Field) -> str | None:
     return f"[{', '.join(entries)}]" if entries else None
 
 
+def context_selected_fields(subgraph: Subgraph) -> set[tuple[str, str]]:
+    """(type, field) pairs the subgraph's context selections read: uses of those fields, as a @key or @requires
+    naming them is (an @external field read by a context is not unused)."""
+    setters = _setters(subgraph)
+    out: set[tuple[str, str]] = set()
+    for type_def in subgraph.types.values():
+        for field in type_def.fields.values():
+            for arg in field.args:
+                use = split_context_field(arg.from_context) if arg.from_context is not None else None
+                selection = _parse_selection(use.selection) if use is not None else None
+                if use is None or selection is None:
+                    continue
+                for setter in setters.get(use.context, ()):
+                    _selected(subgraph, setter.name, selection, out)
+    return out
+
+
+def _selected(subgraph: Subgraph, type_name: str, selection: SelectionSetNode, out: set[tuple[str, str]]) -> None:
+    for node in selection.selections:
+        if isinstance(node, InlineFragmentNode):
+            condition = node.type_condition.name.value if node.type_condition else type_name
+            _selected(subgraph, condition, node.selection_set, out)
+        elif isinstance(node, FieldNode):
+            out.add((type_name, node.name.value))
+            type_def = subgraph.types.get(type_name)
+            field = type_def.fields.get(node.name.value) if type_def is not None else None
+            if field is not None and node.selection_set is not None:
+                _selected(subgraph, named_type(field.type), node.selection_set, out)
+
+
+def _setters(subgraph: Subgraph) -> dict[str, list[TypeDef]]:
+    setters: dict[str, list[TypeDef]] = {}
+    for type_def in subgraph.types.values():
+        for name in type_def.contexts:
+            setters.setdefault(name, []).append(type_def)
+    return setters
+
+
 def check_contexts(subgraph: Subgraph) -> list[str]:
     """Every problem with the subgraph's ``@context`` names and ``@fromContext`` arguments."""
     where = f'subgraph "{subgraph.name}"'
     problems: list[str] = []
-    setters: dict[str, list[TypeDef]] = {}
+    setters = _setters(subgraph)
     for type_def in subgraph.types.values():
         for name in type_def.contexts:
             if "_" in name:
@@ -85,7 +130,6 @@ def check_contexts(subgraph: Subgraph) -> list[str]:
                     f'{where}: context name "{name}" on "{type_def.name}" is invalid: use letters and digits, '
                     "starting with a letter"
                 )
-            setters.setdefault(name, []).append(type_def)
     for type_def in subgraph.types.values():
         for field in type_def.fields.values():
             for arg in field.args:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-from graphql import ArgumentNode, FieldNode, GraphQLObjectType, NameNode, VariableNode, is_abstract_type
+from graphql import ArgumentNode, FieldNode, NameNode, VariableNode
 
 from gateway.errors import PlanningError
 
@@ -34,23 +34,15 @@ class _ContextPlanning(_EntityPlanning):
         finally:
             self.ancestors.pop()
 
-    def sets_context(self, type_name: str, context: str) -> bool:
-        setters = self.sg.contexts.get(context, set())
-        if type_name in setters:
-            return True
-        runtime = self.sg.schema.get_type(type_name)
-        if not isinstance(runtime, GraphQLObjectType):
-            return False
-        abstracts = [self.sg.schema.get_type(setter) for setter in setters]
-        return any(is_abstract_type(a) and self.sg.schema.is_sub_type(a, runtime) for a in abstracts)
-
     def add_contexts(self, child: _Group, type_name: str, field: FieldNode, target: _Target) -> FieldNode:
         """``field`` with its contextual arguments as variables of ``child`` (the entity fetch of ``type_name``
         to ``target``), each read from the nearest ancestor setting its context."""
         arguments = list(field.arguments or ())
         for spec in target.routing.context_arguments:
             context, name = str(spec["context"]), str(spec["name"])
-            ancestor = next((a for a in reversed(self.ancestors) if self.sets_context(a.type_name, context)), None)
+            ancestor = next(
+                (a for a in reversed(self.ancestors) if context in self.sg.contexts_set_by(a.type_name)), None
+            )
             if ancestor is None:
                 raise PlanningError(
                     f"{type_name}.{field.name.value} takes its argument {name} from context {context}, but no "

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from gateway.errors import CompositionError
-from gateway.federation.compose import compose
+from gateway.federation.compose import SubgraphSource, compose
 
 from .composing import field_of, source, type_directives
 from .context_graphs import IMPORTS, context_sources
@@ -194,3 +194,30 @@ def test_contexts_are_per_subgraph() -> None:
     with pytest.raises(CompositionError) as caught:
         compose([setter, user])
     assert 'subgraph "b": @fromContext on "T.f(x:)": context "c" is never set in the subgraph' in str(caught.value)
+
+
+def test_a_path_without_the_context_is_unsatisfiable() -> None:
+    field = 'amount(c: String @fromContext(field: "$userCtx { currency }")): String'
+    body = BASE.format(name="userCtx", field=field, key='@key(fields: "id")') + "extend type Query { tx: Transaction }"
+    with pytest.raises(CompositionError) as caught:
+        compose([source("a", body, imports=IMPORTS, version="2.8")])
+    assert caught.value.problems == [
+        "Transaction.amount takes an argument from context a__userCtx, but no type above it sets that context on "
+        "the path Query.tx"
+    ]
+
+
+def test_an_external_field_read_by_a_context_is_used() -> None:
+    header = '@link(url: "https://specs.apollo.dev/federation/v2.8", import: ["@key", "@context", "@fromContext", '
+    ledger = (
+        'type User @key(fields: "id") @context(name: "owner") { id: ID! tier: String @external txs: [Tx!]! }\n'
+        'type Tx @key(fields: "id") { id: ID! fee(tier: String @fromContext(field: "$owner { tier }")): Int }'
+    )
+    profiles = 'type Query { me: User } type User @key(fields: "id") { id: ID! tier: String }'
+    supergraph = compose(
+        [
+            SubgraphSource("ledger", "http://ledger", f'extend schema {header}"@external"])\n{ledger}'),
+            SubgraphSource("profiles", "http://profiles", f'extend schema {header}"@external"])\n{profiles}'),
+        ]
+    )
+    assert 'selection: " { tier }"' in supergraph

@@ -16,7 +16,7 @@ import pytest
 from graphql import GraphQLResolveInfo, GraphQLSchema, build_schema, graphql_sync, parse
 
 from bench.oracle.executable import OracleTransport
-from gateway.federation.compose import compose
+from gateway.federation.compose import SubgraphSource, compose
 from gateway.federation.engine import FederatedGraph, GraphQLRequest
 from gateway.federation.supergraph import load_supergraph
 from gateway.sdk.context import RequestContext
@@ -160,3 +160,85 @@ def test_plan_reads_the_context_from_the_nearest_ancestor(
     rewrites = json.dumps(plan.to_json())
     assert '"path": ["..", "... on Org", "treasury", "iso"], "renameKeyTo": "contextualArgument_1_0"' in rewrites
     assert '"path": ["..", "... on Org", "region"], "renameKeyTo": "contextualArgument_1_1"' in rewrites
+
+
+HEADER = (
+    'extend schema @link(url: "https://specs.apollo.dev/federation/v2.8", '
+    'import: ["@key", "@context", "@fromContext", "@external"])\n'
+)
+LEDGER = """
+type User @key(fields: "id") @context(name: "owner") { id: ID! tier: String @external txs: [Tx!]! }
+type Tx @key(fields: "id") { id: ID! fee(tier: String @fromContext(field: "$owner { tier }")): Int }
+"""
+PROFILES = 'type Query { me: User  all: [User!]! } type User @key(fields: "id") { id: ID! tier: String }'
+TIERS = {"u1": "gold", "u2": None, "u3": "silver"}
+TXS = {"u1": ["x1", "x2"], "u2": ["x2"], "u3": ["x1"]}
+
+
+def _fee(tx: str, tier: str | None) -> int:
+    return int(tx[1:]) * {"gold": 10, "silver": 5}.get(tier or "", 1)
+
+
+def _tier_resolver(obj: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
+    name = info.field_name
+    if name == "me":
+        return {"__typename": "User", "id": "u1"}
+    if name == "all":
+        return [{"__typename": "User", "id": u} for u in TIERS]
+    if name == "tier":
+        return TIERS[obj["id"]]
+    if name == "txs":
+        return [{"__typename": "Tx", "id": t, "tier": TIERS[obj["id"]]} for t in TXS[obj["id"]]]
+    if name == "fee":
+        return _fee(obj["id"], obj["tier"] if "tier" in obj else args.get("tier"))
+    return obj[name]
+
+
+def _schema(sdl: str, entities: str = "") -> GraphQLSchema:
+    if entities:
+        sdl = "type Query { _entities(representations: [_Any!]!): [_Entity]! }\n" + sdl.replace(
+            "type Query {", "extend type Query {"
+        )
+        sdl += f"\nscalar _Any\nunion _Entity = {entities}\n"
+    schema = build_schema(sdl, assume_valid_sdl=True)
+    for named in schema.type_map.values():
+        for field in getattr(named, "fields", {}).values() if not named.name.startswith("__") else ():
+            field.resolve = _tier_resolver
+        if hasattr(named, "resolve_type"):
+            named.resolve_type = lambda obj, _info, _t: obj["__typename"]
+    if entities:
+        schema.type_map["Query"].fields["_entities"].resolve = (  # type: ignore[attr-defined]
+            lambda _o, _i, representations: [dict(r) for r in representations]
+        )
+    return schema
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["{ me { txs { id fee } } }", "{ all { id txs { fee } } }", "{ all { tier txs { fee } } me { txs { id } } }"],
+)
+async def test_context_value_from_another_subgraph(query: str) -> None:
+    """``tier`` is @external where the context is set: the gateway fetches it from its owner first."""
+    supergraph = load_supergraph(
+        compose(
+            [
+                SubgraphSource("ledger", "http://ledger", HEADER + LEDGER),
+                SubgraphSource("profiles", "http://profiles", HEADER + PROFILES),
+            ]
+        )
+    )
+    ledger = LEDGER.replace(' @context(name: "owner")', "").replace(" @external", "")
+    ledger = ledger.replace(' @fromContext(field: "$owner { tier }")', "")
+    transports = {
+        "ledger": OracleTransport(_schema(ledger, "User | Tx")),
+        "profiles": OracleTransport(_schema(PROFILES.replace(' @key(fields: "id")', ""), "User")),
+    }
+    graph = FederatedGraph(supergraph, transports, max_tokens=None)
+    monolith = _schema(
+        "type Query { me: User all: [User!]! } type User { id: ID! tier: String txs: [Tx!]! } "
+        "type Tx { id: ID! fee: Int }"
+    )
+    expected = graphql_sync(monolith, query)
+    got = await graph.execute(GraphQLRequest(query=query), RequestContext())
+    assert got.errors == []
+    assert json.dumps(got.data) == json.dumps(expected.data)
