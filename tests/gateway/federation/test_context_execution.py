@@ -9,7 +9,7 @@ with different currencies).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
@@ -70,6 +70,15 @@ def _resolve(obj: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
     return obj.get(name) if isinstance(obj, Mapping) else None
 
 
+def _bind(schema: GraphQLSchema, resolver: Callable[..., Any]) -> None:
+    """One resolver on every field; abstract types resolve by ``__typename``."""
+    for named in schema.type_map.values():
+        for field in getattr(named, "fields", {}).values() if not named.name.startswith("__") else ():
+            field.resolve = resolver
+        if hasattr(named, "resolve_type"):
+            named.resolve_type = lambda obj, _info, _t: obj["__typename"]
+
+
 def _executable(sdl: str, *, entities: bool) -> GraphQLSchema:
     extra = ""
     if entities:
@@ -77,11 +86,7 @@ def _executable(sdl: str, *, entities: bool) -> GraphQLSchema:
         extra = "scalar _Any\nunion _Entity = Transaction | User | Org\n"
         extra += "\n".join(f"type {t} {{ id: ID! }}" for t in ("User", "Org") if f"type {t} " not in sdl)
     schema = build_schema(sdl + "\n" + extra, assume_valid_sdl=True)
-    for named in schema.type_map.values():
-        for field in getattr(named, "fields", {}).values() if not named.name.startswith("__") else ():
-            field.resolve = _resolve
-        if hasattr(named, "resolve_type"):
-            named.resolve_type = lambda obj, _info, _t: obj["__typename"]
+    _bind(schema, _resolve)
     if entities:
         schema.type_map["Query"].fields["_entities"].resolve = (  # type: ignore[attr-defined]
             lambda _o, _i, representations: [
@@ -201,11 +206,7 @@ def _schema(sdl: str, entities: str = "") -> GraphQLSchema:
         )
         sdl += f"\nscalar _Any\nunion _Entity = {entities}\n"
     schema = build_schema(sdl, assume_valid_sdl=True)
-    for named in schema.type_map.values():
-        for field in getattr(named, "fields", {}).values() if not named.name.startswith("__") else ():
-            field.resolve = _tier_resolver
-        if hasattr(named, "resolve_type"):
-            named.resolve_type = lambda obj, _info, _t: obj["__typename"]
+    _bind(schema, _tier_resolver)
     if entities:
         schema.type_map["Query"].fields["_entities"].resolve = (  # type: ignore[attr-defined]
             lambda _o, _i, representations: [dict(r) for r in representations]
