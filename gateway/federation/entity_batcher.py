@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -68,11 +69,21 @@ class _EntityBatcher:
         variables: dict[str, Any] = {}
         fields: list[str] = []
         for i, (fetch, fetch_variables, reps, _, _) in enumerate(batch):
+            # @fromContext variables differ per call of one fetch: each call gets its own names
+            own = {c.variable for c in fetch.contexts}
             for definition in fetch.variable_definitions:
-                definitions.setdefault(definition.split(":", 1)[0], definition)
-            variables.update(fetch_variables)
+                name = definition.split(":", 1)[0]
+                if name[1:] in own:
+                    definitions[f"{name}_e{i}"] = f"{name}_e{i}:{definition.split(':', 1)[1]}"
+                else:
+                    definitions.setdefault(name, definition)
+            variables.update((f"{k}_e{i}" if k in own else k, v) for k, v in fetch_variables.items())
             variables[f"r{i}"] = reps
-            body = "\n".join("    " + line for line in fetch.entity_selection)
+            selection = fetch.entity_selection
+            if own:
+                pattern = re.compile(r"\$(" + "|".join(map(re.escape, sorted(own))) + r")\b")
+                selection = tuple(pattern.sub(rf"$\g<1>_e{i}", line) for line in selection)
+            body = "\n".join("    " + line for line in selection)
             fields.append(f"  e{i}: _entities(representations: $r{i}) {{\n{body}\n  }}")
         header = ", ".join([*(f"$r{i}: [_Any!]!" for i in range(len(batch))), *definitions.values()])
         operation = f"query({header}) {{\n" + "\n".join(fields) + "\n}"

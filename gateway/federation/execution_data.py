@@ -7,7 +7,7 @@ from typing import Any
 
 from gateway import jsoncodec
 from gateway.federation.execution_types import Path
-from gateway.federation.plan import RequiresField, RequiresType
+from gateway.federation.plan import ContextRead, RequiresField, RequiresType
 
 
 def _collect(
@@ -98,6 +98,38 @@ def _read_object(value: Any, fields: tuple[RequiresField, ...]) -> Any:
             return _MISSING
         out[f.name] = v
     return out
+
+
+def _context_values(root: Any, obj_path: Path, reads: tuple[ContextRead, ...]) -> dict[str, Any]:
+    """The ``@fromContext`` variables of one object: each from its nearest ancestor that sets the context
+    (reads are tried deepest first), null when none does."""
+    out: dict[str, Any] = {}
+    for read in sorted(reads, key=lambda r: -r.depth):
+        if read.variable in out or read.depth > len(obj_path):
+            continue
+        ancestor = root
+        for step in obj_path[: read.depth]:
+            if isinstance(ancestor, dict) and isinstance(step, str):
+                ancestor = ancestor.get(step)
+            elif isinstance(ancestor, list) and isinstance(step, int) and step < len(ancestor):
+                ancestor = ancestor[step]
+            else:
+                ancestor = None
+        if isinstance(ancestor, dict) and ancestor.get("__typename") in read.typenames:
+            out[read.variable] = _chain_value(ancestor, read.field)
+    for read in reads:
+        out.setdefault(read.variable, None)
+    return out
+
+
+def _chain_value(value: Any, f: RequiresField) -> Any:
+    """The value at the end of a one-field-per-level read (element-wise through lists)."""
+    if isinstance(value, list):
+        return [_chain_value(item, f) for item in value]
+    if not isinstance(value, dict):
+        return None
+    inner = value.get(f.data_key)
+    return inner if f.sub is None or inner is None else _chain_value(inner, f.sub[0])
 
 
 def _renamed(value: Any, renames: tuple[tuple[str, str], ...]) -> Any:

@@ -21,6 +21,7 @@ from gateway.federation.entity_batcher import _EntityBatcher
 from gateway.federation.execution_data import (
     _as_input_error,
     _collect,
+    _context_values,
     _fingerprint,
     _first_code,
     _first_entity_field,
@@ -45,6 +46,25 @@ from gateway.sdk.context import RequestContext
 from gateway.telemetry import fetch_scope
 
 __all__ = ["ExecutionOutcome", "FetchRecord", "PlanExecutor", "Transport"]
+
+
+class _EntityCall:
+    """The representations of one ``_entities`` call (deduplicated), the objects each one fills, its variables."""
+
+    def __init__(self, variables: dict[str, Any]) -> None:
+        self.variables = variables
+        self.representations: list[dict[str, Any]] = []
+        self.positions: list[list[tuple[Path, dict[str, Any]]]] = []
+        self._index: dict[Hashable, int] = {}
+
+    def add(self, rep: dict[str, Any], obj_path: Path, obj: dict[str, Any]) -> None:
+        fingerprint = _fingerprint(rep)
+        i = self._index.get(fingerprint)
+        if i is None:
+            i = self._index[fingerprint] = len(self.representations)
+            self.representations.append(rep)
+            self.positions.append([])
+        self.positions[i].append((obj_path, obj))
 
 
 class PlanExecutor:
@@ -284,24 +304,27 @@ class _Run:
         assert fetch.requires is not None
         targets: list[tuple[Path, dict[str, Any], RequiresType]] = []
         _collect(self.data, list(path), [], fetch.requires, targets)
-        representations: list[dict[str, Any]] = []
-        index: dict[Hashable, int] = {}
-        positions: list[list[tuple[Path, dict[str, Any]]]] = []
+        # one _entities call per distinct set of @fromContext values (one call when the fetch has none)
+        calls: dict[Hashable, _EntityCall] = {}
         for obj_path, obj, req in targets:
             rep = _representation(obj, req)
             if rep is None:
                 continue  # null or missing key fields: not fetched (its fields from this subgraph stay null)
-            fingerprint = _fingerprint(rep)
-            i = index.get(fingerprint)
-            if i is None:
-                i = index[fingerprint] = len(representations)
-                representations.append(rep)
-                positions.append([])
-            positions[i].append((obj_path, obj))
-        if not representations:
-            return
-        variables = self._variables(fetch)
-        result = await self._batcher(fetch.service).submit(fetch, variables, representations, path)
+            values = _context_values(self.data, obj_path, fetch.contexts) if fetch.contexts else {}
+            key = _fingerprint(values)
+            call = calls.get(key)
+            if call is None:
+                call = calls[key] = _EntityCall({**self._variables(fetch), **values})
+            call.add(rep, obj_path, obj)
+        if len(calls) == 1:
+            (call,) = calls.values()
+            await self._entity_call(path, fetch, call)
+        elif calls:
+            await asyncio.gather(*(self._entity_call(path, fetch, call) for call in calls.values()))
+
+    async def _entity_call(self, path: tuple[str, ...], fetch: Fetch, call: _EntityCall) -> None:
+        representations, positions = call.representations, call.positions
+        result = await self._batcher(fetch.service).submit(fetch, call.variables, representations, path)
         if isinstance(result, SilkgraphError):
             first_field = _first_entity_field(fetch.operation)
             for group in positions:

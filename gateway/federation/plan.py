@@ -12,6 +12,7 @@ from typing import Any
 
 __all__ = [
     "Condition",
+    "ContextRead",
     "Fetch",
     "Flatten",
     "Parallel",
@@ -68,6 +69,22 @@ class RequiresType:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class ContextRead:
+    """Where an entity fetch's ``@fromContext`` variable takes its value, per object fetched.
+
+    The ancestor ``depth`` path elements from the root (the object's own path cut there) sets the context when its
+    ``__typename`` is one of ``typenames``; ``field`` is the chain of fields read from it, one per level (a list
+    on the way gives a list of values). No matching ancestor, or a null on the way: the value is null.
+    """
+
+    variable: str
+    type: str
+    depth: int
+    typenames: frozenset[str]
+    field: RequiresField
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class Fetch:
     service: str
     operation: str
@@ -83,6 +100,9 @@ class Fetch:
     variable_definitions: tuple[str, ...] = ()
     #: (wire key, response key): fields the subgraph answers under another key (see ``FieldSelection.wire_key``)
     renames: tuple[tuple[str, str], ...] = ()
+    #: entity fetches only: the ``@fromContext`` variables and how to read them (objects are sent in one
+    #: ``_entities`` call per distinct set of values)
+    contexts: tuple[ContextRead, ...] = ()
 
     @property
     def is_entity_fetch(self) -> bool:
@@ -243,6 +263,15 @@ def _json(node: PlanNode | None) -> dict[str, Any] | None:
                 for r in node.requires
             ]
             rewrites = [r for r in node.requires if r.typename != r.type_condition or len(r.typenames) > 1]
+            if node.contexts:
+                out["contextRewrites"] = [
+                    {
+                        "kind": "KeyRenamer",
+                        "path": ["..", *(f"... on {t}" for t in sorted(c.typenames)), *_chain(c.field)],
+                        "renameKeyTo": c.variable,
+                    }
+                    for c in node.contexts
+                ]
             if rewrites:
                 out["inputRewrites"] = [
                     {
@@ -263,6 +292,10 @@ def _json(node: PlanNode | None) -> dict[str, Any] | None:
         "ifClause": _json(node.if_clause),
         "elseClause": _json(node.else_clause),
     }
+
+
+def _chain(f: RequiresField) -> list[str]:
+    return [f.data_key, *(_chain(f.sub[0]) if f.sub else ())]
 
 
 def _req_json(f: RequiresField) -> dict[str, Any]:

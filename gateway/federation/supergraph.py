@@ -28,6 +28,7 @@ from graphql import (
     GraphQLDirective,
     GraphQLError,
     GraphQLNamedType,
+    GraphQLObjectType,
     GraphQLScalarType,
     GraphQLSchema,
     InputObjectTypeDefinitionNode,
@@ -39,6 +40,7 @@ from graphql import (
     TypeDefinitionNode,
     UnionTypeDefinitionNode,
     build_ast_schema,
+    is_abstract_type,
     parse,
     value_from_ast_untyped,
 )
@@ -123,6 +125,7 @@ class Supergraph:
         api_schema: GraphQLSchema,
         supergraph_schema: GraphQLSchema,
         api_sdl_document: DocumentNode,
+        contexts: dict[str, set[str]] | None = None,
     ) -> None:
         self.sdl = sdl
         self.join_version = join_version
@@ -134,11 +137,28 @@ class Supergraph:
         self.api_schema = api_schema
         self.schema = supergraph_schema
         self.api_document = api_sdl_document
+        #: ``@context`` name (``<subgraph>__<name>``) -> the types (objects, interfaces, unions) that set it
+        self.contexts = contexts or {}
         self.hash = hashlib.sha256(sdl.encode()).hexdigest()
 
     # -- questions the planner asks ------------------------------------------------------------------------
     def type_graphs(self, type_name: str) -> dict[str, TypeInGraph]:
         return self.types.get(type_name, {})
+
+    def contexts_set_by(self, type_name: str) -> frozenset[str]:
+        """The contexts an object of ``type_name`` sets: its own and those of its interfaces and unions."""
+        runtime = self.schema.get_type(type_name)
+        out: set[str] = set()
+        for context, setters in self.contexts.items():
+            for setter in setters:
+                abstract = self.schema.get_type(setter)
+                if setter == type_name or (
+                    isinstance(runtime, GraphQLObjectType)
+                    and is_abstract_type(abstract)
+                    and self.schema.is_sub_type(abstract, runtime)
+                ):
+                    out.add(context)
+        return frozenset(out)
 
     def field_routings(self, type_name: str, field_name: str) -> list[FieldRouting]:
         """Every ``@join__field`` of the field; implicit ones when the field carries none; none for a field the
@@ -330,13 +350,17 @@ def load_supergraph(sdl: str, *, scalar_rules: Mapping[str, Any] | None = None) 
     fields: dict[tuple[str, str], list[FieldRouting]] = {}
     implements: dict[str, dict[str, set[str]]] = {}
     union_members: dict[str, dict[str, set[str]]] = {}
+    contexts: dict[str, set[str]] = {}
+    context_directive = next((p for p, n in links.prefixes.items() if n == "context"), "context")
     for d in document.definitions:
         if not isinstance(d, TypeDefinitionNode):
             continue
         tname = d.name.value
         for dd in d.directives or ():
             name = dd.name.value
-            if name == f"{j}__type":
+            if name == context_directive:
+                contexts.setdefault(str(_args(dd).get("name")), set()).add(tname)
+            elif name == f"{j}__type":
                 a = _args(dd)
                 g = graph_of(a, f"type {tname}")
                 if g is None:
@@ -416,6 +440,7 @@ def load_supergraph(sdl: str, *, scalar_rules: Mapping[str, Any] | None = None) 
         api_schema=api_schema,
         supergraph_schema=supergraph_schema,
         api_sdl_document=api_document,
+        contexts=contexts,
     )
 
 

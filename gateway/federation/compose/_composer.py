@@ -21,6 +21,7 @@ from graphql import DirectiveDefinitionNode, InputValueDefinitionNode, parse, pr
 
 from gateway.errors import CompositionError
 
+from ._context import check_contexts, context_selected_fields
 from ._fieldset import FieldSetCheck, check_field_sets, named_type
 from ._interfaces import check_interface_keys, check_subgraph_implementations
 from ._merge import Merger
@@ -78,9 +79,11 @@ def compose(subgraphs: Sequence[SubgraphSource]) -> str:
             parsed.append(subgraph)
     for subgraph in parsed:
         subgraph.types.setdefault("Query", TypeDef(kind=Kind.OBJECT, name="Query"))
-    checks = {subgraph.name: check_field_sets(subgraph) for subgraph in parsed}
+    checks = {subgraph.name: check_field_sets(subgraph, context_selected_fields(subgraph)) for subgraph in parsed}
     for check in checks.values():
         problems.extend(check.problems)
+    for subgraph in parsed:
+        problems.extend(check_contexts(subgraph))
     graphs = graph_enum_names([s.name for s in parsed])
     merger = Merger(parsed, checks, graphs)
     types = merger.merge()

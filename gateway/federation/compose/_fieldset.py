@@ -110,9 +110,10 @@ class _Checker:
         return top
 
 
-def check_field_sets(subgraph: Subgraph) -> FieldSetCheck:
-    """Validate every key, requires and provides of a subgraph."""
-    result = FieldSetCheck()
+def check_field_sets(subgraph: Subgraph, used: set[tuple[str, str]] | None = None) -> FieldSetCheck:
+    """Validate every key, requires and provides of a subgraph; ``used``: fields other directives use (the
+    selections of ``@fromContext``)."""
+    result = FieldSetCheck(used=set(used or ()))
     checker = _Checker(subgraph, result)
     for type_def in subgraph.types.values():
         for key in type_def.keys:

@@ -17,6 +17,7 @@ import re
 from graphql.language import ConstDirectiveNode, NonNullTypeNode, TypeNode, print_ast
 
 from ._applied import merge_applied, merge_type_refs
+from ._context import CONTEXT_SPEC_NAME, context_arguments
 from ._enum_input import merge_enum, merge_input, merge_union
 from ._fieldset import FieldSetCheck, named_type
 from ._model import Field, InputValue, Kind, Subgraph, TypeDef
@@ -143,6 +144,10 @@ class Merger:
             elif kind is Kind.INPUT_OBJECT:
                 merge_input(self, merged, sources)
             merged.directives += self.kept([t.directives for _, t in sources])
+            for subgraph, type_def in sources:
+                merged.directives += [f"@context(name: {quote(f'{subgraph.name}__{c}')})" for c in type_def.contexts]
+                if type_def.contexts:
+                    self.applied.add(CONTEXT_SPEC_NAME)
             out.append(merged)
         return out
 
@@ -209,6 +214,7 @@ class Merger:
             not all_equal
             or bool(used_overridden or labels)
             or any(f.external or f.requires or f.provides or f.override for _, f in remaining)
+            or any(arg.from_context is not None for _, f in remaining for arg in f.args)
             or len(remaining) != len(type_sources)
         )
         directives: list[str] = []
@@ -232,6 +238,9 @@ class Merger:
                 label = field.override_label if moves else labels.get(subgraph.name)
                 if label is not None:
                     args.append(f"overrideLabel: {quote(label)}")
+                contextual = context_arguments(subgraph, field)
+                if contextual is not None:
+                    args.append(f"contextArguments: {contextual}")
                 directives.append(f"@join__field({', '.join(args)})")
         directives += self.kept([f.directives for _, f in sources])
         return SupergraphField(
@@ -298,13 +307,15 @@ class Merger:
             )
 
     def merge_args(self, coordinate: str, sources: list[tuple[Subgraph, Field]]) -> list[SupergraphArg]:
+        """Contextual arguments (``@fromContext``) are the gateway's to fill: they are not in the supergraph."""
         names: list[str] = []
         for _, field in sources:
-            names.extend(a.name for a in field.args if a.name not in names)
+            names.extend(a.name for a in field.args if a.name not in names and a.from_context is None)
         out: list[SupergraphArg] = []
         for name in names:
-            present = [(sg, a) for sg, f in sources for a in f.args if a.name == name]
-            merged = self.merge_input_value(f"{coordinate}({name}:)", present, len(sources))
+            present = [(sg, a) for sg, f in sources for a in f.args if a.name == name and a.from_context is None]
+            total = sum(1 for _, f in sources if not any(a.name == name and a.from_context for a in f.args))
+            merged = self.merge_input_value(f"{coordinate}({name}:)", present, total)
             if merged is not None:
                 out.append(SupergraphArg(merged[0], merged[1], merged[2], merged[3], merged[4]))
         return out

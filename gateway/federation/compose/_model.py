@@ -49,6 +49,8 @@ class InputValue:
     default: ValueNode | None = None
     description: str | None = None
     directives: list[ConstDirectiveNode] = field(default_factory=list)
+    #: the ``field`` of an ``@fromContext`` on this argument (``"$name { selection }"``)
+    from_context: str | None = None
 
 
 @dataclass
@@ -94,6 +96,8 @@ class TypeDef:
     interface_object: bool = False
     shareable: bool = False
     directives: list[ConstDirectiveNode] = field(default_factory=list)
+    #: names given with ``@context(name:)``, in order
+    contexts: list[str] = field(default_factory=list)
 
 
 @dataclass

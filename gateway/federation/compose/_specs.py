@@ -121,6 +121,15 @@ METADATA_SPECS: tuple[MetadataSpec, ...] = (
         (f"directive @policy(policies: [[policy__Policy!]!]!) on {_AUTH_LOCATIONS}",),
         ("policy__Policy",),
     ),
+    MetadataSpec(
+        ("context",),
+        '@link(url: "https://specs.apollo.dev/context/v0.1", for: SECURITY)',
+        (
+            "directive @context(name: String!) repeatable on INTERFACE | OBJECT | UNION",
+            "directive @context__fromContext(field: context__ContextFieldValue) on ARGUMENT_DEFINITION",
+        ),
+        ("context__ContextFieldValue",),
+    ),
 )
 
 COST_DEFINITION = (

@@ -51,7 +51,6 @@ _ROOT_NAMES = {"query": "Query", "mutation": "Mutation", "subscription": "Subscr
 _BUILT_IN_DIRECTIVES = frozenset({"deprecated", "specifiedBy", "oneOf", "include", "skip", "defer", "stream"})
 #: Canonical federation directives whose applications reach the supergraph as they are.
 KEPT_DIRECTIVES = frozenset({"inaccessible", "tag", "authenticated", "requiresScopes", "policy", "cost", "listSize"})
-_UNSUPPORTED = frozenset({"context", "fromContext"})
 _KINDS: dict[type, Kind] = {
     ObjectTypeDefinitionNode: Kind.OBJECT,
     ObjectTypeExtensionNode: Kind.OBJECT,
@@ -129,14 +128,7 @@ class _Reader:
         """The canonical name of a directive application, or None (with a problem) when it is unknown."""
         local = directive.name.value
         if local in self.names:
-            name = self.names[local]
-            if name in _UNSUPPORTED:
-                self.problems.append(
-                    f"{self.where}: @{local} on {element} is not supported by Silkgraph's composer yet; "
-                    "pass the value as an ordinary argument instead"
-                )
-                return None
-            return name
+            return self.names[local]
         if local in _BUILT_IN_DIRECTIVES or local in self.subgraph.directive_definitions:
             return local
         self.problems.append(
@@ -221,6 +213,12 @@ class _Reader:
                 type_def.interface_object = True
             elif name == "external":
                 all_external = True
+            elif name == "context":
+                context = _string_argument(directive, "name")
+                if context is None:
+                    self.problems.append(f"{self.where}: @context on {element} needs a name argument")
+                elif context not in type_def.contexts:
+                    type_def.contexts.append(context)
         type_def.directives.extend(self.kept(node.directives, element))
         for interface in getattr(node, "interfaces", None) or ():
             iname = interface.name.value
@@ -244,13 +242,19 @@ class _Reader:
             type_def.fields[field.name] = field
 
     def read_input_value(self, node: InputValueDefinitionNode, element: str) -> InputValue:
-        return InputValue(
+        value = InputValue(
             name=node.name.value,
             type=self.type_ref(node.type),
             default=node.default_value,
             description=node.description.value if node.description else None,
             directives=self.kept(node.directives, element),
         )
+        for directive in node.directives or ():
+            if self.names.get(directive.name.value) == "fromContext":
+                value.from_context = _string_argument(directive, "field")
+                if value.from_context is None:
+                    self.problems.append(f"{self.where}: @fromContext on {element} needs a field argument")
+        return value
 
     def read_field(self, type_def: TypeDef, node: FieldDefinitionNode | InputValueDefinitionNode) -> Field:
         name = node.name.value

@@ -23,6 +23,7 @@ from gateway.federation.planning.query_graph import QueryGraph
 from gateway.federation.supergraph import Supergraph
 
 from ._model import (
+    _Ancestor,
     _conditions_of,
     _Group,
 )
@@ -51,6 +52,10 @@ class _PlanningBase:
         self._ids = itertools.count()
         self.op_name = operation.name.value if operation.name else None
         self.graph = query_graph
+        #: the objects above the one being planned, nearest last (see ``_contexts``)
+        self.ancestors: list[_Ancestor] = []
+        #: (entity fetch, type, field, argument) -> the variable carrying a contextual argument
+        self.context_variables: dict[tuple[int, str, str, str], str] = {}
 
     # -------------------------------------------------------------------------------------------------- groups
     def new_group(self, graph: str, path: tuple[str, ...], kind: str) -> _Group:

@@ -123,8 +123,8 @@ class _EntityPlanning(_PlanningBase):
         if provided:
             return self.sg.routing(type_name, field, graph) or FieldRouting(graph=graph)
         routing = self.sg.resolving(type_name, field, self.labels).get(graph)
-        if routing is None or routing.requires:
-            return None
+        if routing is None or routing.requires or routing.context_arguments:
+            return None  # its inputs reach it in the representations / as variables of an entity fetch
         return routing
 
     # ------------------------------------------------------------------------------------------ entity fetches

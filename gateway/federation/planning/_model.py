@@ -24,6 +24,7 @@ from graphql import (
 from gateway.errors import PlanningError
 from gateway.federation.plan import (
     Condition,
+    ContextRead,
     Parallel,
     PlanNode,
     RequiresField,
@@ -78,6 +79,20 @@ class _ReqFieldBuilder:
 
 
 @dataclasses.dataclass(eq=False)
+class _ContextBuilder:
+    """A ``@fromContext`` variable of an entity fetch, read from ancestors of the types in ``typenames``."""
+
+    variable: str
+    type: str
+    depth: int
+    typenames: set[str]
+    field: _ReqFieldBuilder
+
+    def freeze(self) -> ContextRead:
+        return ContextRead(self.variable, self.type, self.depth, frozenset(self.typenames), self.field.freeze())
+
+
+@dataclasses.dataclass(eq=False)
 class _Group:
     id: int
     graph: str
@@ -87,6 +102,7 @@ class _Group:
     deps: set[int] = dataclasses.field(default_factory=set)
     requires: OrderedDict[str, _ReqBuilder] = dataclasses.field(default_factory=OrderedDict)
     keep_typename: bool = False
+    contexts: list[_ContextBuilder] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,6 +118,17 @@ class _Parent:
 
     def below(self, response_key: str, nodes: Iterable[FieldNode]) -> _Parent:
         return dataclasses.replace(self, hops=(*self.hops, (response_key, tuple(nodes))))
+
+
+@dataclasses.dataclass(frozen=True)
+class _Ancestor:
+    """An object on the way down the operation: the context values of fields below it can come from it."""
+
+    group: _Group
+    sel: SelectionSet
+    type_name: str
+    path: tuple[str, ...]
+    parent: _Parent | None
 
 
 @dataclasses.dataclass(frozen=True)

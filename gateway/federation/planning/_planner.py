@@ -18,6 +18,7 @@ only on the document, the operation name and the active override labels, and are
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -39,16 +40,18 @@ from graphql.language import OperationType
 
 from gateway.errors import PlanningError
 from gateway.federation.plan import (
+    ContextRead,
     Fetch,
     Flatten,
     PlanNode,
     QueryPlan,
+    RequiresField,
 )
 from gateway.federation.planning._selection import SelectionSet
 from gateway.federation.planning.query_graph import QueryGraph
 from gateway.federation.supergraph import FieldRouting, Supergraph
 
-from ._entities import _EntityPlanning
+from ._contexts import _ContextPlanning
 from ._model import (
     _conditional,
     _Group,
@@ -82,7 +85,7 @@ def plan_cache_key(document_text: str, operation_name: str | None, labels: froze
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-class _Planning(_EntityPlanning):
+class _Planning(_ContextPlanning):
     """Planning one operation: selections type by type, the root fields, and the groups as plan nodes."""
 
     # ------------------------------------------------------------------------------------------------ planning
@@ -283,15 +286,16 @@ class _Planning(_EntityPlanning):
                         if parent is not None
                         else None
                     )
-                    self.plan_selection(
-                        group,
-                        fs.sub,
-                        self._type_here(local, child_type, fs.sub),
-                        sub_selections,
-                        child_path,
-                        child_provided,
-                        child_parent,
-                    )
+                    with self.below(group, sel, type_name, path, parent):
+                        self.plan_selection(
+                            group,
+                            fs.sub,
+                            self._type_here(local, child_type, fs.sub),
+                            sub_selections,
+                            child_path,
+                            child_provided,
+                            child_parent,
+                        )
                 continue
             if parent is not None and not self.reachable_by_key(type_name, name):
                 via = self.parent_target(parent, type_name, name)
@@ -303,13 +307,16 @@ class _Planning(_EntityPlanning):
             frag = child.sel.fragment(target.cond)
             if target.routing.requires:
                 self.add_requires(group, sel, child, type_name, path, target)
+            if target.routing.context_arguments:
+                node = self.add_contexts(child, type_name, node, target)
             fs = frag.add_client_field(response_key, node, composite, keep_directives=len(nodes) == 1)
             self._wire_key(fs, field_def.type, target.routing)
             if composite and fs.sub is not None:
                 child_provided = _parse_fieldset(target.routing.provides) if target.routing.provides else None
                 child_parent = _Parent(child, frag, type_name, path, ((response_key, tuple(nodes)),))
                 here = self._type_here(target.routing, child_type, fs.sub)
-                self.plan_selection(child, fs.sub, here, sub_selections, child_path, child_provided, child_parent)
+                with self.below(group, sel, type_name, path, parent):
+                    self.plan_selection(child, fs.sub, here, sub_selections, child_path, child_provided, child_parent)
 
     # --------------------------------------------------------------------------------------------------- root
     def _type_here(self, routing: FieldRouting, api_type: str, sub: SelectionSet) -> str:
@@ -453,6 +460,7 @@ class _Planning(_EntityPlanning):
         var_defs = [print_ast(v) for v in self.operation.variable_definitions or () if v.variable.name.value in used]
         name = f"{self.op_name}__{group.graph}__{group.id}" if self.op_name else None
         if group.kind == "entity":
+            var_defs += [f"${v}: {t}" for v, t in {c.variable: c.type for c in group.contexts}.items()]
             defs = ", ".join(["$representations: [_Any!]!", *var_defs])
             lines = [
                 f"query{' ' + name if name else ''}({defs}) {{",
@@ -471,6 +479,7 @@ class _Planning(_EntityPlanning):
                 entity_selection=tuple(group.sel.print("")),
                 variable_definitions=tuple(var_defs),
                 renames=tuple(group.sel.renames().items()),
+                contexts=tuple(_context_reads(group)),
             )
             return Flatten(path=group.path, node=fetch)
         head = group.kind
@@ -486,6 +495,17 @@ class _Planning(_EntityPlanning):
             id=group.id,
             renames=tuple(group.sel.renames().items()),
         )
+
+
+def _context_reads(group: _Group) -> list[ContextRead]:
+    """The group's context reads, one per (variable, ancestor depth, field read), ancestor types merged."""
+    reads: dict[tuple[str, int, RequiresField], ContextRead] = {}
+    for builder in group.contexts:
+        read = builder.freeze()
+        key = (read.variable, read.depth, read.field)
+        known = reads.get(key)
+        reads[key] = read if known is None else dataclasses.replace(known, typenames=known.typenames | read.typenames)
+    return list(reads.values())
 
 
 class QueryPlanner:

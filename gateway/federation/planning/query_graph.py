@@ -81,6 +81,8 @@ class _Visit:
     provided: frozenset[str]
     path: str
     parent: tuple[str, str, tuple[tuple[str, str], ...]] | None
+    #: the ``@context``s the objects above this one set (for fields with ``@fromContext`` arguments)
+    contexts: frozenset[str] = frozenset()
 
 
 class QueryGraph:
@@ -247,7 +249,7 @@ class QueryGraph:
         condition edges; at each (entity type, subgraph) node, every field must be reachable by key edges, or
         through the entity the object hangs off (the same fields again from a subgraph that has them all)."""
         problems: dict[tuple[str, str], str] = {}
-        seen: set[tuple[str, str, frozenset[str], tuple[str, str] | None]] = set()
+        seen: set[tuple[str, str, frozenset[str], tuple[str, str] | None, frozenset[str]]] = set()
         api = self.sg.api_schema
         stack: list[_Visit] = []
         roots = [r for r in (api.query_type, api.mutation_type) if r is not None]
@@ -258,7 +260,7 @@ class QueryGraph:
         while stack:
             visit = stack.pop()
             type_name, graph = visit.type, visit.graph
-            memo = (type_name, graph, visit.provided, visit.parent[:2] if visit.parent else None)
+            memo = (type_name, graph, visit.provided, visit.parent[:2] if visit.parent else None, visit.contexts)
             if memo in seen:
                 continue
             seen.add(memo)
@@ -308,9 +310,23 @@ class QueryGraph:
                         "can supply",
                     )
                     continue
+                unset = [
+                    str(c["context"])
+                    for g in graphs[:1]
+                    for c in (routing[g].context_arguments if g in routing else ())
+                    if c["context"] not in visit.contexts
+                ]
+                if unset:
+                    problems.setdefault(
+                        (type_name, field_name),
+                        f"{type_name}.{field_name} takes an argument from context {unset[0]}, but no type above it "
+                        f"sets that context on the path {visit.path}",
+                    )
+                    continue
                 child = get_named_type(field.type)
                 if not (isinstance(child, GraphQLObjectType) or is_abstract_type(child)):
                     continue
+                below = visit.contexts | self.sg.contexts_set_by(type_name)
                 for g in graphs:
                     r = routing.get(g)
                     provided = top_fields(r.provides) if r is not None and r.provides else frozenset()
@@ -324,7 +340,7 @@ class QueryGraph:
                         parent = (*visit.parent[:2], (*visit.parent[2], (type_name, field_name)))
                     else:
                         parent = None
-                    stack.append(_Visit(child.name, g, provided, f"{visit.path}.{field_name}", parent))
+                    stack.append(_Visit(child.name, g, provided, f"{visit.path}.{field_name}", parent, below))
         return list(problems.values())
 
     def _through_parent(self, visit: _Visit, field_name: str) -> list[str]:

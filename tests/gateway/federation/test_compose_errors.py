@@ -248,19 +248,6 @@ def test_renamed_root_clashing_with_a_type_named_query() -> None:
     )
 
 
-def test_from_context_is_reported_as_unsupported() -> None:
-    problems = _problems(
-        source(
-            "a",
-            'type Query { t: T } type T @context(name: "c") '
-            '{ id: ID! f(x: Int @fromContext(field: "$c { id }")): Int }',
-            imports=("@key", "@context", "@fromContext"),
-        )
-    )
-    assert problems[0].startswith('subgraph "a": @context on type "T" is not supported')
-    assert problems[1].startswith('subgraph "a": @fromContext on argument "T.f(x:)" is not supported')
-
-
 def test_composed_directive_must_be_linked_and_defined() -> None:
     text = (
         "directive @hint on FIELD_DEFINITION\n"
