@@ -10,7 +10,7 @@ from tests.gateway.federation import trade_graph
 from tests.gateway.federation.harness import Federated, federated
 
 
-@pytest.fixture(params=["aiohttp", "httpx"])
+@pytest.fixture(params=["pool", "httpx"])
 async def trade(request: pytest.FixtureRequest) -> AsyncIterator[Federated]:
     async with federated(trade_graph.subgraphs(), http_client=request.param) as f:
         yield f
