@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 import pytest
+import rfc8785
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -112,3 +114,29 @@ def test_the_worked_example_for_router_authors_verifies() -> None:
     got = verifier.verify(vector["header"], vector["body"].encode())
     assert (got.subject, got.agency) == (vector["principal"]["sub"], vector["principal"]["agency"])
     assert body_digest(vector["body"].encode()) == vector["body_digest"]
+
+
+_PLAIN = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=4)
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**60), 2**60) | st.floats(allow_nan=False) | _PLAIN | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_PLAIN | st.text(max_size=4), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(value=_JSON, ascii_only=st.booleans(), compact=st.booleans())
+def test_the_digest_is_of_the_rfc8785_form_whichever_way_the_body_was_written(
+    value: object, ascii_only: bool, compact: bool
+) -> None:
+    """The native fast path for plain bodies and rfc8785 for the rest digest exactly what rfc8785 alone does."""
+    body = json.dumps(value, ensure_ascii=ascii_only, separators=(",", ":") if compact else None).encode()
+    try:
+        reference = rfc8785.dumps(json.loads(body))
+    except (ValueError, rfc8785.CanonicalizationError):
+        reference = body
+    assert body_digest(body) == _b64(hashlib.sha256(reference).digest())
+
+
+@pytest.mark.parametrize("body", [b"", b"not json", b'{"a":1', b"[1,2,]", b'{"a": NaN}', b'{"a":1}\x00'])
+def test_a_body_that_is_not_json_is_digested_as_sent(body: bytes) -> None:
+    assert body_digest(body) == _b64(hashlib.sha256(body).digest())
