@@ -219,9 +219,9 @@ class HttpTransport:
         body: dict[str, Any] = {"query": operation, "variables": dict(variables)}
         if operation_name:
             body["operationName"] = operation_name
-        content = jsoncodec.dumps(body)
+        content = jsoncodec.dumps_sorted(body)  # sorted: its own canonical form for the principal's signature
         if self.signer is not None:
-            headers[PRINCIPAL_HEADER] = self.signer.sign(context.principal, content)
+            headers[PRINCIPAL_HEADER] = self.signer.sign(context.principal, content, sorted_json=True)
         grant = tenancy_of(context.principal)
         if grant.agency is None and grant.grant is not None:
             context.extras[GRANT_USED] = grant.grant  # the subgraph reads across agencies under this grant
