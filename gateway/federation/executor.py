@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import time
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from gateway import jsoncodec
@@ -21,12 +21,12 @@ from gateway.federation.entity_batcher import _EntityBatcher
 from gateway.federation.execution_data import (
     _as_input_error,
     _collect,
-    _fingerprint,
     _first_code,
     _first_entity_field,
     _merge,
+    _merge_into,
     _renamed,
-    _representation,
+    _representations,
     _top_level_keys,
 )
 from gateway.federation.execution_types import ExecutionOutcome, FetchRecord, Path, Transport
@@ -284,20 +284,7 @@ class _Run:
         assert fetch.requires is not None
         targets: list[tuple[Path, dict[str, Any], RequiresType]] = []
         _collect(self.data, list(path), [], fetch.requires, targets)
-        representations: list[dict[str, Any]] = []
-        index: dict[Hashable, int] = {}
-        positions: list[list[tuple[Path, dict[str, Any]]]] = []
-        for obj_path, obj, req in targets:
-            rep = _representation(obj, req)
-            if rep is None:
-                continue  # null or missing key fields: not fetched (its fields from this subgraph stay null)
-            fingerprint = _fingerprint(rep)
-            i = index.get(fingerprint)
-            if i is None:
-                i = index[fingerprint] = len(representations)
-                representations.append(rep)
-                positions.append([])
-            positions[i].append((obj_path, obj))
+        representations, positions = _representations(targets, fetch.requires)
         if not representations:
             return
         variables = self._variables(fetch)
@@ -325,8 +312,7 @@ class _Run:
             entities = _renamed(entities, fetch.renames)
         for i, entity in enumerate(entities or ()):
             if isinstance(entity, dict):
-                for _, obj in positions[i]:
-                    _merge(obj, entity, keep_typename=fetch.keep_typename)
+                _merge_into(positions[i], entity, keep_typename=fetch.keep_typename)
         for err in result.get("errors") or ():
             sub_path = err.get("path") if isinstance(err, dict) else None
             if fetch.renames and isinstance(sub_path, list):
