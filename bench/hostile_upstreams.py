@@ -3,8 +3,8 @@
 A hostile upstream (:class:`gateway.sdk.testing.hostile.HostileUpstream`, in its own process so its memory does
 not count) answers every request with 100 MB: plain, gzip-compressed, or a gzip bomb (~100 KB inflating to
 100 MB). Eight reads run at once through each of Silkgraph's upstream clients — the legacy HTTP client (REST and
-SOAP adapters), zeep's transport over it, and the remote-subgraph transport (aiohttp and httpx) — and each must
-end in ``UPSTREAM_PROTOCOL_ERROR`` at its cap. Each client runs in a fresh process; the bench prints that
+SOAP adapters), zeep's transport over it, and the remote-subgraph transport (its pooled client and httpx) — and
+each must end in ``UPSTREAM_PROTOCOL_ERROR`` at its cap. Each client runs in a fresh process; the bench prints that
 process's peak RSS (``ru_maxrss``) and its RSS afterwards, and for comparison the same 8 replies read by a plain
 ``httpx`` client with no cap.
 
@@ -26,7 +26,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-CLIENTS = ("legacy-rest", "legacy-soap", "subgraph-aiohttp", "subgraph-httpx", "unbounded-httpx")
+CLIENTS = ("legacy-rest", "legacy-soap", "subgraph-pool", "subgraph-httpx", "unbounded-httpx")
 REPLIES = ("huge", "huge-gzip", "bomb")
 
 
@@ -36,11 +36,11 @@ def _rss_now_mb() -> float:
 
 
 async def _one(client: str, url: str, size: int, concurrency: int) -> dict[str, Any]:
-    import aiohttp
     import httpx
 
     from adapters.soap.transport import GuardedTransport as SoapTransport
     from gateway.errors import SubgraphError
+    from gateway.federation.http_pool import HttpPool
     from gateway.federation.transports import HttpTransport
     from gateway.sdk.adapter import AdapterSettings
     from gateway.sdk.calls import legacy_http_client
@@ -74,8 +74,8 @@ async def _one(client: str, url: str, size: int, concurrency: int) -> dict[str, 
                 calls = [soap.post(url + paths[i % 3], b"<x/>", {}) for i in range(concurrency)]
         elif client.startswith("subgraph"):
             session: Any = (
-                await stack.enter_async_context(aiohttp.ClientSession())
-                if client == "subgraph-aiohttp"
+                await stack.enter_async_context(HttpPool())
+                if client == "subgraph-pool"
                 else await stack.enter_async_context(httpx.AsyncClient())
             )
             transports = [

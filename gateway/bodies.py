@@ -2,7 +2,8 @@
 
 Every upstream read in Silkgraph goes through :func:`read_body`: the legacy HTTP client
 (:func:`gateway.sdk.calls.legacy_http_client`, which zeep's transport in :mod:`adapters.soap.transport` uses too)
-and the remote-subgraph transport (:mod:`gateway.federation.transports`, over aiohttp or httpx). It takes the
+and the remote-subgraph transport (:mod:`gateway.federation.transports`, over httpx or the pooled client of
+:mod:`gateway.federation.http_pool`, whose protocol feeds a :class:`BodyReader` as bytes arrive). It takes the
 body as it comes off the wire — after chunked transfer decoding, before content decoding — and
 
 * reads to the end of the body, however the bytes arrive (one read never promises the whole body);
@@ -22,7 +23,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Iterator
 
 import httpx
 
-__all__ = ["ACCEPT_ENCODING", "BodyTooLarge", "BodyUndecodable", "read_body", "read_httpx_body"]
+__all__ = ["ACCEPT_ENCODING", "BodyReader", "BodyTooLarge", "BodyUndecodable", "read_body", "read_httpx_body"]
 
 #: the ``Accept-Encoding`` every upstream request sends: exactly what :func:`read_body` can decode
 ACCEPT_ENCODING = "gzip, deflate"
@@ -104,6 +105,50 @@ def _announced(value: int | str | None) -> int | None:
     return None
 
 
+class BodyReader:
+    """The decoding and counting of :func:`read_body`, fed one chunk at a time as the wire bytes arrive (a
+    protocol's callbacks feed it directly; :func:`read_body` feeds it from an async iterator).
+
+    ``announced`` is the reply's ``Content-Length``: more than ``limit`` is refused here, before any byte is read
+    (a compressed body's length is its compressed size, which a body within the limit does not exceed in practice).
+    """
+
+    __slots__ = ("_layers", "_limit", "_parts", "_total")
+
+    def __init__(self, *, limit: int, encoding: str | None = None, announced: int | str | None = None) -> None:
+        size = _announced(announced)
+        if size is not None and size > limit:
+            raise BodyTooLarge(limit, announced=size)
+        self._layers = _layers(encoding) if encoding else []
+        self._limit = limit
+        self._parts: list[bytes] = []
+        self._total = 0
+
+    def feed(self, data: bytes) -> None:
+        """Take one chunk of wire bytes; raises :class:`BodyTooLarge` as soon as the decoded size passes the limit."""
+        if data:
+            self._take(data, 0)
+
+    def finish(self) -> bytes:
+        """The whole decoded body, once the last chunk was fed."""
+        for i, layer in enumerate(self._layers):
+            tail = layer.finish()
+            if tail:
+                self._take(tail, i + 1)
+        return b"".join(self._parts)
+
+    def _take(self, data: bytes, start: int) -> None:
+        """Pass ``data`` through ``layers[start:]`` step by step, keeping the output; stop past the limit."""
+        if start == len(self._layers):
+            self._total += len(data)
+            if self._total > self._limit:
+                raise BodyTooLarge(self._limit)
+            self._parts.append(data)
+            return
+        for step in self._layers[start].steps(data):
+            self._take(step, start + 1)
+
+
 async def read_body(
     chunks: AsyncIterable[bytes],
     *,
@@ -111,38 +156,12 @@ async def read_body(
     encoding: str | None = None,
     announced: int | str | None = None,
 ) -> bytes:
-    """The whole decoded body of ``chunks`` (wire bytes in ``encoding``), at most ``limit`` bytes of it.
-
-    ``announced`` is the reply's ``Content-Length``: more than ``limit`` is refused before reading a byte (a
-    compressed body's length is its compressed size, which a body within the limit does not exceed in practice).
-    """
-    size = _announced(announced)
-    if size is not None and size > limit:
-        raise BodyTooLarge(limit, announced=size)
-    layers = _layers(encoding)
-    parts: list[bytes] = []
-    total = 0
-
-    def take(data: bytes, start: int) -> None:
-        """Pass ``data`` through ``layers[start:]`` step by step, keeping the output; stop past the limit."""
-        nonlocal total
-        if start == len(layers):
-            total += len(data)
-            if total > limit:
-                raise BodyTooLarge(limit)
-            parts.append(data)
-            return
-        for step in layers[start].steps(data):
-            take(step, start + 1)
-
+    """The whole decoded body of ``chunks`` (wire bytes in ``encoding``), at most ``limit`` bytes of it
+    (:class:`BodyReader` says how)."""
+    reader = BodyReader(limit=limit, encoding=encoding, announced=announced)
     async for chunk in chunks:
-        if chunk:
-            take(chunk, 0)
-    for i, layer in enumerate(layers):
-        tail = layer.finish()
-        if tail:
-            take(tail, i + 1)
-    return b"".join(parts)
+        reader.feed(chunk)
+    return reader.finish()
 
 
 async def read_httpx_body(response: httpx.Response, *, limit: int) -> bytes:

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import httpx
 
 from gateway.bodies import ACCEPT_ENCODING, BodyTooLarge, BodyUndecodable, read_httpx_body
@@ -23,6 +22,7 @@ from gateway.config import Settings, SubgraphSettings
 from gateway.errors import ConfigError, SubgraphError, UpstreamProtocolError, UpstreamUnavailable
 from gateway.federation.engine import FederatedGraph
 from gateway.federation.executor import Transport
+from gateway.federation.http_pool import HttpPool
 from gateway.federation.supergraph import Supergraph, load_supergraph
 from gateway.federation.transports import HttpTransport, InProcessTransport
 from gateway.policy.signed_principal import HEADER as PRINCIPAL_HEADER
@@ -185,12 +185,7 @@ async def build_runtime(
             timeout=httpx.Timeout(gw.subgraph_timeout, connect=5.0),
         )
     )
-    session = await stack.enter_async_context(
-        aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=200, keepalive_timeout=30, ttl_dns_cache=300),
-            json_serialize=json.dumps,
-        )
-    )
+    pool = await stack.enter_async_context(HttpPool(limit=200, keepalive=30))
     transports: dict[str, Transport] = {}
     live: dict[str, Adapter] = {}
     signer = principal_signer(settings)
@@ -207,9 +202,9 @@ async def build_runtime(
             tuned = remotes.get(name)
             # a [subgraphs.NAME] table tunes that subgraph of the supergraph: its url replaces the routing url
             transports[name] = (
-                _remote_transport(tuned, session, signer)
+                _remote_transport(tuned, pool, signer)
                 if tuned is not None
-                else HttpTransport(name, sub.url, session, timeout=gw.subgraph_timeout, signer=signer)
+                else HttpTransport(name, sub.url, pool, timeout=gw.subgraph_timeout, signer=signer)
             )
         remotes = {}
     else:
@@ -268,7 +263,7 @@ def principal_signer(settings: Settings) -> PrincipalSigner | None:
 
 
 def _remote_transport(
-    remote: SubgraphSettings, client: httpx.AsyncClient | aiohttp.ClientSession, signer: PrincipalSigner | None = None
+    remote: SubgraphSettings, client: httpx.AsyncClient | HttpPool, signer: PrincipalSigner | None = None
 ) -> HttpTransport:
     """The transport of a configured remote subgraph, with its timeouts, headers, guard and retry settings."""
     return HttpTransport(

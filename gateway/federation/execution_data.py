@@ -26,15 +26,23 @@ def _collect(
         head = path[depth]
         if head == "@":
             if isinstance(value, list):
-                last = depth + 1 == len(path)
-                single = requires[0] if len(requires) == 1 else None
+                rest = path[depth + 1 :]
+                single = requires[0] if len(requires) == 1 and "@" not in rest else None
                 for i, item in enumerate(value):
-                    if last and single is not None and item.__class__ is dict:
-                        # the common case inline (a list of objects of one entity type): no call per element
-                        typename = item.get("__typename")
-                        if typename is None or typename in single.typenames:
-                            out.append(([*at, i], item, single))
-                        continue
+                    if single is not None:
+                        # the common case inline (a list of objects of one entity type, each reached by plain
+                        # keys): no call per element. Anything else takes the general walk below.
+                        target = item
+                        for key in rest:
+                            if target.__class__ is not dict:
+                                break
+                            target = target.get(key)
+                        else:
+                            if target.__class__ is dict:
+                                typename = target.get("__typename")
+                                if typename is None or typename in single.typenames:
+                                    out.append(([*at, i, *rest], target, single))
+                                continue
                     _collect(item, path, [*at, i], requires, out, depth + 1)
             return
         if not isinstance(value, dict) or head not in value:
@@ -67,6 +75,58 @@ def _representation(obj: dict[str, Any], req: RequiresType) -> dict[str, Any] | 
             return None
         rep[f.name] = value
     return rep
+
+
+Targets = list[tuple[Path, dict[str, Any], RequiresType]]
+#: for each distinct representation, the objects (and their paths) it stands for
+Positions = list[list[tuple[Path, dict[str, Any]]]]
+
+
+def _flat_fields(req: RequiresType) -> tuple[tuple[str, str, bool], ...] | None:
+    """(name, data key, is a key field) of each field, when no field has a selection of its own."""
+    if any(f.sub is not None for f in req.fields):
+        return None
+    return tuple((f.name, f.data_key, f.name in req.key_fields) for f in req.fields)
+
+
+def _representations(targets: Targets, requires: tuple[RequiresType, ...]) -> tuple[list[dict[str, Any]], Positions]:
+    """The distinct representations of ``targets`` (objects without a complete key left out) and, for each, the
+    objects it stands for.
+
+    Representations are built field by field in the requires' order with ``__typename`` first, so within one
+    entity fetch (one requires selection per type) their values alone tell them apart: a tuple of them is the
+    identity (no sorting, no keys), or canonical JSON when a value is a list or an object. With one requires
+    selection of plain fields (the common case) each value is read inline.
+    """
+    representations: list[dict[str, Any]] = []
+    index: dict[Hashable, int] = {}
+    positions: Positions = []
+    flat = _flat_fields(requires[0]) if len(requires) == 1 else None
+    for obj_path, obj, req in targets:
+        if flat is None:
+            rep = _representation(obj, req)
+        else:
+            rep = {"__typename": req.typename}
+            for name, data_key, key in flat:
+                value = obj.get(data_key, _MISSING)
+                if value is _MISSING or (value is None and key):
+                    rep = None
+                    break
+                rep[name] = value
+        if rep is None:
+            continue  # null or missing key fields: not fetched (its fields from this subgraph stay null)
+        fingerprint: Hashable = tuple(rep.values())
+        try:
+            i = index.get(fingerprint)
+        except TypeError:  # a list or object among the values
+            fingerprint = jsoncodec.dumps_sorted(rep)
+            i = index.get(fingerprint)
+        if i is None:
+            i = index[fingerprint] = len(representations)
+            representations.append(rep)
+            positions.append([])
+        positions[i].append((obj_path, obj))
+    return representations, positions
 
 
 def _read(obj: Any, f: RequiresField) -> Any:
@@ -164,18 +224,19 @@ def _merge(target: dict[str, Any], source: Mapping[str, Any], *, keep_typename: 
             target[key] = value
 
 
-def _fingerprint(rep: dict[str, Any]) -> Hashable:
-    """An identity for deduplicating representations: a tuple for flat ones, canonical JSON for nested ones.
-
-    Representations are built field by field in the requires' order with ``__typename`` first, so within one
-    entity fetch (one requires selection per type) their values alone tell them apart: no sorting, no keys.
-    """
-    values = tuple(rep.values())
-    try:
-        hash(values)
-    except TypeError:
-        return jsoncodec.dumps_sorted(rep)
-    return values
+def _merge_into(targets: list[tuple[Path, dict[str, Any]]], source: dict[str, Any], *, keep_typename: bool) -> None:
+    """:func:`_merge` of ``source`` into every target object. Into several, a flat source (no object or list among
+    its values, no ``__typename`` to keep) is copied with ``dict.update``, what the merge would do key by key."""
+    if (
+        len(targets) > 1
+        and (not keep_typename or "__typename" not in source)
+        and not any(isinstance(v, (dict, list)) for v in source.values())
+    ):
+        for _, obj in targets:
+            obj.update(source)
+        return
+    for _, obj in targets:
+        _merge(obj, source, keep_typename=keep_typename)
 
 
 def _as_input_error(err: Any) -> Any:

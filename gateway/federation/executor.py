@@ -12,22 +12,23 @@ from __future__ import annotations
 import asyncio
 import copy
 import time
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from gateway import jsoncodec
 from gateway.errors import SilkgraphError, SubgraphError, to_graphql_extensions
 from gateway.federation.entity_batcher import _EntityBatcher
 from gateway.federation.execution_data import (
+    Targets,
     _as_input_error,
     _collect,
     _context_values,
-    _fingerprint,
     _first_code,
     _first_entity_field,
     _merge,
+    _merge_into,
     _renamed,
-    _representation,
+    _representations,
     _top_level_keys,
 )
 from gateway.federation.execution_types import ExecutionOutcome, FetchRecord, Path, Transport
@@ -46,25 +47,6 @@ from gateway.sdk.context import RequestContext
 from gateway.telemetry import fetch_scope
 
 __all__ = ["ExecutionOutcome", "FetchRecord", "PlanExecutor", "Transport"]
-
-
-class _EntityCall:
-    """The representations of one ``_entities`` call (deduplicated), the objects each one fills, its variables."""
-
-    def __init__(self, variables: dict[str, Any]) -> None:
-        self.variables = variables
-        self.representations: list[dict[str, Any]] = []
-        self.positions: list[list[tuple[Path, dict[str, Any]]]] = []
-        self._index: dict[Hashable, int] = {}
-
-    def add(self, rep: dict[str, Any], obj_path: Path, obj: dict[str, Any]) -> None:
-        fingerprint = _fingerprint(rep)
-        i = self._index.get(fingerprint)
-        if i is None:
-            i = self._index[fingerprint] = len(self.representations)
-            self.representations.append(rep)
-            self.positions.append([])
-        self.positions[i].append((obj_path, obj))
 
 
 class PlanExecutor:
@@ -304,27 +286,28 @@ class _Run:
         assert fetch.requires is not None
         targets: list[tuple[Path, dict[str, Any], RequiresType]] = []
         _collect(self.data, list(path), [], fetch.requires, targets)
-        # one _entities call per distinct set of @fromContext values (one call when the fetch has none)
-        calls: dict[Hashable, _EntityCall] = {}
-        for obj_path, obj, req in targets:
-            rep = _representation(obj, req)
-            if rep is None:
-                continue  # null or missing key fields: not fetched (its fields from this subgraph stay null)
-            values = _context_values(self.data, obj_path, fetch.contexts) if fetch.contexts else {}
-            key = _fingerprint(values)
-            call = calls.get(key)
-            if call is None:
-                call = calls[key] = _EntityCall({**self._variables(fetch), **values})
-            call.add(rep, obj_path, obj)
-        if len(calls) == 1:
-            (call,) = calls.values()
-            await self._entity_call(path, fetch, call)
-        elif calls:
-            await asyncio.gather(*(self._entity_call(path, fetch, call) for call in calls.values()))
+        variables = self._variables(fetch)
+        if not fetch.contexts:
+            await self._entity_call(path, fetch, variables, targets)
+            return
+        # one _entities call per distinct set of @fromContext values, each value a variable of its call
+        groups: dict[bytes, tuple[dict[str, Any], Targets]] = {}
+        for target in targets:
+            values = _context_values(self.data, target[0], fetch.contexts)
+            group = groups.setdefault(jsoncodec.dumps_sorted(values), (values, []))
+            group[1].append(target)
+        await asyncio.gather(
+            *(self._entity_call(path, fetch, {**variables, **values}, group) for values, group in groups.values())
+        )
 
-    async def _entity_call(self, path: tuple[str, ...], fetch: Fetch, call: _EntityCall) -> None:
-        representations, positions = call.representations, call.positions
-        result = await self._batcher(fetch.service).submit(fetch, call.variables, representations, path)
+    async def _entity_call(
+        self, path: tuple[str, ...], fetch: Fetch, variables: dict[str, Any], targets: Targets
+    ) -> None:
+        assert fetch.requires is not None
+        representations, positions = _representations(targets, fetch.requires)
+        if not representations:
+            return
+        result = await self._batcher(fetch.service).submit(fetch, variables, representations, path)
         if isinstance(result, SilkgraphError):
             first_field = _first_entity_field(fetch.operation)
             for group in positions:
@@ -348,8 +331,7 @@ class _Run:
             entities = _renamed(entities, fetch.renames)
         for i, entity in enumerate(entities or ()):
             if isinstance(entity, dict):
-                for _, obj in positions[i]:
-                    _merge(obj, entity, keep_typename=fetch.keep_typename)
+                _merge_into(positions[i], entity, keep_typename=fetch.keep_typename)
         for err in result.get("errors") or ():
             sub_path = err.get("path") if isinstance(err, dict) else None
             if fetch.renames and isinstance(sub_path, list):

@@ -1,4 +1,4 @@
-"""Calling subgraphs: in-process (an adapter's Strawberry schema, no HTTP) and over HTTP (a shared httpx pool).
+"""Calling subgraphs: in-process (an adapter's Strawberry schema, no HTTP) and over HTTP (a shared pool).
 
 Both return the plain GraphQL response (``{"data": ..., "errors": [...]}``) or raise a
 :class:`~gateway.errors.SubgraphError`; the planner and executor do not know which one they use. In-process errors
@@ -14,12 +14,11 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-import aiohttp
 import httpx
 from graphql import DocumentNode, ExecutionResult, GraphQLError, execute, parse, subscribe, validate
 
 from gateway import jsoncodec
-from gateway.bodies import ACCEPT_ENCODING, BodyTooLarge, BodyUndecodable, read_body, read_httpx_body
+from gateway.bodies import ACCEPT_ENCODING, BodyTooLarge, BodyUndecodable, read_httpx_body
 from gateway.errors import (
     SubgraphError,
     UpstreamProtocolError,
@@ -27,6 +26,7 @@ from gateway.errors import (
     UpstreamUnavailable,
     to_graphql_extensions,
 )
+from gateway.federation.http_pool import HttpPool, Reply, ReplyMalformed
 from gateway.federation.plan import is_mutation
 from gateway.federation.ws_client import subscribe_over_ws
 from gateway.policy.signed_principal import HEADER as PRINCIPAL_HEADER
@@ -157,8 +157,10 @@ class InProcessTransport:
 class HttpTransport:
     """POST the operation to a remote subgraph over a shared keep-alive connection pool.
 
-    ``client`` is an ``aiohttp.ClientSession`` (the default: about a quarter of httpx's CPU per call, measured
-    in bench/) or an ``httpx.AsyncClient``; both give the same errors and results.
+    ``client`` is an :class:`~gateway.federation.http_pool.HttpPool` (a served supergraph's subgraphs: a fraction
+    of a general client's CPU per call, measured with bench.peers) or an ``httpx.AsyncClient``; both give the
+    same results, and the same errors but for a reply that is not HTTP at all (``SUBREQUEST_HTTP_ERROR`` from the
+    pool, ``UPSTREAM_UNAVAILABLE`` from httpx).
 
     Every call passes the subgraph's guard (breaker + bulkhead + retry budget, ``guard``). A query's fetch that
     fails transiently — unreachable, reset, timed out, or a 502/503/504 with no GraphQL body — is tried again under
@@ -174,7 +176,7 @@ class HttpTransport:
         self,
         name: str,
         url: str,
-        client: httpx.AsyncClient | aiohttp.ClientSession,
+        client: httpx.AsyncClient | HttpPool,
         *,
         timeout: float = 30.0,
         connect_timeout: float = 5.0,
@@ -217,15 +219,15 @@ class HttpTransport:
         body: dict[str, Any] = {"query": operation, "variables": dict(variables)}
         if operation_name:
             body["operationName"] = operation_name
-        content = jsoncodec.dumps(body)
+        content = jsoncodec.dumps_sorted(body)  # sorted: its own canonical form for the principal's signature
         if self.signer is not None:
-            headers[PRINCIPAL_HEADER] = self.signer.sign(context.principal, content)
+            headers[PRINCIPAL_HEADER] = self.signer.sign(context.principal, content, sorted_json=True)
         grant = tenancy_of(context.principal)
         if grant.agency is None and grant.grant is not None:
             context.extras[GRANT_USED] = grant.grant  # the subgraph reads across agencies under this grant
         if is_mutation(operation):
             with retry_attempt(False):
-                return await self._send(content, headers, self.guard)
+                return await self._send(content, headers, self.guard, once=True)
         guard = self.guard
         return await self.retry.call(lambda: self._send(content, headers, guard), guard=guard, retry_on=_retryable)
 
@@ -255,12 +257,15 @@ class HttpTransport:
             max_message_bytes=self.max_response_bytes,
         )
 
-    async def _send(self, content: bytes, headers: dict[str, str], guard: SourceGuard) -> Mapping[str, Any]:
+    async def _send(
+        self, content: bytes, headers: dict[str, str], guard: SourceGuard, *, once: bool = False
+    ) -> Mapping[str, Any]:
+        """One attempt; ``once``: never sent twice, not even on a connection the server had closed as idle."""
         async with guard.call(self.name):  # breaker + bulkhead for this subgraph (gateway.resilience)
             if isinstance(self.client, httpx.AsyncClient):
                 status, reason, raw = await self._post_httpx(content, headers)
             else:
-                status, reason, raw = await self._post_aiohttp(content, headers)
+                status, reason, raw = await self._post_pool(content, headers, once)
             payload = _graphql_response(raw)
             if payload is None and status < 400:  # raised inside the guard: a protocol error is a failure
                 raise UpstreamProtocolError(
@@ -310,31 +315,25 @@ class HttpTransport:
                 f"HTTP request to subgraph {self.name!r} failed", service=self.name, code="SUBREQUEST_HTTP_ERROR"
             ) from None
 
-    async def _post_aiohttp(self, content: bytes, headers: dict[str, str]) -> tuple[int, str, bytes]:
-        assert isinstance(self.client, aiohttp.ClientSession)
+    async def _post_pool(self, content: bytes, headers: dict[str, str], once: bool) -> Reply:
+        assert isinstance(self.client, HttpPool)
         try:
-            async with self.client.post(
+            return await self.client.post(
                 self.url,
-                data=content,
-                headers=headers,
-                timeout=aiohttp.ClientTimeout(total=self.timeout, connect=self.connect_timeout),
-                auto_decompress=False,  # read_body decodes, counting decoded bytes against the cap
-            ) as response:
-                try:
-                    raw = await read_body(
-                        response.content.iter_any(),
-                        limit=self.max_response_bytes,
-                        encoding=response.headers.get("content-encoding"),
-                        announced=response.content_length,
-                    )
-                except (BodyTooLarge, BodyUndecodable) as exc:
-                    raise self._refused(exc) from None
-                return response.status, response.reason or "", raw
-        except TimeoutError:
+                content,
+                headers,
+                total_timeout=self.timeout,
+                connect_timeout=self.connect_timeout,
+                limit=self.max_response_bytes,
+                resend_stale=not once,
+            )
+        except (BodyTooLarge, BodyUndecodable) as exc:
+            raise self._refused(exc) from None
+        except TimeoutError:  # (an OSError: caught before the connection errors below)
             raise UpstreamTimeout(f"subgraph {self.name!r} did not answer in time", service=self.name) from None
-        except (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError):
+        except OSError:  # refused, reset, unresolvable, TLS failure, or closed before the reply was complete
             raise UpstreamUnavailable(f"subgraph {self.name!r} is unreachable", service=self.name) from None
-        except aiohttp.ClientError:
+        except ReplyMalformed:
             raise SubgraphError(
                 f"HTTP request to subgraph {self.name!r} failed", service=self.name, code="SUBREQUEST_HTTP_ERROR"
             ) from None

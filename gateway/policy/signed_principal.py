@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import hmac
 import json
@@ -36,6 +37,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import rfc8785
 
 from gateway.errors import Unauthenticated
@@ -58,17 +60,49 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def body_digest(body: bytes) -> str:
-    """base64url SHA-256 of the body's RFC 8785 form (of the bytes themselves when it has none)."""
+_DIGITS = bytes.maketrans(b"123456789", b"000000000")
+
+
+def _plain(body: bytes) -> bool:
+    """Whether msgspec writes ``body``'s value as RFC 8785 does: ASCII (key order is by UTF-16 code units, which
+    differs for some non-ASCII text), no ``\\u`` escape (lone surrogates), no number with a fraction or exponent
+    (RFC 8785 writes ECMAScript's shortest form) and no integer of 16 digits (RFC 8785 refuses those past 2**53).
+    Every ASCII character is escaped alike by both. The test looks inside strings too: what it stops merely takes
+    the longer way. Native-code scans only: ~8 µs for a 50-entity fetch, where a regular expression took 40."""
+    if not body.isascii() or b"\\u" in body:
+        return False
+    digits = body.translate(_DIGITS)
+    return b"0." not in digits and b"0e" not in digits and b"0E" not in digits and b"0" * 16 not in digits
+
+
+def _canonical(body: bytes, sorted_json: bool) -> bytes:
+    """The body's RFC 8785 form, or the body itself when it has none.
+
+    A plain JSON body (:func:`_plain`), as most of the planner's subgraph requests are (a query and its
+    representations' keys), has the same RFC 8785 form as msgspec's compact output with sorted keys, written in
+    native code (a 50-entity fetch: ~7 µs against ~450 µs for rfc8785 in Python); one written that way already
+    (``sorted_json``: by :func:`gateway.jsoncodec.dumps_sorted`) is its own form. Every other body goes through
+    rfc8785.
+    """
+    if _plain(body):
+        if sorted_json:
+            return body
+        with contextlib.suppress(msgspec.DecodeError):  # not JSON to msgspec: the standard library decides
+            return msgspec.json.encode(msgspec.json.decode(body), order="sorted")
     try:
-        canonical = rfc8785.dumps(json.loads(body))
+        return rfc8785.dumps(json.loads(body))
     except (ValueError, rfc8785.CanonicalizationError):
-        canonical = body
-    return _b64(hashlib.sha256(canonical).digest())
+        return body
 
 
-def _mac(secret: bytes, ts: str, nonce: str, payload: str, body: bytes) -> str:
-    message = f"{VERSION}.{ts}.{nonce}.{payload}.{body_digest(body)}"
+def body_digest(body: bytes, *, sorted_json: bool = False) -> str:
+    """base64url SHA-256 of the body's RFC 8785 form (of the bytes themselves when it has none); ``sorted_json``:
+    the body was written by :func:`gateway.jsoncodec.dumps_sorted`."""
+    return _b64(hashlib.sha256(_canonical(body, sorted_json)).digest())
+
+
+def _mac(secret: bytes, ts: str, nonce: str, payload: str, digest: str) -> str:
+    message = f"{VERSION}.{ts}.{nonce}.{payload}.{digest}"
     return _b64(hmac.new(secret, message.encode(), hashlib.sha256).digest())
 
 
@@ -104,7 +138,9 @@ class PrincipalSigner:
         self.secret = _check_secret(secret)
         self.clock = clock
 
-    def sign(self, principal: Principal, body: bytes) -> str:
+    def sign(self, principal: Principal, body: bytes, *, sorted_json: bool = False) -> str:
+        """The header for a request of ``body`` (``sorted_json``: written by :func:`gateway.jsoncodec.dumps_sorted`,
+        which spares the digest decoding it)."""
         claims = {
             "sub": principal.subject,
             "agency": principal.agency,
@@ -113,7 +149,8 @@ class PrincipalSigner:
         }
         payload = _b64(json.dumps(claims, separators=(",", ":"), sort_keys=True).encode())
         ts, nonce = str(int(self.clock())), _b64(secrets.token_bytes(16))
-        return f"{VERSION}.{ts}.{nonce}.{payload}.{_mac(self.secret, ts, nonce, payload, body)}"
+        signature = _mac(self.secret, ts, nonce, payload, body_digest(body, sorted_json=sorted_json))
+        return f"{VERSION}.{ts}.{nonce}.{payload}.{signature}"
 
 
 class PrincipalVerifier:
@@ -135,7 +172,7 @@ class PrincipalVerifier:
         if len(parts) != 5 or parts[0] != VERSION or not parts[1].isdigit():
             raise Unauthenticated(f"the {HEADER} header is malformed (expected {VERSION}.ts.nonce.payload.sig)")
         _, ts, nonce, payload, signature = parts
-        if not hmac.compare_digest(_mac(self.secret, ts, nonce, payload, body), signature):
+        if not hmac.compare_digest(_mac(self.secret, ts, nonce, payload, body_digest(body)), signature):
             raise Unauthenticated(f"the {HEADER} signature does not verify")
         now = self.clock()
         if abs(now - int(ts)) > self.max_age:

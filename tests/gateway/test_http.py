@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from starlette.applications import Starlette
 
 from gateway.app import create_app
 from gateway.config import load_settings
@@ -25,6 +26,12 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 
 @contextlib.asynccontextmanager
 async def running(mode: str = "demo", **overrides: object) -> AsyncIterator[httpx.AsyncClient]:
+    async with serving(mode, **overrides) as (_, client):
+        yield client
+
+
+@contextlib.asynccontextmanager
+async def serving(mode: str = "demo", **overrides: object) -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
     keys = tempfile.mkdtemp(prefix="silkgraph-test-")
     settings = load_settings(
         None,
@@ -50,7 +57,7 @@ async def running(mode: str = "demo", **overrides: object) -> AsyncIterator[http
         serve_sandbox(lambda _: app) as server,
         httpx.AsyncClient(base_url=server.url, headers={"accept": GRAPHQL_RESPONSE}) as client,
     ):
-        yield client
+        yield app, client
 
 
 @pytest.fixture
@@ -211,3 +218,38 @@ async def test_an_unexpected_exception_is_a_graphql_error_not_a_traceback() -> N
         "errors": [{"message": "Internal server error", "extensions": {"code": "INTERNAL_SERVER_ERROR"}}]
     }
     assert "internal detail" not in r.text
+
+
+FAST_PATH_CASES = [
+    ({"content-type": "application/json"}, json.dumps({"query": QUERY}).encode()),
+    ({"content-type": "application/json", "accept": "application/json"}, b'{"query": "{ nope }"}'),
+    ({"content-type": "application/json", "accept": "text/xml"}, b'{"query": "{ __typename }"}'),
+    ({"content-type": "text/plain"}, b'{"query": "{ __typename }"}'),
+    ({"content-type": "application/json"}, b"{not json"),
+    ({"content-type": "application/json", "content-encoding": "br"}, b"{}"),
+    ({"content-type": "application/json", "content-encoding": "gzip"}, gzip.compress(b'{"query":"{ __typename }"}')),
+    ({"content-type": "application/json", "accept": "text/event-stream"}, b'{"query": "{ __typename }"}'),
+    ({"content-type": "application/json; charset=utf-8", "traceparent": "00-bad"}, b'[{"query": "{ ping }"}]'),
+]
+
+
+@pytest.mark.parametrize("mode", ["demo", "production"])
+async def test_post_graphql_answers_the_same_without_starlettes_routing(mode: str) -> None:
+    """The short way to the endpoint for POST /graphql changes nothing a client can see: status, headers, body."""
+    async with serving(mode) as (app, client):
+        assert getattr(app, "graphql", None) is not None  # the short way is taken here
+        answers: dict[str, list[tuple[int, list[tuple[str, str]], bytes]]] = {}
+        for way, short in (("short", app.graphql), ("full", None)):
+            app.graphql = short  # type: ignore[attr-defined]
+            for headers, body in FAST_PATH_CASES:
+                r = await client.post("/graphql", content=body, headers={"x-request-id": "same-id", **headers})
+                seen = sorted((k, v) for k, v in r.headers.items() if k != "date")
+                answers.setdefault(way, []).append((r.status_code, seen, r.content))
+        assert answers["short"] == answers["full"]
+
+
+async def test_an_added_middleware_is_never_passed_by() -> None:
+    async with serving("demo", **{"gateway.cors.allow_origins": ["https://app.example"]}) as (app, client):
+        assert getattr(app, "graphql", "unset") is None
+        r = await client.post("/graphql", json={"query": QUERY}, headers={"origin": "https://app.example"})
+        assert r.headers["access-control-allow-origin"] == "https://app.example"

@@ -8,7 +8,6 @@ import json
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-import aiohttp
 import httpx
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
@@ -17,6 +16,7 @@ from strawberry.federation import Schema
 from gateway.federation.compose import SubgraphSource, compose
 from gateway.federation.engine import FederatedGraph, GraphQLRequest, GraphQLResponse
 from gateway.federation.executor import Transport
+from gateway.federation.http_pool import HttpPool
 from gateway.federation.supergraph import Supergraph, load_supergraph
 from gateway.federation.transports import HttpTransport
 from gateway.sdk.context import RequestContext
@@ -82,10 +82,10 @@ class Federated:
 
 @contextlib.asynccontextmanager
 async def federated(
-    subgraphs: Mapping[str, Schema], *, http_client: str = "aiohttp", **graph_options: Any
+    subgraphs: Mapping[str, Schema], *, http_client: str = "pool", **graph_options: Any
 ) -> AsyncIterator[Federated]:
     """Each schema served by Strawberry on its own loopback port; the gateway talks to them over HTTP
-    (with an aiohttp session, as in production, or an httpx client)."""
+    (with the pooled client, as in production, or an httpx client)."""
     async with contextlib.AsyncExitStack() as stack:
         recorders: dict[str, _Recorder] = {}
         urls: dict[str, str] = {}
@@ -100,9 +100,9 @@ async def federated(
             sdl = (await client.post(url, json={"query": "{ _service { sdl } }"})).json()["data"]["_service"]["sdl"]
             sources.append(SubgraphSource(name=name, url=url, sdl=sdl))
         supergraph = load_supergraph(compose(sources))
-        pool: httpx.AsyncClient | aiohttp.ClientSession = client
-        if http_client == "aiohttp":
-            pool = await stack.enter_async_context(aiohttp.ClientSession())
+        pool: httpx.AsyncClient | HttpPool = client
+        if http_client == "pool":
+            pool = await stack.enter_async_context(HttpPool())
         transports: dict[str, Transport] = {
             name: HttpTransport(name, sub.url, pool) for name, sub in supergraph.subgraphs.items()
         }

@@ -8,7 +8,6 @@ import dataclasses
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiohttp
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -17,6 +16,7 @@ from starlette.routing import Route
 
 from gateway.config import Settings, SubgraphSettings
 from gateway.errors import ConfigError, SubgraphError, UpstreamUnavailable
+from gateway.federation.http_pool import HttpPool
 from gateway.federation.transports import HttpTransport
 from gateway.resilience import GuardSettings, registry
 from gateway.runtime import build_runtime
@@ -55,11 +55,11 @@ async def flaky_transport(
     flaky: Flaky, *, guard: GuardSettings | None = None, attempts: int = 3
 ) -> AsyncIterator[HttpTransport]:
     registry().clear()
-    async with serve_sandbox(lambda _c: flaky.app()) as server, aiohttp.ClientSession() as session:
+    async with serve_sandbox(lambda _c: flaky.app()) as server, HttpPool() as pool:
         yield HttpTransport(
             "fx",
             server.url + "/",
-            session,
+            pool,
             timeout=5.0,
             guard=guard,
             retry=ReadRetry(attempts=attempts, max_delay=5.0, sleep=_no_wait),

@@ -12,7 +12,7 @@ from tests.gateway.federation.harness import Federated, federated
 pytestmark = pytest.mark.slow  # four loopback subgraphs per test, twice (one per HTTP client): tens of seconds
 
 
-@pytest.fixture(params=["aiohttp", "httpx"])
+@pytest.fixture(params=["pool", "httpx"])
 async def trade(request: pytest.FixtureRequest) -> AsyncIterator[Federated]:
     async with federated(trade_graph.subgraphs(), http_client=request.param) as f:
         yield f

@@ -7,11 +7,11 @@ import contextlib
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-import aiohttp
 import httpx
 import pytest
 
 from gateway.errors import UpstreamProtocolError, UpstreamTimeout
+from gateway.federation.http_pool import HttpPool
 from gateway.federation.transports import HttpTransport
 from gateway.resilience import registry
 from gateway.sdk.context import RequestContext
@@ -26,9 +26,9 @@ async def transport(kind: str, path: str, **options: float | int) -> AsyncIterat
     registry().clear()
     async with contextlib.AsyncExitStack() as stack:
         upstream = await stack.enter_async_context(HostileUpstream(seed=7))
-        client: aiohttp.ClientSession | httpx.AsyncClient
-        if kind == "aiohttp":
-            client = await stack.enter_async_context(aiohttp.ClientSession())
+        client: HttpPool | httpx.AsyncClient
+        if kind == "pool":
+            client = await stack.enter_async_context(HttpPool())
         else:
             client = await stack.enter_async_context(httpx.AsyncClient())
         yield HttpTransport("blobs", upstream.url + path, client, retry=ReadRetry(attempts=1), **options)  # type: ignore[arg-type]
@@ -43,12 +43,12 @@ def _blob(answer: Mapping[str, Any]) -> bytes:
 @pytest.mark.parametrize("size", SIZES)
 async def test_every_body_comes_back_whole_fifty_times_in_a_row(size: int) -> None:
     expected = blob_body(size)
-    async with transport("aiohttp", f"/blob?size={size}") as t:
+    async with transport("pool", f"/blob?size={size}") as t:
         for _ in range(50):
             assert _blob(await t.fetch("{ blob }", {}, RequestContext())) == expected
 
 
-@pytest.mark.parametrize("kind", ["aiohttp", "httpx"])
+@pytest.mark.parametrize("kind", ["pool", "httpx"])
 @pytest.mark.parametrize("framing", ["", "&chunked=1", "&gzip=1", "&gzip=1&chunked=1"])
 async def test_every_client_and_framing_reads_the_whole_body(kind: str, framing: str) -> None:
     for size in (1_000, 130_000, 1_000_000):
@@ -57,7 +57,7 @@ async def test_every_client_and_framing_reads_the_whole_body(kind: str, framing:
                 assert _blob(await t.fetch("{ blob }", {}, RequestContext())) == blob_body(size)
 
 
-@pytest.mark.parametrize("kind", ["aiohttp", "httpx"])
+@pytest.mark.parametrize("kind", ["pool", "httpx"])
 @pytest.mark.parametrize("path", ["/huge?size=100000000", "/huge?size=100000000&gzip=1", "/bomb?size=100000000"])
 async def test_a_reply_over_the_cap_is_refused_when_the_cap_is_reached(kind: str, path: str) -> None:
     async with transport(kind, path, max_response_bytes=1_000_000) as t:
@@ -67,7 +67,7 @@ async def test_a_reply_over_the_cap_is_refused_when_the_cap_is_reached(kind: str
         assert caught.value.service == "blobs"
 
 
-@pytest.mark.parametrize("kind", ["aiohttp", "httpx"])
+@pytest.mark.parametrize("kind", ["pool", "httpx"])
 async def test_a_reply_that_drips_ends_at_the_timeout(kind: str) -> None:
     async with transport(kind, "/drip?every=0.02", timeout=0.5) as t:
         with pytest.raises(UpstreamTimeout):

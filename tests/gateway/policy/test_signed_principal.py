@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+import rfc8785
+from hypothesis import example, given
 from hypothesis import strategies as st
 
+from gateway import jsoncodec
 from gateway.errors import Unauthenticated
 from gateway.policy.signed_principal import PrincipalSigner, PrincipalVerifier, _b64, body_digest
 from gateway.sdk.testing import operator, partner
@@ -112,3 +115,35 @@ def test_the_worked_example_for_router_authors_verifies() -> None:
     got = verifier.verify(vector["header"], vector["body"].encode())
     assert (got.subject, got.agency) == (vector["principal"]["sub"], vector["principal"]["agency"])
     assert body_digest(vector["body"].encode()) == vector["body_digest"]
+
+
+_PLAIN = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=4) | st.text(
+    st.characters(max_codepoint=0x7F), max_size=3
+)
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**60), 2**60) | st.floats(allow_nan=False) | _PLAIN | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_PLAIN | st.text(max_size=4), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(value=_JSON, ascii_only=st.booleans(), compact=st.booleans())
+@example(value={"\ue000": 1, "\U0001f600": 2}, ascii_only=True, compact=True)  # UTF-16 order differs
+def test_the_digest_is_of_the_rfc8785_form_whichever_way_the_body_was_written(
+    value: object, ascii_only: bool, compact: bool
+) -> None:
+    """The native fast path for plain bodies and rfc8785 for the rest digest exactly what rfc8785 alone does; so
+    does a plain body taken as its own canonical form because the gateway wrote it sorted."""
+    body = json.dumps(value, ensure_ascii=ascii_only, separators=(",", ":") if compact else None).encode()
+    try:
+        reference = rfc8785.dumps(json.loads(body))
+    except (ValueError, rfc8785.CanonicalizationError):
+        reference = body
+    assert body_digest(body) == _b64(hashlib.sha256(reference).digest())
+    written = jsoncodec.dumps_sorted(value)  # as the transport writes a subgraph request
+    assert body_digest(written, sorted_json=True) == body_digest(written)
+
+
+@pytest.mark.parametrize("body", [b"", b"not json", b'{"a":1', b"[1,2,]", b'{"a": NaN}', b'{"a":1}\x00'])
+def test_a_body_that_is_not_json_is_digested_as_sent(body: bytes) -> None:
+    assert body_digest(body) == _b64(hashlib.sha256(body).digest())
