@@ -56,6 +56,8 @@ fuzz: $(BIN)/silkgraph
 	$(BIN)/python -m bench.oracle --cases $${CASES:-10000}
 	# composition accept/reject against @apollo/composition (needs node; npm ci in bench/oracle/reference_composition)
 	$(BIN)/python -m bench.oracle.reference --worlds $${WORLDS:-200}
+	# broken subgraph sets (one edit each): the composer must reject exactly what @apollo/composition rejects
+	$(BIN)/python -m bench.oracle.mutants --mutants $${MUTANTS:-3000}
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov
