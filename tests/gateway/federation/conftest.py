@@ -1,15 +1,18 @@
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
 
+from bench.oracle.reference import HERE
 from gateway.federation.engine import FederatedGraph, GraphQLRequest, GraphQLResponse
 from gateway.federation.executor import Transport
 from gateway.federation.supergraph import load_supergraph
 from gateway.federation.transports import InProcessTransport
 from gateway.sdk.context import RequestContext
 from gateway.sdk.scalars import SCALAR_RULES
+from tests.e2e.npm import npm_install
 from tests.gateway.federation.cargo_customs import Recorder, SchemaAdapter, cargo_schema, customs_schema
 from tests.gateway.federation.supergraphs import cargo_customs
 
@@ -48,3 +51,10 @@ class CountingTransport:
 @pytest.fixture
 def graph() -> Graph:
     return Graph()
+
+
+@pytest.fixture(scope="session")
+def reference_composition() -> None:
+    """``@apollo/composition`` installed from npm (bench/oracle/reference_composition, ``npm ci`` on first use, one
+    worker at a time): the reference the composer's verdicts and output are compared with."""
+    asyncio.run(npm_install(HERE, "@apollo/composition", ci=True))

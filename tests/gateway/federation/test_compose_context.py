@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -47,10 +46,7 @@ def test_contexts_are_named_per_subgraph_and_arguments_move_to_join_field() -> N
     )
 
 
-@pytest.mark.skipif(
-    shutil.which("node") is None or not (ORACLE / "node_modules").exists(),
-    reason="the reference composition is not installed (npm ci in bench/oracle/reference_composition)",
-)
+@pytest.mark.usefixtures("reference_composition")
 def test_golden_is_what_the_reference_composition_writes() -> None:
     payload = json.dumps([{"name": s.name, "url": s.url, "sdl": s.sdl} for s in context_sources()])
     out = subprocess.run(["node", "compose.cjs"], input=payload, capture_output=True, text=True, check=True, cwd=ORACLE)

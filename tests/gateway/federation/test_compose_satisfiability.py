@@ -7,6 +7,8 @@ generator against the reference itself.
 
 from __future__ import annotations
 
+import pytest
+
 from bench.oracle.mutants import generate_mutant, reference_verdicts
 from gateway.errors import CompositionError
 from gateway.federation.compose import compose
@@ -111,6 +113,7 @@ def test_an_override_label_from_a_subgraph_without_the_field_moves_nothing() -> 
 MUTANTS = range(0, 150)
 
 
+@pytest.mark.usefixtures("reference_composition")
 def test_broken_sets_get_the_reference_verdict() -> None:
     """A fixed slice of ``bench.oracle.mutants``: accept / reject as ``@apollo/composition`` on each."""
     mutants = [m for m in (generate_mutant(seed) for seed in MUTANTS) if m is not None]
