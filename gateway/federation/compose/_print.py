@@ -1,7 +1,7 @@
 """The composed supergraph as plain values, and its SDL text in the layout Apollo's composition prints.
 
-Layout: the schema definition with its ``@link``s; directive definitions sorted by name; the spec types
-(``join__*``, ``link__*`` ...) sorted by name; then the subgraphs' types sorted by name. A type with directives
+Layout: the schema definition with its ``@link``s; directive definitions sorted by name; then every type, the spec
+types (``join__*``, ``link__*`` ...) among the subgraphs', sorted by name ignoring case. A type with directives
 prints them one per line, its body's brace on a line of its own.
 """
 
@@ -129,8 +129,10 @@ class SupergraphDocument:
         schema.append("}")
         blocks = ["\n".join(schema)]
         blocks.extend(self.directive_definitions[name] for name in sorted(self.directive_definitions))
-        blocks.extend(t.render() for t in sorted(self.spec_types, key=lambda t: t.name))
-        blocks.extend(t.render() for t in sorted(self.types, key=lambda t: t.name))
+        # spec and subgraph types in one order, by name ignoring case, as the reference prints them
+        blocks.extend(
+            t.render() for t in sorted([*self.spec_types, *self.types], key=lambda t: (t.name.lower(), t.name))
+        )
         return "\n\n".join(blocks) + "\n"
 
 
