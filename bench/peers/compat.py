@@ -45,6 +45,8 @@ JOIN_GRAPH = re.compile(r'@join__graph\(name: "(\w+)", url: "([^"]+)"\)')
 SANDBOX_PORT, SUBGRAPH_PORT, GATEWAY_PORT = 14730, 14720, 14760
 #: demo mode: the gateway and ``silkgraph subgraph`` share the secret kept in this file (gateway.policy)
 SUBGRAPH_KEY_FILE = ROOT / "var" / "dev-subgraph-key"
+#: the signing a JavaScript router does (examples/router/), shared by the Hive plugin here and the tests
+PRINCIPAL_JS = ROOT / "examples" / "router" / "silkgraph-principal.mjs"
 
 
 def moved_supergraph(text: str, urls: dict[str, str]) -> str:
@@ -66,38 +68,27 @@ def subgraph_config(sandboxes: dict[str, int], work: Path) -> str:
 
 
 def hive_config() -> str:
-    """Hive Gateway's config: a plugin signing each subgraph request's principal over its exact body (the
-    ``Silkgraph-Principal`` header of gateway/policy/signed_principal.py), with the secret the demo gateway and
+    """Hive Gateway's config: the plugin of examples/router/ (its ``silkgraph-principal.mjs``, imported as is)
+    signing each subgraph request's principal over the request body, with the secret the demo gateway and
     ``silkgraph subgraph`` share; the claims come from the harness's ``x-compat-principal`` header, standing in
     for the router's own token verification."""
-    return """import { createHash, createHmac, randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+    return f"""import {{ readFileSync }} from 'node:fs'
+import {{ signPrincipal }} from '{PRINCIPAL_JS.as_uri()}'
 
 const secret = readFileSync(process.env.SILKGRAPH_SUBGRAPH_KEY_FILE, 'utf8').trim()
-const b64 = (bytes) => Buffer.from(bytes).toString('base64url')
 
-function sign(claims, body) {
-  const payload = b64(JSON.stringify(claims))
-  const ts = String(Math.floor(Date.now() / 1000))
-  const nonce = b64(randomBytes(16))
-  const digest = b64(createHash('sha256').update(body).digest())
-  const mac = b64(createHmac('sha256', secret).update(`v1.${ts}.${nonce}.${payload}.${digest}`).digest())
-  return `v1.${ts}.${nonce}.${payload}.${mac}`
-}
-
-export const gatewayConfig = {
+export const gatewayConfig = {{
   plugins: () => [
-    {
-      onFetch({ options, setOptions, context }) {
+    {{
+      onFetch({{ options, setOptions, context }}) {{
         const claims = context?.request?.headers?.get('x-compat-principal')
         if (!claims) return
-        const signed = sign(JSON.parse(claims), options.body ?? '')
-        const headers = { ...(options.headers ?? {}), 'silkgraph-principal': signed }
-        setOptions({ ...options, headers })
-      },
-    },
+        const signed = signPrincipal(secret, JSON.parse(claims), String(options.body ?? ''))
+        setOptions({{ ...options, headers: {{ ...(options.headers ?? {{}}), 'silkgraph-principal': signed }} }})
+      }},
+    }},
   ],
-}
+}}
 """
 
 
@@ -242,8 +233,13 @@ def token_args(agency: str | None, scopes: list[str]) -> list[str]:
 
 
 def claims(agency: str | None, scopes: list[str]) -> dict[str, object]:
-    """What a router signs for the caller a demo token with :func:`token_args` describes."""
-    return {"sub": "dev-user", "agency": agency, "roles": ["partner" if agency else "operator"], "scopes": scopes}
+    """The verified claims of the demo token :func:`token_args` describes, as a router hands them to its plugin."""
+    return {
+        "sub": "dev-user",
+        "agency": agency,
+        "roles": ["partner" if agency else "operator"],
+        "scope": " ".join(scopes),
+    }
 
 
 def demo_token(args: list[str]) -> str:
