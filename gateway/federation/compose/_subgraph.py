@@ -107,6 +107,15 @@ class _Reader:
             for operation_type in node.operation_types or ():
                 self.subgraph.roots[operation_type.operation.value] = operation_type.type.name.value
         type_names = {d.name.value for d in self.document.definitions if isinstance(d, TypeDefinitionNode)}
+        defined = type_names | {d.name.value for d in self.document.definitions if isinstance(d, TypeExtensionNode)}
+        for node in schema_nodes:
+            for operation_type in node.operation_types or ():
+                if operation_type.type.name.value not in defined:
+                    self.problems.append(
+                        f"{self.where}: the schema sets the {operation_type.operation.value} root to "
+                        f'"{operation_type.type.name.value}", a type the subgraph does not define; define it or '
+                        "drop it from the schema definition"
+                    )
         for operation, standard in _ROOT_NAMES.items():
             actual = self.subgraph.roots.get(operation, standard)
             if actual != standard:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from graphql import parse, print_ast
 from graphql.language import (
     DocumentNode,
@@ -37,11 +39,12 @@ ALL_IMPORTS = (
 
 def sdl(body: str, *, imports: tuple[str, ...] = ALL_IMPORTS, version: str = "2.11", roots: str = "") -> str:
     listed = ", ".join(f'"{name}"' for name in imports)
-    schema = roots or "query: Query"
-    return (
-        f'schema @link(url: "https://specs.apollo.dev/federation/v{version}", import: [{listed}]) {{\n'
-        f"  {schema}\n}}\n\n{body}"
-    )
+    link = f'@link(url: "https://specs.apollo.dev/federation/v{version}", import: [{listed}])'
+    # a schema definition may only name root types the subgraph defines
+    schema = roots or ("query: Query" if re.search(r"\btype Query\b", body) else "")
+    if not schema:
+        return f"extend schema {link}\n\n{body}"
+    return f"schema {link} {{\n  {schema}\n}}\n\n{body}"
 
 
 def source(

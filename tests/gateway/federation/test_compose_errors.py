@@ -364,3 +364,19 @@ type Car @key(fields: "id") { id: ID! plate: String }
         'subgraph "b": "Node" is an @interfaceObject there, so that subgraph must not define its implementations, '
         "but it defines 'Car'; move their fields to the subgraphs that own them, or to the interface object"
     ]
+
+
+def test_a_schema_root_naming_an_undefined_type_is_rejected() -> None:
+    # as the reference composition ("Cannot set schema query root to unknown type Query")
+    sdl_text = (
+        'schema @link(url: "https://specs.apollo.dev/federation/v2.11", import: ["@key"]) { query: Query }\n'
+        'type T @key(fields: "id") { id: ID! }'
+    )
+    problems = _problems(
+        source("a", 'type Query { t: T } type T @key(fields: "id") { id: ID! }'),
+        SubgraphSource("b", "http://b", sdl_text),
+    )
+    assert problems == [
+        'subgraph "b": the schema sets the query root to "Query", a type the subgraph does not define; define it '
+        "or drop it from the schema definition"
+    ]
