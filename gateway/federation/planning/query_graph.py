@@ -37,22 +37,26 @@ __all__ = ["QueryGraph", "Reach", "top_fields"]
 
 
 @cache
-def top_fields(fieldset: str) -> frozenset[str]:
-    """The top-level field names of a ``@key``/``@requires`` field set."""
+def _top_nodes(fieldset: str) -> tuple[FieldNode, ...]:
+    """The top-level fields of a ``@key``/``@requires`` field set, parsed once per field set."""
     operation = parse("{" + fieldset + "}", no_location=True).definitions[0]
     selections = getattr(operation, "selection_set").selections  # noqa: B009 - an OperationDefinitionNode
-    return frozenset(s.name.value for s in selections if isinstance(s, FieldNode))
+    return tuple(s for s in selections if isinstance(s, FieldNode))
+
+
+@cache
+def top_fields(fieldset: str) -> frozenset[str]:
+    """The top-level field names of a ``@key``/``@requires`` field set."""
+    return frozenset(s.name.value for s in _top_nodes(fieldset))
 
 
 @cache
 def _nested(fieldset: str) -> tuple[tuple[str, tuple[FieldNode, ...]], ...]:
     """The top-level fields of a field set that select subfields, with those subfields."""
-    operation = parse("{" + fieldset + "}", no_location=True).definitions[0]
-    selections = getattr(operation, "selection_set").selections  # noqa: B009 - an OperationDefinitionNode
     return tuple(
         (s.name.value, tuple(c for c in s.selection_set.selections if isinstance(c, FieldNode)))
-        for s in selections
-        if isinstance(s, FieldNode) and s.selection_set is not None
+        for s in _top_nodes(fieldset)
+        if s.selection_set is not None
     )
 
 
@@ -93,6 +97,9 @@ class QueryGraph:
         self.labels = labels
         self._reach: dict[tuple[str, str, frozenset[str], bool], Reach] = {}
         self._walking: set[tuple[str, str, frozenset[str], bool]] = set()
+        api = supergraph.api_schema
+        roots = (api.query_type, api.mutation_type, api.subscription_type)
+        self._root_names = frozenset(r.name for r in roots if r is not None)
 
     # ---------------------------------------------------------------------------------------------- nodes
     def _type(self, name: str) -> GraphQLNamedType | None:
@@ -360,8 +367,3 @@ class QueryGraph:
         """``graph`` resolves the field with nothing more to fetch first (no @requires)."""
         routing = self.sg.resolving(type_name, field, self.labels).get(graph)
         return routing is not None and routing.requires is None
-
-    @property
-    def _root_names(self) -> frozenset[str]:
-        api = self.sg.api_schema
-        return frozenset(r.name for r in (api.query_type, api.mutation_type, api.subscription_type) if r is not None)
