@@ -35,11 +35,10 @@ from graphql import (
     print_ast,
 )
 
-from bench.oracle.reference import HERE, ensure_installed
+from bench.oracle.reference import HERE, disagree, ensure_installed, our_errors
 from bench.oracle.sdl import views
 from bench.oracle.world import generate_world
-from gateway.errors import CompositionError
-from gateway.federation.compose import SubgraphSource, compose
+from gateway.federation.compose import SubgraphSource
 
 __all__ = ["Mutant", "generate_mutant", "main", "reference_verdicts"]
 
@@ -94,30 +93,35 @@ def _pick_field_directive(
     return rng.choice(found) if found else None
 
 
-def drop_key(rng: random.Random, doc: DocumentNode) -> str | None:
+def _pick_key(rng: random.Random, doc: DocumentNode) -> tuple[ObjectTypeDefinitionNode, DirectiveNode] | None:
     keyed = [(t, d) for t in _entity_objects(doc) for d in _directives(t, "key")]
-    if not keyed:
+    return rng.choice(keyed) if keyed else None
+
+
+def drop_key(rng: random.Random, doc: DocumentNode) -> str | None:
+    picked = _pick_key(rng, doc)
+    if picked is None:
         return None
-    t, key = rng.choice(keyed)
+    t, key = picked
     _set(t, "directives", _without(t, key))
     return f"drop @key on {t.name.value}"
 
 
 def key_not_resolvable(rng: random.Random, doc: DocumentNode) -> str | None:
-    keyed = [(t, d) for t in _entity_objects(doc) for d in _directives(t, "key")]
-    if not keyed:
+    picked = _pick_key(rng, doc)
+    if picked is None:
         return None
-    t, key = rng.choice(keyed)
+    t, key = picked
     arg = ArgumentNode(name=NameNode(value="resolvable"), value=BooleanValueNode(value=False))
     _set(key, "arguments", (*tuple(a for a in key.arguments or () if a.name.value != "resolvable"), arg))
     return f"@key on {t.name.value} resolvable: false"
 
 
 def key_on_missing_field(rng: random.Random, doc: DocumentNode) -> str | None:
-    keyed = [(t, d) for t in _entity_objects(doc) for d in _directives(t, "key")]
-    if not keyed:
+    picked = _pick_key(rng, doc)
+    if picked is None:
         return None
-    t, key = rng.choice(keyed)
+    t, key = picked
     _set(t, "directives", tuple(_with_fields(d, "missing") if d is key else d for d in t.directives))
     return f"@key on {t.name.value} names a missing field"
 
@@ -234,14 +238,6 @@ def reference_verdicts(sets: list[list[SubgraphSource]]) -> list[list[str] | Non
     return [list(r["errors"]) if r.get("errors") else None for r in json.loads(out.stdout)]
 
 
-def _ours(sources: list[SubgraphSource]) -> str | None:
-    try:
-        compose(sources)
-    except CompositionError as error:
-        return str(error)
-    return None
-
-
 def _mutants(first: int, count: int) -> Iterator[Mutant]:
     seed = first
     made = 0
@@ -262,14 +258,8 @@ def main() -> int:
     theirs = reference_verdicts([m.sources for m in mutants])
     rejected = disagreements = 0
     for mutant, reference in zip(mutants, theirs, strict=True):
-        ours = _ours(mutant.sources)
         rejected += reference is not None
-        if (ours is None) != (reference is None):
-            disagreements += 1
-            verdicts = ("rejects" if reference else "accepts", "rejects" if ours else "accepts")
-            print(f"seed {mutant.seed} ({mutant.edit}): reference {verdicts[0]}, Silkgraph {verdicts[1]}")
-            print("  reference:", (reference or ["-"])[0][:400])
-            print("  silkgraph:", (ours or "-")[:400])
+        disagreements += disagree(f"seed {mutant.seed} ({mutant.edit})", our_errors(mutant.sources), reference)
     print(
         f"mutant composition agreement: {len(mutants) - disagreements}/{len(mutants)} broken subgraph sets "
         f"({rejected} rejected by the reference)"

@@ -35,6 +35,26 @@ def reference_errors(sources: list[SubgraphSource]) -> list[str] | None:
     return list(errors) if errors else None
 
 
+def our_errors(sources: list[SubgraphSource]) -> str | None:
+    """Silkgraph's composition errors, or None when it composes."""
+    try:
+        compose(sources)
+    except CompositionError as error:
+        return str(error)
+    return None
+
+
+def disagree(label: str, ours: str | None, theirs: list[str] | None) -> bool:
+    """Whether the two verdicts differ (accept / reject); when they do, print both, labelled."""
+    if (ours is None) == (theirs is None):
+        return False
+    verdicts = ("rejects" if theirs else "accepts", "rejects" if ours else "accepts")
+    print(f"{label}: reference {verdicts[0]}, Silkgraph {verdicts[1]}")
+    print("  reference:", (theirs or ["-"])[0][:400])
+    print("  silkgraph:", (ours or "-")[:400])
+    return True
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.oracle.reference")
     parser.add_argument("--worlds", type=int, default=100)
@@ -46,18 +66,7 @@ def main() -> int:
         sources = [
             SubgraphSource(n, f"http://{n}.oracle/graphql", v.sdl) for n, v in views(generate_world(seed)).items()
         ]
-        ours: str | None = None
-        try:
-            compose(sources)
-        except CompositionError as error:
-            ours = str(error)
-        theirs = reference_errors(sources)
-        if (ours is None) != (theirs is None):
-            disagreements += 1
-            verdicts = ("rejects" if theirs else "accepts", "rejects" if ours else "accepts")
-            print(f"seed {seed}: reference {verdicts[0]}, Silkgraph {verdicts[1]}")
-            print("  reference:", (theirs or ["-"])[0][:400])
-            print("  silkgraph:", (ours or "-")[:400])
+        disagreements += disagree(f"seed {seed}", our_errors(sources), reference_errors(sources))
     print(f"composition agreement: {args.worlds - disagreements}/{args.worlds} generated subgraph sets")
     return 1 if disagreements else 0
 
