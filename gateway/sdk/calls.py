@@ -300,6 +300,12 @@ def max_response_bytes(settings: AdapterSettings) -> int:
     return value
 
 
+#: connections to a legacy system (httpx's defaults, but a kept-alive one is dropped after 4 idle seconds): below the
+#: 5 s idle timeout common to HTTP servers (uvicorn's and Apache's default), so a request is not sent on a connection
+#: the server is closing at that moment (a read would then be retried: one more call in the system's log and audit)
+_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=4.0)
+
+
 def legacy_http_client(
     settings: AdapterSettings,
     *,
@@ -332,7 +338,7 @@ def legacy_http_client(
     options = guard_settings(settings.options, where=f"adapters.{settings.name}")
     guard = registry().guard(source, options, address=address)
     inner = GuardedTransport(
-        transport or httpx.AsyncHTTPTransport(),
+        transport or httpx.AsyncHTTPTransport(limits=_LIMITS),
         guard,
         service=settings.name,
         max_bytes=max_response_bytes(settings),
